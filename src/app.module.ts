@@ -1,4 +1,17 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
+import { LivemigConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { InventoryModule } from './inventory/inventory.module';
+import { ObservabilityModule } from './observability/observability.module';
 
 @Module({})
-export class AppModule {}
+export class AppModule {
+  /** Built on demand so the environment is read when the app is created, not when this file loads. */
+  static forRoot(): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [LivemigConfigModule.forRoot(), ObservabilityModule, DatabaseModule, AuthModule, InventoryModule],
+    };
+  }
+}

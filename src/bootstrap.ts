@@ -1,7 +1,8 @@
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module';
+import { createApp } from './app.factory';
+import { LIVEMIG_CONFIG, type LivemigConfig } from './config/livemig-config';
 
 export async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule);
-  await app.listen(Number(process.env.PORT ?? 8080));
+  const app = await createApp();
+  const config = app.get<LivemigConfig>(LIVEMIG_CONFIG);
+  await app.listen(config.port);
 }

@@ -1,0 +1,51 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+export class PageQueryDto {
+  @ApiProperty({ required: false, default: 1, minimum: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  page = 1;
+
+  @ApiProperty({ required: false, default: 50, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit = 50;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  limit: number;
+}
+
+export function toPage<T>([items, total]: [T[], number], query: PageQueryDto): Page<T> {
+  return { items, total, page: query.page, limit: query.limit };
+}
+
+type Constructor<T> = new (...args: never[]) => T;
+
+/** An OpenAPI-described page of `item`, named after it. */
+export function pageDtoOf<T>(item: Constructor<T>) {
+  class PageDto {
+    @ApiProperty({ type: [item] })
+    items!: T[];
+
+    @ApiProperty({ description: 'matching items in all pages' })
+    total!: number;
+
+    @ApiProperty()
+    page!: number;
+
+    @ApiProperty()
+    limit!: number;
+  }
+  return PageDto;
+}

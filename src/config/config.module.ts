@@ -1,0 +1,30 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { validateEnvironment, type Environment } from './environment';
+import { buildConfig, LIVEMIG_CONFIG } from './livemig-config';
+
+const KEYS = ['PORT', 'DATABASE_URL', 'LIVEMIG_TOKENS', 'LIVEMIG_TOKENS_FILE', 'LIVEMIG_DATA_DIR', 'LOG_LEVEL'] as const;
+
+@Global()
+@Module({})
+export class LivemigConfigModule {
+  /** Reads and validates the environment when called, so each app instance sees its own. */
+  static forRoot(): DynamicModule {
+    return {
+      module: LivemigConfigModule,
+      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, validate: validateEnvironment, cache: false })],
+      providers: [
+        {
+          provide: LIVEMIG_CONFIG,
+          inject: [ConfigService],
+          useFactory: (config: ConfigService<Environment, true>) => {
+            const env = {} as Record<(typeof KEYS)[number], unknown>;
+            for (const key of KEYS) env[key] = config.get(key, { infer: true });
+            return buildConfig(env as unknown as Environment);
+          },
+        },
+      ],
+      exports: [LIVEMIG_CONFIG],
+    };
+  }
+}

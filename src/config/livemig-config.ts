@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseTokenList } from '../auth/token-list';
+import type { Role } from '../auth/role';
+import type { Environment } from './environment';
+
+export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
+
+export interface LivemigConfig {
+  port: number;
+  dataDir: string;
+  database: DatabaseConfig;
+  tokens: ReadonlyMap<string, Role>;
+  logLevel: string;
+}
+
+export const LIVEMIG_CONFIG = Symbol('LIVEMIG_CONFIG');
+
+export function buildConfig(env: Environment): LivemigConfig {
+  const dataDir = resolve(env.LIVEMIG_DATA_DIR ?? 'data');
+  return {
+    port: env.PORT,
+    dataDir,
+    database: databaseConfig(env.DATABASE_URL, dataDir),
+    tokens: loadTokens(env),
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}
+
+function databaseConfig(url: string | undefined, dataDir: string): DatabaseConfig {
+  if (!url) return { type: 'sqlite', path: resolve(dataDir, 'livemig.sqlite') };
+  if (url.startsWith('sqlite:')) return { type: 'sqlite', path: resolve(url.slice('sqlite:'.length)) };
+  return { type: 'postgres', url };
+}
+
+function loadTokens(env: Environment): Map<string, Role> {
+  if (env.LIVEMIG_TOKENS_FILE) {
+    let text: string;
+    try {
+      text = readFileSync(env.LIVEMIG_TOKENS_FILE, 'utf8');
+    } catch (err) {
+      throw new Error(`invalid configuration: LIVEMIG_TOKENS_FILE cannot be read (${(err as Error).message})`);
+    }
+    return wrap('LIVEMIG_TOKENS_FILE', () => parseTokenList(text));
+  }
+  return wrap('LIVEMIG_TOKENS', () => parseTokenList(env.LIVEMIG_TOKENS ?? ''));
+}
+
+function wrap<T>(key: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw new Error(`invalid configuration: ${key}: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,43 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+export const HOST_STATES = ['enabled', 'disabled', 'maintenance'] as const;
+export type HostState = (typeof HOST_STATES)[number];
+
+@Entity('hosts')
+export class HostEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 63, unique: true })
+  name!: string;
+
+  @Column({ name: 'libvirt_uri', type: 'varchar', length: 255 })
+  libvirtUri!: string;
+
+  @Column({ name: 'migration_address', type: 'varchar', length: 45 })
+  migrationAddress!: string;
+
+  @Column({ name: 'migration_interface', type: 'varchar', length: 15 })
+  migrationInterface!: string;
+
+  @Column({ name: 'instances_path', type: 'varchar', length: 255 })
+  instancesPath!: string;
+
+  @Column({ type: 'integer' })
+  vcpus!: number;
+
+  @Column({ name: 'memory_mib', type: 'integer' })
+  memoryMiB!: number;
+
+  @Column({ type: 'varchar', length: 16 })
+  state!: HostState;
+
+  @Column({ name: 'agent_endpoint', type: 'varchar', length: 255, nullable: true })
+  agentEndpoint!: string | null;
+
+  @CreateDateColumn({ name: 'created_at' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,58 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { toPage, type Page } from '../../common/http/page';
+import { newId } from '../../common/ids';
+import { InstanceEntity } from '../instances/instance.entity';
+import type { CreateHostDto, HostQueryDto, UpdateHostDto } from './host.dto';
+import { HostEntity } from './host.entity';
+
+@Injectable()
+export class HostsService {
+  constructor(
+    @InjectRepository(HostEntity) private readonly hosts: Repository<HostEntity>,
+    @InjectRepository(InstanceEntity) private readonly instances: Repository<InstanceEntity>,
+  ) {}
+
+  async list(query: HostQueryDto): Promise<Page<HostEntity>> {
+    const result = await this.hosts.findAndCount({
+      where: query.state ? { state: query.state } : {},
+      order: { name: 'ASC' },
+      skip: (query.page - 1) * query.limit,
+      take: query.limit,
+    });
+    return toPage(result, query);
+  }
+
+  async get(id: string): Promise<HostEntity> {
+    const host = await this.hosts.findOneBy({ id });
+    if (!host) throw new NotFoundException({ message: `host ${id} not found`, details: { id } });
+    return host;
+  }
+
+  async create(dto: CreateHostDto): Promise<HostEntity> {
+    await this.assertNameFree(dto.name);
+    return this.hosts.save(this.hosts.create({ ...dto, id: newId(), state: dto.state ?? 'enabled', agentEndpoint: dto.agentEndpoint ?? null }));
+  }
+
+  async update(id: string, dto: UpdateHostDto): Promise<HostEntity> {
+    const host = await this.get(id);
+    if (dto.name && dto.name !== host.name) await this.assertNameFree(dto.name);
+    return this.hosts.save(this.hosts.merge(host, dto));
+  }
+
+  async remove(id: string): Promise<void> {
+    const host = await this.get(id);
+    const count = await this.instances.countBy({ hostId: id });
+    if (count > 0) {
+      throw new ConflictException({ message: `host ${host.name} still has ${count} instance(s); migrate or delete them first`, details: { instances: count } });
+    }
+    await this.hosts.delete({ id });
+  }
+
+  private async assertNameFree(name: string): Promise<void> {
+    if (await this.hosts.existsBy({ name })) {
+      throw new ConflictException({ message: `a host named ${name} already exists`, details: { field: 'name' } });
+    }
+  }
+}
