@@ -1,0 +1,25 @@
+import { NestFactory } from '@nestjs/core';
+import type { INestApplication, LogLevel } from '@nestjs/common';
+import type { AgentAdapters } from './agent-core.module';
+import type { AgentConfig } from './agent.config';
+import { AgentModule } from './agent.module';
+import { agentValidationPipe } from './http/validation.pipe';
+
+export interface AgentAppOptions extends AgentAdapters {
+  logLevels?: LogLevel[] | false;
+}
+
+/** Builds the agent without listening, so tests can drive it in-process with supertest. */
+export async function createAgentApp(config: AgentConfig, options: AgentAppOptions = {}): Promise<INestApplication> {
+  const { logLevels = ['error', 'warn', 'log'], ...adapters } = options;
+  const app = await NestFactory.create(AgentModule.forRoot(config, adapters), { logger: logLevels, bodyParser: true });
+  app.useGlobalPipes(agentValidationPipe());
+  app.enableShutdownHooks();
+  return app;
+}
+
+export async function startAgent(config: AgentConfig, listen: { address: string; port: number }): Promise<INestApplication> {
+  const app = await createAgentApp(config);
+  await app.listen(listen.port, listen.address);
+  return app;
+}

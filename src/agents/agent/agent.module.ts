@@ -1,0 +1,28 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AgentCoreModule, type AgentAdapters } from './agent-core.module';
+import type { AgentConfig } from './agent.config';
+import { BearerTokenGuard } from './auth/bearer-token.guard';
+import { CapturesModule } from './captures/captures.module';
+import { HealthModule } from './health/health.module';
+import { AgentExceptionFilter } from './http/agent-exception.filter';
+import { ProbesModule } from './probes/probes.module';
+import { StorageModule } from './storage/storage.module';
+
+/**
+ * The host agent, separate from the controller's AppModule. Each duty is its own
+ * module; later duties (FDB, DVR, floating IPs) are added to `imports` the same way.
+ */
+@Module({})
+export class AgentModule {
+  static forRoot(config: AgentConfig, adapters: AgentAdapters = {}): DynamicModule {
+    return {
+      module: AgentModule,
+      imports: [AgentCoreModule.forRoot(config, adapters), HealthModule, StorageModule, CapturesModule, ProbesModule],
+      providers: [
+        { provide: APP_GUARD, useClass: BearerTokenGuard },
+        { provide: APP_FILTER, useClass: AgentExceptionFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,20 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import type { AgentHealth } from '../../agent-api';
+import { AGENT_CONFIG, type AgentConfig } from '../agent.config';
+
+@Controller('v1/health')
+export class HealthController {
+  private readonly startedAtMs = Date.now();
+
+  constructor(@Inject(AGENT_CONFIG) private readonly config: AgentConfig) {}
+
+  @Get()
+  health(): AgentHealth {
+    return {
+      host: this.config.host,
+      version: this.config.version,
+      uptimeSec: Math.round((Date.now() - this.startedAtMs) / 1000),
+      time: new Date().toISOString(),
+    };
+  }
+}

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  NotFoundException,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { ProbeInfo } from '../../agent-api';
+import { buildProbeBpf } from '../../../capture/capture-filter';
+import { CaptureStartError, type CaptureHandle, type CaptureRepository } from '../../../capture/capture.repository';
+import { PROCESS_RUNNER, type ProcessRunner, type RunningProcess } from '../../../common/process/process-runner';
+import { AGENT_CONFIG, type AgentConfig } from '../agent.config';
+import { CAPTURE_REPOSITORY, TCP_ECHO_PROBER } from '../agent.tokens';
+import { fileBytes, MIB, removeFile, SESSION_ID, sessionFile, toCounters } from '../session-files';
+import { buildPingArgs, parsePingSummary } from './ping-args';
+import type { StartProbeDto } from './probe.dto';
+import type { TcpEchoProbe, TcpEchoProberFactory } from './tcp-echo.prober';
+
+export const PROBE_DEFAULTS = { intervalMs: 10, maxDurationSec: 3600, snaplenBytes: 128, maxSizeMiB: 64 } as const;
+/** Replies still in flight when ping is stopped; the capture keeps running this long after it. */
+const REPLY_DRAIN_MS = 100;
+const PING_START_WAIT_MS = 1000;
+
+interface ProbeSession {
+  info: ProbeInfo;
+  file: string;
+  ping: RunningProcess;
+  capture: CaptureHandle;
+  tcpEcho: TcpEchoProbe | undefined;
+  timer: NodeJS.Timeout | undefined;
+  stopping: Promise<void> | undefined;
+}
+
+@Injectable()
+export class ProbesService implements OnApplicationShutdown {
+  private readonly sessions = new Map<string, ProbeSession>();
+
+  constructor(
+    @Inject(AGENT_CONFIG) private readonly config: AgentConfig,
+    @Inject(PROCESS_RUNNER) private readonly runner: ProcessRunner,
+    @Inject(CAPTURE_REPOSITORY) private readonly captures: CaptureRepository,
+    @Inject(TCP_ECHO_PROBER) private readonly tcpEchoProber: TcpEchoProberFactory,
+  ) {}
+
+  async start(dto: StartProbeDto): Promise<ProbeInfo> {
+    const probeId = randomUUID();
+    const intervalMs = dto.intervalMs ?? PROBE_DEFAULTS.intervalMs;
+    const maxDurationSec = dto.maxDurationSec ?? PROBE_DEFAULTS.maxDurationSec;
+    const pingArgs = buildPingArgs({
+      target: dto.target,
+      intervalMs,
+      interface: dto.interface,
+      payloadBytes: dto.payloadBytes,
+      deadlineSec: maxDurationSec,
+    });
+    const file = await sessionFile(this.config.dataDir, 'probes', probeId);
+    // The capture starts first so the first request is in the pcap.
+    let capture: CaptureHandle;
+    try {
+      capture = await this.captures.start({
+        interface: dto.interface,
+        file,
+        bpf: buildProbeBpf({ target: dto.target, tcpEchoPort: dto.tcpEchoPort }),
+        snaplenBytes: PROBE_DEFAULTS.snaplenBytes,
+        nanosecond: true,
+        maxSizeBytes: PROBE_DEFAULTS.maxSizeMiB * MIB,
+      });
+    } catch (err) {
+      await removeFile(file);
+      if (err instanceof CaptureStartError) throw new BadRequestException(`probe capture on ${dto.interface} did not start: ${err.message}`);
+      throw err;
+    }
+    const ping = this.runner.start('ping', pingArgs);
+    const failure = await this.pingFailure(ping);
+    if (failure !== undefined) {
+      await capture.stop();
+      await removeFile(file);
+      throw new BadRequestException(`ping ${dto.target} did not start: ${failure}`);
+    }
+    const tcpEcho =
+      dto.tcpEchoPort === undefined ? undefined : this.tcpEchoProber({ target: dto.target, port: dto.tcpEchoPort, intervalMs });
+    const info: ProbeInfo = {
+      probeId,
+      target: dto.target,
+      interface: dto.interface,
+      intervalMs,
+      state: 'running',
+      startedAt: new Date().toISOString(),
+      endedAt: null,
+      ping: null,
+      capture: null,
+      tcpEcho: null,
+      fileBytes: null,
+      message: null,
+    };
+    const session: ProbeSession = { info, file, ping, capture, tcpEcho, timer: undefined, stopping: undefined };
+    session.timer = setTimeout(() => void this.finish(session, 'timed-out'), maxDurationSec * 1000);
+    session.timer.unref();
+    this.sessions.set(probeId, session);
+    return { ...info };
+  }
+
+  async stop(probeId: string): Promise<ProbeInfo> {
+    const session = this.session(probeId);
+    await this.finish(session, 'stopped');
+    return { ...session.info };
+  }
+
+  get(probeId: string): ProbeInfo {
+    return { ...this.session(probeId).info };
+  }
+
+  async file(probeId: string): Promise<string> {
+    const session = this.session(probeId);
+    if (session.stopping === undefined) throw new ConflictException(`probe ${probeId} is still running; stop it first`);
+    await session.stopping;
+    return session.file;
+  }
+
+  async remove(probeId: string): Promise<void> {
+    const session = this.session(probeId);
+    await this.finish(session, 'stopped');
+    await removeFile(session.file);
+    this.sessions.delete(probeId);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => this.finish(s, 'stopped')));
+  }
+
+  /** Stops ping, the TCP echo client and then the capture, once, whoever asks first. */
+  private finish(session: ProbeSession, state: 'stopped' | 'timed-out'): Promise<void> {
+    session.stopping ??= (async () => {
+      clearTimeout(session.timer);
+      session.ping.kill('SIGINT');
+      const [pingResult, tcpEcho] = await Promise.all([session.ping.exited, session.tcpEcho?.stop()]);
+      await new Promise((r) => setTimeout(r, REPLY_DRAIN_MS));
+      const capture = await session.capture.stop();
+      const { info } = session;
+      info.ping = parsePingSummary(pingResult.stdout);
+      info.tcpEcho = tcpEcho ?? null;
+      info.capture = toCounters(capture.stats);
+      info.fileBytes = await fileBytes(session.file);
+      info.endedAt = new Date().toISOString();
+      info.state = capture.endedBy === 'failed' ? 'failed' : state;
+      const problems = [capture.message, info.ping === null ? `ping: ${pingResult.stderr.trim() || 'no summary'}` : ''];
+      info.message = problems.filter(Boolean).join('; ') || null;
+    })();
+    return session.stopping;
+  }
+
+  /** ping fails fast on a bad interface or route; its header line means it is sending. */
+  private pingFailure(ping: RunningProcess): Promise<string | undefined> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), PING_START_WAIT_MS);
+      const started = () => /^PING /m.test(ping.output().stdout);
+      ping.onOutput(() => {
+        if (started()) {
+          clearTimeout(timer);
+          resolve(undefined);
+        }
+      });
+      if (started()) {
+        clearTimeout(timer);
+        resolve(undefined);
+      }
+      void ping.exited.then((result) => {
+        clearTimeout(timer);
+        resolve(result.stderr.trim() || `exit code ${String(result.exitCode)}`);
+      });
+    });
+  }
+
+  private session(probeId: string): ProbeSession {
+    if (!SESSION_ID.test(probeId)) throw new BadRequestException(`"${probeId}" is not a probe id`);
+    const session = this.sessions.get(probeId);
+    if (!session) throw new NotFoundException(`probe ${probeId} does not exist`);
+    return session;
+  }
+}

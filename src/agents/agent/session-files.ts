@@ -1,0 +1,37 @@
+import { mkdir, stat, unlink } from 'node:fs/promises';
+import { posix } from 'node:path';
+import type { CaptureCounters } from '../agent-api';
+import type { TcpdumpStats } from '../../capture/tcpdump-stats';
+
+// Small helpers shared by the capture and probe sessions of the agent.
+
+export const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+export async function sessionFile(dataDir: string, kind: 'captures' | 'probes', id: string): Promise<string> {
+  const dir = posix.join(dataDir, kind);
+  await mkdir(dir, { recursive: true, mode: 0o755 });
+  return posix.join(dir, `${id}.pcap`);
+}
+
+export async function fileBytes(path: string): Promise<number | null> {
+  return stat(path).then(
+    (s) => s.size,
+    () => null,
+  );
+}
+
+export async function removeFile(path: string): Promise<void> {
+  await unlink(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+  });
+}
+
+export function toCounters(stats: TcpdumpStats): CaptureCounters {
+  return {
+    packetsCaptured: stats.packetsCaptured ?? null,
+    packetsReceivedByFilter: stats.packetsReceivedByFilter ?? null,
+    packetsDroppedByKernel: stats.packetsDroppedByKernel ?? null,
+  };
+}
+
+export const MIB = 1024 * 1024;

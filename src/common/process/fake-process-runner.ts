@@ -1,0 +1,115 @@
+import {
+  appendCapped,
+  type OutputStream,
+  type ProcessResult,
+  type ProcessRunner,
+  type RunOptions,
+  type RunningProcess,
+} from './process-runner';
+
+// A scriptable ProcessRunner for unit tests: records every command line and lets
+// the test decide what each process prints and when it exits.
+
+export interface RecordedCall {
+  kind: 'run' | 'start';
+  command: string;
+  args: string[];
+}
+
+type RunHandler = (command: string, args: readonly string[]) => Partial<ProcessResult> | undefined;
+type StartHandler = (process: FakeRunningProcess) => void;
+
+export class FakeRunningProcess implements RunningProcess {
+  private static nextPid = 40_000;
+  readonly pid = FakeRunningProcess.nextPid++;
+  readonly exited: Promise<ProcessResult>;
+  readonly signals: NodeJS.Signals[] = [];
+  /** What happens on kill; by default the process exits on the signal. */
+  onKill: (signal: NodeJS.Signals) => void = (signal) => this.exit({ signal });
+  private resolveExit!: (result: ProcessResult) => void;
+  private done = false;
+  private readonly out = { stdout: '', stderr: '' };
+  private readonly listeners: Array<(stream: OutputStream, text: string) => void> = [];
+
+  constructor(
+    readonly command: string,
+    readonly args: readonly string[],
+  ) {
+    this.exited = new Promise((resolve) => (this.resolveExit = resolve));
+  }
+
+  output(): { stdout: string; stderr: string } {
+    return { ...this.out };
+  }
+
+  onOutput(listener: (stream: OutputStream, text: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  hasExited(): boolean {
+    return this.done;
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    if (this.done) return;
+    this.signals.push(signal);
+    this.onKill(signal);
+  }
+
+  emit(stream: OutputStream, text: string): void {
+    this.out[stream] = appendCapped(this.out[stream], text);
+    for (const listener of this.listeners) listener(stream, text);
+  }
+
+  exit(result: Partial<ProcessResult> = {}): void {
+    if (this.done) return;
+    this.done = true;
+    this.resolveExit({
+      exitCode: result.signal ? undefined : (result.exitCode ?? 0),
+      signal: result.signal,
+      stdout: this.out.stdout + (result.stdout ?? ''),
+      stderr: this.out.stderr + (result.stderr ?? ''),
+      timedOut: result.timedOut ?? false,
+    });
+  }
+}
+
+export class FakeProcessRunner implements ProcessRunner {
+  readonly calls: RecordedCall[] = [];
+  readonly started: FakeRunningProcess[] = [];
+  private readonly runHandlers: RunHandler[] = [];
+  private readonly startHandlers = new Map<string, StartHandler>();
+
+  /** The first handler that returns a result answers a run(); otherwise exit 0 with no output. */
+  whenRun(handler: RunHandler): this {
+    this.runHandlers.push(handler);
+    return this;
+  }
+
+  /** Scripts every process started with this executable name. */
+  whenStarted(command: string, handler: StartHandler): this {
+    this.startHandlers.set(command, handler);
+    return this;
+  }
+
+  async run(command: string, args: readonly string[], _options?: RunOptions): Promise<ProcessResult> {
+    this.calls.push({ kind: 'run', command, args: [...args] });
+    for (const handler of this.runHandlers) {
+      const result = handler(command, args);
+      if (result) return { exitCode: 0, signal: undefined, stdout: '', stderr: '', timedOut: false, ...result };
+    }
+    return { exitCode: 0, signal: undefined, stdout: '', stderr: '', timedOut: false };
+  }
+
+  start(command: string, args: readonly string[]): FakeRunningProcess {
+    this.calls.push({ kind: 'start', command, args: [...args] });
+    const process = new FakeRunningProcess(command, args);
+    this.started.push(process);
+    this.startHandlers.get(command)?.(process);
+    return process;
+  }
+
+  lastStarted(command: string): FakeRunningProcess | undefined {
+    return [...this.started].reverse().find((p) => p.command === command);
+  }
+}
