@@ -1,0 +1,149 @@
+#include "domain.h"
+
+#include "addon_data.h"
+#include "domain_util.h"
+#include "errors.h"
+#include "refs.h"
+#include "task.h"
+
+namespace {
+struct DomainInit {
+  std::shared_ptr<ConnState> state;
+  DomainHandle handle;
+};
+}  // namespace
+
+bool DescribeDomain(virDomainPtr ptr, DomainHandle* out) {
+  if (ptr == nullptr) return false;
+  const char* name = virDomainGetName(ptr);
+  char uuid[VIR_UUID_STRING_BUFLEN];
+  if (name == nullptr || virDomainGetUUIDString(ptr, uuid) < 0) {
+    virDomainFree(ptr);
+    return false;
+  }
+  out->ptr = ptr;
+  out->name = name;
+  out->uuid = uuid;
+  return true;
+}
+
+Napi::Function Domain::Init(Napi::Env env) {
+  return DefineClass(env, "Domain",
+                     {
+                         InstanceMethod<&Domain::Info>("info"),
+                         InstanceMethod<&Domain::State>("state"),
+                         InstanceMethod<&Domain::Xml>("xml"),
+                         InstanceMethod<&Domain::Create>("create"),
+                         InstanceMethod<&Domain::Destroy>("destroy"),
+                         InstanceMethod<&Domain::Undefine>("undefine"),
+                         InstanceMethod<&Domain::MigrateToUri3>("migrateToUri3"),
+                         InstanceMethod<&Domain::JobInfo>("jobInfo"),
+                         InstanceMethod<&Domain::JobStats>("jobStats"),
+                         InstanceMethod<&Domain::AbortJob>("abortJob"),
+                         InstanceMethod<&Domain::SetMaxDowntime>("setMaxDowntime"),
+                         InstanceMethod<&Domain::GetMaxDowntime>("getMaxDowntime"),
+                         InstanceMethod<&Domain::SetMaxSpeed>("setMaxSpeed"),
+                         InstanceMethod<&Domain::GetMaxSpeed>("getMaxSpeed"),
+                         InstanceMethod<&Domain::StartPostCopy>("startPostCopy"),
+                         InstanceMethod<&Domain::SetCompressionCache>("setCompressionCache"),
+                         InstanceMethod<&Domain::GetCompressionCache>("getCompressionCache"),
+                         InstanceMethod<&Domain::MemoryStats>("memoryStats"),
+                         InstanceMethod<&Domain::Stats>("stats"),
+                         InstanceMethod<&Domain::StartDirtyRateCalc>("startDirtyRateCalc"),
+                     });
+}
+
+Napi::Object Domain::New(Napi::Env env, std::shared_ptr<ConnState> state, DomainHandle handle) {
+  DomainInit init{std::move(state), std::move(handle)};
+  // The constructor runs synchronously inside New(), so a stack pointer is enough.
+  return GetAddonData(env)->domainCtor.New({Napi::External<DomainInit>::New(env, &init)});
+}
+
+Domain::Domain(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Domain>(info) {
+  if (info.Length() < 1 || !info[0].IsExternal()) {
+    throw Napi::TypeError::New(info.Env(), "Domain objects come from a Connection");
+  }
+  DomainInit* init = info[0].As<Napi::External<DomainInit>>().Data();
+  state_ = init->state;
+  handle_ = init->handle;
+  init->handle.ptr = nullptr;
+  Napi::Object self = info.This().As<Napi::Object>();
+  self.Set("name", Napi::String::New(info.Env(), handle_.name));
+  self.Set("uuid", Napi::String::New(info.Env(), handle_.uuid));
+}
+
+// virDomainFree only drops a local reference (no daemon round trip), so the finalizer may call it.
+Domain::~Domain() {
+  if (handle_.ptr != nullptr) virDomainFree(handle_.ptr);
+}
+
+virDomainPtr Domain::Checked(Napi::Env env) const {
+  if (state_->closed) ThrowLibvirtError(env, UsageError(VIR_ERR_INVALID_CONN, "connection is closed"));
+  return handle_.ptr;
+}
+
+Napi::Value Domain::Info(const Napi::CallbackInfo& info) {
+  auto dom = DomRef::Take(Checked(info.Env()));
+  auto result = std::make_shared<virDomainInfo>();
+  return Task::Run(
+      info.Env(), [dom, result]() { return virDomainGetInfo(dom->get(), result.get()) == 0; },
+      [result](Napi::Env env) {
+        Napi::Object o = Napi::Object::New(env);
+        o.Set("state", Napi::Number::New(env, result->state));
+        o.Set("maxMemKiB", Napi::Number::New(env, static_cast<double>(result->maxMem)));
+        o.Set("memoryKiB", Napi::Number::New(env, static_cast<double>(result->memory)));
+        o.Set("vcpus", Napi::Number::New(env, result->nrVirtCpu));
+        o.Set("cpuTimeNs", Napi::Number::New(env, static_cast<double>(result->cpuTime)));
+        return o;
+      });
+}
+
+Napi::Value Domain::State(const Napi::CallbackInfo& info) {
+  auto dom = DomRef::Take(Checked(info.Env()));
+  auto result = std::make_shared<std::pair<int, int>>(0, 0);
+  return Task::Run(
+      info.Env(), [dom, result]() { return virDomainGetState(dom->get(), &result->first, &result->second, 0) == 0; },
+      [result](Napi::Env env) {
+        Napi::Object o = Napi::Object::New(env);
+        o.Set("state", Napi::Number::New(env, result->first));
+        o.Set("reason", Napi::Number::New(env, result->second));
+        return o;
+      });
+}
+
+Napi::Value Domain::Xml(const Napi::CallbackInfo& info) {
+  auto dom = DomRef::Take(Checked(info.Env()));
+  unsigned int flags = FlagsAt(info, 0);
+  auto result = std::make_shared<std::string>();
+  return Task::Run(
+      info.Env(),
+      [dom, flags, result]() {
+        char* xml = virDomainGetXMLDesc(dom->get(), flags);
+        if (xml == nullptr) return false;
+        *result = xml;
+        free(xml);
+        return true;
+      },
+      [result](Napi::Env env) { return Napi::String::New(env, *result); });
+}
+
+Napi::Value Domain::Create(const Napi::CallbackInfo& info) {
+  auto dom = DomRef::Take(Checked(info.Env()));
+  unsigned int flags = FlagsAt(info, 0);
+  return Task::Run(
+      info.Env(), [dom, flags]() { return virDomainCreateWithFlags(dom->get(), flags) == 0; }, Task::Undefined);
+}
+
+Napi::Value Domain::Destroy(const Napi::CallbackInfo& info) {
+  auto dom = DomRef::Take(Checked(info.Env()));
+  unsigned int flags = FlagsAt(info, 0);
+  return Task::Run(
+      info.Env(), [dom, flags]() { return virDomainDestroyFlags(dom->get(), flags) == 0; }, Task::Undefined);
+}
+
+Napi::Value Domain::Undefine(const Napi::CallbackInfo& info) {
+  auto dom = DomRef::Take(Checked(info.Env()));
+  unsigned int flags = FlagsAt(info, 0);
+  return Task::Run(
+      info.Env(), [dom, flags]() { return virDomainUndefineFlags(dom->get(), flags) == 0; }, Task::Undefined);
+}
