@@ -12,3 +12,4 @@ export * from './units';
 export * from './utilisation';
 export * from './sim/prng';
 export * from './sim/synthetic-fleet';
+export * from './sim/plan-scenario';

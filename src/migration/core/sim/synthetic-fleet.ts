@@ -74,7 +74,7 @@ function makeInstance(random: Random, id: string, hostId: string): InstanceLoad 
 
 /**
  * Hosts have 64 vCPUs and 256 GiB (1 vCPU / 4 GiB reserved), 10 or 25 Gbit/s for migrations;
- * each carries up to vmsPerHost guests (uneven, so there is something to balance).
+ * each carries vmsPerHost guests; the flavor and activity mix makes their load uneven.
  */
 export function syntheticFleet(spec: FleetSpec): Fleet {
   const random = seededRandom(spec.seed);
@@ -83,11 +83,9 @@ export function syntheticFleet(spec: FleetSpec): Fleet {
   for (let h = 0; h < spec.hostCount; h++) {
     const hostId = `host-${String(h).padStart(4, '0')}`;
     const fast = random() < (spec.fastLinkFraction ?? 0.2);
-    // Between half and all of the nominal count: uneven load is what rebalancing is for.
-    const count = Math.max(1, Math.round(spec.vmsPerHost * uniform(random, 0.5, 1)));
     let usedVcpus = 0;
     let usedMemoryMiB = 0;
-    for (let v = 0; v < count; v++) {
+    for (let v = 0; v < spec.vmsPerHost; v++) {
       const instance = makeInstance(random, `${hostId}-vm${String(v).padStart(2, '0')}`, hostId);
       usedVcpus += instance.vcpus;
       usedMemoryMiB += instance.memoryMiB;

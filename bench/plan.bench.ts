@@ -1,0 +1,83 @@
+// bench:plan — planner cost and plan quality on a 1,000-host × 30-VM synthetic cloud, in one run.
+import { performance } from 'node:perf_hooks';
+import { runDrain, runRebalance, scenarioFleet, type PlanScenarioSpec } from '../src/migration/core';
+
+const SPEC: PlanScenarioSpec = {
+  seed: 20261122,
+  hostCount: 1000,
+  vmsPerHost: 30,
+  drainHostCount: 10,
+  rebalanceMaxMigrations: 50,
+  cooldownMs: 60 * 60 * 1000,
+  recentlyMigratedFraction: 0.1,
+};
+const RUNS = 5;
+const MAKESPAN_GOAL = 1.15;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Median of RUNS timings after one warm-up, so JIT compilation is not counted. */
+function timeMs<T>(fn: () => T): { result: T; medianMs: number } {
+  let result = fn();
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    result = fn();
+    samples.push(performance.now() - start);
+  }
+  return { result, medianMs: median(samples) };
+}
+
+const fmt = (n: number, digits = 2): string => n.toFixed(digits);
+
+function main(): void {
+  const fleet = scenarioFleet(SPEC);
+  console.log(`fleet: ${fleet.hosts.length} hosts, ${fleet.instances.length} instances (seed ${SPEC.seed})`);
+
+  const drain = timeMs(() => runDrain(fleet, SPEC));
+  const plan = drain.result;
+  const ratio = plan.makespanSec / plan.ramLowerBound.boundSec;
+  const scheduling = plan.makespanSec / plan.lowerBound.boundSec;
+  const nonConverging = plan.moves.filter((m) => !m.prediction.converges).length;
+  console.log(`drain ${SPEC.drainHostCount} hosts: planning ${fmt(drain.medianMs, 1)} ms (median of ${RUNS})`);
+  console.log(`  moves ${plan.moves.length}, unplaceable ${plan.unplaceable.length}, non-converging ${nonConverging}`);
+  console.log(
+    `  limits cluster ${plan.limits.perCluster}, outbound ${plan.limits.perOutboundHost}, inbound ${plan.limits.perInboundHost}`,
+  );
+  console.log(
+    `  makespan ${fmt(plan.makespanSec, 1)} s; RAM/bandwidth lower bound ${fmt(plan.ramLowerBound.boundSec, 1)} s ` +
+      `(source ${fmt(plan.ramLowerBound.bySourceSec, 1)}, destination ${fmt(plan.ramLowerBound.byDestinationSec, 1)}, ` +
+      `cluster ${fmt(plan.ramLowerBound.byClusterSec, 1)})`,
+  );
+  console.log(`  makespan / RAM bound = ${fmt(ratio, 3)} (goal <= ${MAKESPAN_GOAL}) ${ratio <= MAKESPAN_GOAL ? 'OK' : 'MISSED'}`);
+  console.log(
+    `  makespan / bound on predicted migration times (dirty pages included) = ${fmt(scheduling, 3)} ` +
+      `(bound ${fmt(plan.lowerBound.boundSec, 1)} s)`,
+  );
+
+  // With more cluster slots than the draining hosts' outbound slots, the sources become the bottleneck.
+  const wide = runDrain(fleet, SPEC, { perCluster: 2 * SPEC.drainHostCount });
+  const wideRatio = wide.makespanSec / wide.ramLowerBound.boundSec;
+  console.log(
+    `  with perCluster ${wide.limits.perCluster}: makespan ${fmt(wide.makespanSec, 1)} s, RAM bound ${fmt(wide.ramLowerBound.boundSec, 1)} s ` +
+      `(source ${fmt(wide.ramLowerBound.bySourceSec, 1)}), ratio ${fmt(wideRatio, 3)} ${wideRatio <= MAKESPAN_GOAL ? 'OK' : 'MISSED'}`,
+  );
+
+  const rebalance = timeMs(() => runRebalance(fleet, SPEC));
+  const rb = rebalance.result;
+  console.log(`rebalance (cpu, stddev goal): planning ${fmt(rebalance.medianMs, 1)} ms (median of ${RUNS})`);
+  console.log(
+    `  stddev ${fmt(rb.stddevBefore, 4)} -> ${fmt(rb.stddevAfter, 4)} ` +
+      `(${fmt((1 - rb.stddevAfter / rb.stddevBefore) * 100, 1)} % lower) with ${rb.moves.length} migrations ` +
+      `(budget ${SPEC.rebalanceMaxMigrations}, stop: ${rb.stopReason})`,
+  );
+  const cooled = new Set(rb.inCooldownInstanceIds);
+  const violations = rb.moves.filter((m) => cooled.has(m.instanceId)).length;
+  console.log(`  instances held by cooldown ${cooled.size}, moved despite cooldown ${violations}`);
+  if (ratio > MAKESPAN_GOAL || wideRatio > MAKESPAN_GOAL || violations > 0 || !(rb.stddevAfter < rb.stddevBefore)) process.exitCode = 1;
+}
+
+main();

@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import {
+  decide,
+  initialConvergenceState,
+  NOVA_DEFAULT,
+  type ConvergenceAction,
+  type ConvergencePolicy,
+  type ConvergenceSample,
+  type ConvergenceState,
+} from '../../../src/migration/core';
+
+const GiB = 1024 ** 3;
+// Nova's documented example, with nothing else enabled unless a test says so.
+const BASE: ConvergencePolicy = { ...NOVA_DEFAULT, maxDowntimeMs: 400, downtimeSteps: 10, downtimeDelayPerGiBSec: 30, completionTimeoutPerGiBSec: 0 };
+
+type Poll = Partial<ConvergenceSample> & { elapsedSec: number };
+
+/** Runs polls in order; returns the actions of each poll and the final state. */
+function run(policy: ConvergencePolicy, polls: Poll[], dataGiB = 3): { actions: ConvergenceAction[][]; state: ConvergenceState } {
+  let state = initialConvergenceState(policy, dataGiB);
+  const actions: ConvergenceAction[][] = [];
+  for (const poll of polls) {
+    const decision = decide(policy, state, { dataRemainingBytes: 1 * GiB, mode: 'pre-copy', ...poll });
+    actions.push([...decision.actions]);
+    state = decision.state;
+  }
+  return { actions, state };
+}
+
+describe('decide: downtime steps and bandwidth', () => {
+  it('walks Nova’s schedule one step per due poll', () => {
+    const { actions } = run(BASE, [{ elapsedSec: 0 }, { elapsedSec: 1 }, { elapsedSec: 60 }, { elapsedSec: 91 }, { elapsedSec: 901 }]);
+    expect(actions).toEqual([
+      [],
+      [{ type: 'set-max-downtime', downtimeMs: 40, reason: 'downtime-step' }],
+      [],
+      [{ type: 'set-max-downtime', downtimeMs: 76, reason: 'downtime-step' }],
+      [{ type: 'set-max-downtime', downtimeMs: 400, reason: 'downtime-step' }],
+    ]);
+  });
+
+  it.each([
+    { bandwidthMiBps: 0, expected: [] },
+    { bandwidthMiBps: 256, expected: [{ type: 'set-bandwidth', bandwidthMiBps: 256 }] },
+  ])('bandwidth $bandwidthMiBps MiB/s is applied once, on the first poll', ({ bandwidthMiBps, expected }) => {
+    const { actions } = run({ ...BASE, bandwidthMiBps }, [{ elapsedSec: 0 }, { elapsedSec: 0 }]);
+    expect(actions).toEqual([expected, []]);
+  });
+});
+
+describe('decide: timeouts', () => {
+  it('aborts on the progress timeout and then stays silent', () => {
+    const policy = { ...BASE, progressTimeoutSec: 150 };
+    const { actions, state } = run(policy, [
+      { elapsedSec: 0, dataRemainingBytes: 2 * GiB },
+      { elapsedSec: 100, dataRemainingBytes: 1 * GiB },
+      { elapsedSec: 250, dataRemainingBytes: 1 * GiB },
+      { elapsedSec: 251, dataRemainingBytes: 1 * GiB },
+      { elapsedSec: 300, dataRemainingBytes: 1 },
+    ]);
+    expect(actions[2].filter((a) => a.type === 'abort')).toEqual([]);
+    expect(actions[3]).toEqual([{ type: 'abort', reason: 'progress-timeout' }]);
+    expect(actions[4]).toEqual([]);
+    expect(state.aborted).toBe(true);
+  });
+
+  const timedOut: Poll[] = [{ elapsedSec: 0 }, { elapsedSec: 2401 }, { elapsedSec: 2500 }];
+  it.each([
+    {
+      why: 'abort',
+      policy: { ...BASE, completionTimeoutPerGiBSec: 800 },
+      expected: [[{ type: 'abort', reason: 'completion-timeout' }], []],
+    },
+    {
+      why: 'force-complete with post-copy allowed starts post-copy once',
+      policy: { ...BASE, completionTimeoutPerGiBSec: 800, timeoutAction: 'force-complete', allowPostCopy: true },
+      expected: [[{ type: 'start-post-copy', reason: 'force-complete' }], []],
+    },
+    {
+      why: 'force-complete with a cap raises the max downtime, and the steps never lower it',
+      policy: { ...BASE, completionTimeoutPerGiBSec: 800, timeoutAction: 'force-complete', forceCompleteMaxDowntimeMs: 5000 },
+      expected: [[{ type: 'set-max-downtime', downtimeMs: 5000, reason: 'force-complete' }], []],
+    },
+    {
+      why: 'force-complete without post-copy or cap pauses the guest, as Nova does',
+      policy: { ...BASE, completionTimeoutPerGiBSec: 800, timeoutAction: 'force-complete' },
+      expected: [[{ type: 'pause-guest', reason: 'force-complete' }], [{ type: 'set-max-downtime', downtimeMs: 400, reason: 'downtime-step' }]],
+    },
+  ] as const)('completion timeout (800 s/GiB × 3 GiB): $why', ({ policy, expected }) => {
+    const { actions } = run(policy, timedOut);
+    expect(actions.slice(1)).toEqual(expected);
+  });
+
+  it('force-complete pauses when the cap is not above the downtime already set', () => {
+    const policy: ConvergencePolicy = {
+      ...BASE,
+      completionTimeoutPerGiBSec: 800,
+      timeoutAction: 'force-complete',
+      forceCompleteMaxDowntimeMs: 400,
+    };
+    const { actions } = run(policy, [{ elapsedSec: 1000 }, { elapsedSec: 2401 }]);
+    expect(actions[1]).toEqual([{ type: 'pause-guest', reason: 'force-complete' }]);
+  });
+
+  it('never acts on timeouts once the migration runs in post-copy', () => {
+    const policy = { ...BASE, completionTimeoutPerGiBSec: 800, progressTimeoutSec: 10 };
+    const { actions } = run(policy, [
+      { elapsedSec: 0, mode: 'post-copy' },
+      { elapsedSec: 5000, mode: 'post-copy' },
+    ]);
+    expect(actions).toEqual([[], []]);
+  });
+});
+
+describe('decide: post-copy on slow progress (Nova should_switch_to_postcopy)', () => {
+  const policy = { ...BASE, allowPostCopy: true, postCopyOnSlowProgress: true };
+  it.each([
+    { why: 'a second round that removed 5 % switches', secondRemaining: 0.95, expected: [{ type: 'start-post-copy', reason: 'slow-progress' }] },
+    { why: 'a second round that removed 10 % does not', secondRemaining: 0.9, expected: [] },
+  ])('$why', ({ secondRemaining, expected }) => {
+    const { actions } = run(policy, [
+      { elapsedSec: 0, memoryIteration: 1, dataRemainingBytes: 1 * GiB },
+      { elapsedSec: 0, memoryIteration: 2, dataRemainingBytes: secondRemaining * GiB },
+    ]);
+    expect(actions[1]).toEqual(expected);
+  });
+
+  it('needs allowPostCopy and does not look at the first pass', () => {
+    const off = run({ ...policy, allowPostCopy: false }, [
+      { elapsedSec: 0, memoryIteration: 1, dataRemainingBytes: GiB },
+      { elapsedSec: 0, memoryIteration: 2, dataRemainingBytes: GiB },
+    ]);
+    expect(off.actions[1]).toEqual([]);
+    const firstPass = run(policy, [{ elapsedSec: 0, memoryIteration: 1, dataRemainingBytes: GiB }]);
+    expect(firstPass.actions[0]).toEqual([]);
+  });
+});
+
+describe('decide: auto-converge escalation', () => {
+  const policy: ConvergencePolicy = {
+    ...BASE,
+    downtimeSteps: 1,
+    downtimeDelayPerGiBSec: 0,
+    allowAutoConverge: true,
+    autoConvergeStallSec: 30,
+    autoConvergeInitialPct: 20,
+    autoConvergeIncrementPct: 30,
+    autoConvergeMaxPct: 60,
+  };
+  const throttleActions = (actions: ConvergenceAction[][]) =>
+    actions.map((a) => a.filter((x) => x.type === 'enable-auto-converge' || x.type === 'raise-cpu-throttle'));
+
+  it('enables, raises, caps; one change per stall period', () => {
+    const { actions } = run(policy, [
+      { elapsedSec: 0 },
+      { elapsedSec: 29 },
+      { elapsedSec: 30 },
+      { elapsedSec: 45 },
+      { elapsedSec: 60 },
+      { elapsedSec: 90 },
+      { elapsedSec: 500 },
+    ]);
+    expect(throttleActions(actions)).toEqual([
+      [],
+      [],
+      [{ type: 'enable-auto-converge', throttleInitialPct: 20, throttleIncrementPct: 30 }],
+      [],
+      [{ type: 'raise-cpu-throttle', throttlePct: 50 }],
+      [{ type: 'raise-cpu-throttle', throttlePct: 60 }],
+      [],
+    ]);
+  });
+
+  it('progress restarts the stall clock', () => {
+    const { actions } = run(policy, [
+      { elapsedSec: 0, dataRemainingBytes: 3 * GiB },
+      { elapsedSec: 20, dataRemainingBytes: 2 * GiB },
+      { elapsedSec: 40, dataRemainingBytes: 2 * GiB },
+      { elapsedSec: 50, dataRemainingBytes: 2 * GiB },
+    ]);
+    expect(throttleActions(actions)).toEqual([[], [], [], [{ type: 'enable-auto-converge', throttleInitialPct: 20, throttleIncrementPct: 30 }]]);
+  });
+
+  it('does nothing when auto-converge is not allowed', () => {
+    const { actions } = run({ ...policy, allowAutoConverge: false }, [{ elapsedSec: 0 }, { elapsedSec: 1000 }]);
+    expect(throttleActions(actions)).toEqual([[], []]);
+  });
+});
