@@ -1,0 +1,104 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { DomainEvent } from './domain-event';
+import { DomainInfo, DomainState } from './domain-state';
+import { DirtyRate, NodeInfo } from './host-stats';
+import { JobStats } from './job-stats';
+import { CpuCompareResult, LibvirtConnection } from './libvirt-connection';
+import { LibvirtDomain } from './libvirt-domain';
+import { DirtyRateRequest, DomainRef, HostConnectionRef, LibvirtRepository } from './libvirt.repository';
+import { MigrateRequest } from './migrate-params';
+
+const DEFAULT_DIRTY_RATE_POLL_MS = 250;
+
+/** LibvirtRepository over the native addon: each method is one call on the wrapper classes. */
+export class NativeLibvirtRepository implements LibvirtRepository {
+  connect(uri: string): Promise<LibvirtConnection> {
+    return LibvirtConnection.open(uri);
+  }
+
+  disconnect(connection: HostConnectionRef): Promise<void> {
+    return asConnection(connection).close();
+  }
+
+  hostname(connection: HostConnectionRef): Promise<string> {
+    return asConnection(connection).hostname();
+  }
+
+  nodeInfo(connection: HostConnectionRef): Promise<NodeInfo> {
+    return asConnection(connection).nodeInfo();
+  }
+
+  capabilities(connection: HostConnectionRef): Promise<string> {
+    return asConnection(connection).capabilities();
+  }
+
+  compareCpu(connection: HostConnectionRef, cpuXml: string): Promise<CpuCompareResult> {
+    return asConnection(connection).compareCpu(cpuXml);
+  }
+
+  lookupDomain(connection: HostConnectionRef, name: string): Promise<LibvirtDomain> {
+    return asConnection(connection).lookupDomain(name);
+  }
+
+  domainState(domain: DomainRef): Promise<DomainState> {
+    return asDomain(domain).state();
+  }
+
+  domainInfo(domain: DomainRef): Promise<DomainInfo> {
+    return asDomain(domain).info();
+  }
+
+  migrate(domain: DomainRef, request: MigrateRequest): Promise<void> {
+    return asDomain(domain).migrate(request);
+  }
+
+  jobStats(domain: DomainRef, options?: { completed?: boolean }): Promise<JobStats> {
+    return asDomain(domain).jobStats(options);
+  }
+
+  abortJob(domain: DomainRef): Promise<void> {
+    return asDomain(domain).abortJob();
+  }
+
+  setMaxDowntime(domain: DomainRef, downtimeMs: number): Promise<void> {
+    return asDomain(domain).setMaxDowntime(downtimeMs);
+  }
+
+  setMaxSpeed(domain: DomainRef, bandwidthMiBps: number): Promise<void> {
+    return asDomain(domain).setMaxSpeed(bandwidthMiBps);
+  }
+
+  startPostCopy(domain: DomainRef): Promise<void> {
+    return asDomain(domain).startPostCopy();
+  }
+
+  onDomainEvent(connection: HostConnectionRef, listener: (event: DomainEvent) => void): Promise<() => Promise<void>> {
+    return asConnection(connection).onDomainEvent(listener);
+  }
+
+  async dirtyRate(domain: DomainRef, request: DirtyRateRequest): Promise<DirtyRate> {
+    const dom = asDomain(domain);
+    await dom.startDirtyRateCalc(request.calcSeconds);
+    await sleep(request.calcSeconds * 1000);
+    // QEMU finishes shortly after the period; give it a few polls before giving up.
+    const deadline = Date.now() + request.calcSeconds * 1000 + 5000;
+    for (;;) {
+      const rate = await dom.dirtyRate();
+      if (rate.status === 'measured') return rate;
+      if (Date.now() > deadline) throw new Error(`dirty-rate measurement of ${dom.name} did not finish (status ${rate.status})`);
+      await sleep(request.pollIntervalMs ?? DEFAULT_DIRTY_RATE_POLL_MS);
+    }
+  }
+}
+
+// Refs handed out by this repository are the wrapper objects themselves; anything else is a caller bug.
+function asConnection(ref: HostConnectionRef): LibvirtConnection {
+  if (!(ref instanceof LibvirtConnection)) throw new TypeError('not a connection from NativeLibvirtRepository');
+  return ref;
+}
+
+function asDomain(ref: DomainRef): LibvirtDomain {
+  if (!(ref instanceof LibvirtDomain)) throw new TypeError('not a domain from NativeLibvirtRepository');
+  return ref;
+}
