@@ -14,7 +14,6 @@ export async function createAgentApp(config: AgentConfig, options: AgentAppOptio
   const { logLevels = ['error', 'warn', 'log'], ...adapters } = options;
   const app = await NestFactory.create(AgentModule.forRoot(config, adapters), { logger: logLevels, bodyParser: true });
   app.useGlobalPipes(agentValidationPipe());
-  app.enableShutdownHooks();
   return app;
 }
 

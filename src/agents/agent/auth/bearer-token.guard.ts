@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
+import { bearerToken } from '../../../auth/token.authenticator';
 import { AGENT_CONFIG, type AgentConfig } from '../agent.config';
 
 /** Hashing first gives equal lengths, so the comparison time says nothing about the token. */
@@ -8,11 +9,6 @@ export function tokensMatch(presented: string, expected: string): boolean {
   const a = createHash('sha256').update(presented).digest();
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);
-}
-
-export function bearerToken(header: string | undefined): string | undefined {
-  const match = /^Bearer ([^\s]+)$/.exec(header ?? '');
-  return match?.[1];
 }
 
 @Injectable()

@@ -1,0 +1,46 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { startAgent } from '../../agents/agent/agent.app';
+import { DEFAULT_AGENT_DATA_DIR, DEFAULT_INSTANCES_PATH } from '../../agents/agent/agent.config';
+import { parseListenAddress, parseTokenFile, requireAbsolutePath, requireHostName } from '../../agents/agent/agent-options';
+
+interface AgentCommandOptions {
+  listen: string;
+  tokenFile: string;
+  host: string;
+  dataDir: string;
+  instancesPath: string;
+}
+
+// Bumped with the agent's wire contract (src/agents/agent-api.ts).
+const AGENT_VERSION = '0.1.0';
+
+export function registerAgentCommand(program: Command): void {
+  program
+    .command('agent')
+    .description('run the host agent: authenticated RPC for storage markers, captures and probes')
+    .requiredOption('--listen <address:port>', 'address and port to listen on, e.g. 192.0.2.11:7070')
+    .requiredOption('--token-file <file>', 'file holding the bearer token the controller presents')
+    .requiredOption('--host <name>', 'this host\'s name as the controller\'s inventory knows it')
+    .option('--data-dir <dir>', 'where captures and probe pcaps are kept', DEFAULT_AGENT_DATA_DIR)
+    .option('--instances-path <dir>', 'Nova instances path; the only place storage markers are written', DEFAULT_INSTANCES_PATH)
+    .action(async (options: AgentCommandOptions) => {
+      const listen = parseListenAddress(options.listen);
+      const token = parseTokenFile(await readFile(options.tokenFile, 'utf8'));
+      const app = await startAgent(
+        {
+          host: requireHostName(options.host),
+          token,
+          dataDir: requireAbsolutePath(options.dataDir, '--data-dir'),
+          instancesPath: requireAbsolutePath(options.instancesPath, '--instances-path'),
+          version: AGENT_VERSION,
+        },
+        listen,
+      );
+      process.stdout.write(`livemig agent ${options.host} listening on ${options.listen}\n`);
+      // close() runs onApplicationShutdown, which stops running captures and probes.
+      const close = () => void app.close().then(() => process.exit(0));
+      process.once('SIGTERM', close);
+      process.once('SIGINT', close);
+    });
+}
