@@ -14,3 +14,16 @@ export function timestampColumn(runner: QueryRunner, name: string): TableColumnO
 export function idColumn(name = 'id'): TableColumnOptions {
   return { name, type: 'varchar', length: '36', isPrimary: true };
 }
+
+/** A nullable timestamp, or a required one without default when `required`. */
+export function dateColumn(runner: QueryRunner, name: string, required = false): TableColumnOptions {
+  return { name, type: runner.connection.options.type === 'postgres' ? 'timestamp' : 'datetime', isNullable: !required };
+}
+
+export function doubleColumn(name: string, required = false): TableColumnOptions {
+  return { name, type: 'double precision', isNullable: !required };
+}
+
+export function serialIdColumn(): TableColumnOptions {
+  return { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' };
+}

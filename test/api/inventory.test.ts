@@ -178,6 +178,14 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('inventory API on %s', (kind
       expect((await http().get(`/hosts/${hostA.id}`).set(auth(ANALYST))).status).toBe(404);
     });
 
+    it('stores an agent token but never returns it', async () => {
+      const created = await http().post('/hosts').set(auth(OPERATOR)).send(sampleHost('tok-a', { agentEndpoint: 'http://192.0.2.11:7070', agentToken: 'agent-secret-1' }));
+      expect(created.status).toBe(201);
+      expect(created.body).not.toHaveProperty('agentToken');
+      const listed = await http().get('/hosts').set(auth(ANALYST));
+      expect(JSON.stringify(listed.body)).not.toContain('agent-secret-1');
+    });
+
     it('updates a host state', async () => {
       const host = (await http().post('/hosts').set(auth(OPERATOR)).send(sampleHost('upd-a'))).body;
       const res = await http().patch(`/hosts/${host.id}`).set(auth(OPERATOR)).send({ state: 'disabled' });

@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsIn, IsInt, IsIP, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { IsIn, IsInt, IsIP, IsOptional, IsString, IsUrl, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsHostName, IsInterfaceName } from '../../common/names';
 import { PageQueryDto, pageDtoOf } from '../../common/http/page';
 import { HOST_STATES, type HostState } from './host.entity';
@@ -50,6 +50,13 @@ export class CreateHostDto {
   @IsOptional()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
   agentEndpoint?: string | null;
+
+  @ApiPropertyOptional({ writeOnly: true, description: "the host agent's bearer token; never returned", minLength: 8 })
+  @IsOptional()
+  @IsString()
+  @Length(8, 255)
+  @Matches(/^\S+$/, { message: 'agentToken must not contain white space' })
+  agentToken?: string;
 }
 
 export class UpdateHostDto extends PartialType(CreateHostDto) {}
@@ -61,7 +68,7 @@ export class HostQueryDto extends PageQueryDto {
   state?: HostState;
 }
 
-export class HostDto extends CreateHostDto {
+export class HostDto extends OmitType(CreateHostDto, ['agentToken'] as const) {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 

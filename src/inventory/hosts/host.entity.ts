@@ -1,3 +1,4 @@
+import { Exclude } from 'class-transformer';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 export const HOST_STATES = ['enabled', 'disabled', 'maintenance'] as const;
@@ -34,6 +35,11 @@ export class HostEntity {
 
   @Column({ name: 'agent_endpoint', type: 'varchar', length: 255, nullable: true })
   agentEndpoint!: string | null;
+
+  /** The host agent's own token; write-only through the API. */
+  @Exclude({ toPlainOnly: true })
+  @Column({ name: 'agent_token', type: 'varchar', length: 255, nullable: true })
+  agentToken!: string | null;
 
   @CreateDateColumn({ name: 'created_at' })
   createdAt!: Date;

@@ -32,7 +32,7 @@ export class HostsService {
 
   async create(dto: CreateHostDto): Promise<HostEntity> {
     await this.assertNameFree(dto.name);
-    return this.hosts.save(this.hosts.create({ ...dto, id: newId(), state: dto.state ?? 'enabled', agentEndpoint: dto.agentEndpoint ?? null }));
+    return this.hosts.save(this.hosts.create({ ...dto, id: newId(), state: dto.state ?? 'enabled', agentEndpoint: dto.agentEndpoint ?? null, agentToken: dto.agentToken ?? null }));
   }
 
   async update(id: string, dto: UpdateHostDto): Promise<HostEntity> {

@@ -1,0 +1,12 @@
+/** The thesis's five phases, then the terminal states. */
+export const ACTIVE_PHASES = ['queued', 'pre-migration', 'reservation', 'pre-copy', 'switchover', 'commitment'] as const;
+export const TERMINAL_STATES = ['completed', 'failed', 'aborted', 'rolled-back'] as const;
+export const MIGRATION_STATES = [...ACTIVE_PHASES, ...TERMINAL_STATES] as const;
+
+export type ActivePhase = (typeof ACTIVE_PHASES)[number];
+export type TerminalState = (typeof TERMINAL_STATES)[number];
+export type MigrationState = (typeof MIGRATION_STATES)[number];
+
+export function isTerminal(state: MigrationState): state is TerminalState {
+  return (TERMINAL_STATES as readonly string[]).includes(state);
+}

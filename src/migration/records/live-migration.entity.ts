@@ -1,0 +1,102 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { ConvergencePolicy } from '../core';
+import type { MigrationState } from '../migration-phase';
+import { numberColumn } from './number-column';
+
+/** What the hypervisor itself reported for the finished job (COMPLETED job stats on the destination). */
+export interface HypervisorFigures {
+  hvTotalTimeMs: number | null;
+  hvDowntimeMs: number | null;
+  hvSetupTimeMs: number | null;
+  hvDataProcessedBytes: number | null;
+  hvIterations: number | null;
+  hvDirtyRatePagesPerSec: number | null;
+}
+
+export interface ConvergenceEvent {
+  atMs: number;
+  action: string;
+  detail: Record<string, unknown>;
+  outcome: 'applied' | 'failed' | 'unsupported';
+  error?: string;
+}
+
+@Entity('live_migrations')
+export class LiveMigrationEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Index()
+  @Column({ name: 'instance_id', type: 'varchar', length: 36 })
+  instanceId!: string;
+
+  @Column({ name: 'instance_name', type: 'varchar', length: 63 })
+  instanceName!: string;
+
+  @Column({ name: 'domain_name', type: 'varchar', length: 63 })
+  domainName!: string;
+
+  @Column({ name: 'flavor_name', type: 'varchar', length: 63 })
+  flavorName!: string;
+
+  @Column({ name: 'flavor_ram_mib', type: 'integer' })
+  flavorRamMiB!: number;
+
+  @Column({ name: 'source_host_id', type: 'varchar', length: 36 })
+  sourceHostId!: string;
+
+  @Column({ name: 'destination_host_id', type: 'varchar', length: 36 })
+  destinationHostId!: string;
+
+  @Index()
+  @Column({ type: 'varchar', length: 16 })
+  state!: MigrationState;
+
+  @Column({ name: 'policy_name', type: 'varchar', length: 63 })
+  policyName!: string;
+
+  @Column({ type: 'simple-json' })
+  policy!: ConvergencePolicy;
+
+  @Column({ name: 'failure_reason', type: 'text', nullable: true })
+  failureReason!: string | null;
+
+  @Column({ name: 'abort_requested', type: 'boolean', default: false })
+  abortRequested!: boolean;
+
+  @Column(numberColumn('hv_total_time_ms'))
+  hvTotalTimeMs!: number | null;
+
+  @Column(numberColumn('hv_downtime_ms'))
+  hvDowntimeMs!: number | null;
+
+  @Column(numberColumn('hv_setup_time_ms'))
+  hvSetupTimeMs!: number | null;
+
+  @Column(numberColumn('hv_data_processed_bytes'))
+  hvDataProcessedBytes!: number | null;
+
+  @Column(numberColumn('hv_iterations'))
+  hvIterations!: number | null;
+
+  @Column(numberColumn('hv_dirty_rate_pages_per_sec'))
+  hvDirtyRatePagesPerSec!: number | null;
+
+  @Column(numberColumn('max_downtime_ms'))
+  maxDowntimeMs!: number | null;
+
+  @Column({ name: 'convergence_events', type: 'simple-json' })
+  convergenceEvents!: ConvergenceEvent[];
+
+  @Column({ name: 'started_at', type: Date, nullable: true })
+  startedAt!: Date | null;
+
+  @Column({ name: 'finished_at', type: Date, nullable: true })
+  finishedAt!: Date | null;
+
+  @CreateDateColumn({ name: 'created_at' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at' })
+  updatedAt!: Date;
+}
