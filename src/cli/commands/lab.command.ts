@@ -1,11 +1,58 @@
 import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { MAX_LAB_HOSTS, formatLabStatus, labDown, labStatus, labUp, registerLab } from '../../../lab';
 
-// Placeholder until the lab lands: the command exists but refuses to run.
+// `livemig lab up|status|down`: the one-machine lab of compute hosts (see lab/README.md).
+
+function parseHostCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_LAB_HOSTS) throw new InvalidArgumentError(`must be 1 to ${MAX_LAB_HOSTS}`);
+  return n;
+}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
 export function registerLabCommand(program: Command): void {
-  program
-    .command('lab')
-    .description('bring the one-machine test lab up or down')
-    .action(() => {
-      throw new Error('lab is not available yet');
+  const lab = program.command('lab').description('bring the one-machine test lab up or down');
+
+  lab
+    .command('up')
+    .description('create the hosts (netns + own libvirtd), networks and guest image; idempotent')
+    .option('--hosts <n>', `number of compute hosts (1-${MAX_LAB_HOSTS})`, parseHostCount, 2)
+    .option('--register <url>', 'register hosts, flavors and a booted guest in a controller (env LIVEMIG_API_URL)')
+    .option('--token <token>', 'bearer token for --register (env LIVEMIG_API_TOKEN)')
+    .action(async (opts: { hosts: number; register?: string; token?: string }) => {
+      const result = await labUp({ hosts: opts.hosts, log: say });
+      say(
+        result.alreadyUp
+          ? `lab already up with ${result.hosts.length} hosts`
+          : `lab up: ${result.hosts.length} hosts in ${(result.upMs / 1000).toFixed(1)} s (guest image ${result.imageBuilt ? 'built' : 'cached'}, ${(result.imageMs / 1000).toFixed(1)} s)`,
+      );
+      for (const h of result.hosts) say(`  ${h.name}  netns ${h.netns}  ${h.libvirtUri}  migration ${h.migrationInterface} ${h.mgmtIp}  vtep ${h.vtepIp}`);
+      const url = opts.register ?? process.env.LIVEMIG_API_URL;
+      if (url) {
+        const token = opts.token ?? process.env.LIVEMIG_API_TOKEN;
+        if (!token) throw new Error('--register needs --token or LIVEMIG_API_TOKEN');
+        const reg = await registerLab({ url, token, hosts: result.hosts, log: say });
+        say(`registered ${Object.keys(reg.hostIds).length} hosts, ${Object.keys(reg.flavorIds).length} flavors, instance ${reg.instanceId} (${reg.guest.domainName} on ${reg.guest.host})`);
+      }
+    });
+
+  lab
+    .command('status')
+    .description("check each host's libvirt from the other host's namespace and ping guests from the prober")
+    .option('--json', 'print the status as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const status = await labStatus();
+      say(opts.json ? JSON.stringify(status, null, 2) : formatLabStatus(status));
+      if (status.up && !status.healthy) process.exitCode = 1;
+    });
+
+  lab
+    .command('down')
+    .description('remove every lab namespace, process and per-host directory')
+    .action(async () => {
+      const result = await labDown();
+      say(`lab down: removed ${result.namespaces.length} namespaces, ended ${result.processesEnded} processes`);
     });
 }

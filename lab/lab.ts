@@ -1,0 +1,163 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { execIn, listNetns } from './exec';
+import { parseGuestCmdline } from './domain-xml';
+import { installGuestImage } from './guest';
+import { ensureHostWrapper, killNetnsProcesses, prepareHostDirs, saveCapabilityCache, startLibvirtd, virsh } from './libvirtd';
+import { createExternal, createFabric, createHostNetwork, createProber, deleteNetns, ping } from './network';
+import { hostPaths, instancesPath, labDir } from './paths';
+import { clearLabState, readLabState, writeLabState } from './state';
+import { topology } from './current-topology';
+import { ALL_LAB_HOSTS, DEFAULT_LAB_HOSTS, EXTERNAL, FABRIC_NETNS, PROBER, isLabNetns, labHosts, type LabHost } from './topology';
+
+// `lab up`, `lab down` and `lab status`.
+
+export interface LabUpOptions {
+  hosts?: number;
+  log?: (line: string) => void;
+}
+
+export interface LabUpResult {
+  hosts: LabHost[];
+  alreadyUp: boolean;
+  /** Bringing up namespaces and daemons, the image build excluded. */
+  upMs: number;
+  imageMs: number;
+  imageBuilt: boolean;
+}
+
+function requireRoot(): void {
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) throw new Error('the lab needs root (network namespaces, mounts)');
+}
+
+export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
+  requireRoot();
+  const count = opts.hosts ?? DEFAULT_LAB_HOSTS;
+  const hosts = labHosts(count);
+  const log = opts.log ?? (() => undefined);
+
+  const state = readLabState();
+  if (state?.hosts === count) {
+    const status = await labStatus({ pingGuests: false });
+    if (status.healthy) return { hosts, alreadyUp: true, upMs: 0, imageMs: 0, imageBuilt: false };
+    log('lab is unhealthy; rebuilding it');
+  }
+  await labDown();
+
+  const imageStart = Date.now();
+  const image = await installGuestImage();
+  const imageMs = Date.now() - imageStart;
+  if (image.built) log(`guest image built in ${imageMs} ms`);
+
+  const started = Date.now();
+  const wrapper = await ensureHostWrapper();
+  const vteps = [PROBER.vtepIp, ...hosts.map((h) => h.vtepIp)];
+  await createFabric();
+  for (const host of hosts) await createHostNetwork(host, vteps);
+  await createProber(vteps);
+  await createExternal();
+  log(`networks ready in ${Date.now() - started} ms`);
+
+  const [first, ...rest] = hosts as [LabHost, ...LabHost[]];
+  prepareHostDirs(first);
+  await startLibvirtd(first, wrapper);
+  saveCapabilityCache(first);
+  for (const host of rest) prepareHostDirs(host);
+  await Promise.all(rest.map((h) => startLibvirtd(h, wrapper)));
+  writeLabState({ hosts: count, upAt: new Date().toISOString() });
+  const upMs = Date.now() - started;
+  log(`${count} hosts up in ${upMs} ms`);
+  return { hosts, alreadyUp: false, upMs, imageMs, imageBuilt: image.built };
+}
+
+export interface LabDownResult {
+  namespaces: string[];
+  processesEnded: number;
+}
+
+/** Removes every lab namespace and process, whatever state a failed `up` left. */
+export async function labDown(): Promise<LabDownResult> {
+  requireRoot();
+  const known = new Set([FABRIC_NETNS, PROBER.netns, EXTERNAL.netns, ...ALL_LAB_HOSTS.map((h) => h.netns)]);
+  const present = (await listNetns()).filter((ns) => known.has(ns) || isLabNetns(ns));
+  let processesEnded = 0;
+  // Hosts first: their guests and daemons are the processes.
+  for (const ns of present) processesEnded += await killNetnsProcesses(ns);
+  for (const ns of present) await deleteNetns(ns);
+  for (const host of ALL_LAB_HOSTS) rmSync(hostPaths(host.name).root, { recursive: true, force: true });
+  rmSync(join(labDir(), 'domains'), { recursive: true, force: true });
+  // Guest disks go; the kernel and initramfs stay for the next `up`.
+  rmSync(instancesPath(), { recursive: true, force: true });
+  clearLabState();
+  return { namespaces: present, processesEnded };
+}
+
+export interface HostStatus {
+  name: string;
+  netns: string;
+  libvirtUri: string;
+  /** Which other host's namespace the URI was tried from. */
+  checkedFrom: string;
+  libvirtOk: boolean;
+  error?: string;
+  guests: GuestStatus[];
+}
+
+export interface GuestStatus {
+  name: string;
+  state: string;
+  ip?: string;
+  pingOk?: boolean;
+}
+
+export interface LabStatus {
+  up: boolean;
+  healthy: boolean;
+  hosts: HostStatus[];
+  namespaces: string[];
+}
+
+export async function labStatus(opts: { pingGuests?: boolean } = {}): Promise<LabStatus> {
+  const state = readLabState();
+  const namespaces = (await listNetns()).filter(isLabNetns);
+  if (!state) return { up: false, healthy: false, hosts: [], namespaces };
+  const hosts = topology(state.hosts).hosts;
+  const out: HostStatus[] = [];
+  for (const [i, host] of hosts.entries()) {
+    // Ask from the other host's namespace: that is the path a migration takes.
+    const from = hosts[(i + 1) % hosts.length] as LabHost;
+    const status: HostStatus = { name: host.name, netns: host.netns, libvirtUri: host.libvirtUri, checkedFrom: from.name, libvirtOk: false, guests: [] };
+    const list = await execIn(from.netns, ['virsh', '-q', '-c', host.libvirtUri, 'list', '--all'], { allowFailure: true, timeoutMs: 10_000 });
+    status.libvirtOk = list.exitCode === 0;
+    if (!status.libvirtOk) status.error = list.stderr.trim().split('\n').pop();
+    for (const line of list.stdout.split('\n')) {
+      const m = /^\s*(\S+)\s+(\S+)\s+(.+?)\s*$/.exec(line);
+      if (!m) continue;
+      const guest: GuestStatus = { name: m[2] as string, state: m[3] as string };
+      const xml = await virsh(host, ['dumpxml', guest.name], { allowFailure: true });
+      guest.ip = parseGuestCmdline(xml.stdout).ip;
+      if (opts.pingGuests !== false && guest.ip && guest.state === 'running') {
+        guest.pingOk = (await ping(PROBER.netns, guest.ip, { count: 2, intervalMs: 200 })).received > 0;
+      }
+      status.guests.push(guest);
+    }
+    out.push(status);
+  }
+  const healthy = out.every((h) => h.libvirtOk && h.guests.every((g) => g.pingOk !== false));
+  return { up: true, healthy, hosts: out, namespaces };
+}
+
+export function formatLabStatus(status: LabStatus): string {
+  if (!status.up) {
+    return status.namespaces.length > 0 ? `lab is down, but leftovers exist: ${status.namespaces.join(', ')} (run lab down)` : 'lab is down';
+  }
+  const lines = [`lab is ${status.healthy ? 'healthy' : 'UNHEALTHY'} (${status.hosts.length} hosts)`];
+  for (const h of status.hosts) {
+    lines.push(`  ${h.name}  ${h.libvirtUri}  libvirt ${h.libvirtOk ? 'ok' : `FAILED (${h.error ?? '?'})`} from ${h.checkedFrom}`);
+    for (const g of h.guests) {
+      const pingText = g.pingOk === undefined ? '' : g.pingOk ? '  ping ok from prober' : '  ping FAILED from prober';
+      lines.push(`    guest ${g.name}  ${g.state}  ${g.ip ?? ''}${pingText}`);
+    }
+  }
+  return lines.join('\n');
+}
