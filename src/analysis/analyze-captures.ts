@@ -47,7 +47,7 @@ async function analyzeInputs(inputs: CaptureInput[], given: Partial<AnalysisOpti
         hooks.onProgress?.({ bytesRead, totalBytes });
       }
     : undefined;
-  const sources = inputs.map((input) => new PacketSource(input, decoder, onBytes));
+  const sources = inputs.map((input, i) => new PacketSource(input, decoder, i, onBytes));
   try {
     await feedInTimeOrder(sources, analyzer);
   } finally {

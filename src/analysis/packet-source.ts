@@ -22,6 +22,7 @@ export class PacketSource implements RawPacketSink {
   constructor(
     readonly input: CaptureInput,
     private readonly decoder: PacketDecoder,
+    private readonly sourceIndex: number,
     private readonly onBytes: (bytes: number) => void = () => undefined,
   ) {
     this.reader = new AnyCaptureReader(input.name, this);
@@ -39,6 +40,7 @@ export class PacketSource implements RawPacketSink {
       this.records.push(record);
     }
     this.decoder.decode(linkType, frame, at, captured, wire, tsSec, tsNs, record);
+    record.sourceIndex = this.sourceIndex;
     this.count += 1;
   }
 

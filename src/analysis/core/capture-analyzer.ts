@@ -2,7 +2,7 @@ import { AnalysisOptions } from './analysis-options';
 import { AnalysisReport } from './analysis-report';
 import { DecodedPacket, PacketKind } from './decoded-packet';
 import { ProbeTracker } from './probe-tracker';
-import { StreamRole, TcpStreamTable, toEchoReport, toStreamReport } from './tcp-stream-table';
+import { seenInSeveralCaptures, StreamRole, TcpStreamState, TcpStreamTable, toEchoReport, toStreamReport } from './tcp-stream-table';
 import { Timeline } from './timeline';
 
 // 2^53 ns ≈ 104 days: beyond that, times relative to the first packet stop being exact nanoseconds.
@@ -46,7 +46,7 @@ export class CaptureAnalyzer {
         migrationPayload = this.streams.add(p, relNs);
         break;
       case PacketKind.EchoRequest:
-        this.probes.request(p.dst, p.echoId, p.echoSeq, relNs);
+        this.probes.request(p.dst, p.echoId, p.echoSeq, relNs, p.sourceIndex);
         break;
       case PacketKind.EchoReply:
         this.probes.reply(p.src, p.echoId, p.echoSeq, relNs);
@@ -69,17 +69,26 @@ export class CaptureAnalyzer {
     if (this.timeline.widthMs !== this.options.timelineMs) {
       warnings.push(`timeline widened to ${this.timeline.widthMs} ms buckets to bound its size`);
     }
+    const migrations = this.streams.streams(StreamRole.Migration);
+    const rpc = this.streams.streams(StreamRole.Rpc);
+    const echo = this.streams.streams(StreamRole.Echo);
+    const probe = this.probes.report(this.options.probeIntervalMs, warnings);
+    for (const s of [...migrations, ...rpc, ...echo].filter(seenInSeveralCaptures)) warnings.push(`${describe(s)} appears in several captures: its packets and bytes are counted once per copy`);
     return {
       packets: this.packets,
       firstPacketTs: this.packets === 0 ? null : toEpochSec(this.minRelNs),
       lastPacketTs: this.packets === 0 ? null : toEpochSec(this.maxRelNs),
-      migrations: this.streams.streams(StreamRole.Migration).map((s) => toStreamReport(s, toEpochSec)),
-      rpc: this.streams.streams(StreamRole.Rpc).map((s) => toStreamReport(s, toEpochSec)),
-      probe: this.probes.report(this.options.probeIntervalMs),
-      tcpEcho: this.streams.streams(StreamRole.Echo).map((s) => toEchoReport(s, toEpochSec)),
+      migrations: migrations.map((s) => toStreamReport(s, toEpochSec)),
+      rpc: rpc.map((s) => toStreamReport(s, toEpochSec)),
+      probe,
+      tcpEcho: echo.map((s) => toEchoReport(s, toEpochSec)),
       timelineMs: this.timeline.widthMs,
       timeline,
       warnings,
     };
   }
+}
+
+function describe(s: TcpStreamState): string {
+  return `TCP ${s.client}:${s.clientPort} → ${s.server}:${s.serverPort}`;
 }

@@ -7,6 +7,7 @@ class ProbeTarget {
   /** First matching reply per request, NaN while unanswered. */
   readonly replyRelNs: number[] = [];
   private readonly pendingByKey = new Map<number, number>();
+  sourceMask = 0;
 
   request(key: number, relNs: number): void {
     // A reused (id, seq) — the 16-bit sequence wraps — now refers to the newest request.
@@ -28,7 +29,7 @@ export class ProbeTracker {
 
   constructor(private readonly vmIp: string | undefined) {}
 
-  request(dst: string, id: number, seq: number, relNs: number): void {
+  request(dst: string, id: number, seq: number, relNs: number, sourceIndex = 0): void {
     if (this.vmIp !== undefined && dst !== this.vmIp) return;
     let target = this.targets.get(dst);
     if (target === undefined) {
@@ -36,16 +37,20 @@ export class ProbeTracker {
       this.targets.set(dst, target);
     }
     target.request(id * 65536 + seq, relNs);
+    target.sourceMask |= 1 << Math.min(sourceIndex, 30);
   }
 
   reply(src: string, id: number, seq: number, relNs: number): void {
     this.targets.get(src)?.reply(id * 65536 + seq, relNs);
   }
 
-  report(givenIntervalMs: number | undefined): ProbeReport | null {
+  report(givenIntervalMs: number | undefined, warnings: string[]): ProbeReport | null {
     const name = this.pickTarget();
     if (name === null) return null;
     const target = this.targets.get(name) as ProbeTarget;
+    if ((target.sourceMask & (target.sourceMask - 1)) !== 0) {
+      warnings.push(`echo requests to ${name} appear in several captures: each copy counts as a request`);
+    }
     return probeReport(name, target.requestRelNs, target.replyRelNs, givenIntervalMs);
   }
 

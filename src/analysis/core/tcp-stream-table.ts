@@ -19,6 +19,8 @@ interface TcpStream {
   lastEchoRelNs: number;
   maxStallNs: number;
   stallStartRelNs: number;
+  /** Bit i set: seen in input capture i (capped at 30). */
+  sourceMask: number;
 }
 
 // TCP connections on watched ports, keyed by 4-tuple with the listening (server) port telling the role.
@@ -46,6 +48,7 @@ export class TcpStreamTable {
     if (relNs < stream.firstRelNs) stream.firstRelNs = relNs;
     if (relNs > stream.lastRelNs) stream.lastRelNs = relNs;
     stream.packets += 1;
+    stream.sourceMask |= 1 << Math.min(p.sourceIndex, 30);
     if ((p.tcpFlags & (TcpFlag.Fin | TcpFlag.Rst)) !== 0) stream.closed = true;
     const fromClient = p.srcPort === stream.clientPort && p.src === stream.client;
     if (fromClient) {
@@ -93,6 +96,7 @@ export class TcpStreamTable {
         lastEchoRelNs: Number.NaN,
         maxStallNs: Number.NaN,
         stallStartRelNs: Number.NaN,
+        sourceMask: 0,
       };
       this.open.set(key, stream);
     }
@@ -112,6 +116,11 @@ export class TcpStreamTable {
 }
 
 export type TcpStreamState = Readonly<TcpStream>;
+
+/** True when a stream's packets came from more than one input capture: each copy was counted. */
+export function seenInSeveralCaptures(s: TcpStreamState): boolean {
+  return (s.sourceMask & (s.sourceMask - 1)) !== 0;
+}
 
 export function toStreamReport(s: TcpStreamState, toEpochSec: (relNs: number) => number): TcpStreamReport {
   const totalMs = (s.lastRelNs - s.firstRelNs) / 1e6;
