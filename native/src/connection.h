@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "conn_state.h"
+#include "task.h"
 
 class Connection : public Napi::ObjectWrap<Connection> {
  public:
@@ -15,6 +16,11 @@ class Connection : public Napi::ObjectWrap<Connection> {
   ~Connection() override;
 
  private:
+  template <Napi::Value (Connection::*Method)(const Napi::CallbackInfo&)>
+  Napi::Value Async(const Napi::CallbackInfo& info) {
+    return RejectOnThrow(info.Env(), [&]() { return (this->*Method)(info); });
+  }
+
   virConnectPtr Checked(Napi::Env env) const;
 
   Napi::Value Close(const Napi::CallbackInfo& info);

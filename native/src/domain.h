@@ -6,6 +6,7 @@
 #include <string>
 
 #include "conn_state.h"
+#include "task.h"
 
 // A domain pointer plus the identity read in the worker thread, so name and
 // uuid are plain properties on the JS side.
@@ -28,6 +29,11 @@ class Domain : public Napi::ObjectWrap<Domain> {
   ~Domain() override;
 
  private:
+  template <Napi::Value (Domain::*Method)(const Napi::CallbackInfo&)>
+  Napi::Value Async(const Napi::CallbackInfo& info) {
+    return RejectOnThrow(info.Env(), [&]() { return (this->*Method)(info); });
+  }
+
   virDomainPtr Checked(Napi::Env env) const;
 
   Napi::Value Info(const Napi::CallbackInfo& info);

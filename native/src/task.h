@@ -10,6 +10,18 @@
 
 #include "errors.h"
 
+// Promise-returning methods reject, never throw, on bad arguments or a closed connection.
+template <typename F>
+Napi::Value RejectOnThrow(Napi::Env env, F&& call) {
+  try {
+    return call();
+  } catch (const Napi::Error& e) {
+    auto deferred = Napi::Promise::Deferred::New(env);
+    deferred.Reject(e.Value());
+    return deferred.Promise();
+  }
+}
+
 class Task : public Napi::AsyncWorker {
  public:
   // work runs off the JS thread and returns false when a libvirt call failed.

@@ -63,7 +63,7 @@ export class LibvirtDomain {
   }
 
   /** virDomainMigrateToURI3; resolves when the migration job has finished (or rejects with its error). */
-  migrate(request: MigrateRequest): Promise<void> {
+  async migrate(request: MigrateRequest): Promise<void> {
     const specs = toMigrateParamSpecs(request.params);
     return this.native.migrateToUri3(request.destinationUri ?? null, specs, migrateFlagsMask(request.flags), request.params.maxDowntimeMs);
   }

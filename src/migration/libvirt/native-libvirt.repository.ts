@@ -11,69 +11,69 @@ import { MigrateRequest } from './migrate-params';
 
 const DEFAULT_DIRTY_RATE_POLL_MS = 250;
 
-/** LibvirtRepository over the native addon: each method is one call on the wrapper classes. */
+/** LibvirtRepository over the native addon: each method is one call on the wrapper classes; all of them reject, never throw. */
 export class NativeLibvirtRepository implements LibvirtRepository {
-  connect(uri: string): Promise<LibvirtConnection> {
+  async connect(uri: string): Promise<LibvirtConnection> {
     return LibvirtConnection.open(uri);
   }
 
-  disconnect(connection: HostConnectionRef): Promise<void> {
+  async disconnect(connection: HostConnectionRef): Promise<void> {
     return asConnection(connection).close();
   }
 
-  hostname(connection: HostConnectionRef): Promise<string> {
+  async hostname(connection: HostConnectionRef): Promise<string> {
     return asConnection(connection).hostname();
   }
 
-  nodeInfo(connection: HostConnectionRef): Promise<NodeInfo> {
+  async nodeInfo(connection: HostConnectionRef): Promise<NodeInfo> {
     return asConnection(connection).nodeInfo();
   }
 
-  capabilities(connection: HostConnectionRef): Promise<string> {
+  async capabilities(connection: HostConnectionRef): Promise<string> {
     return asConnection(connection).capabilities();
   }
 
-  compareCpu(connection: HostConnectionRef, cpuXml: string): Promise<CpuCompareResult> {
+  async compareCpu(connection: HostConnectionRef, cpuXml: string): Promise<CpuCompareResult> {
     return asConnection(connection).compareCpu(cpuXml);
   }
 
-  lookupDomain(connection: HostConnectionRef, name: string): Promise<LibvirtDomain> {
+  async lookupDomain(connection: HostConnectionRef, name: string): Promise<LibvirtDomain> {
     return asConnection(connection).lookupDomain(name);
   }
 
-  domainState(domain: DomainRef): Promise<DomainState> {
+  async domainState(domain: DomainRef): Promise<DomainState> {
     return asDomain(domain).state();
   }
 
-  domainInfo(domain: DomainRef): Promise<DomainInfo> {
+  async domainInfo(domain: DomainRef): Promise<DomainInfo> {
     return asDomain(domain).info();
   }
 
-  migrate(domain: DomainRef, request: MigrateRequest): Promise<void> {
+  async migrate(domain: DomainRef, request: MigrateRequest): Promise<void> {
     return asDomain(domain).migrate(request);
   }
 
-  jobStats(domain: DomainRef, options?: { completed?: boolean }): Promise<JobStats> {
+  async jobStats(domain: DomainRef, options?: { completed?: boolean }): Promise<JobStats> {
     return asDomain(domain).jobStats(options);
   }
 
-  abortJob(domain: DomainRef): Promise<void> {
+  async abortJob(domain: DomainRef): Promise<void> {
     return asDomain(domain).abortJob();
   }
 
-  setMaxDowntime(domain: DomainRef, downtimeMs: number): Promise<void> {
+  async setMaxDowntime(domain: DomainRef, downtimeMs: number): Promise<void> {
     return asDomain(domain).setMaxDowntime(downtimeMs);
   }
 
-  setMaxSpeed(domain: DomainRef, bandwidthMiBps: number): Promise<void> {
+  async setMaxSpeed(domain: DomainRef, bandwidthMiBps: number): Promise<void> {
     return asDomain(domain).setMaxSpeed(bandwidthMiBps);
   }
 
-  startPostCopy(domain: DomainRef): Promise<void> {
+  async startPostCopy(domain: DomainRef): Promise<void> {
     return asDomain(domain).startPostCopy();
   }
 
-  onDomainEvent(connection: HostConnectionRef, listener: (event: DomainEvent) => void): Promise<() => Promise<void>> {
+  async onDomainEvent(connection: HostConnectionRef, listener: (event: DomainEvent) => void): Promise<() => Promise<void>> {
     return asConnection(connection).onDomainEvent(listener);
   }
 
