@@ -7,7 +7,9 @@ import {
   type ConcurrencyLimits,
   type MakespanBound,
   type MigrationJob,
+  type ScheduleSimulation,
 } from './concurrency';
+import { JOB_ORDERINGS, type JobOrdering } from './job-order';
 import { predictPrecopy, type PrecopyPrediction } from './precopy-model';
 import {
   bestHost,
@@ -66,6 +68,8 @@ export interface DrainPlan {
   readonly moves: readonly PlannedMove[];
   readonly unplaceable: readonly UnplaceableInstance[];
   readonly makespanSec: number;
+  /** The priority order whose simulated schedule was shortest. */
+  readonly ordering: JobOrdering;
   /** Bound on the predicted migration times (includes re-sent dirty pages and setup). */
   readonly lowerBound: MakespanBound;
   /** Bound on RAM ÷ per-migration bandwidth only: what a perfect link and idle guests would allow. */
@@ -153,11 +157,14 @@ function schedulePlacements(
     destinationHostId: p.destinationHostId,
     durationSec,
   });
-  // Longest processing time first keeps the tail short (Graham's LPT rule).
-  const jobs = placements
-    .map((p) => jobFor(p, p.prediction.totalTimeSec))
-    .sort((a, b) => b.durationSec - a.durationSec || (a.id < b.id ? -1 : 1));
-  const simulation = simulateSchedule(jobs, limits);
+  const jobs = placements.map((p) => jobFor(p, p.prediction.totalTimeSec));
+  // Simulating is cheap next to placement, so try each priority order and keep the shortest schedule.
+  let best: { ordering: JobOrdering; simulation: ScheduleSimulation } | null = null;
+  for (const ordering of Object.keys(JOB_ORDERINGS) as JobOrdering[]) {
+    const simulation = simulateSchedule(JOB_ORDERINGS[ordering](jobs), limits);
+    if (!best || simulation.makespanSec < best.simulation.makespanSec) best = { ordering, simulation };
+  }
+  const { ordering, simulation } = best as { ordering: JobOrdering; simulation: ScheduleSimulation };
   const byId = new Map(placements.map((p) => [p.instance.id, p]));
   const moves = simulation.slots.map((slot, order): PlannedMove => {
     const p = byId.get(slot.id) as Placement;
@@ -179,6 +186,7 @@ function schedulePlacements(
     moves,
     unplaceable,
     makespanSec: simulation.makespanSec,
+    ordering,
     lowerBound: makespanLowerBound(jobs, limits),
     ramLowerBound: makespanLowerBound(ramJobs, limits),
     limits,

@@ -3,6 +3,7 @@ export * from './convergence';
 export * from './capacity-ledger';
 export * from './concurrency';
 export * from './drain-planner';
+export * from './job-order';
 export * from './precopy-model';
 export * from './rebalance-planner';
 export * from './scheduler';
