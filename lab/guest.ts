@@ -177,10 +177,11 @@ export class GuestCrashError extends Error {
   }
 }
 
-/** The highest heartbeat number the guest printed on any host; -1 before the first. */
-export function heartbeatCount(name: string): number {
+/** The highest heartbeat number the guest printed (on `host`'s console, or on any); -1 before the first. */
+export function heartbeatCount(name: string, host?: string): number {
   let max = -1;
-  for (const text of Object.values(guestConsole(name))) {
+  for (const [onHost, text] of Object.entries(guestConsole(name))) {
+    if (host !== undefined && onHost !== host) continue;
     for (const m of text.matchAll(/lm-heartbeat (\d+)/g)) max = Math.max(max, Number(m[1]));
   }
   return max;
