@@ -1,4 +1,4 @@
-import { DomainEvent, toDomainEvent } from './domain-event';
+import { DomainEvent, NativeDomainEvent, toDomainEvent } from './domain-event';
 import { DomainStatsRecord, NodeCpuStats, NodeInfo, NodeMemoryStats, toDomainStatsRecord, toNodeCpuStats, toNodeMemoryStats } from './host-stats';
 import { LibvirtDomain } from './libvirt-domain';
 import { assertLibvirtUri } from './libvirt-uri';
@@ -20,6 +20,11 @@ export type Unsubscribe = () => Promise<void>;
 
 /** An open libvirt connection. Use after close() rejects with LibvirtError(INVALID_CONN). */
 export class LibvirtConnection {
+  // libvirt allows one registration per callback and connection, so JS listeners share it.
+  private readonly listeners = new Set<DomainEventListener>();
+  private registration: Promise<number> | undefined;
+  private deregistration: Promise<void> = Promise.resolve();
+
   private constructor(
     private readonly native: NativeConnection,
     readonly uri: string,
@@ -98,7 +103,40 @@ export class LibvirtConnection {
    * The process stays alive while a subscription exists.
    */
   async onDomainEvent(listener: DomainEventListener): Promise<Unsubscribe> {
-    const handle = await this.native.registerDomainEvents((raw) => listener(toDomainEvent(raw)));
-    return () => this.native.deregisterDomainEvents(handle);
+    this.listeners.add(listener);
+    try {
+      await this.deregistration;
+      this.registration ??= this.native.registerDomainEvents((raw) => this.dispatch(raw));
+      await this.registration;
+    } catch (error) {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0) this.registration = undefined;
+      throw error;
+    }
+    let subscribed = true;
+    return async () => {
+      if (!subscribed) return;
+      subscribed = false;
+      this.listeners.delete(listener);
+      const registration = this.registration;
+      if (this.listeners.size > 0 || registration === undefined) return;
+      this.registration = undefined;
+      this.deregistration = registration.then((handle) => this.native.deregisterDomainEvents(handle));
+      await this.deregistration;
+    };
+  }
+
+  private dispatch(raw: NativeDomainEvent): void {
+    const event = toDomainEvent(raw);
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        // One failing listener must not starve the others; the error still surfaces as uncaught.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
   }
 }

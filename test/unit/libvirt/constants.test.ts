@@ -1,0 +1,27 @@
+// The TS side hard-codes libvirt's enum values; check them against the headers the addon was built with.
+import { describe, expect, it } from 'vitest';
+
+import { DOMAIN_STATS_DIRTYRATE, JOB_STATS_COMPLETED, MAX_SPEED_POSTCOPY } from '../../../src/migration/libvirt/libvirt-domain';
+import { LibvirtErrorCode } from '../../../src/migration/libvirt/libvirt-error';
+import { MigrateFlag } from '../../../src/migration/libvirt/migrate-params';
+import { loadNativeLibvirt } from '../../../src/migration/libvirt/load-native';
+
+const native = loadNativeLibvirt().constants;
+
+describe('libvirt constants', () => {
+  it.each(Object.entries(MigrateFlag))('MigrateFlag.%s matches VIR_MIGRATE_*', (name, value) => {
+    expect(native[`VIR_MIGRATE_${name}`]).toBe(value);
+  });
+
+  it.each([
+    ['VIR_DOMAIN_JOB_STATS_COMPLETED', JOB_STATS_COMPLETED],
+    ['VIR_DOMAIN_STATS_DIRTYRATE', DOMAIN_STATS_DIRTYRATE],
+    ['VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY', MAX_SPEED_POSTCOPY],
+    ['VIR_ERR_NO_DOMAIN', LibvirtErrorCode.NO_DOMAIN],
+    ['VIR_ERR_INVALID_CONN', LibvirtErrorCode.INVALID_CONN],
+    ['VIR_ERR_NO_SUPPORT', LibvirtErrorCode.NO_SUPPORT],
+    ['VIR_ERR_OPERATION_INVALID', LibvirtErrorCode.OPERATION_INVALID],
+  ])('%s', (name, value) => {
+    expect(native[name]).toBe(value);
+  });
+});
