@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerAnalyzeCommand } from '../../../src/cli/commands/analyze.command';
+import { encodeCapture } from '../../support/pcap/encode-capture';
+import { buildScenario, defaultScenario } from '../../support/pcap/scenario';
+
+let dir = '';
+let good = '';
+let bad = '';
+const { events, truth } = buildScenario(defaultScenario());
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'livemig-analyze-'));
+  good = join(dir, 'good.pcapng');
+  bad = join(dir, 'bad.pcap');
+  const capture = encodeCapture(events, { format: 'pcapng', link: 'ethernet' });
+  writeFileSync(good, capture);
+  writeFileSync(bad, capture.subarray(0, capture.length - 9));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  process.exitCode = undefined;
+  vi.restoreAllMocks();
+});
+
+/** Runs `livemig analyze ARGS` in-process: returns the exit code as main.ts would set it, and the output. */
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  const program = new Command('livemig').exitOverride();
+  program.configureOutput({ writeErr: (s) => (stderr += s), writeOut: (s) => (stdout += s) });
+  registerAnalyzeCommand(program);
+  program.commands.forEach((c) => c.exitOverride().configureOutput({ writeErr: (s) => (stderr += s), writeOut: (s) => (stdout += s) }));
+  let code = 0;
+  try {
+    await program.parseAsync(['node', 'livemig', 'analyze', ...args]);
+    code = typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    // main.ts turns any thrown error into exit 1; commander's usage errors carry their own non-zero code.
+    code = err instanceof CommanderError ? err.exitCode : 1;
+    if (!(err instanceof CommanderError)) stderr += String(err);
+  }
+  vi.restoreAllMocks();
+  return { code, stdout, stderr };
+}
+
+describe('livemig analyze', () => {
+  it('prints JSON with the report shape and exits 0', async () => {
+    const { code, stdout } = await run([good, '--format', 'json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { packets: number; migrations: { payloadBytes: number }[]; probe: { lost: number } };
+    expect(report.packets).toBe(events.length);
+    expect(report.migrations[0].payloadBytes).toBe(truth.migrations[0].payloadBytes);
+    expect(report.probe.lost).toBe(truth.probe?.lost);
+  });
+
+  it('prints a table an analyst can read', async () => {
+    const { code, stdout } = await run([good, '--vm-ip', '10.0.0.50', '--probe-interval-ms', '10']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Migration streams:');
+    expect(stdout).toContain('10.0.0.1:51234');
+    expect(stdout).toContain(`lost ${truth.probe?.lost}`);
+    expect(stdout).toMatch(/downtime \(gap method\) 70\.240 ms/);
+  });
+
+  it('prints CSV, one value per row', async () => {
+    const { code, stdout } = await run([good, '--format', 'csv', '--timeline-ms', '500']);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines[0]).toBe('section,index,field,value');
+    expect(lines).toContain(`migration,0,payloadBytes,${truth.migrations[0].payloadBytes}`);
+    expect(lines).toContain('capture,0,timelineMs,500');
+  });
+
+  it('exits 2 with file and offset on a capture-format error', async () => {
+    const { code, stderr, stdout } = await run([bad]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/bad\.pcap: block runs past the end of file .*\(byte offset \d+\)/);
+  });
+
+  it.each([
+    [['--migration-ports', '70000-1']],
+    [['--migration-ports', 'abc']],
+    [['--timeline-ms', '0']],
+    [['--format', 'xml']],
+    [['--vm-ip', 'not-an-ip']],
+    [['/nonexistent/capture.pcap']],
+    [[]],
+  ])('exits 1 on bad arguments %j', async (args) => {
+    const { code } = await run(args.length > 0 && args[0].startsWith('/') ? args : [...(args.length > 0 ? [good] : []), ...args]);
+    expect(code).toBe(1);
+  });
+});
