@@ -60,6 +60,12 @@ function main(): void {
   const nonConverging = plan.moves.filter((m) => !m.prediction.converges).length;
   console.log(`drain ${SPEC.drainHostCount} hosts: planning ${fmt(drain.medianMs, 1)} ms (median of ${RUNS})`);
   console.log(`  moves ${plan.moves.length}, unplaceable ${plan.unplaceable.length}, non-converging ${nonConverging}`);
+  const downtimes = plan.moves.map((m) => m.prediction.downtimeMs).sort((a, b) => a - b);
+  const pct = (q: number): number => downtimes[Math.min(downtimes.length - 1, Math.floor(q * downtimes.length))] ?? 0;
+  console.log(
+    `  predicted downtime median ${fmt(pct(0.5), 1)} ms, p99 ${fmt(pct(0.99), 1)} ms, max ${fmt(downtimes[downtimes.length - 1] ?? 0, 1)} ms ` +
+      `(max downtime 500 ms)`,
+  );
   console.log(
     `  limits cluster ${plan.limits.perCluster}, outbound ${plan.limits.perOutboundHost}, inbound ${plan.limits.perInboundHost}`,
   );

@@ -34,7 +34,7 @@ export const KUBEVIRT_DEFAULT: ConvergencePolicy = {
   progressTimeoutSec: 150,
 };
 
-/** oVirt "minimal downtime": keep downtime low, raise it up to 500 ms, abort when it will not converge. */
+/** oVirt "minimal downtime": raise the downtime up to 500 ms, abort when it will not converge. oVirt steps per stalled iteration; here the steps are by time. */
 export const MINIMAL_DOWNTIME: ConvergencePolicy = {
   ...NOVA_DEFAULT,
   maxDowntimeMs: 500,
