@@ -1,9 +1,15 @@
-import { bootGuest, type BootedGuest } from './guest';
+import { bootGuest } from './guest';
+import { hostByName } from './current-topology';
+import { virsh } from './libvirtd';
+import { destroyGuest, whereIsGuest } from './guest';
 import { LAB_FLAVORS, LAB_HOST_CAPACITY, guestIp, type LabFlavor, type LabHost } from './topology';
 import { instancesPath } from './paths';
 
-// Registers the lab in a running controller through its REST API: hosts,
-// lab flavors, and one booted guest as an instance.
+// Registers the lab in a running controller through its REST API: hosts, lab
+// flavors, and one booted guest as an instance. Safe to repeat: a 409 means
+// "already there", and the existing record's id is looked up by name.
+
+export const REGISTERED_GUEST_NAME = 'lab-guest-1';
 
 export interface RegisterOptions {
   url: string;
@@ -18,32 +24,56 @@ export interface RegisterResult {
   hostIds: Record<string, string>;
   flavorIds: Record<string, string>;
   instanceId: string;
-  guest: BootedGuest;
+  guest: { domainName: string; uuid: string; host: string; ip: string };
 }
 
-interface Created {
-  id: string | number;
+interface Named {
+  id: string;
+  name: string;
 }
 
-async function post(base: string, token: string, path: string, body: object): Promise<Created> {
-  const res = await fetch(new URL(path, base), {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`POST ${path} -> ${res.status}: ${text.slice(0, 300)}`);
-  const parsed = JSON.parse(text) as Partial<Created>;
-  if (parsed.id === undefined) throw new Error(`POST ${path} answered without an id: ${text.slice(0, 300)}`);
-  return { id: parsed.id };
+class ControllerClient {
+  constructor(
+    private readonly base: string,
+    private readonly token: string,
+  ) {}
+
+  private async request(method: 'GET' | 'POST', path: string, body?: object): Promise<{ status: number; json: unknown; text: string }> {
+    const res = await fetch(new URL(path, this.base), {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, json, text };
+  }
+
+  /** Creates, or finds the record of the same name when the controller answers 409. */
+  async createOrFind(collection: 'hosts' | 'flavors' | 'instances', name: string, body: object): Promise<{ id: string; created: boolean }> {
+    const res = await this.request('POST', `/${collection}`, body);
+    const id = (res.json as { id?: unknown } | undefined)?.id;
+    if (res.status >= 200 && res.status < 300 && (typeof id === 'string' || typeof id === 'number')) return { id: String(id), created: true };
+    if (res.status !== 409) throw new Error(`POST /${collection} -> ${res.status}: ${res.text.slice(0, 300)}`);
+    const list = await this.request('GET', `/${collection}?limit=500`);
+    const items = (list.json as { items?: Named[] } | undefined)?.items ?? [];
+    const hit = items.find((item) => item.name === name);
+    if (!hit) throw new Error(`POST /${collection} said ${name} exists, but GET /${collection} does not list it`);
+    return { id: String(hit.id), created: false };
+  }
 }
 
 export async function registerLab(opts: RegisterOptions): Promise<RegisterResult> {
-  const { url, token, hosts } = opts;
+  const client = new ControllerClient(opts.url, opts.token);
   const log = opts.log ?? (() => undefined);
   const hostIds: Record<string, string> = {};
-  for (const host of hosts) {
-    const created = await post(url, token, '/hosts', {
+  for (const host of opts.hosts) {
+    const r = await client.createOrFind('hosts', host.name, {
       name: host.name,
       libvirtUri: host.libvirtUri,
       migrationAddress: host.mgmtIp,
@@ -53,24 +83,38 @@ export async function registerLab(opts: RegisterOptions): Promise<RegisterResult
       memoryMiB: LAB_HOST_CAPACITY.memoryMiB,
       state: 'enabled',
     });
-    hostIds[host.name] = String(created.id);
+    hostIds[host.name] = r.id;
   }
   const flavorIds: Record<string, string> = {};
-  for (const flavor of LAB_FLAVORS) {
-    flavorIds[flavor.name] = String((await post(url, token, '/flavors', flavor)).id);
-  }
+  for (const flavor of LAB_FLAVORS) flavorIds[flavor.name] = (await client.createOrFind('flavors', flavor.name, flavor)).id;
+
   const flavor: LabFlavor = LAB_FLAVORS.find((f) => f.name === (opts.guestFlavor ?? 'lab.tiny')) ?? (LAB_FLAVORS[2] as LabFlavor);
-  const first = hosts[0];
+  const first = opts.hosts[0];
   if (!first) throw new Error('no hosts to register a guest on');
-  const guest = await bootGuest({ name: 'lab-guest-1', host: first.name, ip: guestIp(0), memoryMiB: flavor.ramMiB, vcpus: flavor.vcpus });
-  log(`booted ${guest.domainName} on ${first.name} in ${guest.bootMs} ms`);
-  const instance = await post(url, token, '/instances', {
+  const guest = await ensureRegisteredGuest(first, flavor, log);
+  const instance = await client.createOrFind('instances', guest.domainName, {
     name: guest.domainName,
     domainName: guest.domainName,
     domainUuid: guest.uuid,
     flavorId: flavorIds[flavor.name],
-    hostId: hostIds[first.name],
+    hostId: hostIds[guest.host],
     state: 'active',
   });
-  return { hostIds, flavorIds, instanceId: String(instance.id), guest };
+  log(`registered ${opts.hosts.length} hosts, ${LAB_FLAVORS.length} flavors and instance ${guest.domainName} (${instance.created ? 'new' : 'existing'})`);
+  return { hostIds, flavorIds, instanceId: instance.id, guest };
+}
+
+/** Boots the registered guest unless it already runs somewhere in the lab. */
+async function ensureRegisteredGuest(host: LabHost, flavor: LabFlavor, log: (line: string) => void): Promise<RegisterResult['guest']> {
+  const ip = guestIp(0);
+  const where = await whereIsGuest(REGISTERED_GUEST_NAME);
+  const running = where.running[0];
+  if (running) {
+    const uuid = (await virsh(hostByName(running), ['domuuid', REGISTERED_GUEST_NAME])).stdout.trim();
+    return { domainName: REGISTERED_GUEST_NAME, uuid, host: running, ip };
+  }
+  if (where.defined.length > 0) await destroyGuest(REGISTERED_GUEST_NAME);
+  const booted = await bootGuest({ name: REGISTERED_GUEST_NAME, host: host.name, ip, memoryMiB: flavor.ramMiB, vcpus: flavor.vcpus });
+  log(`booted ${booted.domainName} (${flavor.name}) on ${host.name} in ${booted.bootMs} ms`);
+  return { domainName: booted.domainName, uuid: booted.uuid, host: booted.host, ip: booted.ip };
 }
