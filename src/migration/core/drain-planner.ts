@@ -26,6 +26,8 @@ export interface PrecopyCosts {
   readonly setupSec: number;
   readonly perIterationOverheadSec: number;
   readonly maxIterations: number;
+  /** Non-memory downtime per switchover (device state, resume). */
+  readonly switchoverFixedMs: number;
 }
 
 export interface DrainRequest {
@@ -77,7 +79,7 @@ export interface DrainPlan {
   readonly limits: ConcurrencyLimits;
 }
 
-export const DEFAULT_PRECOPY_COSTS: PrecopyCosts = { setupSec: 0, perIterationOverheadSec: 0, maxIterations: 30 };
+export const DEFAULT_PRECOPY_COSTS: PrecopyCosts = { setupSec: 0, perIterationOverheadSec: 0, maxIterations: 30, switchoverFixedMs: 0 };
 export const DEFAULT_DRAIN_MAX_DOWNTIME_MS = 500;
 
 /** Big guests first: they are the hardest to fit, so they choose before the small ones fill the gaps. */
@@ -140,6 +142,7 @@ export function planDrain(request: DrainRequest): DrainPlan {
       setupSec: costs.setupSec,
       perIterationOverheadSec: costs.perIterationOverheadSec,
       maxIterations: costs.maxIterations,
+      switchoverFixedMs: costs.switchoverFixedMs,
     });
     placements.push({ instance, source, destinationHostId: destination.id, bandwidthBytesPerSec, prediction });
   }

@@ -13,6 +13,12 @@ export interface PrecopyInput {
   /** Fixed cost of each round (dirty-bitmap sync). */
   readonly perIterationOverheadSec?: number;
   readonly maxIterations?: number;
+  /** RAM the guest has touched; QEMU sends never-touched (zero) pages as tiny records. Defaults to ramBytes. */
+  readonly residentBytes?: number;
+  /** QEMU lifts the bandwidth cap for the final stop-and-copy; defaults to bandwidthBytesPerSec. */
+  readonly switchoverBandwidthBytesPerSec?: number;
+  /** Downtime that is not memory: device state, destination resume. */
+  readonly switchoverFixedMs?: number;
 }
 
 export type NonConvergenceReason = 'dirty-rate-exceeds-bandwidth' | 'no-progress' | 'max-iterations';
@@ -36,6 +42,9 @@ function validate(input: PrecopyInput): void {
   if (!(input.ramBytes >= 0) || !(input.dirtyRateBytesPerSec >= 0) || !(input.maxDowntimeMs >= 0)) {
     throw new RangeError('ramBytes, dirtyRateBytesPerSec and maxDowntimeMs must be >= 0');
   }
+  if (input.switchoverBandwidthBytesPerSec !== undefined && !(input.switchoverBandwidthBytesPerSec > 0)) {
+    throw new RangeError('switchoverBandwidthBytesPerSec must be > 0');
+  }
 }
 
 export function predictPrecopy(input: PrecopyInput): PrecopyPrediction {
@@ -46,7 +55,8 @@ export function predictPrecopy(input: PrecopyInput): PrecopyPrediction {
   const maxIterations = input.maxIterations ?? DEFAULT_MAX_PRECOPY_ITERATIONS;
   const thresholdBytes = (bw * input.maxDowntimeMs) / 1000;
 
-  let remaining = input.ramBytes;
+  // Convergence is judged at the rate QEMU measured during the rounds, as QEMU does.
+  let remaining = Math.min(input.residentBytes ?? input.ramBytes, input.ramBytes);
   let timeSec = input.setupSec ?? 0;
   let transferred = 0;
   let iterations = 0;
@@ -74,7 +84,7 @@ export function predictPrecopy(input: PrecopyInput): PrecopyPrediction {
       break;
     }
   }
-  const stopAndCopySec = remaining / bw;
+  const stopAndCopySec = remaining / (input.switchoverBandwidthBytesPerSec ?? bw) + (input.switchoverFixedMs ?? 0) / 1000;
   return {
     converges: reason === null,
     reason,

@@ -92,14 +92,15 @@ describe('planDrain timing', () => {
       vm('busy', 'src', { memoryMiB: 1024, dirtyRateBytesPerSec: 600 * MiB }),
     ];
     const hosts = [host('src', { migrationBandwidthBytesPerSec: 1024 * MiB }), host('a', { memoryMiB: 64 * 1024 }), host('b', { memoryMiB: 64 * 1024 })];
-    const p = plan(hosts, instances, { maxDowntimeMs: 300, precopy: { setupSec: 1 } });
+    const p = plan(hosts, instances, { maxDowntimeMs: 300, precopy: { setupSec: 1, switchoverFixedMs: 20 } });
     const byId = Object.fromEntries(p.moves.map((m) => [m.instanceId, m]));
-    // 512 MiB/s per migration: 4096 MiB takes 8 s plus 1 s setup.
-    expect(byId.big.prediction.totalTimeSec).toBeCloseTo(9, 9);
+    // 512 MiB/s per migration: 4096 MiB takes 8 s plus 1 s setup and a 20 ms switchover.
+    expect(byId.big.prediction.totalTimeSec).toBeCloseTo(9.02, 9);
+    expect(byId.big.prediction.downtimeMs).toBeCloseTo(20, 9);
     expect(byId.busy.prediction.converges).toBe(false);
     expect(p.moves.map((m) => m.order)).toEqual([0, 1, 2, 3]);
     // Longest first: big 9 s, then busy and mid 5 s each (tie by id), small last.
-    expect(byId.busy.prediction.totalTimeSec).toBeCloseTo(5, 9);
+    expect(byId.busy.prediction.totalTimeSec).toBeCloseTo(5.02, 9);
     expect(p.moves.map((m) => m.instanceId)).toEqual(['big', 'busy', 'mid', 'small']);
     for (let i = 1; i < p.moves.length; i++) expect(p.moves[i].startSec).toBeGreaterThanOrEqual(p.moves[i - 1].startSec);
     for (const m of p.moves) expect(m.endSec - m.startSec).toBeCloseTo(m.prediction.totalTimeSec, 9);

@@ -36,6 +36,17 @@ describe('predictPrecopy', () => {
       input: { ...base, dirtyRateBytesPerSec: 50 * MiB, maxDowntimeMs: 100, perIterationOverheadSec: 20 },
       expected: { converges: false, reason: 'no-progress', iterations: 1, totalTimeSec: 40.48, downtimeMs: 10240, transferredMiB: 2048 },
     },
+    {
+      why: 'only touched pages cost a first pass',
+      input: { ...base, residentBytes: 256 * MiB, dirtyRateBytesPerSec: 10 * MiB, maxDowntimeMs: 300 },
+      expected: { converges: true, reason: null, iterations: 1, totalTimeSec: 2.816, downtimeMs: 256, transferredMiB: 281.6 },
+    },
+    {
+      // The lab saw a capped migration that never converged finish at once with ~141 ms once forced.
+      why: 'stop-and-copy runs uncapped and pays a fixed switchover cost',
+      input: { ...base, dirtyRateBytesPerSec: 150 * MiB, maxDowntimeMs: 300, switchoverBandwidthBytesPerSec: 1024 * MiB, switchoverFixedMs: 40 },
+      expected: { converges: false, reason: 'dirty-rate-exceeds-bandwidth', iterations: 1, totalTimeSec: 11.28, downtimeMs: 1040, transferredMiB: 2048 },
+    },
   ] as const)('$why', ({ input, expected }) => {
     const p = predictPrecopy(input);
     expect(p.converges).toBe(expected.converges);
@@ -65,6 +76,7 @@ describe('predictPrecopy', () => {
     { ramBytes: -1 },
     { dirtyRateBytesPerSec: -1 },
     { maxDowntimeMs: -1 },
+    { switchoverBandwidthBytesPerSec: 0 },
   ])('rejects %o', (bad) => {
     expect(() => predictPrecopy({ ...base, dirtyRateBytesPerSec: 0, maxDowntimeMs: 300, ...bad })).toThrow(RangeError);
   });
