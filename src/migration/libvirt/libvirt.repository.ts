@@ -43,6 +43,10 @@ export interface LibvirtRepository {
   lookupDomain(connection: HostConnectionRef, name: string): Promise<DomainRef>;
   domainState(domain: DomainRef): Promise<DomainState>;
   domainInfo(domain: DomainRef): Promise<DomainInfo>;
+  /** Starts a defined, inactive domain (restart recovery: a guest must run somewhere). */
+  start(domain: DomainRef): Promise<void>;
+  /** Stops a domain at once (restart recovery: a stale copy left by a failed migration). */
+  destroy(domain: DomainRef): Promise<void>;
 
   /** Resolves when the migration job is over; sample jobStats() concurrently meanwhile. */
   migrate(domain: DomainRef, request: MigrateRequest): Promise<void>;
