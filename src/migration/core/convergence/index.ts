@@ -6,3 +6,4 @@ export * from './policy';
 export * from './presets';
 export * from './state';
 export * from './timeouts';
+export * from './job-outcome';
