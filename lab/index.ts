@@ -2,6 +2,7 @@
 export * from './topology';
 export { topology, hostByName } from './current-topology';
 export { labUp, labDown, labStatus, formatLabStatus } from './lab';
+export { acquireLabLock, withLabLock } from './lab-lock';
 export type { LabUpOptions, LabUpResult, LabDownResult, LabStatus, HostStatus, GuestStatus } from './lab';
 export {
   bootGuest,

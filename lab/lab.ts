@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execIn, listNetns } from './exec';
+import { withLabLock } from './lab-lock';
 import { parseGuestCmdline } from './domain-xml';
 import { installGuestImage } from './guest';
 import { ensureHostWrapper, killNetnsProcesses, prepareHostDirs, saveCapabilityCache, startLibvirtd, virsh } from './libvirtd';
@@ -32,6 +33,10 @@ function requireRoot(): void {
 
 export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
   requireRoot();
+  return withLabLock(() => up(opts));
+}
+
+async function up(opts: LabUpOptions): Promise<LabUpResult> {
   const count = opts.hosts ?? DEFAULT_LAB_HOSTS;
   const hosts = labHosts(count);
   const log = opts.log ?? (() => undefined);
@@ -42,7 +47,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpResult> {
     if (status.healthy) return { hosts, alreadyUp: true, upMs: 0, imageMs: 0, imageBuilt: false };
     log('lab is unhealthy; rebuilding it');
   }
-  await labDown();
+  await down();
 
   const imageStart = Date.now();
   const image = await installGuestImage();
@@ -78,6 +83,10 @@ export interface LabDownResult {
 /** Removes every lab namespace and process, whatever state a failed `up` left. */
 export async function labDown(): Promise<LabDownResult> {
   requireRoot();
+  return withLabLock(down);
+}
+
+async function down(): Promise<LabDownResult> {
   const known = new Set([FABRIC_NETNS, PROBER.netns, EXTERNAL.netns, ...ALL_LAB_HOSTS.map((h) => h.netns)]);
   const present = (await listNetns()).filter((ns) => known.has(ns) || isLabNetns(ns));
   let processesEnded = 0;

@@ -85,11 +85,11 @@ export interface LabFlavor {
 }
 
 /**
- * 96 MiB is the smallest memory the lab guest (Debian cloud kernel + busybox
- * initramfs) boots in; with 64 MiB the kernel cannot unpack the initramfs.
+ * 72 MiB is the smallest memory the lab guest (Debian cloud kernel + busybox
+ * initramfs) boots in; with 64 MiB it never comes up (measured under libvirt).
  */
 export const LAB_FLAVORS: readonly LabFlavor[] = [
-  { name: 'lab.nano', vcpus: 1, ramMiB: 96, diskGiB: 0 },
+  { name: 'lab.nano', vcpus: 1, ramMiB: 72, diskGiB: 0 },
   { name: 'lab.micro', vcpus: 1, ramMiB: 128, diskGiB: 0 },
   { name: 'lab.tiny', vcpus: 1, ramMiB: 256, diskGiB: 0 },
   { name: 'lab.small', vcpus: 1, ramMiB: 512, diskGiB: 0 },

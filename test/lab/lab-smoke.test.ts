@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   GuestCrashError,
   PROBER,
+  acquireLabLock,
   bootGuest,
   checkGuestCrash,
   destroyGuest,
@@ -84,13 +85,21 @@ async function migrateAndCheck(from: string, to: string): Promise<void> {
 let topologyGuestIp = '';
 
 describe('lab smoke', () => {
+  let releaseLab: () => void = () => undefined;
+
   beforeAll(async () => {
+    // Other lab test runs on this machine wait for us instead of tearing the lab down.
+    releaseLab = await acquireLabLock();
     const up = await labUp({ hosts: 2, log: (l) => console.log(l) });
     console.log(`lab up: ${up.upMs} ms (image ${up.imageBuilt ? 'built' : 'cached'} ${up.imageMs} ms)`);
   });
 
   afterAll(async () => {
-    await labDown();
+    try {
+      await labDown();
+    } finally {
+      releaseLab();
+    }
   });
 
   it('is idempotent: a second up finds the lab healthy', async () => {

@@ -1,0 +1,84 @@
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { sleep } from './exec';
+import { labDir } from './paths';
+
+// One lab per machine, shared by every process that runs lab tests. The lock
+// serializes `up`/`down`, and a test file can hold it for its whole life so a
+// concurrent run elsewhere waits instead of tearing the lab down under it.
+// Re-entrant within a process; a lock left by a dead process is taken over.
+
+const lockFile = () => join(labDir(), 'lab.lock');
+let depth = 0;
+
+function holderPid(): number | undefined {
+  try {
+    const pid = Number(readFileSync(lockFile(), 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function tryCreate(): boolean {
+  try {
+    const fd = openSync(lockFile(), 'wx');
+    writeSync(fd, `${process.pid}\n`);
+    closeSync(fd);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+}
+
+/** Takes the lab lock, waiting up to `timeoutMs` for another process to let go. Returns the release function. */
+export async function acquireLabLock(timeoutMs = 600_000): Promise<() => void> {
+  mkdirSync(labDir(), { recursive: true });
+  if (depth > 0 && holderPid() === process.pid) {
+    depth++;
+    return release;
+  }
+  const deadline = Date.now() + timeoutMs;
+  let told = false;
+  for (;;) {
+    if (tryCreate()) break;
+    const holder = holderPid();
+    if (holder === process.pid || holder === undefined || !alive(holder)) {
+      rmSync(lockFile(), { force: true });
+      continue;
+    }
+    if (!told) {
+      process.stderr.write(`lab: waiting for process ${holder}, which holds the lab\n`);
+      told = true;
+    }
+    if (Date.now() > deadline) throw new Error(`the lab is held by process ${holder} (${lockFile()})`);
+    await sleep(250);
+  }
+  depth = 1;
+  return release;
+}
+
+function release(): void {
+  if (depth === 0) return;
+  depth--;
+  if (depth === 0 && holderPid() === process.pid) rmSync(lockFile(), { force: true });
+}
+
+export async function withLabLock<T>(fn: () => Promise<T>): Promise<T> {
+  const release = await acquireLabLock();
+  try {
+    return await fn();
+  } finally {
+    release();
+  }
+}
