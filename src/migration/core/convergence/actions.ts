@@ -5,7 +5,7 @@ export type ConvergenceAction =
   | { readonly type: 'set-max-downtime'; readonly downtimeMs: number; readonly reason: 'downtime-step' | 'force-complete' }
   | { readonly type: 'start-post-copy'; readonly reason: 'slow-progress' | 'force-complete' }
   | { readonly type: 'pause-guest'; readonly reason: 'force-complete' }
-  | { readonly type: 'abort'; readonly reason: 'completion-timeout' | 'progress-timeout' }
+  | { readonly type: 'abort'; readonly reason: 'completion-timeout' | 'progress-timeout' | 'operator-request' }
   | { readonly type: 'enable-auto-converge'; readonly throttleInitialPct: number; readonly throttleIncrementPct: number }
   | { readonly type: 'raise-cpu-throttle'; readonly throttlePct: number };
 
