@@ -49,6 +49,14 @@ export class NativeLibvirtRepository implements LibvirtRepository {
     return asDomain(domain).info();
   }
 
+  start(domain: DomainRef): Promise<void> {
+    return asDomain(domain).start();
+  }
+
+  destroy(domain: DomainRef): Promise<void> {
+    return asDomain(domain).destroy();
+  }
+
   async migrate(domain: DomainRef, request: MigrateRequest): Promise<void> {
     return asDomain(domain).migrate(request);
   }
