@@ -78,7 +78,7 @@ function autoConverge(policy: ConvergencePolicy, state: ConvergenceState, elapse
 /**
  * Order of precedence per poll: terminal states, progress timeout (KubeVirt aborts),
  * completion timeout action, post-copy on slow rounds, auto-converge escalation, downtime steps.
- * Only one escalation fires per poll so each effect can be observed before the next.
+ * A timeout or post-copy action ends the poll; auto-converge and a downtime step may fire together.
  */
 export function decide(policy: ConvergencePolicy, prev: ConvergenceState, sample: ConvergenceSample): ConvergenceDecision {
   if (prev.aborted) return { actions: [], state: prev };
