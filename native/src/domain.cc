@@ -1,5 +1,7 @@
 #include "domain.h"
 
+#include <thread>
+
 #include "addon_data.h"
 #include "domain_util.h"
 #include "errors.h"
@@ -72,9 +74,16 @@ Domain::Domain(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Domain>(info) 
   self.Set("uuid", Napi::String::New(info.Env(), handle_.uuid));
 }
 
-// virDomainFree only drops a local reference (no daemon round trip), so the finalizer may call it.
+// Freeing a domain is local, unless it holds the last reference to a closed connection:
+// then it closes the connection, which is I/O and must not run in a finalizer on the JS thread.
 Domain::~Domain() {
-  if (handle_.ptr != nullptr) virDomainFree(handle_.ptr);
+  if (handle_.ptr == nullptr) return;
+  if (!state_->closed) {
+    virDomainFree(handle_.ptr);
+    return;
+  }
+  virDomainPtr ptr = handle_.ptr;
+  std::thread([ptr]() { virDomainFree(ptr); }).detach();
 }
 
 virDomainPtr Domain::Checked(Napi::Env env) const {

@@ -51,6 +51,8 @@ class Task : public Napi::AsyncWorker {
       error_ = CaptureLastError();
       SetError(error_.message);
     }
+    // Drop the work's libvirt references here: the last one may close a connection, which is I/O.
+    work_ = nullptr;
   }
 
   void OnOK() override {

@@ -35,7 +35,10 @@ export class LibvirtConnection {
     return new LibvirtConnection(native, uri);
   }
 
+  /** Closes the connection; its event subscriptions end with it. */
   close(): Promise<void> {
+    this.listeners.clear();
+    this.registration = undefined;
     return this.native.close();
   }
 
