@@ -89,9 +89,8 @@ export async function labDown(): Promise<LabDownResult> {
 async function down(): Promise<LabDownResult> {
   const known = new Set([FABRIC_NETNS, PROBER.netns, EXTERNAL.netns, ...ALL_LAB_HOSTS.map((h) => h.netns)]);
   const present = (await listNetns()).filter((ns) => known.has(ns) || isLabNetns(ns));
-  let processesEnded = 0;
-  // Hosts first: their guests and daemons are the processes.
-  for (const ns of present) processesEnded += await killNetnsProcesses(ns);
+  const ended = await Promise.all(present.map((ns) => killNetnsProcesses(ns)));
+  const processesEnded = ended.reduce((a, b) => a + b, 0);
   for (const ns of present) await deleteNetns(ns);
   for (const host of ALL_LAB_HOSTS) rmSync(hostPaths(host.name).root, { recursive: true, force: true });
   rmSync(join(labDir(), 'domains'), { recursive: true, force: true });

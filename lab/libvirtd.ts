@@ -132,10 +132,24 @@ export function virsh(host: LabHost, args: readonly string[], opts: { allowFailu
   return execIn(host.netns, ['virsh', '-q', '-c', host.libvirtUri, ...args], { timeoutMs: 120_000, ...opts });
 }
 
-/** Ends every process in a namespace we created: TERM, then KILL what is left. */
+/** Gone, or a zombie waiting for PID 1 (which reaps slowly here): either way no longer running. */
+function exited(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2) === 'Z';
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Ends every process in a namespace we created: TERM, then KILL what is left.
+ * Waits for the processes themselves, not only the namespace: a process that is
+ * exiting has already left its namespace while it still tears down its memory.
+ */
 export async function killNetnsProcesses(netns: string): Promise<number> {
-  const pids = await netnsPids(netns);
-  const signal = (sig: NodeJS.Signals, targets: readonly number[]) => {
+  const seen = new Set(await netnsPids(netns));
+  const signal = (sig: NodeJS.Signals, targets: Iterable<number>) => {
     for (const pid of targets) {
       try {
         process.kill(pid, sig);
@@ -144,12 +158,23 @@ export async function killNetnsProcesses(netns: string): Promise<number> {
       }
     }
   };
-  signal('SIGTERM', pids);
+  signal('SIGTERM', seen);
+  const running = async () => {
+    for (const pid of await netnsPids(netns)) seen.add(pid);
+    return [...seen].filter((pid) => !exited(pid));
+  };
   const deadline = Date.now() + 3_000;
-  while (Date.now() < deadline && (await netnsPids(netns)).length > 0) await sleep(50);
-  const left = await netnsPids(netns);
-  if (left.length > 0) signal('SIGKILL', left);
-  return pids.length;
+  while (Date.now() < deadline && (await running()).length > 0) await sleep(50);
+  const left = await running();
+  if (left.length > 0) {
+    signal('SIGKILL', left);
+    const killDeadline = Date.now() + 5_000;
+    while (Date.now() < killDeadline && (await running()).length > 0) await sleep(50);
+  }
+  // PID 1 reaps orphans only about once a second; wait so no <defunct> entries outlive `down`.
+  const reapDeadline = Date.now() + 2_500;
+  while (Date.now() < reapDeadline && [...seen].some((pid) => existsSync(`/proc/${pid}`))) await sleep(100);
+  return seen.size;
 }
 
 export { LabCommandError };

@@ -156,13 +156,17 @@ describe('lab smoke', () => {
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       let cmdline: string;
+      let comm: string;
       try {
         cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
+        comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
       } catch {
         continue;
       }
-      const ours = cmdline.includes(dir) || cmdline.includes('lm-hostd') || cmdline.includes('libvirtd --listen -f /etc/libvirt/libvirtd.conf');
-      if (ours && Number(entry) !== process.pid) leftovers.push(`${entry}: ${cmdline}`);
+      // comm catches <defunct> wrappers too, whose cmdline is empty.
+      const ours =
+        cmdline.includes(dir) || comm.startsWith('lm-hostd') || cmdline.includes('lm-hostd') || cmdline.includes('libvirtd --listen -f /etc/libvirt/libvirtd.conf');
+      if (ours && Number(entry) !== process.pid) leftovers.push(`${entry} (${comm}): ${cmdline}`);
     }
     expect(leftovers).toEqual([]);
 
