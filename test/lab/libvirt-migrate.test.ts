@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
+  acquireLabLock,
   checkGuestCrash,
   bootGuest,
   destroyGuest,
@@ -110,9 +111,12 @@ function assertNoGuestCrash(): void {
 
 describe('migration through the libvirt addon', () => {
   let broughtUp = false;
+  let releaseLab: () => void = () => undefined;
   const sides: Record<string, HostSide> = {};
 
   beforeAll(async () => {
+    // Held for the whole file, so another lab run waits instead of tearing the lab down under us.
+    releaseLab = await acquireLabLock();
     const up = await labUp({ hosts: 2, log: (line) => console.log(line) });
     broughtUp = !up.alreadyUp;
     await destroyGuest(GUEST);
@@ -131,6 +135,7 @@ describe('migration through the libvirt addon', () => {
     }
     await destroyGuest(GUEST);
     if (broughtUp) await labDown();
+    releaseLab();
   });
 
   const side = (name: string): HostSide => {
@@ -206,6 +211,11 @@ describe('migration through the libvirt addon', () => {
       console.log(`events A: ${lifecycle(a).join(', ')}; iterations ${iterations(a).join(',')}`);
       console.log(`events B: ${lifecycle(b).join(', ')}; iterations ${iterations(b).join(',')}`);
       expect(iterations(a).length).toBeGreaterThanOrEqual(1);
+      // The source announces the finished outgoing job with its statistics (libvirt emits it there, not on the destination).
+      const jobDone = a.events.flatMap((e) => (e.kind === 'jobCompleted' && e.domain.name === GUEST ? [e.stats] : []));
+      expect(jobDone).toHaveLength(1);
+      expect(jobDone[0]?.downtime).toBeGreaterThan(0);
+      expect(jobDone[0]?.memoryIteration).toBe(completed.memoryIteration);
       expect(lifecycle(a)).toEqual(expect.arrayContaining(['suspended/migrated', 'stopped/migrated']));
       expect(lifecycle(b)).toEqual(expect.arrayContaining(['started/migrated', 'resumed/migrated']));
       return;
@@ -227,7 +237,12 @@ describe('migration through the libvirt addon', () => {
     let aborted = false;
     const run = await runMigration(
       dom,
-      { destinationUri: hostByName('host-a').libvirtUri, params: { bandwidthMiBps: 2 }, flags: [...PRECOPY_FLAGS, 'UNSAFE'] },
+      {
+        destinationUri: hostByName('host-a').libvirtUri,
+        // Also proves QEMU accepts the multifd and auto-converge parameters as typed.
+        params: { bandwidthMiBps: 2, parallelConnections: 2, autoConvergeInitialPercent: 20, autoConvergeIncrementPercent: 10 },
+        flags: [...PRECOPY_FLAGS, 'UNSAFE', 'PARALLEL', 'AUTO_CONVERGE'],
+      },
       async () => {
         await repo.setMaxSpeed(dom, 4);
         await repo.setMaxDowntime(dom, 50);
