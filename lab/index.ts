@@ -27,6 +27,8 @@ export type { ExecResult, ExecOptions } from './exec';
 export { ping, parsePing } from './network';
 export type { PingResult } from './network';
 export { registerLab } from './register';
+export { ensureLabGuest, LAB_GUEST_NAME } from './lab-guest';
+export type { LabGuest } from './lab-guest';
 export type { RegisterOptions, RegisterResult } from './register';
 export { labDir, instancesPath } from './paths';
 export { consolePathInHost } from './domain-xml';

@@ -1,15 +1,10 @@
-import { bootGuest } from './guest';
-import { hostByName } from './current-topology';
-import { virsh } from './libvirtd';
-import { destroyGuest, whereIsGuest } from './guest';
-import { LAB_FLAVORS, LAB_HOST_CAPACITY, guestIp, type LabFlavor, type LabHost } from './topology';
+import { ensureLabGuest } from './lab-guest';
+import { LAB_FLAVORS, LAB_HOST_CAPACITY, type LabFlavor, type LabHost } from './topology';
 import { instancesPath } from './paths';
 
 // Registers the lab in a running controller through its REST API: hosts, lab
 // flavors, and one booted guest as an instance. Safe to repeat: a 409 means
 // "already there", and the existing record's id is looked up by name.
-
-export const REGISTERED_GUEST_NAME = 'lab-guest-1';
 
 export interface RegisterOptions {
   url: string;
@@ -91,7 +86,7 @@ export async function registerLab(opts: RegisterOptions): Promise<RegisterResult
   const flavor: LabFlavor = LAB_FLAVORS.find((f) => f.name === (opts.guestFlavor ?? 'lab.tiny')) ?? (LAB_FLAVORS[2] as LabFlavor);
   const first = opts.hosts[0];
   if (!first) throw new Error('no hosts to register a guest on');
-  const guest = await ensureRegisteredGuest(first, flavor, log);
+  const guest = await ensureLabGuest({ host: first.name, flavor: flavor.name, log });
   const instance = await client.createOrFind('instances', guest.domainName, {
     name: guest.domainName,
     domainName: guest.domainName,
@@ -102,19 +97,4 @@ export async function registerLab(opts: RegisterOptions): Promise<RegisterResult
   });
   log(`registered ${opts.hosts.length} hosts, ${LAB_FLAVORS.length} flavors and instance ${guest.domainName} (${instance.created ? 'new' : 'existing'})`);
   return { hostIds, flavorIds, instanceId: instance.id, guest };
-}
-
-/** Boots the registered guest unless it already runs somewhere in the lab. */
-async function ensureRegisteredGuest(host: LabHost, flavor: LabFlavor, log: (line: string) => void): Promise<RegisterResult['guest']> {
-  const ip = guestIp(0);
-  const where = await whereIsGuest(REGISTERED_GUEST_NAME);
-  const running = where.running[0];
-  if (running) {
-    const uuid = (await virsh(hostByName(running), ['domuuid', REGISTERED_GUEST_NAME])).stdout.trim();
-    return { domainName: REGISTERED_GUEST_NAME, uuid, host: running, ip };
-  }
-  if (where.defined.length > 0) await destroyGuest(REGISTERED_GUEST_NAME);
-  const booted = await bootGuest({ name: REGISTERED_GUEST_NAME, host: host.name, ip, memoryMiB: flavor.ramMiB, vcpus: flavor.vcpus });
-  log(`booted ${booted.domainName} (${flavor.name}) on ${host.name} in ${booted.bootMs} ms`);
-  return { domainName: booted.domainName, uuid: booted.uuid, host: booted.host, ip: booted.ip };
 }

@@ -27,6 +27,8 @@ import {
 // its shared-storage disk, after the marker check), then nothing left behind.
 
 const GUEST = 'lm-smoke-1';
+// Clear of lab-guest-1 (.10), which `lab up` from the CLI boots.
+const GUEST_IP = '203.0.113.20';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
@@ -91,7 +93,7 @@ describe('lab smoke', () => {
     // Other lab test runs on this machine wait for us instead of tearing the lab down.
     releaseLab = await acquireLabLock();
     const up = await labUp({ hosts: 2, log: (l) => console.log(l) });
-    console.log(`lab up: ${up.upMs} ms (image ${up.imageBuilt ? 'built' : 'cached'} ${up.imageMs} ms)`);
+    console.log(up.alreadyUp ? 'lab was already up' : `lab up: ${up.upMs} ms (image ${up.imageBuilt ? 'built' : 'cached'} ${up.imageMs} ms)`);
   });
 
   afterAll(async () => {
@@ -123,12 +125,12 @@ describe('lab smoke', () => {
     for (let attempt = 1; attempt <= 2; attempt++) {
       let guest: BootedGuest | undefined;
       try {
-        guest = await bootGuest({ name: GUEST, host: 'host-a', ip: '203.0.113.10', memoryMiB: 256, dirtyMiB: 16, dirtyPauseMs: 100, disk: true });
+        guest = await bootGuest({ name: GUEST, host: 'host-a', ip: GUEST_IP, memoryMiB: 256, dirtyMiB: 16, dirtyPauseMs: 100, disk: true });
         topologyGuestIp = guest.ip;
         console.log(`booted ${guest.domainName} in ${guest.bootMs} ms`);
         const status = await labStatus();
         expect(status.healthy).toBe(true);
-        expect(status.hosts.find((h) => h.name === 'host-a')?.guests).toEqual([{ name: GUEST, state: 'running', ip: guest.ip, pingOk: true }]);
+        expect(status.hosts.find((h) => h.name === 'host-a')?.guests).toContainEqual({ name: GUEST, state: 'running', ip: guest.ip, pingOk: true });
         await until('first heartbeat', () => (heartbeatCount(GUEST) >= 0 ? true : undefined), 10_000);
 
         await migrateAndCheck('host-a', 'host-b');

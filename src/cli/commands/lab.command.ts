@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { MAX_LAB_HOSTS, formatLabStatus, labDown, labStatus, labUp, registerLab } from '../../../lab';
+import { LAB_GUEST_NAME, MAX_LAB_HOSTS, ensureLabGuest, formatLabStatus, labDown, labStatus, labUp, registerLab } from '../../../lab';
 
 // `livemig lab up|status|down`: the one-machine lab of compute hosts (see lab/README.md).
 
@@ -19,9 +19,10 @@ export function registerLabCommand(program: Command): void {
     .command('up')
     .description('create the hosts (netns + own libvirtd), networks and guest image; idempotent')
     .option('--hosts <n>', `number of compute hosts (1-${MAX_LAB_HOSTS})`, parseHostCount, 2)
+    .option('--no-guest', `do not boot the standing guest (${LAB_GUEST_NAME}, lab.tiny, on host-a)`)
     .option('--register <url>', 'register hosts, flavors and a booted guest in a controller (env LIVEMIG_API_URL)')
     .option('--token <token>', 'bearer token for --register (env LIVEMIG_API_TOKEN)')
-    .action(async (opts: { hosts: number; register?: string; token?: string }) => {
+    .action(async (opts: { hosts: number; guest: boolean; register?: string; token?: string }) => {
       const result = await labUp({ hosts: opts.hosts, log: say });
       say(
         result.alreadyUp
@@ -30,6 +31,8 @@ export function registerLabCommand(program: Command): void {
       );
       for (const h of result.hosts) say(`  ${h.name}  netns ${h.netns}  ${h.libvirtUri}  migration ${h.migrationInterface} ${h.mgmtIp}  vtep ${h.vtepIp}`);
       const url = opts.register ?? process.env.LIVEMIG_API_URL;
+      const first = result.hosts[0];
+      if ((opts.guest || url) && first) await ensureLabGuest({ host: first.name, log: say });
       if (url) {
         const token = opts.token ?? process.env.LIVEMIG_API_TOKEN;
         if (!token) throw new Error('--register needs --token or LIVEMIG_API_TOKEN');
