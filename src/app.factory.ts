@@ -7,9 +7,14 @@ import { AppModule } from './app.module';
 import { ErrorFilter } from './common/http/error.filter';
 import { createValidationPipe } from './common/http/validation';
 
-/** Creates the controller app, configured as in production; used by main and by the tests. */
+/** Creates the controller app, configured as in production. */
 export async function createApp(): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), { bufferLogs: true, abortOnError: false });
+  return configureApp(app);
+}
+
+/** Pipes, filters, serialisation and OpenAPI; shared with tests that build the app from a testing module. */
+export function configureApp(app: NestExpressApplication): NestExpressApplication {
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());

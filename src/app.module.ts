@@ -3,6 +3,7 @@ import { AuthModule } from './auth/auth.module';
 import { LivemigConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { InventoryModule } from './inventory/inventory.module';
+import { MigrationModule } from './migration/migration.module';
 import { ObservabilityModule } from './observability/observability.module';
 
 @Module({})
@@ -11,7 +12,7 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [LivemigConfigModule.forRoot(), ObservabilityModule, DatabaseModule, AuthModule, InventoryModule],
+      imports: [LivemigConfigModule.forRoot(), ObservabilityModule, DatabaseModule, AuthModule, InventoryModule, MigrationModule],
     };
   }
 }

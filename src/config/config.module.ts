@@ -3,7 +3,18 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { validateEnvironment, type Environment } from './environment';
 import { buildConfig, LIVEMIG_CONFIG } from './livemig-config';
 
-const KEYS = ['PORT', 'DATABASE_URL', 'LIVEMIG_TOKENS', 'LIVEMIG_TOKENS_FILE', 'LIVEMIG_DATA_DIR', 'LOG_LEVEL'] as const;
+const KEYS = [
+  'PORT',
+  'DATABASE_URL',
+  'LIVEMIG_TOKENS',
+  'LIVEMIG_TOKENS_FILE',
+  'LIVEMIG_DATA_DIR',
+  'LOG_LEVEL',
+  'LIVEMIG_MONITOR_INTERVAL_MS',
+  'LIVEMIG_PARALLEL_MIGRATIONS_PER_CLUSTER',
+  'LIVEMIG_PARALLEL_OUTBOUND_MIGRATIONS_PER_HOST',
+  'LIVEMIG_PARALLEL_INBOUND_MIGRATIONS_PER_HOST',
+] as const;
 
 @Global()
 @Module({})

@@ -29,6 +29,30 @@ export class Environment {
   @IsString()
   LIVEMIG_DATA_DIR?: string;
 
+  @Transform(({ value }) => (value === undefined || value === '' ? 500 : Number(value)))
+  @IsInt({ message: 'LIVEMIG_MONITOR_INTERVAL_MS must be an integer' })
+  @Min(50)
+  @Max(60_000)
+  LIVEMIG_MONITOR_INTERVAL_MS = 500;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 5 : Number(value)))
+  @IsInt({ message: 'LIVEMIG_PARALLEL_MIGRATIONS_PER_CLUSTER must be an integer' })
+  @Min(1)
+  @Max(1000)
+  LIVEMIG_PARALLEL_MIGRATIONS_PER_CLUSTER = 5;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 2 : Number(value)))
+  @IsInt({ message: 'LIVEMIG_PARALLEL_OUTBOUND_MIGRATIONS_PER_HOST must be an integer' })
+  @Min(1)
+  @Max(100)
+  LIVEMIG_PARALLEL_OUTBOUND_MIGRATIONS_PER_HOST = 2;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 2 : Number(value)))
+  @IsInt({ message: 'LIVEMIG_PARALLEL_INBOUND_MIGRATIONS_PER_HOST must be an integer' })
+  @Min(1)
+  @Max(100)
+  LIVEMIG_PARALLEL_INBOUND_MIGRATIONS_PER_HOST = 2;
+
   @IsOptional()
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL?: (typeof LOG_LEVELS)[number];

@@ -12,6 +12,12 @@ export interface LivemigConfig {
   database: DatabaseConfig;
   tokens: ReadonlyMap<string, Role>;
   logLevel: string;
+  migration: {
+    monitorIntervalMs: number;
+    parallelMigrationsPerCluster: number;
+    parallelOutboundMigrationsPerHost: number;
+    parallelInboundMigrationsPerHost: number;
+  };
 }
 
 export const LIVEMIG_CONFIG = Symbol('LIVEMIG_CONFIG');
@@ -24,6 +30,12 @@ export function buildConfig(env: Environment): LivemigConfig {
     database: databaseConfig(env.DATABASE_URL, dataDir),
     tokens: loadTokens(env),
     logLevel: env.LOG_LEVEL ?? 'info',
+    migration: {
+      monitorIntervalMs: env.LIVEMIG_MONITOR_INTERVAL_MS ?? 500,
+      parallelMigrationsPerCluster: env.LIVEMIG_PARALLEL_MIGRATIONS_PER_CLUSTER ?? 5,
+      parallelOutboundMigrationsPerHost: env.LIVEMIG_PARALLEL_OUTBOUND_MIGRATIONS_PER_HOST ?? 2,
+      parallelInboundMigrationsPerHost: env.LIVEMIG_PARALLEL_INBOUND_MIGRATIONS_PER_HOST ?? 2,
+    },
   };
 }
 

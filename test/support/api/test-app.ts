@@ -1,15 +1,24 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp } from '../../../src/app.factory';
+import { configureApp, createApp } from '../../../src/app.factory';
+import { AppModule } from '../../../src/app.module';
 
 export const OPERATOR = 'op-token-1';
 export const ANALYST = 'an-token-1';
 
+export interface ProviderOverride {
+  token: string | symbol | (abstract new (...args: never[]) => unknown);
+  value: unknown;
+}
+
 export interface TestAppOptions {
   databaseUrl: string;
   env?: Record<string, string | undefined>;
+  /** Adapters replaced by fakes (libvirt, agents); the rest is the real app. */
+  overrides?: ProviderOverride[];
 }
 
 /** Creates the real app against a given database, with the environment set only while it is built. */
@@ -24,7 +33,15 @@ export async function startTestApp(options: TestAppOptions): Promise<NestExpress
     ...options.env,
   };
   return withEnv(env, async () => {
-    const app = await createApp();
+    if (!options.overrides?.length) {
+      const app = await createApp();
+      await app.init();
+      return app;
+    }
+    let builder = Test.createTestingModule({ imports: [AppModule.forRoot()] });
+    for (const o of options.overrides) builder = builder.overrideProvider(o.token).useValue(o.value);
+    const moduleRef = await builder.compile();
+    const app = configureApp(moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true }));
     await app.init();
     return app;
   });

@@ -1,0 +1,2 @@
+export { CreateMigrationDto } from './create-migration.dto';
+export * from './migration.dto';

@@ -1,0 +1,97 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { PageQueryDto, pageDtoOf } from '../../common/http/page';
+import { MIGRATION_STATES, type MigrationState } from '../migration-phase';
+
+export class MigrationQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: MIGRATION_STATES })
+  @IsOptional()
+  @IsIn(MIGRATION_STATES)
+  state?: MigrationState;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all')
+  instanceId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'source or destination host' })
+  @IsOptional()
+  @IsUUID('all')
+  hostId?: string;
+}
+
+export class MigrationPhaseDto {
+  @ApiProperty({ enum: MIGRATION_STATES })
+  phase!: MigrationState;
+
+  @ApiProperty()
+  enteredAt!: Date;
+
+  @ApiProperty({ nullable: true, type: String })
+  detail!: string | null;
+}
+
+export class ConvergenceEventDto {
+  @ApiProperty({ description: 'ms since the copy started' })
+  atMs!: number;
+
+  @ApiProperty({ example: 'set-max-downtime' })
+  action!: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  detail!: Record<string, unknown>;
+
+  @ApiProperty({ enum: ['applied', 'failed', 'unsupported'] })
+  outcome!: string;
+
+  @ApiPropertyOptional()
+  error?: string;
+}
+
+export class MigrationDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) instanceId!: string;
+  @ApiProperty() instanceName!: string;
+  @ApiProperty() domainName!: string;
+  @ApiProperty() flavorName!: string;
+  @ApiProperty() flavorRamMiB!: number;
+  @ApiProperty({ format: 'uuid' }) sourceHostId!: string;
+  @ApiProperty({ format: 'uuid' }) destinationHostId!: string;
+  @ApiProperty({ enum: MIGRATION_STATES }) state!: MigrationState;
+  @ApiProperty() policyName!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'the convergence policy in force' }) policy!: Record<string, unknown>;
+  @ApiProperty({ nullable: true, type: String }) failureReason!: string | null;
+  @ApiProperty() abortRequested!: boolean;
+  @ApiProperty({ nullable: true, type: Number, description: 'hypervisor: time elapsed (COMPLETED job stats)' }) hvTotalTimeMs!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) hvDowntimeMs!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) hvSetupTimeMs!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) hvDataProcessedBytes!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) hvIterations!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'last sample before switchover' }) hvDirtyRatePagesPerSec!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'max downtime in force now' }) maxDowntimeMs!: number | null;
+  @ApiProperty({ type: [ConvergenceEventDto] }) convergenceEvents!: ConvergenceEventDto[];
+  @ApiProperty({ type: [MigrationPhaseDto] }) phases!: MigrationPhaseDto[];
+  @ApiProperty() sampleCount!: number;
+  @ApiProperty({ nullable: true, type: Date }) startedAt!: Date | null;
+  @ApiProperty({ nullable: true, type: Date }) finishedAt!: Date | null;
+  @ApiProperty() createdAt!: Date;
+}
+
+export class MigrationPageDto extends pageDtoOf(MigrationDto) {}
+
+export class MigrationSampleDto {
+  @ApiProperty() sampledAt!: Date;
+  @ApiProperty({ description: 'ms since the copy started' }) elapsedMs!: number;
+  @ApiProperty({ nullable: true, type: Number }) dataProcessedBytes!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) dataRemainingBytes!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) dataTotalBytes!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) dirtyRatePagesPerSec!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) memoryIteration!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) bandwidthBytesPerSec!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) maxDowntimeMs!: number | null;
+}
+
+export class ConvergencePresetDto {
+  @ApiProperty() name!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) policy!: Record<string, unknown>;
+}

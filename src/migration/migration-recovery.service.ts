@@ -1,0 +1,132 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { In, Not, type Repository } from 'typeorm';
+import { HostEntity } from '../inventory/hosts/host.entity';
+import { InstanceEntity } from '../inventory/instances/instance.entity';
+import { errorMessage, Hypervisor, type GuestPresence } from './hypervisor';
+import { MigrationQueueService } from './migration-queue.service';
+import { MigrationRecorder } from './migration-recorder.service';
+import { TERMINAL_STATES } from './migration-phase';
+import { reconcile, type Whereabouts } from './reconcile';
+import { LiveMigrationEntity } from './records/live-migration.entity';
+import { ReservationsService } from './reservations.service';
+
+const POLL_MS = 1000;
+const MAX_WAIT_MS = 30 * 60_000;
+
+/** On start, settles every migration a previous controller left unfinished, from libvirt's truth. */
+@Injectable()
+export class MigrationRecoveryService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(MigrationRecoveryService.name);
+  private recovering: Promise<void> = Promise.resolve();
+
+  constructor(
+    @InjectRepository(LiveMigrationEntity) private readonly migrations: Repository<LiveMigrationEntity>,
+    @InjectRepository(HostEntity) private readonly hosts: Repository<HostEntity>,
+    @InjectRepository(InstanceEntity) private readonly instances: Repository<InstanceEntity>,
+    private readonly hypervisor: Hypervisor,
+    private readonly recorder: MigrationRecorder,
+    private readonly reservations: ReservationsService,
+    private readonly queue: MigrationQueueService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const unfinished = await this.migrations.find({ where: { state: Not(In([...TERMINAL_STATES])) }, order: { createdAt: 'ASC' } });
+    const interrupted: LiveMigrationEntity[] = [];
+    for (const m of unfinished) {
+      if (m.state === 'queued' && !m.abortRequested) this.queue.submit({ id: m.id, sourceHostId: m.sourceHostId, destinationHostId: m.destinationHostId });
+      else interrupted.push(m);
+    }
+    if (interrupted.length > 0) this.logger.warn(`recovering ${interrupted.length} interrupted migration(s)`);
+    // In the background: a migration still copying may take minutes to end.
+    this.recovering = Promise.all(interrupted.map((m) => this.settle(m))).then(() => undefined);
+  }
+
+  /** Resolves when every interrupted migration found at start has been settled. */
+  settled(): Promise<void> {
+    return this.recovering;
+  }
+
+  private async settle(migration: LiveMigrationEntity): Promise<void> {
+    try {
+      const [source, destination] = await Promise.all([
+        this.hosts.findOneByOrFail({ id: migration.sourceHostId }),
+        this.hosts.findOneByOrFail({ id: migration.destinationHostId }),
+      ]);
+      const started = Date.now();
+      for (;;) {
+        const [onSource, sourceJobActive] = await this.look(source, migration.domainName, true);
+        const [onDestination] = await this.look(destination, migration.domainName, false);
+        const decision = reconcile(onSource, onDestination, sourceJobActive);
+        if (decision.verdict === 'wait') {
+          if (Date.now() - started > MAX_WAIT_MS) return this.finish(migration, 'failed', `recovery gave up: ${decision.reason}`);
+          await sleep(POLL_MS);
+          continue;
+        }
+        switch (decision.verdict) {
+          case 'completed':
+            await this.instances.update({ id: migration.instanceId }, { hostId: destination.id, state: 'active' });
+            await this.readCompletedStats(migration, destination);
+            return this.finish(migration, 'completed', `recovered after a controller restart: guest runs on ${destination.name}`);
+          case 'failed':
+            return this.finish(migration, 'failed', decision.reason);
+          case 'destroy-destination-copy':
+            await this.hypervisor.withConnection(destination.libvirtUri, async (c) => {
+              const p = await this.hypervisor.presence(c, migration.domainName);
+              if (p.present) await this.hypervisor.libvirt.destroy(p.domain);
+            });
+            return this.finish(migration, 'failed', `${decision.reason}; the destination copy was destroyed`);
+          case 'start-on': {
+            const host = decision.host === 'source' ? source : destination;
+            await this.hypervisor.withConnection(host.libvirtUri, async (c) => {
+              const p = await this.hypervisor.presence(c, migration.domainName);
+              if (p.present) await this.hypervisor.libvirt.start(p.domain);
+            });
+            await this.instances.update({ id: migration.instanceId }, { hostId: host.id, state: 'active' });
+            return this.finish(migration, 'failed', `${decision.reason}; started it on ${host.name}`);
+          }
+        }
+      }
+    } catch (err) {
+      this.logger.error(`recovery of ${migration.id} failed: ${errorMessage(err)}`);
+      await this.finish(migration, 'failed', `recovery error: ${errorMessage(err)}`);
+    }
+  }
+
+  private async look(host: HostEntity, domainName: string, withJob: boolean): Promise<[Whereabouts, boolean]> {
+    try {
+      return await this.hypervisor.withConnection(host.libvirtUri, async (c) => {
+        const presence: GuestPresence = await this.hypervisor.presence(c, domainName);
+        if (!presence.present) return [{ present: false }, false];
+        const job = withJob ? await this.hypervisor.libvirt.jobStats(presence.domain).catch(() => null) : null;
+        return [{ present: true, state: presence.state }, job !== null && job.type !== 'none'];
+      });
+    } catch {
+      return [null, false];
+    }
+  }
+
+  private async readCompletedStats(migration: LiveMigrationEntity, destination: HostEntity): Promise<void> {
+    const stats = await this.hypervisor
+      .withConnection(destination.libvirtUri, async (c) => {
+        const p = await this.hypervisor.presence(c, migration.domainName);
+        return p.present ? this.hypervisor.libvirt.jobStats(p.domain, { completed: true }) : null;
+      })
+      .catch(() => null);
+    if (!stats) return;
+    await this.recorder.save(migration, {
+      hvTotalTimeMs: stats.timeElapsed ?? null,
+      hvDowntimeMs: stats.downtime ?? null,
+      hvSetupTimeMs: stats.setupTime ?? null,
+      hvDataProcessedBytes: stats.dataProcessed ?? null,
+      hvIterations: stats.memoryIteration ?? null,
+    });
+  }
+
+  private async finish(migration: LiveMigrationEntity, state: 'completed' | 'failed', detail: string): Promise<void> {
+    await this.reservations.release(migration.id);
+    if (state === 'failed') await this.instances.update({ id: migration.instanceId }, { state: 'active' });
+    await this.recorder.enterPhase(migration, state, detail);
+  }
+}

@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import { AgentError } from '../agents/agent.client';
+import type { FlavorEntity } from '../inventory/flavors/flavor.entity';
+import type { HostEntity } from '../inventory/hosts/host.entity';
+import type { InstanceEntity } from '../inventory/instances/instance.entity';
+import { AgentDirectory } from './agent-directory.service';
+import { freeMemoryMiB, freeVcpus } from './core';
+import { HostCapacityService } from './host-capacity.service';
+import { errorMessage, Hypervisor } from './hypervisor';
+import { PrecheckRefusal } from './precheck-refusal';
+
+export interface PrecheckSubject {
+  instance: InstanceEntity;
+  flavor: FlavorEntity;
+  source: HostEntity;
+  destination: HostEntity;
+}
+
+export interface PrecheckResult {
+  /** The shared-storage marker passed, so libvirt's UNSAFE flag is justified. */
+  sharedStorageProven: boolean;
+  checks: { name: string; durationMs: number; detail: string }[];
+}
+
+const HOST_CPU = /<host>[\s\S]*?(<cpu>[\s\S]*?<\/cpu>)/;
+
+/** The pre-migration phase: each check passes or refuses with a reason an operator can act on. */
+@Injectable()
+export class PrechecksService {
+  constructor(
+    private readonly agents: AgentDirectory,
+    private readonly capacity: HostCapacityService,
+    private readonly hypervisor: Hypervisor,
+  ) {}
+
+  async run(subject: PrecheckSubject): Promise<PrecheckResult> {
+    const { source, destination, instance, flavor } = subject;
+    const checks: PrecheckResult['checks'] = [];
+    const timed = async (name: string, fn: () => Promise<string>) => {
+      const started = Date.now();
+      const detail = await fn();
+      checks.push({ name, durationMs: Date.now() - started, detail });
+    };
+
+    await timed('hosts', async () => {
+      if (source.id === destination.id) throw new PrecheckRefusal('same-host', `instance ${instance.name} already runs on ${source.name}`, 422);
+      if (destination.state !== 'enabled') {
+        throw new PrecheckRefusal('host-state', `destination ${destination.name} is ${destination.state}`, 409, { host: destination.name, state: destination.state });
+      }
+      if (source.state === 'disabled') throw new PrecheckRefusal('host-state', `source ${source.name} is disabled`, 409);
+      return `${source.name} → ${destination.name}`;
+    });
+
+    await timed('agents', async () => {
+      for (const host of [source, destination]) {
+        const health = await this.agents.check(host.id);
+        if (!health.up) throw new PrecheckRefusal('agent', `the agent on ${host.name} is down: ${health.reason}`, 409, { host: host.name });
+      }
+      return 'both agents answer';
+    });
+
+    await timed('capacity', async () => {
+      const host = (await this.capacity.capacities(() => true)).find((h) => h.id === destination.id);
+      const free = host ? { vcpus: freeVcpus(host), memoryMiB: freeMemoryMiB(host) } : { vcpus: 0, memoryMiB: 0 };
+      if (free.vcpus < flavor.vcpus || free.memoryMiB < flavor.ramMiB) {
+        throw new PrecheckRefusal('capacity', `destination ${destination.name} has ${free.vcpus} vCPU and ${free.memoryMiB} MiB free; ${flavor.name} needs ${flavor.vcpus} vCPU and ${flavor.ramMiB} MiB`, 409, { free });
+      }
+      return `${free.vcpus} vCPU, ${free.memoryMiB} MiB free`;
+    });
+
+    await timed('libvirt', async () => {
+      const names: string[] = [];
+      for (const host of [source, destination]) {
+        try {
+          names.push(await this.hypervisor.withConnection(host.libvirtUri, (c) => this.hypervisor.libvirt.hostname(c)));
+        } catch (err) {
+          throw new PrecheckRefusal('libvirt', `libvirt on ${host.name} (${host.libvirtUri}) does not answer: ${errorMessage(err)}`, 409, { host: host.name });
+        }
+      }
+      return names.join(', ');
+    });
+
+    await timed('domain', () =>
+      this.hypervisor.withConnection(source.libvirtUri, async (c) => {
+        const presence = await this.hypervisor.presence(c, instance.domainName);
+        if (!presence.present) throw new PrecheckRefusal('domain', `domain ${instance.domainName} is not defined on ${source.name}`, 409);
+        if (presence.state !== 'running') throw new PrecheckRefusal('domain', `domain ${instance.domainName} is ${presence.state} on ${source.name}, not running`, 409);
+        return 'running on the source';
+      }),
+    );
+
+    await timed('cpu', async () => {
+      const caps = await this.hypervisor.withConnection(source.libvirtUri, (c) => this.hypervisor.libvirt.capabilities(c));
+      const cpuXml = HOST_CPU.exec(caps)?.[1];
+      if (!cpuXml) return 'source reports no host CPU; not compared';
+      const result = await this.hypervisor.withConnection(destination.libvirtUri, (c) => this.hypervisor.libvirt.compareCpu(c, cpuXml)).catch((err: unknown) => {
+        throw new PrecheckRefusal('cpu', `could not compare CPUs on ${destination.name}: ${errorMessage(err)}`, 409);
+      });
+      if (result === 'incompatible') throw new PrecheckRefusal('cpu', `the CPU of ${source.name} is not compatible with ${destination.name}`, 409);
+      return `destination CPU is ${result}`;
+    });
+
+    await timed('shared-storage', () => this.proveSharedStorage(source, destination));
+    return { sharedStorageProven: true, checks };
+  }
+
+  /** Writes a marker from the source's agent and reads it from the destination's. */
+  private async proveSharedStorage(source: HostEntity, destination: HostEntity): Promise<string> {
+    if (source.instancesPath !== destination.instancesPath) {
+      throw new PrecheckRefusal('shared-storage', `instances paths differ (${source.instancesPath} on ${source.name}, ${destination.instancesPath} on ${destination.name})`, 422);
+    }
+    const [writer, reader] = await Promise.all([this.agents.clientFor(source.id), this.agents.clientFor(destination.id)]);
+    const marker = await writer.createMarker(source.instancesPath);
+    try {
+      const seen = await reader.readMarker(marker.markerId, destination.instancesPath).catch((err: unknown) => {
+        const why = err instanceof AgentError ? err.reason : errorMessage(err);
+        throw new PrecheckRefusal('shared-storage', `no shared storage: a marker written on ${source.name} is not visible on ${destination.name} (${why})`, 422);
+      });
+      if (seen.content !== marker.content) {
+        throw new PrecheckRefusal('shared-storage', `no shared storage: the marker read on ${destination.name} differs from the one written on ${source.name}`, 422);
+      }
+      return `marker ${marker.markerId} written on ${source.name}, read on ${destination.name}`;
+    } finally {
+      await writer.deleteMarker(marker.markerId, source.instancesPath).catch(() => undefined);
+    }
+  }
+}
