@@ -44,6 +44,7 @@ Napi::Function Connection::Init(Napi::Env env) {
                          InstanceMethod<&Connection::Async<&Connection::NodeInfo>>("nodeInfo"),
                          InstanceMethod<&Connection::Async<&Connection::Capabilities>>("capabilities"),
                          InstanceMethod<&Connection::Async<&Connection::CompareCpu>>("compareCpu"),
+                         InstanceMethod<&Connection::Async<&Connection::CompareHypervisorCpu>>("compareHypervisorCpu"),
                          InstanceMethod<&Connection::Async<&Connection::Version>>("version"),
                          InstanceMethod<&Connection::Async<&Connection::ListDomains>>("listDomains"),
                          InstanceMethod<&Connection::Async<&Connection::LookupByName>>("lookupByName"),
@@ -179,6 +180,40 @@ Napi::Value Connection::CompareCpu(const Napi::CallbackInfo& info) {
       info.Env(),
       [conn, xml, flags, result]() {
         *result = virConnectCompareCPU(conn->get(), xml.c_str(), flags);
+        return *result != VIR_CPU_COMPARE_ERROR;
+      },
+      [result](Napi::Env env) { return Napi::Number::New(env, *result); });
+}
+
+// Like CompareCpu, but against the CPU the hypervisor can give a guest (the better migration pre-check).
+// options: { emulator?, arch?, machine?, virttype? } — unset fields let libvirt pick defaults.
+Napi::Value Connection::CompareHypervisorCpu(const Napi::CallbackInfo& info) {
+  auto conn = ConnRef::Take(Checked(info.Env()));
+  std::string xml = StringArg(info, 0, "cpu xml");
+  struct Optional {
+    bool set = false;
+    std::string value;
+    const char* get() const { return set ? value.c_str() : nullptr; }
+  };
+  auto option = [&](const char* key) {
+    Optional o;
+    if (info.Length() > 1 && info[1].IsObject()) {
+      Napi::Value v = info[1].As<Napi::Object>().Get(key);
+      if (v.IsString()) {
+        o.set = true;
+        o.value = v.As<Napi::String>().Utf8Value();
+      }
+    }
+    return o;
+  };
+  Optional emulator = option("emulator"), arch = option("arch"), machine = option("machine"), virttype = option("virttype");
+  unsigned int flags = FlagsArg(info, 2);
+  auto result = std::make_shared<int>(VIR_CPU_COMPARE_ERROR);
+  return Task::Run(
+      info.Env(),
+      [conn, xml, emulator, arch, machine, virttype, flags, result]() {
+        *result = virConnectCompareHypervisorCPU(conn->get(), emulator.get(), arch.get(), machine.get(), virttype.get(),
+                                                 xml.c_str(), flags);
         return *result != VIR_CPU_COMPARE_ERROR;
       },
       [result](Napi::Env env) { return Napi::Number::New(env, *result); });

@@ -28,6 +28,7 @@ class Connection : public Napi::ObjectWrap<Connection> {
   Napi::Value NodeInfo(const Napi::CallbackInfo& info);
   Napi::Value Capabilities(const Napi::CallbackInfo& info);
   Napi::Value CompareCpu(const Napi::CallbackInfo& info);
+  Napi::Value CompareHypervisorCpu(const Napi::CallbackInfo& info);
   Napi::Value Version(const Napi::CallbackInfo& info);
   Napi::Value ListDomains(const Napi::CallbackInfo& info);
   Napi::Value LookupByName(const Napi::CallbackInfo& info);

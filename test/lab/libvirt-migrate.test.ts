@@ -13,6 +13,7 @@ import {
   checkGuestCrash,
   bootGuest,
   destroyGuest,
+  execIn,
   hostByName,
   labDown,
   labUp,
@@ -20,6 +21,9 @@ import {
   whereIsGuest,
 } from '../../lab';
 import { hostPaths } from '../../lab/paths';
+import { LibvirtConnection } from '../../src/migration/libvirt/libvirt-connection';
+import { LibvirtDomain } from '../../src/migration/libvirt/libvirt-domain';
+import { findAddonPath } from '../../src/migration/libvirt/load-native';
 import { DomainEvent, LifecycleEvent } from '../../src/migration/libvirt/domain-event';
 import { JobStats } from '../../src/migration/libvirt/job-stats';
 import { LibvirtErrorCode, isLibvirtError } from '../../src/migration/libvirt/libvirt-error';
@@ -32,6 +36,8 @@ const GUEST_IP = '203.0.113.12';
 const TICK_MS = 10;
 const SAMPLE_MS = 50;
 const PRECOPY_FLAGS: readonly MigrateFlagName[] = ['LIVE', 'PEER2PEER', 'PERSIST_DEST', 'UNDEFINE_SOURCE', 'ABORT_ON_ERROR'];
+
+const GUEST_CPU_XML = "<cpu mode='custom' match='exact'><model fallback='forbid'>qemu64</model></cpu>";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const repo = new NativeLibvirtRepository();
@@ -93,6 +99,17 @@ async function runMigration(dom: DomainRef, request: MigrateRequest, during?: ()
   return { elapsedMs, ticks, samples, outcome };
 }
 
+// The native repository hands out the wrapper objects; stats beyond the adapter interface live there.
+function asLibvirtConnection(ref: HostConnectionRef): LibvirtConnection {
+  if (!(ref instanceof LibvirtConnection)) throw new TypeError('expected a native connection');
+  return ref;
+}
+
+function asLibvirtDomain(ref: DomainRef): LibvirtDomain {
+  if (!(ref instanceof LibvirtDomain)) throw new TypeError('expected a native domain');
+  return ref;
+}
+
 function lifecycle(side: HostSide): string[] {
   return side.events
     .filter((e): e is LifecycleEvent => e.kind === 'lifecycle' && e.domain.name === GUEST)
@@ -144,13 +161,35 @@ describe('migration through the libvirt addon', () => {
     return s;
   };
 
-  it('connects to both hosts and reads their identity', async () => {
+  it('connects to both hosts and reads their identity, stats and CPU compatibility', async () => {
     for (const name of ['host-a', 'host-b']) {
       const conn = side(name).conn;
       expect(await repo.hostname(conn)).toMatch(/\S/);
       expect((await repo.nodeInfo(conn)).cpus).toBeGreaterThan(0);
       expect(await repo.capabilities(conn)).toContain('<host>');
+      const host = asLibvirtConnection(conn);
+      expect((await host.nodeCpuStats()).kernelNs).toBeGreaterThan(0);
+      expect((await host.nodeMemoryStats()).totalKiB).toBeGreaterThan(0);
+      // The lab guests' CPU under TCG; a destination must be able to provide it.
+      const fit = await host.compareHypervisorCpu(GUEST_CPU_XML, { virttype: 'qemu', arch: 'x86_64' });
+      expect(['identical', 'superset']).toContain(fit);
     }
+  });
+
+  it('opens qemu+tcp URIs from a host namespace (where the management network is)', async () => {
+    const script = [
+      `const addon = require(${JSON.stringify(findAddonPath())});`,
+      '(async () => {',
+      `  const conn = await addon.openConnection(${JSON.stringify(hostByName('host-b').libvirtUri)});`,
+      '  const version = await conn.version();',
+      '  console.log(JSON.stringify({ hostname: await conn.hostname(), hypervisor: version.hypervisor }));',
+      '  await conn.close();',
+      '})().catch((e) => { console.error(e.code, e.message); process.exit(1); });',
+    ].join('\n');
+    const result = await execIn(hostByName('host-a').netns, [process.execPath, '-e', script]);
+    const seen = JSON.parse(result.stdout) as { hostname: string; hypervisor: number };
+    expect(seen.hostname).toMatch(/\S/);
+    expect(seen.hypervisor).toBeGreaterThanOrEqual(7_000_000); // QEMU 7.x
   });
 
   it('live-migrates A -> B with migrateToURI3 (p2p, persist dest, undefine source, unsafe after the marker check)', async () => {
@@ -205,6 +244,10 @@ describe('migration through the libvirt addon', () => {
       expect(completed.dataProcessed).toBeGreaterThan(0);
       expect(completed.memoryIteration).toBeGreaterThanOrEqual(2);
       expect(await whereIsGuest(GUEST)).toEqual({ defined: ['host-b'], running: ['host-b'] });
+      const statsOnB = (await asLibvirtConnection(b.conn).domainStats()).find((r) => r.name === GUEST);
+      expect(statsOnB?.cpuTimeNs).toBeGreaterThan(0);
+      expect(statsOnB?.balloonCurrentKiB).toBe(256 * 1024);
+      expect((await asLibvirtDomain(onB).memoryStats()).rssKiB).toBeGreaterThan(0);
 
       // Events: pre-copy passes on the source, the switchover on both sides.
       await sleep(500);

@@ -10,4 +10,4 @@ export * from './libvirt.repository';
 export * from './migrate-params';
 export * from './native-libvirt.repository';
 export * from './typed-params';
-export * from './libvirt.module';
+export type { HypervisorCpuOptions } from './native-binding';

@@ -3,11 +3,17 @@ import { DomainStatsRecord, NodeCpuStats, NodeInfo, NodeMemoryStats, toDomainSta
 import { LibvirtDomain } from './libvirt-domain';
 import { assertLibvirtUri } from './libvirt-uri';
 import { loadNativeLibvirt } from './load-native';
-import { NativeConnection } from './native-binding';
+import { HypervisorCpuOptions, NativeConnection } from './native-binding';
 
 /** virCPUCompareResult */
 export type CpuCompareResult = 'incompatible' | 'identical' | 'superset';
 const CPU_COMPARE: readonly CpuCompareResult[] = ['incompatible', 'identical', 'superset'];
+
+function cpuCompareResult(result: number): CpuCompareResult {
+  const name = CPU_COMPARE[result];
+  if (name === undefined) throw new RangeError(`unknown CPU comparison result ${result}`);
+  return name;
+}
 
 const LIST_DOMAINS_ACTIVE = 1 << 0;
 const LIST_DOMAINS_INACTIVE = 1 << 1;
@@ -57,10 +63,15 @@ export class LibvirtConnection {
 
   /** virConnectCompareCPU: can a guest with this `<cpu>` XML run on this host? */
   async compareCpu(cpuXml: string): Promise<CpuCompareResult> {
-    const result = await this.native.compareCpu(cpuXml);
-    const name = CPU_COMPARE[result];
-    if (name === undefined) throw new RangeError(`unknown CPU comparison result ${result}`);
-    return name;
+    return cpuCompareResult(await this.native.compareCpu(cpuXml));
+  }
+
+  /**
+   * virConnectCompareHypervisorCPU: can this host's hypervisor give a guest that `<cpu>`? The
+   * check to run on a destination before migrating a guest there.
+   */
+  async compareHypervisorCpu(cpuXml: string, options: HypervisorCpuOptions = {}): Promise<CpuCompareResult> {
+    return cpuCompareResult(await this.native.compareHypervisorCpu(cpuXml, options));
   }
 
   /** Versions as libvirt encodes them: major * 1,000,000 + minor * 1,000 + release. */

@@ -27,6 +27,15 @@ export interface NativeDomain {
   startDirtyRateCalc(seconds: number, flags?: number): Promise<void>;
 }
 
+/** Which hypervisor CPU to compare against; unset fields take libvirt's defaults for the host. */
+export interface HypervisorCpuOptions {
+  readonly emulator?: string;
+  readonly arch?: string;
+  readonly machine?: string;
+  /** 'kvm' or 'qemu' (TCG). */
+  readonly virttype?: string;
+}
+
 export interface NativeConnection {
   close(): Promise<void>;
   hostname(): Promise<string>;
@@ -35,6 +44,7 @@ export interface NativeConnection {
   }>;
   capabilities(): Promise<string>;
   compareCpu(cpuXml: string, flags?: number): Promise<number>;
+  compareHypervisorCpu(cpuXml: string, options?: HypervisorCpuOptions, flags?: number): Promise<number>;
   version(): Promise<{ hypervisor: number; library: number }>;
   listDomains(flags?: number): Promise<NativeDomain[]>;
   lookupByName(name: string): Promise<NativeDomain>;

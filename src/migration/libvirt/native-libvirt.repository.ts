@@ -8,6 +8,7 @@ import { CpuCompareResult, LibvirtConnection } from './libvirt-connection';
 import { LibvirtDomain } from './libvirt-domain';
 import { DirtyRateRequest, DomainRef, HostConnectionRef, LibvirtRepository } from './libvirt.repository';
 import { MigrateRequest } from './migrate-params';
+import { HypervisorCpuOptions } from './native-binding';
 
 const DEFAULT_DIRTY_RATE_POLL_MS = 250;
 
@@ -37,6 +38,10 @@ export class NativeLibvirtRepository implements LibvirtRepository {
     return asConnection(connection).compareCpu(cpuXml);
   }
 
+  async compareHypervisorCpu(connection: HostConnectionRef, cpuXml: string, options?: HypervisorCpuOptions): Promise<CpuCompareResult> {
+    return asConnection(connection).compareHypervisorCpu(cpuXml, options);
+  }
+
   async lookupDomain(connection: HostConnectionRef, name: string): Promise<LibvirtDomain> {
     return asConnection(connection).lookupDomain(name);
   }
@@ -49,11 +54,11 @@ export class NativeLibvirtRepository implements LibvirtRepository {
     return asDomain(domain).info();
   }
 
-  start(domain: DomainRef): Promise<void> {
+  async start(domain: DomainRef): Promise<void> {
     return asDomain(domain).start();
   }
 
-  destroy(domain: DomainRef): Promise<void> {
+  async destroy(domain: DomainRef): Promise<void> {
     return asDomain(domain).destroy();
   }
 
