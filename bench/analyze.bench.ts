@@ -1,0 +1,127 @@
+// npm run bench:analyze — livemig's capture analyzer against tshark and a bare pcap-parser loop, measured side
+// by side in one run, plus peak RSS on a capture over 1 GB. Prints ratios and whether each goal is met.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { analyzeCaptures } from '../src/analysis';
+import { BulkCaptureSpec, writeBulkPcap } from '../test/support/pcap/bulk-capture';
+
+// pcap-parser has no type declarations; only its event API is used.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pcapParser = require('pcap-parser') as { parse(path: string): NodeJS.EventEmitter };
+
+const GOAL_VS_TSHARK = 30; // livemig at least 30× faster
+const GOAL_VS_PCAP_PARSER = 1.2; // livemig at most 1.2× the bare parse loop
+const GOAL_RSS_MIB = 150;
+
+const baseSpec: Omit<BulkCaptureSpec, 'packets'> = {
+  snaplen: 128,
+  startSec: 1_763_780_000,
+  segmentGapUs: 10,
+  payloadPerSegment: 1448,
+  probeIntervalMs: 10,
+  probeRttUs: 300,
+};
+
+function seconds(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+async function best<T>(runs: number, fn: () => Promise<T>): Promise<{ s: number; value: T }> {
+  let bestS = Infinity;
+  let value: T | undefined;
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    value = await fn();
+    bestS = Math.min(bestS, seconds(start));
+  }
+  return { s: bestS, value: value as T };
+}
+
+function pcapParserLoop(path: string): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    let packets = 0;
+    const parser = pcapParser.parse(path);
+    parser.on('packet', () => (packets += 1));
+    parser.on('end', () => resolvePromise(packets));
+    parser.on('error', reject);
+  });
+}
+
+interface TsharkBucket {
+  packets: number;
+  bytes: number;
+}
+
+function tsharkIoStat(path: string): { s: number; buckets: TsharkBucket[] } {
+  const start = process.hrtime.bigint();
+  const run = spawnSync('tshark', ['-q', '-z', 'io,stat,0.1', '-r', path], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const s = seconds(start);
+  if (run.status !== 0) throw new Error(`tshark failed: ${run.stderr}`);
+  const buckets = [...run.stdout.matchAll(/^\|\s*[\d.]+\s*<>\s*[\d.Dur]+\s*\|\s*(\d+)\s*\|\s*(\d+)\s*\|/gm)].map((m) => ({ packets: Number(m[1]), bytes: Number(m[2]) }));
+  return { s, buckets };
+}
+
+function livemigCli(path: string): number {
+  const start = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, [resolve(__dirname, '../../bin/livemig.js'), 'analyze', path, '--format', 'json'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (run.status !== 0) throw new Error(`livemig analyze exited ${run.status}`);
+  return seconds(start);
+}
+
+// Peak RSS of a fresh process analyzing the file, as an operator would run it.
+function peakRssMiB(path: string): { mib: number; packets: number } {
+  const script = `require(${JSON.stringify(resolve(__dirname, '../src/analysis'))}).analyzeCaptures([${JSON.stringify(path)}]).then((r) => { process.stdout.write(JSON.stringify({ kib: process.resourceUsage().maxRSS, packets: r.packets })); });`;
+  const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`RSS child failed: ${run.stderr}`);
+  const parsed = JSON.parse(run.stdout) as { kib: number; packets: number };
+  return { mib: parsed.kib / 1024, packets: parsed.packets };
+}
+
+const verdict = (ok: boolean): string => (ok ? 'MET' : 'NOT MET');
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'livemig-bench-'));
+  try {
+    const small = join(dir, 'two-million.pcap');
+    const truth = writeBulkPcap(small, { ...baseSpec, packets: 2_000_000 });
+    console.log(`capture: ${truth.packets} packets, ${(truth.bytesWritten / 1048576).toFixed(0)} MiB, classic pcap µs, snaplen ${baseSpec.snaplen}`);
+
+    const ours = await best(3, () => analyzeCaptures([small]));
+    const report = ours.value;
+    const correct = report.packets === truth.packets && report.migrations[0]?.payloadBytes === truth.payloadBytes && report.probe?.sent === truth.probesSent;
+    console.log(`livemig analyze (in process): ${ours.s.toFixed(3)} s, ${(truth.packets / ours.s / 1e6).toFixed(2)} Mpackets/s; payload and probe counts match the generator: ${correct ? 'yes' : 'NO'}`);
+
+    const parser = await best(3, () => pcapParserLoop(small));
+    const parserRatio = ours.s / parser.s;
+    console.log(`pcap-parser bare read loop:   ${parser.s.toFixed(3)} s (${parser.value} packets)`);
+    console.log(`  livemig / pcap-parser time = ${parserRatio.toFixed(2)}× (goal ≤ ${GOAL_VS_PCAP_PARSER}×): ${verdict(parserRatio <= GOAL_VS_PCAP_PARSER)}`);
+
+    const tshark = tsharkIoStat(small);
+    const cli = Math.min(livemigCli(small), livemigCli(small));
+    const tsharkRatio = tshark.s / cli;
+    console.log(`tshark -q -z io,stat,0.1:     ${tshark.s.toFixed(3)} s`);
+    console.log(`livemig analyze (CLI, whole process): ${cli.toFixed(3)} s`);
+    console.log(`  tshark / livemig time = ${tsharkRatio.toFixed(1)}× (goal ≥ ${GOAL_VS_TSHARK}×): ${verdict(tsharkRatio >= GOAL_VS_TSHARK)}`);
+    const agree =
+      tshark.buckets.length === report.timeline.length &&
+      tshark.buckets.every((b, i) => b.packets === report.timeline[i].packets && b.bytes === report.timeline[i].bytes);
+    console.log(`  100 ms timeline (packets, bytes) identical to tshark's io,stat: ${agree ? 'yes' : 'NO'} (${report.timeline.length} vs ${tshark.buckets.length} buckets)`);
+    rmSync(small);
+
+    const big = join(dir, 'over-one-gib.pcap');
+    const bigTruth = writeBulkPcap(big, { ...baseSpec, packets: 7_800_000 });
+    const bigBytes = statSync(big).size;
+    const rss = peakRssMiB(big);
+    console.log(`capture: ${bigTruth.packets} packets, ${(bigBytes / 1e9).toFixed(2)} GB`);
+    console.log(`  peak RSS of a process analyzing it: ${rss.mib.toFixed(1)} MiB (goal ≤ ${GOAL_RSS_MIB} MB; read ${rss.packets} packets): ${verdict(rss.mib <= GOAL_RSS_MIB && bigBytes >= 1e9 && rss.packets === bigTruth.packets)}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
