@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { registerAgentCommand } from './commands/agent.command';
 import { registerAnalyzeCommand } from './commands/analyze.command';
 import { registerLabCommand } from './commands/lab.command';
 
@@ -9,6 +10,7 @@ const program = new Command('livemig')
 
 registerAnalyzeCommand(program);
 registerLabCommand(program);
+registerAgentCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`livemig: ${err instanceof Error ? err.message : String(err)}\n`);
