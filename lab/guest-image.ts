@@ -59,13 +59,23 @@ async function fetchDeb(debDir: string, pkg: string): Promise<string> {
 }
 
 async function resolveKernelDeb(debDir: string): Promise<string> {
-  const pkg = await kernelPackageName();
+  let pkg = await kernelPackageName();
+  if (!pkg && !cachedKernelDeb(debDir)) {
+    // A fresh machine may have no package lists yet.
+    await run(['apt-get', 'update', '-q'], { allowFailure: true, timeoutMs: 300_000 });
+    pkg = await kernelPackageName();
+  }
   if (pkg) return fetchDeb(debDir, pkg);
   // Offline: reuse whichever cloud kernel was downloaded before.
+  const cached = cachedKernelDeb(debDir);
+  if (!cached) throw new Error(`cannot resolve ${KERNEL_METAPACKAGE} (apt-cache failed) and no kernel .deb is cached`);
+  return cached;
+}
+
+function cachedKernelDeb(debDir: string): string | undefined {
   const files = existsSync(debDir) ? readdirSync(debDir).filter((f) => /^linux-image-.*-cloud-amd64_.*\.deb$/.test(f)).sort() : [];
   const last = files[files.length - 1];
-  if (!last) throw new Error(`cannot resolve ${KERNEL_METAPACKAGE} (apt-cache failed) and no kernel .deb is cached`);
-  return join(debDir, last);
+  return last === undefined ? undefined : join(debDir, last);
 }
 
 function findFile(root: string, predicate: (name: string) => boolean): string | undefined {
