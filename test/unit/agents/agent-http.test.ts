@@ -202,15 +202,15 @@ describe('captures', () => {
 });
 
 describe('probes', () => {
-  it('starts the capture before ping, and stops ping before the capture', async () => {
+  it('starts the capture before fping, and stops fping before the capture', async () => {
     const started = await request(server)
       .post('/v1/probes')
       .set(auth)
       .send({ target: '203.0.113.10', intervalMs: 10, interface: 'veth-probe', kind: 'icmp' });
     expect(started.status).toBe(201);
-    expect(agent.runner.calls.map((c) => c.command)).toEqual(['tcpdump', 'ping']);
+    expect(agent.runner.calls.map((c) => c.command)).toEqual(['tcpdump', 'fping']);
     expect(agent.runner.calls[0]?.args.at(-1)).toBe('(icmp and host 203.0.113.10)');
-    expect(agent.runner.calls[1]?.args).toEqual(['-n', '-q', '-i', '0.010', '-I', 'veth-probe', '-w', '3600', '203.0.113.10']);
+    expect(agent.runner.calls[1]?.args).toEqual(['-q', '-i', '10', '-p', '10', '-c', '360000', '-I', 'veth-probe', '203.0.113.10']);
 
     const id = started.body.probeId as string;
     const stopped = await request(server).post(`/v1/probes/${id}/stop`).set(auth);
@@ -218,10 +218,13 @@ describe('probes', () => {
     expect(stopped.body).toMatchObject({
       state: 'stopped',
       ping: { transmitted: 200, received: 198, errors: 0, lossPercent: 1 },
+      message: null,
       capture: { packetsCaptured: 5 },
       tcpEcho: null,
       fileBytes: PCAP_NS_HEADER.length,
     });
+    expect(agent.runner.lastStarted('fping')?.signals).toEqual(['SIGINT']);
+    expect(agent.runner.lastStarted('tcpdump')?.signals).toEqual(['SIGINT']);
     expect((await request(server).get(`/v1/probes/${id}/file`).set(auth)).status).toBe(200);
   });
 
@@ -259,14 +262,14 @@ describe('probes', () => {
     expect(agent.runner.calls).toEqual([]);
   });
 
-  it('reports ping\'s reason and stops the capture when ping fails', async () => {
-    agent.runner.whenStarted('ping', (p) => {
-      p.emit('stderr', 'ping: connect: Network is unreachable\n');
-      p.exit({ exitCode: 2 });
+  it('reports fping\'s reason and stops the capture when fping fails', async () => {
+    agent.runner.whenStarted('fping', (p) => {
+      p.emit('stderr', 'binding to specific interface (SO_BINTODEVICE): No such device\n');
+      p.exit({ exitCode: 4 });
     });
     const res = await request(server).post('/v1/probes').set(auth).send({ target: '203.0.113.10', interface: 'veth-probe' });
     expect(res.status).toBe(400);
-    expect(res.body.message).toBe('ping 203.0.113.10 did not start: ping: connect: Network is unreachable');
+    expect(res.body.message).toBe('fping 203.0.113.10 did not start: binding to specific interface (SO_BINTODEVICE): No such device');
     expect(agent.runner.lastStarted('tcpdump')?.hasExited()).toBe(true);
   });
 });

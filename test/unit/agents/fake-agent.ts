@@ -23,9 +23,8 @@ export function fakeTcpdump(p: FakeRunningProcess): void {
 }
 
 export function fakePing(p: FakeRunningProcess): void {
-  p.emit('stdout', `PING ${p.args.at(-1)} (${p.args.at(-1)}) 56(84) bytes of data.\n`);
   p.onKill = (signal) => {
-    p.emit('stdout', '200 packets transmitted, 198 received, 1% packet loss, time 2001ms\n');
+    p.emit('stderr', `${p.args.at(-1)} : xmt/rcv/%loss = 200/198/1%, min/avg/max = 0.011/0.019/0.042\n`);
     p.exit({ signal });
   };
 }
@@ -41,7 +40,7 @@ export async function startFakeAgent(tcpEchoProber?: TcpEchoProberFactory): Prom
   const instancesPath = join(root, 'instances');
   await mkdir(instancesPath);
   const config: AgentConfig = { host: 'hostA', token: TOKEN, dataDir: join(root, 'data'), instancesPath, version: '0.1.0' };
-  const runner = new FakeProcessRunner().whenStarted('tcpdump', fakeTcpdump).whenStarted('ping', fakePing);
+  const runner = new FakeProcessRunner().whenStarted('tcpdump', fakeTcpdump).whenStarted('fping', fakePing);
   const app = await createAgentApp(config, { runner, logLevels: false, tcpEchoProber });
   await app.init();
   return { app, runner, config };

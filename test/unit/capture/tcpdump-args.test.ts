@@ -17,6 +17,7 @@ describe('buildTcpdumpArgs', () => {
       '-n',
       '-s', '128',
       '-U',
+      '--immediate-mode',
       '-w', '/var/lib/livemig-agent/captures/x.pcap',
       '-c', String(maxPacketsFor(256 * 1024 * 1024, 128)),
       '--time-stamp-precision=nano',

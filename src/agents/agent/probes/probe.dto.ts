@@ -1,6 +1,6 @@
 import { IsIn, IsInt, IsIP, IsOptional, Max, Min } from 'class-validator';
 import { IsInterfaceName } from '../../../common/names';
-import { PROBE_INTERVAL_MAX_MS, PROBE_INTERVAL_MIN_MS } from './ping-args';
+import { PROBE_INTERVAL_MAX_MS, PROBE_INTERVAL_MIN_MS } from './fping-args';
 
 export class StartProbeDto {
   @IsIP()

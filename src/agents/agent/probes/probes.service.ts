@@ -14,14 +14,15 @@ import { PROCESS_RUNNER, type ProcessRunner, type RunningProcess } from '../../.
 import { AGENT_CONFIG, type AgentConfig } from '../agent.config';
 import { CAPTURE_REPOSITORY, TCP_ECHO_PROBER } from '../agent.tokens';
 import { fileBytes, MIB, removeFile, SESSION_ID, sessionFile, toCounters } from '../session-files';
-import { buildPingArgs, parsePingSummary } from './ping-args';
+import { buildPingArgs, parsePingSummary, PINGER } from './fping-args';
 import type { StartProbeDto } from './probe.dto';
 import type { TcpEchoProbe, TcpEchoProberFactory } from './tcp-echo.prober';
 
 export const PROBE_DEFAULTS = { intervalMs: 10, maxDurationSec: 3600, snaplenBytes: 128, maxSizeMiB: 64 } as const;
 /** Replies still in flight when ping is stopped; the capture keeps running this long after it. */
 const REPLY_DRAIN_MS = 100;
-const PING_START_WAIT_MS = 1000;
+/** fping prints nothing when it starts well; a bad interface or route makes it exit within this. */
+const PING_START_WAIT_MS = 300;
 
 interface ProbeSession {
   info: ProbeInfo;
@@ -53,7 +54,7 @@ export class ProbesService implements OnApplicationShutdown {
       intervalMs,
       interface: dto.interface,
       payloadBytes: dto.payloadBytes,
-      deadlineSec: maxDurationSec,
+      maxDurationSec,
     });
     const file = await sessionFile(this.config.dataDir, 'probes', probeId);
     // The capture starts first so the first request is in the pcap.
@@ -72,12 +73,12 @@ export class ProbesService implements OnApplicationShutdown {
       if (err instanceof CaptureStartError) throw new BadRequestException(`probe capture on ${dto.interface} did not start: ${err.message}`);
       throw err;
     }
-    const ping = this.runner.start('ping', pingArgs);
+    const ping = this.runner.start(PINGER, pingArgs);
     const failure = await this.pingFailure(ping);
     if (failure !== undefined) {
       await capture.stop();
       await removeFile(file);
-      throw new BadRequestException(`ping ${dto.target} did not start: ${failure}`);
+      throw new BadRequestException(`${PINGER} ${dto.target} did not start: ${failure}`);
     }
     const tcpEcho =
       dto.tcpEchoPort === undefined ? undefined : this.tcpEchoProber({ target: dto.target, port: dto.tcpEchoPort, intervalMs });
@@ -139,38 +140,28 @@ export class ProbesService implements OnApplicationShutdown {
       await new Promise((r) => setTimeout(r, REPLY_DRAIN_MS));
       const capture = await session.capture.stop();
       const { info } = session;
-      info.ping = parsePingSummary(pingResult.stdout);
+      info.ping = parsePingSummary(pingResult.stderr);
       info.tcpEcho = tcpEcho ?? null;
       info.capture = toCounters(capture.stats);
       info.fileBytes = await fileBytes(session.file);
       info.endedAt = new Date().toISOString();
       info.state = capture.endedBy === 'failed' ? 'failed' : state;
-      const problems = [capture.message, info.ping === null ? `ping: ${pingResult.stderr.trim() || 'no summary'}` : ''];
+      const problems = [capture.message, info.ping === null ? `${PINGER}: ${pingResult.stderr.trim().slice(-300) || 'no summary'}` : ''];
       info.message = problems.filter(Boolean).join('; ') || null;
     })();
     return session.stopping;
   }
 
-  /** ping fails fast on a bad interface or route; its header line means it is sending. */
-  private pingFailure(ping: RunningProcess): Promise<string | undefined> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(undefined), PING_START_WAIT_MS);
-      const started = () => /^PING /m.test(ping.output().stdout);
-      ping.onOutput(() => {
-        if (started()) {
-          clearTimeout(timer);
-          resolve(undefined);
-        }
-      });
-      if (started()) {
-        clearTimeout(timer);
-        resolve(undefined);
-      }
-      void ping.exited.then((result) => {
-        clearTimeout(timer);
-        resolve(result.stderr.trim() || `exit code ${String(result.exitCode)}`);
-      });
-    });
+  /** fping fails fast on a bad interface or route; still running after a moment means it is sending. */
+  private async pingFailure(ping: RunningProcess): Promise<string | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const running = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), PING_START_WAIT_MS)));
+    const failed = ping.exited.then((result) => result.stderr.trim() || `exit code ${String(result.exitCode)}`);
+    try {
+      return await Promise.race([running, failed]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private session(probeId: string): ProbeSession {
