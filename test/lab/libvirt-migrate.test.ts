@@ -265,8 +265,16 @@ describe('migration through the libvirt addon', () => {
     }
   });
 
-  it('measures the guest dirty rate on its new host', async () => {
+  it('tunes migration settings and measures the guest dirty rate on its new host', async () => {
     const onB = await repo.lookupDomain(side('host-b').conn, GUEST);
+    const dom = asLibvirtDomain(onB);
+    await dom.setMaxDowntime(250);
+    expect(await dom.maxDowntimeMs()).toBe(250);
+    await dom.setMaxSpeed(48);
+    expect(await dom.maxSpeedMiBps()).toBe(48);
+    await dom.setCompressionCache(32 * 1024 * 1024);
+    expect(await dom.compressionCacheBytes()).toBe(32 * 1024 * 1024);
+
     const rate = await repo.dirtyRate(onB, { calcSeconds: 1 });
     console.log(`dirty rate on B: ${JSON.stringify(rate)}`);
     expect(rate.status).toBe('measured');
