@@ -1,7 +1,7 @@
 // The TS side hard-codes libvirt's enum values; check them against the headers the addon was built with.
 import { describe, expect, it } from 'vitest';
 
-import { DOMAIN_STATS_DIRTYRATE, JOB_STATS_COMPLETED, MAX_SPEED_POSTCOPY } from '../../../src/migration/libvirt/libvirt-domain';
+import { DOMAIN_STATS_DIRTYRATE, DomainXmlFlag, JOB_STATS_COMPLETED, MAX_SPEED_POSTCOPY } from '../../../src/migration/libvirt/libvirt-domain';
 import { LibvirtErrorCode } from '../../../src/migration/libvirt/libvirt-error';
 import { MigrateFlag } from '../../../src/migration/libvirt/migrate-params';
 import { loadNativeLibvirt } from '../../../src/migration/libvirt/load-native';
@@ -11,6 +11,10 @@ const native = loadNativeLibvirt().constants;
 describe('libvirt constants', () => {
   it.each(Object.entries(MigrateFlag))('MigrateFlag.%s matches VIR_MIGRATE_*', (name, value) => {
     expect(native[`VIR_MIGRATE_${name}`]).toBe(value);
+  });
+
+  it.each(Object.entries(DomainXmlFlag))('DomainXmlFlag.%s matches VIR_DOMAIN_XML_*', (name, value) => {
+    expect(native[`VIR_DOMAIN_XML_${name}`]).toBe(value);
   });
 
   it.each([
