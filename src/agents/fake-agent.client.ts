@@ -1,0 +1,180 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import type { CaptureInfo, ProbeInfo, StartCaptureRequest, StartProbeRequest, StorageMarker, AgentHealth } from './agent-api';
+import { AgentError, type AgentClient } from './agent.client';
+
+// An in-memory AgentClient for unit tests of controller services. Two fakes
+// that share one `SharedStorage` see each other's markers, like hosts on NFS;
+// fakes with separate storages do not.
+
+export type SharedStorage = Map<string, string>;
+
+const DEFAULT_INSTANCES_PATH = '/var/lib/nova/instances';
+/** A pcap header with the nanosecond magic and no packets. */
+const EMPTY_NS_PCAP = Buffer.from('4d3cb2a1' + '02000400' + '00000000' + '00000000' + '80000000' + '01000000', 'hex');
+
+type Method = keyof Omit<AgentClient, 'host'>;
+
+export class FakeAgentClient implements AgentClient {
+  readonly calls: Array<{ method: Method; args: unknown[] }> = [];
+  readonly captures = new Map<string, CaptureInfo>();
+  readonly probes = new Map<string, ProbeInfo>();
+  private readonly failures = new Map<Method, AgentError>();
+
+  constructor(
+    readonly host: string,
+    readonly storage: SharedStorage = new Map(),
+  ) {}
+
+  /** Makes every later call of `method` fail like the agent would. */
+  failOn(method: Method, reason: string, statusCode = 500): this {
+    this.failures.set(method, new AgentError(this.host, statusCode === 0 ? 'unreachable' : 'rejected', reason, statusCode));
+    return this;
+  }
+
+  async health(): Promise<AgentHealth> {
+    this.record('health', []);
+    return { host: this.host, version: 'fake', uptimeSec: 1, time: new Date().toISOString() };
+  }
+
+  async createMarker(instancesPath = DEFAULT_INSTANCES_PATH): Promise<StorageMarker> {
+    this.record('createMarker', [instancesPath]);
+    const markerId = randomUUID();
+    const marker = { markerId, content: randomBytes(32).toString('hex'), path: markerPath(instancesPath, markerId) };
+    this.storage.set(marker.path, marker.content);
+    return marker;
+  }
+
+  async readMarker(markerId: string, instancesPath = DEFAULT_INSTANCES_PATH): Promise<StorageMarker> {
+    this.record('readMarker', [markerId, instancesPath]);
+    const path = markerPath(instancesPath, markerId);
+    const content = this.storage.get(path);
+    if (content === undefined) {
+      throw new AgentError(this.host, 'rejected', `marker ${markerId} is not visible in this host's instances path`, 404);
+    }
+    return { markerId, content, path };
+  }
+
+  async deleteMarker(markerId: string, instancesPath = DEFAULT_INSTANCES_PATH): Promise<void> {
+    this.record('deleteMarker', [markerId, instancesPath]);
+    this.storage.delete(markerPath(instancesPath, markerId));
+  }
+
+  async startCapture(request: StartCaptureRequest): Promise<CaptureInfo> {
+    this.record('startCapture', [request]);
+    const info: CaptureInfo = {
+      captureId: randomUUID(),
+      interface: request.interface,
+      bpf: null,
+      state: 'running',
+      startedAt: new Date().toISOString(),
+      endedAt: null,
+      fileBytes: null,
+      counters: null,
+      message: null,
+    };
+    this.captures.set(info.captureId, info);
+    return { ...info };
+  }
+
+  async getCapture(captureId: string): Promise<CaptureInfo> {
+    this.record('getCapture', [captureId]);
+    return { ...this.capture(captureId) };
+  }
+
+  async stopCapture(captureId: string): Promise<CaptureInfo> {
+    this.record('stopCapture', [captureId]);
+    const info = this.capture(captureId);
+    Object.assign(info, {
+      state: 'stopped',
+      endedAt: new Date().toISOString(),
+      fileBytes: EMPTY_NS_PCAP.length,
+      counters: { packetsCaptured: 0, packetsReceivedByFilter: 0, packetsDroppedByKernel: 0 },
+    });
+    return { ...info };
+  }
+
+  async downloadCapture(captureId: string, destinationFile: string): Promise<number> {
+    this.record('downloadCapture', [captureId, destinationFile]);
+    this.capture(captureId);
+    await writeFile(destinationFile, EMPTY_NS_PCAP);
+    return EMPTY_NS_PCAP.length;
+  }
+
+  async deleteCapture(captureId: string): Promise<void> {
+    this.record('deleteCapture', [captureId]);
+    this.captures.delete(captureId);
+  }
+
+  async startProbe(request: StartProbeRequest): Promise<ProbeInfo> {
+    this.record('startProbe', [request]);
+    const info: ProbeInfo = {
+      probeId: randomUUID(),
+      target: request.target,
+      interface: request.interface,
+      intervalMs: request.intervalMs ?? 10,
+      state: 'running',
+      startedAt: new Date().toISOString(),
+      endedAt: null,
+      ping: null,
+      capture: null,
+      tcpEcho: null,
+      fileBytes: null,
+      message: null,
+    };
+    this.probes.set(info.probeId, info);
+    return { ...info };
+  }
+
+  async getProbe(probeId: string): Promise<ProbeInfo> {
+    this.record('getProbe', [probeId]);
+    return { ...this.probe(probeId) };
+  }
+
+  async stopProbe(probeId: string): Promise<ProbeInfo> {
+    this.record('stopProbe', [probeId]);
+    const info = this.probe(probeId);
+    Object.assign(info, {
+      state: 'stopped',
+      endedAt: new Date().toISOString(),
+      ping: { transmitted: 0, received: 0, errors: 0, lossPercent: 0 },
+      capture: { packetsCaptured: 0, packetsReceivedByFilter: 0, packetsDroppedByKernel: 0 },
+      fileBytes: EMPTY_NS_PCAP.length,
+    });
+    return { ...info };
+  }
+
+  async downloadProbe(probeId: string, destinationFile: string): Promise<number> {
+    this.record('downloadProbe', [probeId, destinationFile]);
+    this.probe(probeId);
+    await writeFile(destinationFile, EMPTY_NS_PCAP);
+    return EMPTY_NS_PCAP.length;
+  }
+
+  async deleteProbe(probeId: string): Promise<void> {
+    this.record('deleteProbe', [probeId]);
+    this.probes.delete(probeId);
+  }
+
+  private record(method: Method, args: unknown[]): void {
+    this.calls.push({ method, args });
+    const failure = this.failures.get(method);
+    if (failure) throw failure;
+  }
+
+  private capture(captureId: string): CaptureInfo {
+    const info = this.captures.get(captureId);
+    if (!info) throw new AgentError(this.host, 'rejected', `capture ${captureId} does not exist`, 404);
+    return info;
+  }
+
+  private probe(probeId: string): ProbeInfo {
+    const info = this.probes.get(probeId);
+    if (!info) throw new AgentError(this.host, 'rejected', `probe ${probeId} does not exist`, 404);
+    return info;
+  }
+}
+
+function markerPath(instancesPath: string, markerId: string): string {
+  return `${instancesPath}/.livemig-markers/${markerId}.marker`;
+}
