@@ -170,8 +170,11 @@ describe('assertLibvirtUri', () => {
     'qemu:///system',
     'qemu+tcp://198.51.100.2/system',
     'qemu+tcp://hostb:16509/system',
+    'qemu://compute-3/system',
     'qemu+ssh://root@compute-1.example.org/system?no_tty=1',
     'qemu+tls://[2001:db8::2]/system',
+    'qemu+libssh2://root@compute-2/system?known_hosts=/root/.ssh/known_hosts',
+    'qemu+unix:///system?socket=/var/lib/livemig-lab/hosts/host-a/run/libvirt/libvirt-sock',
   ])('accepts %s', (uri) => {
     expect(assertLibvirtUri(uri)).toBe(uri);
   });
@@ -181,9 +184,11 @@ describe('assertLibvirtUri', () => {
     'qemu+tcp:///system',
     'qemu+tcp://host;rm/system',
     'qemu+tcp://host/etc/passwd',
-    'qemu://host/system',
+    'qemu+unix://host/system',
     'not a uri',
     'qemu+ssh://host/system?no-tty=1',
+    'qemu+ssh://host/system?command=/tmp/evil',
+    'qemu+ssh://host/system?netcat=/tmp/evil',
   ])('rejects %s', (uri) => {
     expect(() => assertLibvirtUri(uri)).toThrow(RangeError);
   });
