@@ -186,3 +186,16 @@ export function heartbeatCount(name: string, host?: string): number {
   }
   return max;
 }
+
+/**
+ * The highest write number the guest's disk writer put on its shared-storage disk;
+ * -1 when none. Read from the image file itself, as any host would see it.
+ */
+export function diskWriteCount(name: string): number {
+  assertName(checkDomainName, name);
+  const path = join(instancesPath(), `${name}.img`);
+  if (!existsSync(path)) return -1;
+  let max = -1;
+  for (const m of readFileSync(path).toString('latin1').matchAll(/lm-disk (\d+) /g)) max = Math.max(max, Number(m[1]));
+  return max;
+}

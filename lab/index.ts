@@ -11,6 +11,7 @@ export {
   guestConsole,
   checkGuestCrash,
   heartbeatCount,
+  diskWriteCount,
   findCrash,
   installGuestImage,
   GuestCrashError,

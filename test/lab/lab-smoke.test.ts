@@ -10,6 +10,7 @@ import {
   execIn,
   guestConsole,
   heartbeatCount,
+  diskWriteCount,
   labDir,
   labDown,
   labStatus,
@@ -52,6 +53,8 @@ function assertNoCrash(): void {
 async function migrateAndCheck(from: string, to: string): Promise<void> {
   const beatsBefore = heartbeatCount(GUEST);
   const result = await virshMigrate(GUEST, from, to);
+  // The source is gone once virsh returns: later disk writes come from the destination.
+  const diskWritesAtSwitch = diskWriteCount(GUEST);
   expect(result.unsafe).toBe(true); // the guest has a disk in shared storage, proven shared first
   expect(result.completedJob['Operation']).toBe('Incoming migration');
   console.log(`${from} -> ${to}: ${result.elapsedMs} ms, downtime ${result.completedJob['Total downtime']}, data ${result.completedJob['Data processed']}`);
@@ -81,6 +84,8 @@ async function migrateAndCheck(from: string, to: string): Promise<void> {
   );
   expect(beatsOnDest).toBeGreaterThan(beatsBefore);
   expect(guestConsole(GUEST)[to]).toMatch(new RegExp(`lm-heartbeat ${beatsOnDest}\\b`));
+  // Its disk in shared storage keeps being written from the destination.
+  await until(`disk writes on ${to} after migration`, () => (diskWriteCount(GUEST) >= diskWritesAtSwitch + 2 ? true : undefined), 15_000);
   assertNoCrash();
 }
 
@@ -132,6 +137,7 @@ describe('lab smoke', () => {
         expect(status.healthy).toBe(true);
         expect(status.hosts.find((h) => h.name === 'host-a')?.guests).toContainEqual({ name: GUEST, state: 'running', ip: guest.ip, pingOk: true });
         await until('first heartbeat', () => (heartbeatCount(GUEST) >= 0 ? true : undefined), 10_000);
+        await until('first disk write', () => (diskWriteCount(GUEST) >= 0 ? true : undefined), 10_000);
 
         await migrateAndCheck('host-a', 'host-b');
         await migrateAndCheck('host-b', 'host-a');
