@@ -54,6 +54,30 @@ export class Environment {
   LIVEMIG_PARALLEL_INBOUND_MIGRATIONS_PER_HOST = 2;
 
   @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'LIVEMIG_PROBER_AGENT_URL must be an http(s) URL' })
+  LIVEMIG_PROBER_AGENT_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  LIVEMIG_PROBER_AGENT_TOKEN?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}$/, { message: 'LIVEMIG_PROBER_INTERFACE must be an interface name' })
+  LIVEMIG_PROBER_INTERFACE?: string;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 10 : Number(value)))
+  @IsInt({ message: 'LIVEMIG_PROBE_INTERVAL_MS must be an integer' })
+  @Min(1)
+  @Max(1000)
+  LIVEMIG_PROBE_INTERVAL_MS = 10;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 1000 : Number(value)))
+  @IsInt({ message: 'LIVEMIG_CAPTURE_TAIL_MS must be an integer' })
+  @Min(0)
+  @Max(60_000)
+  LIVEMIG_CAPTURE_TAIL_MS = 1000;
+
+  @IsOptional()
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL?: (typeof LOG_LEVELS)[number];
 }

@@ -18,6 +18,13 @@ export interface LivemigConfig {
     parallelOutboundMigrationsPerHost: number;
     parallelInboundMigrationsPerHost: number;
   };
+  capture: {
+    /** The prober's agent; without it migrations get no probe stream. */
+    prober: { url: string; token: string; interface: string } | null;
+    probeIntervalMs: number;
+    /** Captures keep running this long after the migration ends. */
+    tailMs: number;
+  };
 }
 
 export const LIVEMIG_CONFIG = Symbol('LIVEMIG_CONFIG');
@@ -36,7 +43,21 @@ export function buildConfig(env: Environment): LivemigConfig {
       parallelOutboundMigrationsPerHost: env.LIVEMIG_PARALLEL_OUTBOUND_MIGRATIONS_PER_HOST ?? 2,
       parallelInboundMigrationsPerHost: env.LIVEMIG_PARALLEL_INBOUND_MIGRATIONS_PER_HOST ?? 2,
     },
+    capture: {
+      prober: proberConfig(env),
+      probeIntervalMs: env.LIVEMIG_PROBE_INTERVAL_MS ?? 10,
+      tailMs: env.LIVEMIG_CAPTURE_TAIL_MS ?? 1000,
+    },
   };
+}
+
+function proberConfig(env: Environment): LivemigConfig['capture']['prober'] {
+  const { LIVEMIG_PROBER_AGENT_URL: url, LIVEMIG_PROBER_AGENT_TOKEN: token, LIVEMIG_PROBER_INTERFACE: iface } = env;
+  if (!url && !token && !iface) return null;
+  if (!url || !token || !iface) {
+    throw new Error('invalid configuration: LIVEMIG_PROBER_AGENT_URL, LIVEMIG_PROBER_AGENT_TOKEN and LIVEMIG_PROBER_INTERFACE go together');
+  }
+  return { url, token, interface: iface };
 }
 
 function databaseConfig(url: string | undefined, dataDir: string): DatabaseConfig {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Repository } from 'typeorm';
+import { MigrationCaptureService, type CaptureSession } from '../capture/migration-capture.service';
 import { LIVEMIG_CONFIG, type LivemigConfig } from '../config/livemig-config';
 import { FlavorEntity } from '../inventory/flavors/flavor.entity';
 import { HostEntity } from '../inventory/hosts/host.entity';
@@ -23,6 +24,8 @@ interface RunContext {
   flavor: FlavorEntity;
   source: HostEntity;
   destination: HostEntity;
+  /** Set from reservation on: the migration-stream capture and the probe. */
+  capture?: CaptureSession;
 }
 
 interface CopyOutcome {
@@ -48,6 +51,7 @@ export class MigrationRunner {
     private readonly reservations: ReservationsService,
     private readonly recorder: MigrationRecorder,
     private readonly hypervisor: Hypervisor,
+    private readonly capture: MigrationCaptureService,
   ) {}
 
   /** Asks a running migration to abort at its next poll. */
@@ -57,15 +61,28 @@ export class MigrationRunner {
 
   async run(migrationId: string): Promise<TerminalState> {
     const ctx = await this.load(migrationId);
+    let terminal: TerminalState = 'failed';
     try {
-      return await this.runPhases(ctx);
+      terminal = await this.runPhases(ctx);
     } catch (err) {
       this.logger.error(`migration ${migrationId} broke: ${err instanceof Error ? err.stack : String(err)}`);
       await this.reservations.release(migrationId);
       await this.recorder.enterPhase(ctx.migration, 'failed', `internal error: ${errorMessage(err)}`);
-      return 'failed';
     } finally {
       this.abortRequests.delete(migrationId);
+    }
+    if (ctx.capture) await this.report(ctx, ctx.capture);
+    return terminal;
+  }
+
+  /** capture → analyze → report: network figures stored beside the hypervisor's. */
+  private async report(ctx: RunContext, session: CaptureSession): Promise<void> {
+    try {
+      const report = await this.capture.finish(session, ctx.destination);
+      await this.recorder.save(ctx.migration, { ...report.figures, report, reportState: 'ready', reportError: null });
+    } catch (err) {
+      this.logger.warn(`migration ${ctx.migration.id}: report failed: ${errorMessage(err)}`);
+      await this.recorder.save(ctx.migration, { reportState: 'failed', reportError: errorMessage(err) });
     }
   }
 
@@ -91,6 +108,8 @@ export class MigrationRunner {
     }
     if (this.abortRequests.has(migration.id)) return this.end(ctx, 'aborted', 'aborted by request before the copy started');
 
+    ctx.capture = await this.capture.start(migration.id, source, instance.ipAddress);
+    await this.recorder.save(migration, { reportState: 'pending' });
     await this.instances.update({ id: instance.id }, { state: 'migrating' });
     const sourceConn = await this.hypervisor.libvirt.connect(source.libvirtUri);
     try {

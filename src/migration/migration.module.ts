@@ -3,8 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { FlavorEntity } from '../inventory/flavors/flavor.entity';
 import { HostEntity } from '../inventory/hosts/host.entity';
 import { InstanceEntity } from '../inventory/instances/instance.entity';
-import { createHttpAgentClient } from '../agents/agent.client';
-import { AGENT_CLIENT_FACTORY, AgentDirectory } from './agent-directory.service';
+import { AgentsModule } from '../agents/agents.module';
+import { CaptureModule } from '../capture/capture.module';
 import { HostCapacityService } from './host-capacity.service';
 import { Hypervisor } from './hypervisor';
 import { LIBVIRT_REPOSITORY, NativeLibvirtRepository } from './libvirt';
@@ -24,13 +24,13 @@ import { ReservationsService } from './reservations.service';
 
 @Module({
   imports: [
+    AgentsModule,
+    CaptureModule,
     TypeOrmModule.forFeature([LiveMigrationEntity, MigrationPhaseEntity, MigrationSampleEntity, ReservationEntity, HostEntity, InstanceEntity, FlavorEntity]),
   ],
   controllers: [MigrationsController],
   providers: [
     { provide: LIBVIRT_REPOSITORY, useClass: NativeLibvirtRepository },
-    { provide: AGENT_CLIENT_FACTORY, useValue: createHttpAgentClient },
-    AgentDirectory,
     HostCapacityService,
     Hypervisor,
     MigrationEventBus,
@@ -42,6 +42,6 @@ import { ReservationsService } from './reservations.service';
     PrechecksService,
     ReservationsService,
   ],
-  exports: [MigrationsService, MigrationQueueService, MigrationEventBus, HostCapacityService, AgentDirectory, Hypervisor],
+  exports: [MigrationsService, MigrationQueueService, MigrationEventBus, HostCapacityService, Hypervisor],
 })
 export class MigrationModule {}

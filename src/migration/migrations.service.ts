@@ -6,7 +6,7 @@ import { newId } from '../common/ids';
 import { FlavorEntity } from '../inventory/flavors/flavor.entity';
 import { HostEntity } from '../inventory/hosts/host.entity';
 import { InstanceEntity } from '../inventory/instances/instance.entity';
-import { AgentDirectory } from './agent-directory.service';
+import { AgentDirectory } from '../agents/agent-directory.service';
 import { CONVERGENCE_PRESETS, isConvergencePresetName, mergePolicy, scheduleInstance, summariseRejections, type ConvergencePolicy } from './core';
 import type { CreateMigrationDto, MigrationQueryDto } from './dto';
 import { HostCapacityService } from './host-capacity.service';

@@ -3,7 +3,7 @@ import { AgentError } from '../agents/agent.client';
 import type { FlavorEntity } from '../inventory/flavors/flavor.entity';
 import type { HostEntity } from '../inventory/hosts/host.entity';
 import type { InstanceEntity } from '../inventory/instances/instance.entity';
-import { AgentDirectory } from './agent-directory.service';
+import { AgentDirectory } from '../agents/agent-directory.service';
 import { freeMemoryMiB, freeVcpus } from './core';
 import { HostCapacityService } from './host-capacity.service';
 import { errorMessage, Hypervisor } from './hypervisor';

@@ -2,7 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_CLIENT_FACTORY } from '../../src/migration/agent-directory.service';
+import { AGENT_CLIENT_FACTORY } from '../../src/agents/agent-directory.service';
 import { LIBVIRT_REPOSITORY, LibvirtError } from '../../src/migration/libvirt';
 import { MigrationQueueService } from '../../src/migration/migration-queue.service';
 import { FakeAgents } from '../support/migration/fake-agents';
@@ -26,7 +26,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
     db = await createTestDatabase(kind);
     app = await startTestApp({
       databaseUrl: db.url,
-      env: { LIVEMIG_MONITOR_INTERVAL_MS: '50' },
+      env: { LIVEMIG_MONITOR_INTERVAL_MS: '50', LIVEMIG_CAPTURE_TAIL_MS: '0' },
       overrides: [
         { token: LIBVIRT_REPOSITORY, value: libvirt },
         { token: AGENT_CLIENT_FACTORY, value: agents.factory },

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsIP, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { IsDomainName } from '../../common/names';
 import { PageQueryDto, pageDtoOf } from '../../common/http/page';
 import { INSTANCE_STATES, type InstanceState } from './instance.entity';
@@ -29,9 +29,14 @@ export class CreateInstanceDto {
   @IsOptional()
   @IsIn(INSTANCE_STATES)
   state?: InstanceState;
+
+  @ApiPropertyOptional({ example: '203.0.113.10', nullable: true, description: 'fixed IP; probes target it during migrations' })
+  @IsOptional()
+  @IsIP(undefined, { message: 'ipAddress must be an IPv4 or IPv6 address' })
+  ipAddress?: string | null;
 }
 
-export class UpdateInstanceDto extends PartialType(PickType(CreateInstanceDto, ['state', 'hostId'] as const)) {}
+export class UpdateInstanceDto extends PartialType(PickType(CreateInstanceDto, ['state', 'hostId', 'ipAddress'] as const)) {}
 
 export class InstanceQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'host id or name' })
@@ -58,6 +63,9 @@ export class InstanceDto extends CreateInstanceDto {
 
   @ApiProperty({ enum: INSTANCE_STATES })
   declare state: InstanceState;
+
+  @ApiProperty({ nullable: true, type: String })
+  declare ipAddress: string | null;
 
   @ApiProperty()
   createdAt!: Date;

@@ -36,6 +36,10 @@ export class InstanceEntity {
   @Column({ type: 'varchar', length: 16 })
   state!: InstanceState;
 
+  /** The guest's fixed IP, which probes target during a migration. */
+  @Column({ name: 'ip_address', type: 'varchar', length: 45, nullable: true })
+  ipAddress!: string | null;
+
   @CreateDateColumn({ name: 'created_at' })
   createdAt!: Date;
 

@@ -41,7 +41,7 @@ export class InstancesService {
     if (await this.instances.existsBy({ domainUuid: dto.domainUuid })) {
       throw new ConflictException({ message: `domain ${dto.domainUuid} is already registered`, details: { field: 'domainUuid' } });
     }
-    return this.instances.save(this.instances.create({ ...dto, id: newId(), state: dto.state ?? 'active' }));
+    return this.instances.save(this.instances.create({ ...dto, id: newId(), state: dto.state ?? 'active', ipAddress: dto.ipAddress ?? null }));
   }
 
   async update(id: string, dto: UpdateInstanceDto): Promise<InstanceEntity> {

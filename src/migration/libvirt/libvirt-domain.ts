@@ -10,6 +10,14 @@ export const JOB_STATS_COMPLETED = 1 << 0;
 export const MAX_SPEED_POSTCOPY = 1 << 0;
 export const DOMAIN_STATS_DIRTYRATE = 1 << 9;
 
+export type DirtyRateCalcMode = 'page-sampling' | 'dirty-bitmap' | 'dirty-ring';
+/** virDomainDirtyRateCalcFlags */
+export const DIRTY_RATE_MODE_FLAG: Readonly<Record<DirtyRateCalcMode, number>> = {
+  'page-sampling': 0,
+  'dirty-bitmap': 1 << 0,
+  'dirty-ring': 1 << 1,
+};
+
 export interface DomainXmlOptions {
   readonly inactive?: boolean;
   readonly secure?: boolean;
@@ -112,9 +120,13 @@ export class LibvirtDomain {
     return toDomainMemoryStats(await this.native.memoryStats());
   }
 
-  /** Starts QEMU's dirty-rate measurement over `calcSeconds`; read the result with dirtyRate(). */
-  startDirtyRateCalc(calcSeconds: number): Promise<void> {
-    return this.native.startDirtyRateCalc(calcSeconds);
+  /**
+   * Starts QEMU's dirty-rate measurement over `calcSeconds`; read the result with dirtyRate().
+   * page-sampling (default) hashes ~512 pages per GiB, too few for a small guest;
+   * dirty-bitmap counts every page (and briefly tracks all memory); dirty-ring needs KVM.
+   */
+  startDirtyRateCalc(calcSeconds: number, mode: DirtyRateCalcMode = 'page-sampling'): Promise<void> {
+    return this.native.startDirtyRateCalc(calcSeconds, DIRTY_RATE_MODE_FLAG[mode]);
   }
 
   async dirtyRate(): Promise<DirtyRate> {

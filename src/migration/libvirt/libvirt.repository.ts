@@ -4,6 +4,7 @@ import { DirtyRate, NodeInfo } from './host-stats';
 import { JobStats } from './job-stats';
 import { CpuCompareResult } from './libvirt-connection';
 import { MigrateRequest } from './migrate-params';
+import { DirtyRateCalcMode } from './libvirt-domain';
 
 /** Nest injection token for the LibvirtRepository. */
 export const LIBVIRT_REPOSITORY = Symbol('LibvirtRepository');
@@ -23,6 +24,8 @@ export interface DomainRef {
 export interface DirtyRateRequest {
   /** How long QEMU samples dirty pages (1 to 60 s). */
   readonly calcSeconds: number;
+  /** QEMU's calc mode; page-sampling when unset. */
+  readonly mode?: DirtyRateCalcMode;
   /** How often to check whether the measurement is done. */
   readonly pollIntervalMs?: number;
 }

@@ -92,7 +92,7 @@ export class NativeLibvirtRepository implements LibvirtRepository {
 
   async dirtyRate(domain: DomainRef, request: DirtyRateRequest): Promise<DirtyRate> {
     const dom = asDomain(domain);
-    await dom.startDirtyRateCalc(request.calcSeconds);
+    await dom.startDirtyRateCalc(request.calcSeconds, request.mode);
     await sleep(request.calcSeconds * 1000);
     // QEMU finishes shortly after the period; give it a few polls before giving up.
     const deadline = Date.now() + request.calcSeconds * 1000 + 5000;

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { MigrationNetworkReport } from '../../capture/migration-report';
 import type { ConvergencePolicy } from '../core';
 import type { MigrationState } from '../migration-phase';
 import { numberColumn } from './number-column';
@@ -84,6 +85,46 @@ export class LiveMigrationEntity {
 
   @Column(numberColumn('max_downtime_ms'))
   maxDowntimeMs!: number | null;
+
+  @Column(numberColumn('net_total_migration_time_ms'))
+  netTotalMigrationTimeMs!: number | null;
+
+  @Column(numberColumn('net_payload_bytes'))
+  netPayloadBytes!: number | null;
+
+  @Column(numberColumn('net_throughput_mbps'))
+  netThroughputMbps!: number | null;
+
+  @Column(numberColumn('net_downtime_ms'))
+  netDowntimeMs!: number | null;
+
+  @Column(numberColumn('net_downtime_loss_ms'))
+  netDowntimeLossMs!: number | null;
+
+  @Column(numberColumn('net_loss_pct'))
+  netLossPct!: number | null;
+
+  @Column(numberColumn('net_jitter_ms'))
+  netJitterMs!: number | null;
+
+  @Column(numberColumn('net_rtt_avg_ms'))
+  netRttAvgMs!: number | null;
+
+  @Column(numberColumn('net_max_reply_gap_ms'))
+  netMaxReplyGapMs!: number | null;
+
+  @Column(numberColumn('net_probe_interval_ms'))
+  netProbeIntervalMs!: number | null;
+
+  /** none: no capture asked; pending: capturing or analyzing; ready; failed (see reportError). */
+  @Column({ name: 'report_state', type: 'varchar', length: 16, default: 'none' })
+  reportState!: 'none' | 'pending' | 'ready' | 'failed';
+
+  @Column({ type: 'simple-json', nullable: true, select: false })
+  report!: MigrationNetworkReport | null;
+
+  @Column({ name: 'report_error', type: 'text', nullable: true })
+  reportError!: string | null;
 
   @Column({ name: 'convergence_events', type: 'simple-json' })
   convergenceEvents!: ConvergenceEvent[];

@@ -1,0 +1,79 @@
+import type { AnalysisReport, ProbeReport, TcpEchoReport, TcpStreamReport, TimelineBucket } from '../analysis';
+
+/** Network-observed figures of one migration, as stored in columns for aggregation. */
+export interface NetworkFigures {
+  netTotalMigrationTimeMs: number | null;
+  netPayloadBytes: number | null;
+  netThroughputMbps: number | null;
+  netDowntimeMs: number | null;
+  netDowntimeLossMs: number | null;
+  netLossPct: number | null;
+  netJitterMs: number | null;
+  netRttAvgMs: number | null;
+  netMaxReplyGapMs: number | null;
+  netProbeIntervalMs: number | null;
+}
+
+export interface MigrationNetworkReport {
+  figures: NetworkFigures;
+  /** The hypervisors' streams between the two migration addresses (several with multifd). */
+  streams: TcpStreamReport[];
+  rpc: TcpStreamReport[];
+  probe: ProbeReport | null;
+  tcpEcho: TcpEchoReport[];
+  timeline: TimelineBucket[];
+  /** Packets read from each capture. */
+  packets: { migration: number; probe: number };
+  notes: string[];
+}
+
+export interface StreamEndpoints {
+  sourceAddress: string;
+  destinationAddress: string;
+}
+
+/**
+ * Pure: the migration capture and the probe capture, analyzed apart, become one report. Only
+ * streams between the two hosts' migration addresses count; other traffic is noted, not summed.
+ */
+export function composeNetworkReport(migration: AnalysisReport | null, probe: AnalysisReport | null, endpoints: StreamEndpoints): MigrationNetworkReport {
+  const notes: string[] = [];
+  const all = migration?.migrations ?? [];
+  const streams = all.filter((s) => s.source === endpoints.sourceAddress && s.destination === endpoints.destinationAddress);
+  if (all.length > streams.length) notes.push(`${all.length - streams.length} other migration-port stream(s) in the capture were left out`);
+  if (migration && streams.length === 0) notes.push('no migration stream between the two hosts was captured');
+  let first = Infinity;
+  let last = -Infinity;
+  let payload = 0;
+  for (const s of streams) {
+    first = Math.min(first, s.firstPacketTs);
+    last = Math.max(last, s.lastPacketTs);
+    payload += s.payloadBytes;
+  }
+  const totalMs = streams.length > 0 ? (last - first) * 1000 : null;
+  const probeReport = probe?.probe ?? null;
+  if (!probe) notes.push('no probe capture: downtime, loss and jitter are not measured');
+  else if (!probeReport || probeReport.sent === 0) notes.push('the probe capture holds no echo requests to the guest');
+  const figures: NetworkFigures = {
+    netTotalMigrationTimeMs: totalMs,
+    netPayloadBytes: streams.length > 0 ? payload : null,
+    netThroughputMbps: totalMs && totalMs > 0 ? (payload * 8) / (totalMs / 1000) / 1e6 : null,
+    netDowntimeMs: probeReport?.downtimeMs ?? null,
+    netDowntimeLossMs: probeReport?.downtimeLossMs ?? null,
+    netLossPct: probeReport && probeReport.sent > 0 ? probeReport.lossPct : null,
+    netJitterMs: probeReport?.jitterMs ?? null,
+    netRttAvgMs: probeReport?.rtt.avgMs ?? null,
+    netMaxReplyGapMs: probeReport?.maxReplyGapMs ?? null,
+    netProbeIntervalMs: probeReport?.probeIntervalMs ?? null,
+  };
+  return {
+    figures,
+    streams,
+    rpc: migration?.rpc ?? [],
+    probe: probeReport,
+    tcpEcho: probe?.tcpEcho ?? [],
+    timeline: migration?.timeline ?? [],
+    packets: { migration: migration?.packets ?? 0, probe: probe?.packets ?? 0 },
+    notes,
+  };
+}
