@@ -1,3 +1,4 @@
+import { assertName, checkIpAddress } from '../src/common/names';
 import { execIn, listNetns, run } from './exec';
 import {
   EXTERNAL,
@@ -119,6 +120,7 @@ export function parsePing(stdout: string): PingResult {
 }
 
 export async function ping(fromNetns: string, target: string, opts: { count?: number; intervalMs?: number; timeoutS?: number } = {}): Promise<PingResult> {
+  assertName(checkIpAddress, target);
   const count = opts.count ?? 3;
   const intervalS = ((opts.intervalMs ?? 200) / 1000).toFixed(3);
   const deadlineS = opts.timeoutS ?? Math.ceil(count * Number(intervalS) + 2);
