@@ -5,7 +5,7 @@ import type { TcpdumpStats } from '../../capture/tcpdump-stats';
 
 // Small helpers shared by the capture and probe sessions of the agent.
 
-export const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+export { isAgentId as isSessionId } from './ids';
 
 export async function sessionFile(dataDir: string, kind: 'captures' | 'probes', id: string): Promise<string> {
   const dir = posix.join(dataDir, kind);

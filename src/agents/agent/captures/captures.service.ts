@@ -17,7 +17,7 @@ import {
 } from '../../../capture/capture.repository';
 import { AGENT_CONFIG, type AgentConfig } from '../agent.config';
 import { CAPTURE_REPOSITORY } from '../agent.tokens';
-import { fileBytes, MIB, removeFile, SESSION_ID, sessionFile, toCounters } from '../session-files';
+import { fileBytes, MIB, removeFile, isSessionId, sessionFile, toCounters } from '../session-files';
 import type { StartCaptureDto } from './capture.dto';
 
 export const CAPTURE_DEFAULTS = { snaplenBytes: 128, maxSizeMiB: 256, nanosecond: true, maxDurationSec: 3600 } as const;
@@ -132,7 +132,7 @@ export class CapturesService implements OnApplicationShutdown {
   }
 
   private session(captureId: string): CaptureSession {
-    if (!SESSION_ID.test(captureId)) throw new BadRequestException(`"${captureId}" is not a capture id`);
+    if (!isSessionId(captureId)) throw new BadRequestException(`"${captureId}" is not a capture id`);
     const session = this.sessions.get(captureId);
     if (!session) throw new NotFoundException(`capture ${captureId} does not exist`);
     return session;

@@ -13,7 +13,7 @@ import { CaptureStartError, type CaptureHandle, type CaptureRepository } from '.
 import { PROCESS_RUNNER, type ProcessRunner, type RunningProcess } from '../../../common/process/process-runner';
 import { AGENT_CONFIG, type AgentConfig } from '../agent.config';
 import { CAPTURE_REPOSITORY, TCP_ECHO_PROBER } from '../agent.tokens';
-import { fileBytes, MIB, removeFile, SESSION_ID, sessionFile, toCounters } from '../session-files';
+import { fileBytes, MIB, removeFile, isSessionId, sessionFile, toCounters } from '../session-files';
 import { buildPingArgs, parsePingSummary, PINGER } from './fping-args';
 import type { StartProbeDto } from './probe.dto';
 import type { TcpEchoProbe, TcpEchoProberFactory } from './tcp-echo.prober';
@@ -165,7 +165,7 @@ export class ProbesService implements OnApplicationShutdown {
   }
 
   private session(probeId: string): ProbeSession {
-    if (!SESSION_ID.test(probeId)) throw new BadRequestException(`"${probeId}" is not a probe id`);
+    if (!isSessionId(probeId)) throw new BadRequestException(`"${probeId}" is not a probe id`);
     const session = this.sessions.get(probeId);
     if (!session) throw new NotFoundException(`probe ${probeId} does not exist`);
     return session;

@@ -1,16 +1,14 @@
 import { posix } from 'node:path';
+import { isAgentId } from '../ids';
 
 // Marker files prove that two hosts see the same instances directory. The
 // agent runs as root, so the path it writes to is pinned down completely here.
 
 export const MARKER_DIR = '.livemig-markers';
-const MARKER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 export type PathCheck = { ok: true; path: string } | { ok: false; reason: string };
 
-export function isMarkerId(value: unknown): value is string {
-  return typeof value === 'string' && MARKER_ID.test(value);
-}
+export const isMarkerId = isAgentId;
 
 /** An absolute, already-normal path; "..", "//", "." segments and NULs are refused rather than resolved. */
 export function checkAbsolutePath(value: unknown, what: string): PathCheck {
