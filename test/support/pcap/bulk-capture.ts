@@ -56,13 +56,17 @@ export function writeBulkPcap(path: string, spec: BulkCaptureSpec): BulkTruth {
     bytesWritten += used;
     used = 0;
   };
-  const emit = (record: Buffer, tUs: number, seq?: number): void => {
+  // Offsets inside a record: pcap header 16, Ethernet 14, IPv4 20, then ICMP or TCP.
+  const L4 = 16 + 14 + 20;
+  const emit = (record: Buffer, tUs: number, icmpSeq?: number, tcpSeq?: number, tcpAck?: number): void => {
     if (used + record.length > out.length) flush();
     record.copy(out, used);
     out.writeUInt32LE(spec.startSec + Math.floor(tUs / 1e6), used);
     out.writeUInt32LE(tUs % 1e6, used + 4);
-    // ICMP sequence sits after Ethernet (14) + IPv4 (20) + 6 bytes of ICMP.
-    if (seq !== undefined) out.writeUInt16BE(seq & 0xffff, used + 16 + 14 + 20 + 6);
+    if (icmpSeq !== undefined) out.writeUInt16BE(icmpSeq & 0xffff, used + L4 + 6);
+    // Real sequence numbers, or tshark's TCP analysis sees every segment as a retransmission.
+    if (tcpSeq !== undefined) out.writeUInt32BE(tcpSeq >>> 0, used + L4 + 4);
+    if (tcpAck !== undefined) out.writeUInt32BE(tcpAck >>> 0, used + L4 + 8);
     used += record.length;
   };
   try {
@@ -90,11 +94,11 @@ export function writeBulkPcap(path: string, spec: BulkCaptureSpec): BulkTruth {
         packets += 1;
       }
       if (packets >= spec.packets) break;
-      emit(data, tUs);
+      emit(data, tUs, undefined, (payloadBytes + 1) % 2 ** 32, 1);
       payloadBytes += spec.payloadPerSegment;
       packets += 1;
       if (k % 2 === 1 && packets < spec.packets) {
-        emit(ack, tUs + 1);
+        emit(ack, tUs + 1, undefined, 1, (payloadBytes + 1) % 2 ** 32);
         packets += 1;
       }
     }

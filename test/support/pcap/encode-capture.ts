@@ -12,6 +12,8 @@ export interface EncodeOptions {
   /** pcapng only: if_tsresol per interface; scenario channels map onto interfaces round-robin. */
   tsresols?: number[];
   tsOffsetSec?: number;
+  /** pcapng only: Simple Packet Blocks (no timestamp, interface 0) instead of EPBs. */
+  simple?: boolean;
 }
 
 export function toFrameRecord(event: ScenarioEvent, link: LinkKind, snaplen: number, iface: number): FrameRecord {
@@ -30,7 +32,7 @@ export function encodeCapture(events: ScenarioEvent[], o: EncodeOptions): Buffer
   const usable = o.link === 'raw' ? events.filter((e) => etherTypeOf(e.packet) !== 0x0806) : events;
   if (o.format === 'pcapng') {
     const interfaces: PcapngInterface[] = (o.tsresols ?? [6]).map((tsresol) => ({ linkType, snaplen, tsresol, tsOffsetSec: o.tsOffsetSec }));
-    const options = { bigEndian: o.bigEndian, interfaces };
+    const options = { bigEndian: o.bigEndian, interfaces, simple: o.simple };
     return Buffer.concat([
       pcapngHeader(options),
       ...usable.map((e) => pcapngRecord(options, toFrameRecord(e, o.link, snaplen, e.channel % interfaces.length))),

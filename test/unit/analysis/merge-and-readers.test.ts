@@ -7,7 +7,6 @@ import { analyzeBuffers } from '../../support/pcap/analyze-buffer';
 import { AnyCaptureReader } from '../../../src/analysis/format/capture-reader';
 import { RawPacketSink } from '../../../src/analysis/format/raw-packet-sink';
 // pcap-parser ships no types; it is only the oracle for classic pcap here.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const pcapParser = require('pcap-parser') as { parse(input: Readable): NodeJS.EventEmitter };
 
 describe('several captures merged by timestamp', () => {
