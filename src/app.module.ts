@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ReportsModule } from './analysis/reports/reports.module';
 import { AuthModule } from './auth/auth.module';
 import { LivemigConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -12,7 +13,7 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [LivemigConfigModule.forRoot(), ObservabilityModule, DatabaseModule, AuthModule, InventoryModule, MigrationModule],
+      imports: [LivemigConfigModule.forRoot(), ObservabilityModule, DatabaseModule, AuthModule, InventoryModule, MigrationModule, ReportsModule],
     };
   }
 }
