@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { startAgent } from '../../agents/agent/agent.app';
 import { DEFAULT_AGENT_DATA_DIR, DEFAULT_INSTANCES_PATH } from '../../agents/agent/agent.config';
@@ -27,6 +27,9 @@ export function registerAgentCommand(program: Command): void {
     .action(async (options: AgentCommandOptions) => {
       const listen = parseListenAddress(options.listen);
       const token = parseTokenFile(await readFile(options.tokenFile, 'utf8'));
+      if (((await stat(options.tokenFile)).mode & 0o077) !== 0) {
+        process.stderr.write(`livemig agent: warning: ${options.tokenFile} is readable by other users; chmod 600 it\n`);
+      }
       const app = await startAgent(
         {
           host: requireHostName(options.host),

@@ -249,6 +249,19 @@ describe('probes', () => {
   });
 
   it.each([
+    [{ intervalMs: 10, maxDurationSec: 60 }, '12000'],
+    [{ intervalMs: 1, maxDurationSec: 60, tcpEchoPort: 7 }, '360000'],
+  ])('sizes the probe capture to hold every packet of %j', async (options, packets) => {
+    await request(server)
+      .post('/v1/probes')
+      .set(auth)
+      .send({ target: '203.0.113.10', interface: 'veth-probe', ...options })
+      .expect(201);
+    const args = agent.runner.calls[0]?.args ?? [];
+    expect(args[args.indexOf('-c') + 1]).toBe(packets);
+  });
+
+  it.each([
     [{ target: '203.0.113.10', interface: 'veth-probe', intervalMs: 0 }, /intervalMs/],
     [{ target: '203.0.113.10', interface: 'veth-probe', intervalMs: 1001 }, /intervalMs/],
     [{ target: 'guest; reboot', interface: 'veth-probe' }, /target/],

@@ -13,12 +13,22 @@ import { CaptureStartError, type CaptureHandle, type CaptureRepository } from '.
 import { PROCESS_RUNNER, type ProcessRunner, type RunningProcess } from '../../../common/process/process-runner';
 import { AGENT_CONFIG, type AgentConfig } from '../agent.config';
 import { CAPTURE_REPOSITORY, TCP_ECHO_PROBER } from '../agent.tokens';
-import { fileBytes, MIB, removeFile, isSessionId, sessionFile, toCounters } from '../session-files';
+import { PCAP_FILE_HEADER_BYTES, PCAP_RECORD_HEADER_BYTES } from '../../../capture/tcpdump-args';
+import { fileBytes, removeFile, isSessionId, sessionFile, toCounters } from '../session-files';
 import { buildPingArgs, parsePingSummary, PINGER } from './fping-args';
 import type { StartProbeDto } from './probe.dto';
 import type { TcpEchoProbe, TcpEchoProberFactory } from './tcp-echo.prober';
 
-export const PROBE_DEFAULTS = { intervalMs: 10, maxDurationSec: 3600, snaplenBytes: 128, maxSizeMiB: 64 } as const;
+export const PROBE_DEFAULTS = { intervalMs: 10, maxDurationSec: 3600, snaplenBytes: 128 } as const;
+/** Per interval: request and reply, plus a line, its echo and their ACKs for the TCP echo probe. */
+const PACKETS_PER_INTERVAL = { icmp: 2, icmpAndTcpEcho: 6 } as const;
+
+/** The capture budget that holds the whole probe at the worst-case record size. */
+export function probeCaptureBytes(intervalMs: number, maxDurationSec: number, tcpEcho: boolean): number {
+  const intervals = Math.ceil((maxDurationSec * 1000) / intervalMs);
+  const perInterval = tcpEcho ? PACKETS_PER_INTERVAL.icmpAndTcpEcho : PACKETS_PER_INTERVAL.icmp;
+  return PCAP_FILE_HEADER_BYTES + intervals * perInterval * (PCAP_RECORD_HEADER_BYTES + PROBE_DEFAULTS.snaplenBytes);
+}
 /** Replies still in flight when ping is stopped; the capture keeps running this long after it. */
 const REPLY_DRAIN_MS = 100;
 /** fping prints nothing when it starts well; a bad interface or route makes it exit within this. */
@@ -66,7 +76,7 @@ export class ProbesService implements OnApplicationShutdown {
         bpf: buildProbeBpf({ target: dto.target, tcpEchoPort: dto.tcpEchoPort }),
         snaplenBytes: PROBE_DEFAULTS.snaplenBytes,
         nanosecond: true,
-        maxSizeBytes: PROBE_DEFAULTS.maxSizeMiB * MIB,
+        maxSizeBytes: probeCaptureBytes(intervalMs, maxDurationSec, dto.tcpEchoPort !== undefined),
       });
     } catch (err) {
       await removeFile(file);
@@ -145,7 +155,7 @@ export class ProbesService implements OnApplicationShutdown {
       info.capture = toCounters(capture.stats);
       info.fileBytes = await fileBytes(session.file);
       info.endedAt = new Date().toISOString();
-      info.state = capture.endedBy === 'failed' ? 'failed' : state;
+      info.state = capture.endedBy === 'stopped' ? state : capture.endedBy;
       const problems = [capture.message, info.ping === null ? `${PINGER}: ${pingResult.stderr.trim().slice(-300) || 'no summary'}` : ''];
       info.message = problems.filter(Boolean).join('; ') || null;
     })();
