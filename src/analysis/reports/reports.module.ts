@@ -1,12 +1,31 @@
 import { Module } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { LIVEMIG_CONFIG, type LivemigConfig } from '../../config/livemig-config';
+import { AnalysesController } from './analyses.controller';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LiveMigrationEntity } from '../../migration/records/live-migration.entity';
 import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
 
+/** Largest capture one upload may carry. */
+export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
+
 @Module({
-  imports: [TypeOrmModule.forFeature([LiveMigrationEntity])],
-  controllers: [ReportsController],
+  imports: [
+    TypeOrmModule.forFeature([LiveMigrationEntity]),
+    // Uploads go to disk and are analyzed as a stream, so memory stays flat whatever their size.
+    MulterModule.registerAsync({
+      inject: [LIVEMIG_CONFIG],
+      useFactory: (config: LivemigConfig) => {
+        const dest = join(config.dataDir, 'uploads');
+        mkdirSync(dest, { recursive: true });
+        return { dest, limits: { fileSize: MAX_UPLOAD_BYTES, files: 8, fields: 16 } };
+      },
+    }),
+  ],
+  controllers: [ReportsController, AnalysesController],
   providers: [ReportsService],
 })
 export class ReportsModule {}
