@@ -294,6 +294,25 @@ describe('host agent in a network namespace', () => {
     await client.deleteCapture(capture.captureId);
   });
 
+  it('keeps a 1 ms probe period', async () => {
+    const probe = await client.startProbe({ target: PEER_DATA_IP, intervalMs: 1, interface: 'lmt-d0' });
+    await new Promise((r) => setTimeout(r, 1_000));
+    const result = await client.stopProbe(probe.probeId);
+    const file = join(work, 'probe-1ms.pcap');
+    await client.downloadProbe(probe.probeId, file);
+    const times = (await readPcap(file)).packets
+      .filter((p) => decode(p.data)?.icmpType === 8)
+      .map((p) => p.header.timestampSeconds * 1e9 + p.header.timestampMicroseconds);
+    const spacingMs = times.slice(1).map((t, i) => (t - times[i]!) / 1e6).sort((a, b) => a - b);
+    const median = spacingMs[Math.floor(spacingMs.length / 2)]!;
+    console.info(`1 ms probe: ${times.length} requests, median spacing ${median.toFixed(3)} ms; ${JSON.stringify(result.ping)}`);
+    expect(times.length).toBeGreaterThan(900);
+    expect(median).toBeGreaterThan(0.9);
+    expect(median).toBeLessThan(1.2);
+    expect(result.ping?.received).toBe(result.ping?.transmitted);
+    await client.deleteProbe(probe.probeId);
+  });
+
   it('reports tcpdump\'s reason for a missing interface', async () => {
     await expect(client.startCapture({ interface: 'lmt-nosuch' })).rejects.toMatchObject({
       statusCode: 400,
