@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { execa } from 'execa';
-import { LabCommandError, execIn, netnsPids, run, sleep, waitFor } from './exec';
+import { execIn, netnsPids, run, sleep, waitFor } from './exec';
 import { LIBVIRT_QEMU_GROUP, LIBVIRT_QEMU_PASSWD, libvirtdConf, qemuConf, withLine } from './libvirt-config';
 import { assetPath, capabilityCacheDir, hostPaths, instancesPath, labDir } from './paths';
 import type { LabHost } from './topology';
@@ -177,4 +177,3 @@ export async function killNetnsProcesses(netns: string): Promise<number> {
   return seen.size;
 }
 
-export { LabCommandError };
