@@ -275,11 +275,13 @@ describe('migration through the libvirt addon', () => {
     await dom.setCompressionCache(32 * 1024 * 1024);
     expect(await dom.compressionCacheBytes()).toBe(32 * 1024 * 1024);
 
+    // page-sampling, the default: it hashes ~512 pages per GiB, so for this 256 MiB guest it read
+    // anywhere from 0 to 10 MB/s between runs; only that a measurement completes is certain.
+    // (dirty-bitmap would count every page, but QEMU 7.2 under TCG crashes on it.)
     const rate = await repo.dirtyRate(onB, { calcSeconds: 1 });
     console.log(`dirty rate on B: ${JSON.stringify(rate)}`);
-    expect(rate.status).toBe('measured');
-    expect(rate.calcPeriodS).toBe(1);
-    expect(rate.megabytesPerSecond).toBeGreaterThan(0);
+    expect(rate).toMatchObject({ status: 'measured', calcPeriodS: 1, calcMode: 'page-sampling' });
+    expect(rate.megabytesPerSecond).toBeGreaterThanOrEqual(0);
   });
 
   it('aborts a slow migration B -> A after changing its speed and downtime; the guest stays on B', async () => {

@@ -123,7 +123,8 @@ export class LibvirtDomain {
   /**
    * Starts QEMU's dirty-rate measurement over `calcSeconds`; read the result with dirtyRate().
    * page-sampling (default) hashes ~512 pages per GiB, too few for a small guest;
-   * dirty-bitmap counts every page (and briefly tracks all memory); dirty-ring needs KVM.
+   * dirty-bitmap counts every page (and briefly tracks all memory), but crashes QEMU 7.2 under
+   * TCG (seen in the lab); dirty-ring needs KVM.
    */
   startDirtyRateCalc(calcSeconds: number, mode: DirtyRateCalcMode = 'page-sampling'): Promise<void> {
     return this.native.startDirtyRateCalc(calcSeconds, DIRTY_RATE_MODE_FLAG[mode]);

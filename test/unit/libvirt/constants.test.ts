@@ -1,7 +1,7 @@
 // The TS side hard-codes libvirt's enum values; check them against the headers the addon was built with.
 import { describe, expect, it } from 'vitest';
 
-import { DOMAIN_STATS_DIRTYRATE, DomainXmlFlag, JOB_STATS_COMPLETED, MAX_SPEED_POSTCOPY } from '../../../src/migration/libvirt/libvirt-domain';
+import { DIRTY_RATE_MODE_FLAG, DOMAIN_STATS_DIRTYRATE, DomainXmlFlag, JOB_STATS_COMPLETED, MAX_SPEED_POSTCOPY } from '../../../src/migration/libvirt/libvirt-domain';
 import { LibvirtErrorCode } from '../../../src/migration/libvirt/libvirt-error';
 import { MigrateFlag } from '../../../src/migration/libvirt/migrate-params';
 import { loadNativeLibvirt } from '../../../src/migration/libvirt/load-native';
@@ -19,6 +19,9 @@ describe('libvirt constants', () => {
 
   it.each([
     ['VIR_DOMAIN_JOB_STATS_COMPLETED', JOB_STATS_COMPLETED],
+    ['VIR_DOMAIN_DIRTYRATE_MODE_PAGE_SAMPLING', DIRTY_RATE_MODE_FLAG['page-sampling']],
+    ['VIR_DOMAIN_DIRTYRATE_MODE_DIRTY_BITMAP', DIRTY_RATE_MODE_FLAG['dirty-bitmap']],
+    ['VIR_DOMAIN_DIRTYRATE_MODE_DIRTY_RING', DIRTY_RATE_MODE_FLAG['dirty-ring']],
     ['VIR_DOMAIN_STATS_DIRTYRATE', DOMAIN_STATS_DIRTYRATE],
     ['VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY', MAX_SPEED_POSTCOPY],
     ['VIR_ERR_NO_DOMAIN', LibvirtErrorCode.NO_DOMAIN],
