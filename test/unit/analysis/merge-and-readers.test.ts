@@ -52,6 +52,19 @@ describe('several captures merged by timestamp', () => {
   });
 });
 
+describe('pcapng sections', () => {
+  it('reads a file whose second section switches byte order and interfaces', async () => {
+    const { events, truth } = buildScenario(defaultScenario());
+    const half = Math.floor(events.length / 2);
+    const first = encodeCapture(events.slice(0, half), { format: 'pcapng', link: 'ethernet', tsresols: [6] });
+    const second = encodeCapture(events.slice(half), { format: 'pcapng', link: 'sll2', bigEndian: true, tsresols: [9, 6, 7] });
+    const report = await analyzeBuffers([Buffer.concat([first, second])], {}, 1000);
+    expect(report.packets).toBe(events.length);
+    expect(report.migrations[0].payloadBytes).toBe(truth.migrations[0].payloadBytes);
+    expect(report.probe?.lost).toBe(truth.probe?.lost);
+  });
+});
+
 describe('classic pcap reader agrees with pcap-parser', () => {
   it('same records, timestamps and lengths', async () => {
     const { events } = buildScenario(defaultScenario());
