@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "addon_data.h"
+#include "args.h"
 #include "domain.h"
 #include "errors.h"
 #include "events.h"
@@ -11,16 +12,6 @@
 #include "task.h"
 
 namespace {
-
-std::string StringArg(const Napi::CallbackInfo& info, size_t i, const char* what) {
-  if (info.Length() <= i || !info[i].IsString()) throw Napi::TypeError::New(info.Env(), std::string(what) + " must be a string");
-  return info[i].As<Napi::String>().Utf8Value();
-}
-
-unsigned int FlagsArg(const Napi::CallbackInfo& info, size_t i) {
-  if (info.Length() <= i || info[i].IsUndefined()) return 0;
-  return info[i].As<Napi::Number>().Uint32Value();
-}
 
 // Runs a lookup-like call that yields one domain, wrapped on the JS thread.
 Napi::Promise RunDomainTask(Napi::Env env, std::shared_ptr<ConnState> state, std::function<virDomainPtr()> call) {
@@ -84,7 +75,7 @@ virConnectPtr Connection::Checked(Napi::Env env) const {
 
 Napi::Value Connection::Open(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  std::string uri = StringArg(info, 0, "uri");
+  std::string uri = StringAt(info, 0, "uri");
   bool readOnly = info.Length() > 1 && info[1].ToBoolean();
   auto opened = std::make_shared<virConnectPtr>(nullptr);
   return Task::Run(
@@ -173,8 +164,8 @@ Napi::Value Connection::Capabilities(const Napi::CallbackInfo& info) {
 
 Napi::Value Connection::CompareCpu(const Napi::CallbackInfo& info) {
   auto conn = ConnRef::Take(Checked(info.Env()));
-  std::string xml = StringArg(info, 0, "cpu xml");
-  unsigned int flags = FlagsArg(info, 1);
+  std::string xml = StringAt(info, 0, "cpu xml");
+  unsigned int flags = FlagsAt(info, 1);
   auto result = std::make_shared<int>(VIR_CPU_COMPARE_ERROR);
   return Task::Run(
       info.Env(),
@@ -189,7 +180,7 @@ Napi::Value Connection::CompareCpu(const Napi::CallbackInfo& info) {
 // options: { emulator?, arch?, machine?, virttype? } — unset fields let libvirt pick defaults.
 Napi::Value Connection::CompareHypervisorCpu(const Napi::CallbackInfo& info) {
   auto conn = ConnRef::Take(Checked(info.Env()));
-  std::string xml = StringArg(info, 0, "cpu xml");
+  std::string xml = StringAt(info, 0, "cpu xml");
   struct Optional {
     bool set = false;
     std::string value;
@@ -207,7 +198,7 @@ Napi::Value Connection::CompareHypervisorCpu(const Napi::CallbackInfo& info) {
     return o;
   };
   Optional emulator = option("emulator"), arch = option("arch"), machine = option("machine"), virttype = option("virttype");
-  unsigned int flags = FlagsArg(info, 2);
+  unsigned int flags = FlagsAt(info, 2);
   auto result = std::make_shared<int>(VIR_CPU_COMPARE_ERROR);
   return Task::Run(
       info.Env(),
@@ -238,7 +229,7 @@ Napi::Value Connection::Version(const Napi::CallbackInfo& info) {
 
 Napi::Value Connection::ListDomains(const Napi::CallbackInfo& info) {
   auto conn = ConnRef::Take(Checked(info.Env()));
-  unsigned int flags = FlagsArg(info, 0);
+  unsigned int flags = FlagsAt(info, 0);
   auto handles = std::make_shared<std::vector<DomainHandle>>();
   auto state = state_;
   return Task::Run(
@@ -247,7 +238,6 @@ Napi::Value Connection::ListDomains(const Napi::CallbackInfo& info) {
         virDomainPtr* doms = nullptr;
         int n = virConnectListAllDomains(conn->get(), &doms, flags);
         if (n < 0) return false;
-        bool ok = true;
         for (int i = 0; i < n; i++) {
           DomainHandle h;
           // A domain undefined meanwhile is skipped, not a failure of the listing.
@@ -255,7 +245,7 @@ Napi::Value Connection::ListDomains(const Napi::CallbackInfo& info) {
           else virResetLastError();
         }
         free(doms);
-        return ok;
+        return true;
       },
       [state, handles](Napi::Env env) {
         Napi::Array out = Napi::Array::New(env, handles->size());
@@ -269,19 +259,19 @@ Napi::Value Connection::ListDomains(const Napi::CallbackInfo& info) {
 
 Napi::Value Connection::LookupByName(const Napi::CallbackInfo& info) {
   auto conn = ConnRef::Take(Checked(info.Env()));
-  std::string name = StringArg(info, 0, "domain name");
+  std::string name = StringAt(info, 0, "domain name");
   return RunDomainTask(info.Env(), state_, [conn, name]() { return virDomainLookupByName(conn->get(), name.c_str()); });
 }
 
 Napi::Value Connection::LookupByUuid(const Napi::CallbackInfo& info) {
   auto conn = ConnRef::Take(Checked(info.Env()));
-  std::string uuid = StringArg(info, 0, "domain uuid");
+  std::string uuid = StringAt(info, 0, "domain uuid");
   return RunDomainTask(info.Env(), state_,
                        [conn, uuid]() { return virDomainLookupByUUIDString(conn->get(), uuid.c_str()); });
 }
 
 Napi::Value Connection::DefineXml(const Napi::CallbackInfo& info) {
   auto conn = ConnRef::Take(Checked(info.Env()));
-  std::string xml = StringArg(info, 0, "domain xml");
+  std::string xml = StringAt(info, 0, "domain xml");
   return RunDomainTask(info.Env(), state_, [conn, xml]() { return virDomainDefineXML(conn->get(), xml.c_str()); });
 }

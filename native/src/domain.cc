@@ -3,7 +3,7 @@
 #include <thread>
 
 #include "addon_data.h"
-#include "domain_util.h"
+#include "args.h"
 #include "errors.h"
 #include "refs.h"
 #include "task.h"

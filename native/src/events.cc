@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "connection.h"
-#include "domain_util.h"
+#include "args.h"
 #include "errors.h"
 #include "refs.h"
 #include "task.h"

@@ -1,6 +1,6 @@
 // Domain methods that drive or observe a migration job.
 #include "domain.h"
-#include "domain_util.h"
+#include "args.h"
 #include "refs.h"
 #include "task.h"
 #include "typed_params.h"

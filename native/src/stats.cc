@@ -3,7 +3,7 @@
 
 #include "connection.h"
 #include "domain.h"
-#include "domain_util.h"
+#include "args.h"
 #include "refs.h"
 #include "task.h"
 #include "typed_params.h"

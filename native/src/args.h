@@ -1,8 +1,13 @@
-// Small helpers shared by the Domain method files.
+// Argument helpers shared by the method files.
 #pragma once
 #include <napi.h>
 
 #include <string>
+
+inline std::string StringAt(const Napi::CallbackInfo& info, size_t i, const char* what) {
+  if (info.Length() <= i || !info[i].IsString()) throw Napi::TypeError::New(info.Env(), std::string(what) + " must be a string");
+  return info[i].As<Napi::String>().Utf8Value();
+}
 
 inline unsigned int FlagsAt(const Napi::CallbackInfo& info, size_t i) {
   if (info.Length() <= i || info[i].IsUndefined()) return 0;
