@@ -1,10 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AgentCoreModule, type AgentAdapters } from './agent-core.module';
 import type { AgentConfig } from './agent.config';
 import { BearerTokenGuard } from './auth/bearer-token.guard';
 import { CapturesModule } from './captures/captures.module';
 import { HealthModule } from './health/health.module';
+import { AccessLogInterceptor } from './http/access-log.interceptor';
 import { AgentExceptionFilter } from './http/agent-exception.filter';
 import { ProbesModule } from './probes/probes.module';
 import { StorageModule } from './storage/storage.module';
@@ -22,6 +23,7 @@ export class AgentModule {
       providers: [
         { provide: APP_GUARD, useClass: BearerTokenGuard },
         { provide: APP_FILTER, useClass: AgentExceptionFilter },
+        { provide: APP_INTERCEPTOR, useClass: AccessLogInterceptor },
       ],
     };
   }
