@@ -1,5 +1,5 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { AgentErrorBody } from '../../agent-api';
 
 /** Every agent error has one shape, {statusCode, error, message, details}, so the client can report the reason. */
@@ -10,6 +10,11 @@ export class AgentExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const body = toErrorBody(exception);
+    if (body.statusCode === 401) {
+      // Guards run before the access log; refused callers are worth a line of their own.
+      const request = host.switchToHttp().getRequest<Request>();
+      this.logger.warn(`${request.method} ${request.originalUrl} 401 ${body.message} from ${request.ip ?? 'unknown'}`);
+    }
     if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     if (response.headersSent) {
       response.destroy();
