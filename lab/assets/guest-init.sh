@@ -40,16 +40,19 @@ nc -ll -p 7 -e cat &
 
 if [ "$dirty_mib" -gt 0 ]; then
   mkdir -p /dirty
-  mount -t tmpfs -o size=$((dirty_mib + 2))m tmpfs /dirty
+  mount -t tmpfs -o size=$((dirty_mib + 3))m tmpfs /dirty
   (
-    # A non-zero pattern: QEMU sends zero pages as tiny records, so zeros would dirty nothing measurable.
-    tr '\000' '\252' </dev/zero | head -c 1048576 >/dirty/pattern
-    set --
-    i=0
-    while [ $i -lt "$dirty_mib" ]; do set -- "$@" /dirty/pattern; i=$((i + 1)); done
+    # Non-zero patterns (QEMU sends zero pages as tiny records), alternating each
+    # pass so page contents change too and hash-sampling dirty-rate estimates see it.
+    tr '\000' '\252' </dev/zero | head -c 1048576 >/dirty/pattern-a
+    tr '\000' '\125' </dev/zero | head -c 1048576 >/dirty/pattern-b
+    a= b= i=0
+    while [ $i -lt "$dirty_mib" ]; do a="$a /dirty/pattern-a"; b="$b /dirty/pattern-b"; i=$((i + 1)); done
     while :; do
       # One cat rewrites the whole working set in place (1<> does not truncate): memcpy speed even under TCG.
-      cat "$@" 1<>/dirty/ws
+      cat $a 1<>/dirty/ws
+      [ "$dirty_pause_ms" -gt 0 ] && usleep $((dirty_pause_ms * 1000))
+      cat $b 1<>/dirty/ws
       [ "$dirty_pause_ms" -gt 0 ] && usleep $((dirty_pause_ms * 1000))
     done
   ) &
