@@ -1,18 +1,27 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
-import { registerAgentCommand } from './commands/agent.command';
-import { registerAnalyzeCommand } from './commands/analyze.command';
-import { registerLabCommand } from './commands/lab.command';
 
-const program = new Command('livemig')
-  .description('Live-migration controller and downtime analyzer for KVM/libvirt clouds')
-  .showHelpAfterError();
+type Register = (program: Command) => void;
 
-registerAnalyzeCommand(program);
-registerLabCommand(program);
-registerAgentCommand(program);
+// Each command loads its own dependencies only when it is the one asked for: `livemig analyze`
+// must not pay for NestJS or the lab.
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  analyze: async () => (await import('./commands/analyze.command')).registerAnalyzeCommand,
+  lab: async () => (await import('./commands/lab.command')).registerLabCommand,
+  agent: async () => (await import('./commands/agent.command')).registerAgentCommand,
+};
 
-program.parseAsync(process.argv).catch((err: unknown) => {
+async function main(): Promise<void> {
+  const program = new Command('livemig')
+    .description('Live-migration controller and downtime analyzer for KVM/libvirt clouds')
+    .showHelpAfterError();
+  const asked = process.argv[2];
+  const names = asked !== undefined && asked in COMMANDS ? [asked] : Object.keys(COMMANDS);
+  for (const name of names) (await COMMANDS[name]())(program);
+  await program.parseAsync(process.argv);
+}
+
+main().catch((err: unknown) => {
   process.stderr.write(`livemig: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });
