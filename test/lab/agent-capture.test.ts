@@ -132,6 +132,9 @@ function decode(frame: Buffer): Decoded | undefined {
 beforeAll(async () => {
   if (process.getuid?.() !== 0) throw new Error('this test creates network namespaces and needs root');
   if (!existsSync(join(ROOT, 'dist/src/cli/commands/agent.command.js'))) throw new Error('run `npm run build` first');
+  for (const tool of ['tcpdump', 'fping']) {
+    if ((await execa('which', [tool], { reject: false })).exitCode !== 0) throw new Error(`${tool} is not installed (Debian package ${tool})`);
+  }
 
   work = await mkdtemp(join(tmpdir(), 'lmt-agent-'));
   await mkdir(join(work, 'instances'));
