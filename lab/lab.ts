@@ -46,6 +46,8 @@ async function up(opts: LabUpOptions): Promise<LabUpResult> {
     const status = await labStatus({ pingGuests: false });
     if (status.healthy) return { hosts, alreadyUp: true, upMs: 0, imageMs: 0, imageBuilt: false };
     log('lab is unhealthy; rebuilding it');
+  } else if (state) {
+    log(`lab has ${state.hosts} hosts; rebuilding it with ${count}`);
   }
   await down();
 
