@@ -1,14 +1,14 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { sleep } from './exec';
-import { labDir } from './paths';
 
 // One lab per machine, shared by every process that runs lab tests. The lock
 // serializes `up`/`down`, and a test file can hold it for its whole life so a
 // concurrent run elsewhere waits instead of tearing the lab down under it.
 // Re-entrant within a process; a lock left by a dead process is taken over.
 
-const lockFile = () => join(labDir(), 'lab.lock');
+/** Machine-wide, not per LIVEMIG_LAB_DIR: the namespaces are machine-wide too. */
+const LOCK_FILE = '/run/livemig-lab.lock';
+const lockFile = () => LOCK_FILE;
 let depth = 0;
 
 function holderPid(): number | undefined {
@@ -44,7 +44,6 @@ function tryCreate(): boolean {
 
 /** Takes the lab lock, waiting up to `timeoutMs` for another process to let go. Returns the release function. */
 export async function acquireLabLock(timeoutMs = 600_000): Promise<() => void> {
-  mkdirSync(labDir(), { recursive: true });
   if (depth > 0 && holderPid() === process.pid) {
     depth++;
     return release;
