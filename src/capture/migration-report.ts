@@ -1,4 +1,4 @@
-import type { AnalysisReport, ProbeReport, TcpEchoReport, TcpStreamReport, TimelineBucket } from '../analysis';
+import type { AnalysisReport, ProbeReport, ProbeSeriesPoint, TcpEchoReport, TcpStreamReport, TimelineBucket } from '../analysis';
 
 /** Network-observed figures of one migration, as stored in columns for aggregation. */
 export interface NetworkFigures {
@@ -22,6 +22,8 @@ export interface MigrationNetworkReport {
   probe: ProbeReport | null;
   tcpEcho: TcpEchoReport[];
   timeline: TimelineBucket[];
+  /** Probe requests over time, [requestTs, rttMs | null]; absent in reports stored before it existed. */
+  probeSeries?: ProbeSeriesPoint[];
   /** Packets read from each capture. */
   packets: { migration: number; probe: number };
   notes: string[];
@@ -73,6 +75,7 @@ export function composeNetworkReport(migration: AnalysisReport | null, probe: An
     probe: probeReport,
     tcpEcho: probe?.tcpEcho ?? [],
     timeline: migration?.timeline ?? [],
+    probeSeries: probe?.probeSeries ?? [],
     packets: { migration: migration?.packets ?? 0, probe: probe?.packets ?? 0 },
     notes,
   };

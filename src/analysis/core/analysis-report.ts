@@ -36,7 +36,14 @@ export interface ProbeReport {
   downtimeLossMs: number | null;
   jitterMs: number | null;
   rtt: RttReport;
+  /** Arrival of the reply that opens maxReplyGapMs (the downtime window); null without a gap. */
+  gapStartTs: number | null;
+  /** Arrival of the reply that closes maxReplyGapMs. */
+  gapEndTs: number | null;
 }
+
+/** One echo request to the probe target: [request time, RTT in ms or null when no reply came]. */
+export type ProbeSeriesPoint = [requestTs: number, rttMs: number | null];
 
 export interface TcpEchoReport {
   client: string;
@@ -71,5 +78,7 @@ export interface AnalysisReport {
   /** Bucket width actually used: widened (doubled) when a capture spans too many buckets. */
   timelineMs: number;
   timeline: TimelineBucket[];
+  /** The probe target's requests in time order, for charts; bounded (downsampled past a cap, with a warning). */
+  probeSeries?: ProbeSeriesPoint[];
   warnings: string[];
 }

@@ -72,7 +72,8 @@ export class CaptureAnalyzer {
     const migrations = this.streams.streams(StreamRole.Migration);
     const rpc = this.streams.streams(StreamRole.Rpc);
     const echo = this.streams.streams(StreamRole.Echo);
-    const probe = this.probes.report(this.options.probeIntervalMs, warnings);
+    const probe = this.probes.report(this.options.probeIntervalMs, warnings, toEpochSec);
+    const probeSeries = this.probes.series(warnings, toEpochSec);
     for (const s of [...migrations, ...rpc, ...echo].filter(seenInSeveralCaptures)) warnings.push(`${describe(s)} appears in several captures: its packets and bytes are counted once per copy`);
     return {
       packets: this.packets,
@@ -84,6 +85,7 @@ export class CaptureAnalyzer {
       tcpEcho: echo.map((s) => toEchoReport(s, toEpochSec)),
       timelineMs: this.timeline.widthMs,
       timeline,
+      probeSeries,
       warnings,
     };
   }

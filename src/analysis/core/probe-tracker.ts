@@ -1,5 +1,13 @@
-import { ProbeReport } from './analysis-report';
-import { maxConsecutiveGap, median, percentileSorted, rfc3550Jitter } from './stats';
+import { ProbeReport, ProbeSeriesPoint } from './analysis-report';
+import { median, percentileSorted, rfc3550Jitter } from './stats';
+
+/** Most points a probe series keeps: enough for any chart, small enough to store with the report. */
+export const PROBE_SERIES_MAX_POINTS = 20_000;
+
+/** Maps a time relative to the first packet (ns) to seconds since the epoch. */
+export type ToEpochSec = (relNs: number) => number;
+
+const relativeSec: ToEpochSec = (relNs) => relNs / 1e9;
 
 // Echo requests to one target and their replies, matched by (identifier, sequence).
 class ProbeTarget {
@@ -44,14 +52,22 @@ export class ProbeTracker {
     this.targets.get(src)?.reply(id * 65536 + seq, relNs);
   }
 
-  report(givenIntervalMs: number | undefined, warnings: string[]): ProbeReport | null {
+  report(givenIntervalMs: number | undefined, warnings: string[], toEpochSec: ToEpochSec = relativeSec): ProbeReport | null {
     const name = this.pickTarget();
     if (name === null) return null;
     const target = this.targets.get(name) as ProbeTarget;
     if ((target.sourceMask & (target.sourceMask - 1)) !== 0) {
       warnings.push(`echo requests to ${name} appear in several captures: each copy counts as a request`);
     }
-    return probeReport(name, target.requestRelNs, target.replyRelNs, givenIntervalMs);
+    return probeReport(name, target.requestRelNs, target.replyRelNs, givenIntervalMs, toEpochSec);
+  }
+
+  /** The chosen target's requests as a chart series (empty without probes), at most maxPoints long. */
+  series(warnings: string[], toEpochSec: ToEpochSec = relativeSec, maxPoints = PROBE_SERIES_MAX_POINTS): ProbeSeriesPoint[] {
+    const name = this.pickTarget();
+    if (name === null) return [];
+    const target = this.targets.get(name) as ProbeTarget;
+    return probeSeries(target.requestRelNs, target.replyRelNs, warnings, toEpochSec, maxPoints);
   }
 
   /** The given VM IP, else the address that received the most echo requests (ties: lowest text). */
@@ -70,8 +86,14 @@ export class ProbeTracker {
 }
 
 /** The probe metrics of METRICS.md from request times and reply times (NaN = no reply), both in ns. */
-export function probeReport(target: string, requestRelNs: readonly number[], replyRelNs: readonly number[], givenIntervalMs: number | undefined): ProbeReport {
-  const order = requestRelNs.map((_, i) => i).sort((a, b) => requestRelNs[a] - requestRelNs[b] || a - b);
+export function probeReport(
+  target: string,
+  requestRelNs: readonly number[],
+  replyRelNs: readonly number[],
+  givenIntervalMs: number | undefined,
+  toEpochSec: ToEpochSec = relativeSec,
+): ProbeReport {
+  const order = timeOrder(requestRelNs);
   const requestGapsMs: number[] = [];
   for (let i = 1; i < order.length; i++) requestGapsMs.push((requestRelNs[order[i]] - requestRelNs[order[i - 1]]) / 1e6);
   const rttsInOrderMs: number[] = [];
@@ -86,8 +108,8 @@ export function probeReport(target: string, requestRelNs: readonly number[], rep
   const received = rttsInOrderMs.length;
   const lost = sent - received;
   const intervalMs = givenIntervalMs ?? median(requestGapsMs);
-  const gapNs = maxConsecutiveGap(repliesNs);
-  const maxReplyGapMs = gapNs === null ? null : gapNs / 1e6;
+  const gap = largestGap(repliesNs);
+  const maxReplyGapMs = gap === null ? null : (repliesNs[gap] - repliesNs[gap - 1]) / 1e6;
   const rttSorted = [...rttsInOrderMs].sort((a, b) => a - b);
   return {
     target,
@@ -106,5 +128,61 @@ export function probeReport(target: string, requestRelNs: readonly number[], rep
       p95Ms: percentileSorted(rttSorted, 95),
       maxMs: received === 0 ? null : rttSorted[received - 1],
     },
+    gapStartTs: gap === null ? null : toEpochSec(repliesNs[gap - 1]),
+    gapEndTs: gap === null ? null : toEpochSec(repliesNs[gap]),
   };
+}
+
+/**
+ * Requests in time order as [requestTs, rttMs | null]. Past maxPoints the requests are cut into maxPoints bins of
+ * consecutive requests and each bin keeps its first lost request, else its slowest reply: outages and RTT spikes
+ * stay visible, and the same capture always gives the same series.
+ */
+export function probeSeries(
+  requestRelNs: readonly number[],
+  replyRelNs: readonly number[],
+  warnings: string[],
+  toEpochSec: ToEpochSec = relativeSec,
+  maxPoints = PROBE_SERIES_MAX_POINTS,
+): ProbeSeriesPoint[] {
+  const order = timeOrder(requestRelNs);
+  const point = (i: number): ProbeSeriesPoint => {
+    const rttNs = replyRelNs[i] - requestRelNs[i];
+    return [roundTo(toEpochSec(requestRelNs[i]), 1e6), Number.isNaN(rttNs) ? null : roundTo(rttNs / 1e6, 1e3)];
+  };
+  const cap = Math.max(1, Math.floor(maxPoints));
+  if (order.length <= cap) return order.map(point);
+  const series: ProbeSeriesPoint[] = [];
+  for (let bin = 0; bin < cap; bin++) {
+    const from = Math.floor((bin * order.length) / cap);
+    const to = Math.floor(((bin + 1) * order.length) / cap);
+    let pick = order[from];
+    for (let k = from; k < to; k++) {
+      const i = order[k];
+      if (Number.isNaN(replyRelNs[i])) {
+        pick = i;
+        break;
+      }
+      if (replyRelNs[i] - requestRelNs[i] > replyRelNs[pick] - requestRelNs[pick]) pick = i;
+    }
+    series.push(point(pick));
+  }
+  warnings.push(`probe series downsampled from ${order.length} to ${cap} points: each keeps the first lost or slowest probe of its bin`);
+  return series;
+}
+
+function timeOrder(relNs: readonly number[]): number[] {
+  return relNs.map((_, i) => i).sort((a, b) => relNs[a] - relNs[b] || a - b);
+}
+
+/** Index i of the largest sortedAsc[i] − sortedAsc[i − 1] (the first such); null with fewer than two values. */
+function largestGap(sortedAsc: readonly number[]): number | null {
+  if (sortedAsc.length < 2) return null;
+  let best = 1;
+  for (let i = 2; i < sortedAsc.length; i++) if (sortedAsc[i] - sortedAsc[i - 1] > sortedAsc[best] - sortedAsc[best - 1]) best = i;
+  return best;
+}
+
+function roundTo(value: number, perUnit: number): number {
+  return Math.round(value * perUnit) / perUnit;
 }
