@@ -43,9 +43,16 @@ export interface BootedGuest {
 export const DEFAULT_GUEST_MEMORY_MIB = 256;
 const DISK_BYTES = 16 * 1024 * 1024;
 
+// Resolving the image asks apt (~0.5 s); once per process is enough.
+let imageOnce: ReturnType<typeof ensureGuestImage> | undefined;
+
 /** Copies the cached kernel and initramfs into shared storage, where every host can read them. */
 export async function installGuestImage(): Promise<{ kernelPath: string; initrdPath: string; built: boolean }> {
-  const image = await ensureGuestImage();
+  imageOnce ??= ensureGuestImage().catch((err: unknown) => {
+    imageOnce = undefined;
+    throw err;
+  });
+  const image = await imageOnce;
   const dir = imagesPath();
   mkdirSync(dir, { recursive: true });
   const kernelPath = join(dir, `${image.key}-vmlinuz`);
