@@ -6,6 +6,9 @@ import { flavorCsv, formatFlavorTable, formatTable3 } from './flavor-table';
 import { FlavorReportQueryDto } from './report.dto';
 import { ReportsService } from './reports.service';
 
+// Server-rendered markup runs no script and loads nothing: its inline styles are all it needs.
+const CONTENT_POLICY = "default-src 'none'; style-src 'unsafe-inline'";
+
 @ApiTags('reports')
 @ApiBearerAuth()
 @ApiErrors()
@@ -17,6 +20,24 @@ export class ReportsController {
   @ApiOkResponse({ description: 'network-observed and hypervisor figures side by side, with the analysis detail' })
   migrationReport(@Param('id', ParseUUIDPipe) id: string) {
     return this.reports.migrationReport(id);
+  }
+
+  @Get('migrations/:id/report.svg')
+  @ApiProduces('image/svg+xml')
+  @ApiOkResponse({ description: 'a self-contained SVG chart: migration throughput, probe RTTs, lost probes, the downtime window. 409 while the report is not ready' })
+  async migrationChart(@Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) res: Response): Promise<string> {
+    const svg = await this.reports.migrationChart(id);
+    res.type('image/svg+xml').set('Content-Security-Policy', CONTENT_POLICY);
+    return svg;
+  }
+
+  @Get('reports')
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'an HTML page for analysts: the per-flavor table and recent migration charts inline' })
+  async reportPage(@Res({ passthrough: true }) res: Response): Promise<string> {
+    const html = await this.reports.reportPage();
+    res.type('text/html').set('Content-Security-Policy', CONTENT_POLICY);
+    return html;
   }
 
   @Get('reports/flavors')

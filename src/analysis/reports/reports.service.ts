@@ -1,9 +1,16 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Between, LessThanOrEqual, MoreThanOrEqual, type FindOptionsWhere, type Repository } from 'typeorm';
+import { Between, In, IsNull, LessThanOrEqual, MoreThanOrEqual, Not, type FindOptionsWhere, type Repository } from 'typeorm';
+import { HostEntity } from '../../inventory/hosts/host.entity';
 import { LiveMigrationEntity } from '../../migration/records/live-migration.entity';
+import { toChartInput } from './chart-input';
 import { aggregateByFlavor, type FlavorAggregate, type MigrationFigures } from './flavor-aggregates';
+import { renderMigrationChart } from './migration-chart';
 import type { FlavorReportQueryDto } from './report.dto';
+import { renderReportPage } from './report-page';
+
+/** Migrations the report page draws, newest finished first. */
+export const REPORT_PAGE_MIGRATIONS = 10;
 
 /** Reads the stored migration reports: one migration side by side, or per flavor. */
 @Injectable()
@@ -56,6 +63,48 @@ export class ReportsService {
     const rows = await this.migrations.find({ where: hostFilter });
     return aggregateByFlavor(rows.map(toFigures));
   }
+
+  /** The migration chart as SVG; 409 until its report is ready, since there is nothing to draw. */
+  async migrationChart(id: string): Promise<string> {
+    const m = await this.migrations.findOne({ where: { id }, select: chartColumns() });
+    if (!m) throw new NotFoundException({ message: `migration ${id} not found`, details: { id } });
+    if (m.reportState !== 'ready') {
+      throw new ConflictException({ message: `migration ${id} has no chart: its report is ${m.reportState}`, details: { id, reportState: m.reportState, reportError: m.reportError } });
+    }
+    return renderMigrationChart(toChartInput(m, await this.hostNames([m])));
+  }
+
+  /** The analyst's HTML page: the per-flavor table over all completed migrations and the recent charts. */
+  async reportPage(): Promise<string> {
+    const flavors = await this.flavorAggregates({});
+    const recent = await this.migrations.find({
+      where: { finishedAt: Not(IsNull()) },
+      select: chartColumns(),
+      order: { finishedAt: 'DESC', id: 'ASC' },
+      take: REPORT_PAGE_MIGRATIONS,
+    });
+    const names = await this.hostNames(recent);
+    return renderReportPage({
+      generatedAt: new Date(),
+      flavors,
+      migrations: recent.map((m) => ({
+        id: m.id,
+        instanceName: m.instanceName,
+        flavorName: m.flavorName,
+        finishedAt: m.finishedAt,
+        reportState: m.reportState,
+        reportError: m.reportError,
+        chart: m.reportState === 'ready' ? toChartInput(m, names) : null,
+      })),
+    });
+  }
+
+  private async hostNames(rows: readonly LiveMigrationEntity[]): Promise<Map<string, string>> {
+    const ids = [...new Set(rows.flatMap((m) => [m.sourceHostId, m.destinationHostId]))];
+    if (ids.length === 0) return new Map();
+    const hosts = await this.migrations.manager.getRepository(HostEntity).find({ where: { id: In(ids) }, select: ['id', 'name'] });
+    return new Map(hosts.map((h) => [h.id, h.name]));
+  }
 }
 
 function toFigures(m: LiveMigrationEntity): MigrationFigures {
@@ -71,6 +120,13 @@ function toFigures(m: LiveMigrationEntity): MigrationFigures {
     jitterMs: m.netJitterMs,
     rttAvgMs: m.netRttAvgMs,
   };
+}
+
+function chartColumns(): (keyof LiveMigrationEntity)[] {
+  return [
+    'id', 'instanceName', 'flavorName', 'sourceHostId', 'destinationHostId', 'finishedAt', 'reportState', 'reportError', 'report',
+    'netDowntimeMs', 'hvDowntimeMs',
+  ];
 }
 
 function reportColumns(): (keyof LiveMigrationEntity)[] {
