@@ -275,6 +275,10 @@ export class MigrationRunner {
     if (!sourceActive) {
       return this.end(ctx, 'failed', `${reason}; ${instance.domainName} is not running on ${source.name} either (source ${describe(onSource)}, destination ${describe(onDestination)})`);
     }
+    if (onSource?.present && onSource.state === 'running' && onDestination?.present && onDestination.state === 'paused') {
+      // A failed incoming migration can leave a paused copy behind; the source is the guest.
+      await this.hypervisor.libvirt.destroy(onDestination.domain).catch((err: unknown) => this.logger.warn(`could not destroy the stale copy on ${destination.name}: ${errorMessage(err)}`));
+    }
     if (outcome.abortReason !== null) return this.end(ctx, 'aborted', `${outcome.abortReason}; guest keeps running on ${source.name}`);
     const terminal: TerminalState = outcome.switchoverSeen ? 'rolled-back' : 'failed';
     return this.end(ctx, terminal, `${reason}; guest keeps running on ${source.name}`);
