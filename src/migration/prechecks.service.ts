@@ -110,7 +110,10 @@ export class PrechecksService {
       throw new PrecheckRefusal('shared-storage', `instances paths differ (${source.instancesPath} on ${source.name}, ${destination.instancesPath} on ${destination.name})`, 422);
     }
     const [writer, reader] = await Promise.all([this.agents.clientFor(source.id), this.agents.clientFor(destination.id)]);
-    const marker = await writer.createMarker(source.instancesPath);
+    const marker = await writer.createMarker(source.instancesPath).catch((err: unknown) => {
+      const why = err instanceof AgentError ? err.reason : errorMessage(err);
+      throw new PrecheckRefusal('shared-storage', `no shared storage proven: the agent on ${source.name} could not write a marker in ${source.instancesPath} (${why})`, 422);
+    });
     try {
       const seen = await reader.readMarker(marker.markerId, destination.instancesPath).catch((err: unknown) => {
         const why = err instanceof AgentError ? err.reason : errorMessage(err);

@@ -209,6 +209,15 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
       expect(res.body.message).toMatch(/no shared storage/);
     });
 
+    it('a marker that cannot be written answers 422', async () => {
+      const vm = await guest('fa');
+      agents.markerWriteFails = true;
+      const res = await http().post('/migrations').set(auth(OPERATOR)).send({ instanceId: vm.id, destinationHostId: hostIds.fb });
+      agents.markerWriteFails = false;
+      expect(res.status).toBe(422);
+      expect(res.body.details.check).toBe('shared-storage');
+    });
+
     it('an agent that is down answers 409', async () => {
       const vm = await guest('fa');
       agents.down.add('fb');

@@ -9,6 +9,7 @@ import type { StorageMarker } from '../../../src/agents/agent-api';
 export class FakeAgents {
   readonly down = new Set<string>();
   readonly storageGroup = new Map<string, string>();
+  markerWriteFails = false;
   private readonly volumes = new Map<string, Map<string, StorageMarker>>();
 
   factory: AgentClientFactory = (endpoint: AgentEndpoint) => this.client(endpoint);
@@ -36,6 +37,7 @@ export class FakeAgents {
       },
       createMarker: async (instancesPath) => {
         guard();
+        if (this.markerWriteFails) throw new AgentError(host, 'rejected', `instancesPath ${instancesPath} is not this agent's instances path`, 400);
         const marker = { markerId: randomUUID(), content: randomUUID(), path: `${instancesPath}/.livemig-markers/x` };
         this.volumeOf(host).set(marker.markerId, marker);
         return marker;
