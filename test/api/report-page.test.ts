@@ -82,6 +82,16 @@ describe('report page in a headless browser', () => {
     await expect(page.locator('section.migration').count()).resolves.toBe(3);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
   });
+
+  it('serves the chart alone as well-formed SVG (the browser parses it as XML)', async () => {
+    const response = await page.goto(`${baseUrl}/migrations/00000000-0000-4000-8000-000000000001/report.svg`);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-type']).toMatch(/^image\/svg\+xml/);
+    // A parse error would leave chromium's error page, without the chart's elements.
+    await expect(page.locator(':root').evaluate((root) => `${root.namespaceURI} ${root.localName}`)).resolves.toBe('http://www.w3.org/2000/svg svg');
+    await expect(page.locator('rect.downtime-window').count()).resolves.toBe(1);
+    await expect(page.locator('parsererror').count()).resolves.toBe(0);
+  });
 });
 
 /** Two hosts, then migrations written straight to the table: one with a report from the real analyzer. */
