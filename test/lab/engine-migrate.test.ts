@@ -1,0 +1,230 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  acquireLabLock,
+  checkGuestCrash,
+  controllerEnv,
+  heartbeatCount,
+  killLibvirtd,
+  labDown,
+  labUp,
+  ping,
+  PROBER,
+  setMigrationLink,
+  shapeMigrationLink,
+  startLibvirtd,
+  whereIsGuest,
+} from '../../lab';
+import { ControllerApi, waitForMigration, waitForState, type MigrationRecord } from '../../src/cli/controller-api';
+import { bootInstance, registerLabInventory, type LabInstance, type LabInventory } from '../../src/cli/lab-inventory';
+import { OPERATOR, startTestApp } from '../support/api/test-app';
+import { createTestDatabase, type TestDatabase } from '../support/api/test-database';
+
+const PHASES = ['queued', 'pre-migration', 'reservation', 'pre-copy', 'switchover', 'commitment', 'completed'];
+// The busy guest rewrites 32 MiB as fast as TCG lets it; a 40 Mbit link carries far less.
+const SLOW_LINK_MBIT = 40;
+const NO_TIMEOUTS = { completionTimeoutPerGiBSec: 0, progressTimeoutSec: 0 };
+
+describe('migration engine on the lab (real libvirt, REST only)', () => {
+  let release: () => void;
+  let db: TestDatabase;
+  let app: NestExpressApplication;
+  let api: ControllerApi;
+  let inventory: LabInventory;
+  let busy: LabInstance;
+
+  const migrate = async (instance: LabInstance, to: string, policy?: Record<string, unknown>) => {
+    const res = await api.call<MigrationRecord>('POST', '/migrations', { instanceId: instance.instanceId, destinationHostId: inventory.hostIds[to], ...(policy ? { policy } : {}) });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    return res.body.id;
+  };
+  const openReservations = async () => Number((await app.get(DataSource).query('SELECT COUNT(*) AS n FROM reservations WHERE released_at IS NULL'))[0].n);
+  const crashNote = (name: string) => {
+    const crash = checkGuestCrash(name);
+    return crash.crashed ? ` (guest crash: ${crash.line})` : '';
+  };
+
+  beforeAll(async () => {
+    release = await acquireLabLock();
+    await labUp({ hosts: 2 });
+    db = await createTestDatabase('sqlite');
+    app = await startTestApp({ databaseUrl: db.url, env: { ...controllerEnv(), LIVEMIG_CAPTURE_TAIL_MS: '1000' } });
+    await app.listen(0, '127.0.0.1');
+    api = new ControllerApi(await app.getUrl(), OPERATOR);
+    inventory = await registerLabInventory(api);
+    busy = await bootInstance(api, inventory, { name: 'eng-busy', host: 'host-a', ip: '203.0.113.31', flavor: 'lab.micro', dirtyMiB: 32, dirtyPauseMs: 0 });
+  }, 300_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+    await labDown();
+    release?.();
+  }, 120_000);
+
+  it('migrates A→B and back with five phases, job-stat samples and both reports', async () => {
+    const vm = await bootInstance(api, inventory, { name: 'eng-tiny', host: 'host-a', ip: '203.0.113.21', flavor: 'lab.tiny', dirtyMiB: 16, dirtyPauseMs: 100 });
+    for (const [from, to] of [['host-a', 'host-b'], ['host-b', 'host-a']]) {
+      const beatsBefore = heartbeatCount(vm.domainName);
+      const done = await waitForMigration(api, await migrate(vm, to));
+      expect(done.state, `${done.failureReason}${crashNote(vm.domainName)}`).toBe('completed');
+      expect(done.phases.map((p) => p.phase)).toEqual(PHASES);
+      const times = done.phases.map((p) => Date.parse(p.enteredAt));
+      expect([...times].sort((a, b) => a - b)).toEqual(times);
+      expect(done.sampleCount).toBeGreaterThanOrEqual(2);
+      expect(done.hvDowntimeMs).toBeGreaterThan(0);
+      expect(done.hvTotalTimeMs).toBeGreaterThan(0);
+      expect(await whereIsGuest(vm.domainName)).toEqual({ defined: [to], running: [to] });
+      expect((await ping(PROBER.netns, vm.ip, { count: 5 })).received).toBeGreaterThan(0);
+      expect(heartbeatCount(vm.domainName)).toBeGreaterThan(beatsBefore);
+      expect((await api.ok<{ hostId: string }>('GET', `/instances/${vm.instanceId}`)).hostId).toBe(inventory.hostIds[to]);
+
+      const report = await api.ok<{
+        reportState: string;
+        network: Record<string, number | null>;
+        hypervisor: Record<string, number | null>;
+        detail: { probe: { sent: number; gapStartTs: number | null; gapEndTs: number | null } | null; notes: string[] };
+      }>('GET', `/migrations/${done.id}/report`);
+      expect(report.reportState, JSON.stringify(report.detail?.notes)).toBe('ready');
+      expect(report.network.totalMigrationTimeMs).toBeGreaterThan(0);
+      expect(report.network.downtimeMs).not.toBeNull();
+      expect(report.network.lossPct).not.toBeNull();
+      expect(report.network.jitterMs).not.toBeNull();
+      expect(report.hypervisor.hvDowntimeMs).toBeGreaterThan(0);
+      // The probe capture shows the outage around switchover.
+      const probe = report.detail.probe!;
+      expect(probe.sent).toBeGreaterThan(50);
+      const switchover = Date.parse(done.phases.find((p) => p.phase === 'switchover')!.enteredAt) / 1000;
+      const completed = Date.parse(done.phases.find((p) => p.phase === 'completed')!.enteredAt) / 1000;
+      expect(probe.gapStartTs).toBeGreaterThan(switchover - 2);
+      expect(probe.gapEndTs).toBeLessThan(completed + 2);
+    }
+    expect(await openReservations()).toBe(0);
+  });
+
+  describe('a guest that dirties more than the shaped link carries', () => {
+    beforeAll(async () => {
+      await shapeMigrationLink('host-a', SLOW_LINK_MBIT);
+    });
+    afterAll(async () => {
+      await shapeMigrationLink('host-a', null);
+    });
+
+    it('aborts on the completion timeout and keeps running on the source', async () => {
+      const done = await waitForMigration(api, await migrate(busy, 'host-b', { maxDowntimeMs: 100, downtimeSteps: 1, progressTimeoutSec: 0, completionTimeoutPerGiBSec: 4, timeoutAction: 'abort' }));
+      expect(done.state, `${done.failureReason}${crashNote(busy.domainName)}`).toBe('aborted');
+      expect(done.failureReason).toMatch(/completion-timeout/);
+      expect(await whereIsGuest(busy.domainName)).toEqual({ defined: ['host-a'], running: ['host-a'] });
+      expect(await openReservations()).toBe(0);
+    });
+
+    it('aborts through the API mid-copy and keeps running on the source', async () => {
+      const id = await migrate(busy, 'host-b', { maxDowntimeMs: 100, downtimeSteps: 1, ...NO_TIMEOUTS });
+      await waitForState(api, id, ['pre-copy']);
+      await new Promise((r) => setTimeout(r, 2000));
+      expect((await api.call('POST', `/migrations/${id}/abort`)).status).toBe(202);
+      const done = await waitForMigration(api, id);
+      expect(done.state).toBe('aborted');
+      expect(await whereIsGuest(busy.domainName)).toEqual({ defined: ['host-a'], running: ['host-a'] });
+      expect((await ping(PROBER.netns, busy.ip, { count: 3 })).received).toBeGreaterThan(0);
+      expect(await openReservations()).toBe(0);
+    });
+
+    it("fails with libvirt's reason when the destination's libvirtd dies mid-copy", async () => {
+      const id = await migrate(busy, 'host-b', { maxDowntimeMs: 100, downtimeSteps: 1, ...NO_TIMEOUTS });
+      await waitForState(api, id, ['pre-copy']);
+      await new Promise((r) => setTimeout(r, 2000));
+      await killLibvirtd('host-b');
+      try {
+        const done = await waitForMigration(api, id);
+        expect(done.state).toBe('failed');
+        expect(done.failureReason).toMatch(/keeps running on host-a/);
+      } finally {
+        await startLibvirtd('host-b');
+      }
+      const where = await whereIsGuest(busy.domainName);
+      expect(where.running).toEqual(['host-a']);
+      expect(await openReservations()).toBe(0);
+    });
+
+    it("fails with libvirt's reason when the migration link is cut mid-copy", async () => {
+      const id = await migrate(busy, 'host-b', { maxDowntimeMs: 100, downtimeSteps: 1, ...NO_TIMEOUTS });
+      await waitForState(api, id, ['pre-copy']);
+      await new Promise((r) => setTimeout(r, 2000));
+      await setMigrationLink('host-a', 'down');
+      let done: MigrationRecord;
+      try {
+        done = await waitForMigration(api, id, 240_000);
+      } finally {
+        await setMigrationLink('host-a', 'up');
+      }
+      expect(done.state).toBe('failed');
+      expect(done.failureReason).toMatch(/keeps running on host-a/);
+      const where = await whereIsGuest(busy.domainName);
+      expect(where.running).toEqual(['host-a']);
+      expect(await openReservations()).toBe(0);
+    });
+
+    it('completes once the downtime steps have raised the max downtime', async () => {
+      const done = await waitForMigration(
+        api,
+        await migrate(busy, 'host-b', { maxDowntimeMs: 8000, downtimeSteps: 4, downtimeDelayPerGiBSec: 2, ...NO_TIMEOUTS }),
+        240_000,
+      );
+      expect(done.state, `${done.failureReason}${crashNote(busy.domainName)}`).toBe('completed');
+      const raised = done.convergenceEvents.filter((e) => e.action === 'set-max-downtime' && e.outcome === 'applied').map((e) => e.detail.downtimeMs as number);
+      expect(raised.length).toBeGreaterThanOrEqual(2);
+      expect([...raised].sort((a, b) => a - b)).toEqual(raised);
+      expect(raised.at(-1)).toBeGreaterThan(raised[0]);
+      expect(await whereIsGuest(busy.domainName)).toEqual({ defined: ['host-b'], running: ['host-b'] });
+    });
+  });
+
+  describe('refused pre-checks answer with the reason and start nothing', () => {
+    const count = async () => (await api.ok<{ total: number }>('GET', '/migrations?limit=1')).total;
+    let vm: LabInstance;
+    beforeAll(async () => {
+      vm = await bootInstance(api, inventory, { name: 'eng-pre', host: 'host-a', ip: '203.0.113.41', flavor: 'lab.nano' });
+    }, 120_000);
+    const request = (destination: string) =>
+      api.call<{ message: string; details: { check: string } }>('POST', '/migrations', { instanceId: vm.instanceId, destinationHostId: destination });
+
+    it('a full destination answers 409', async () => {
+      const before = await count();
+      await api.ok('PATCH', `/hosts/${inventory.hostIds['host-b']}`, { memoryMiB: 64 });
+      try {
+        const res = await request(inventory.hostIds['host-b']);
+        expect(res.status).toBe(409);
+        expect(res.body.details.check).toBe('capacity');
+      } finally {
+        await api.ok('PATCH', `/hosts/${inventory.hostIds['host-b']}`, { memoryMiB: 4096 });
+      }
+      expect(await count()).toBe(before);
+    });
+
+    it('storage that is not shared answers 422', async () => {
+      const before = await count();
+      const paths = await Promise.all(['host-a', 'host-b'].map(async (h) => (await api.ok<{ instancesPath: string }>('GET', `/hosts/${inventory.hostIds[h]}`)).instancesPath));
+      for (const h of ['host-a', 'host-b']) await api.ok('PATCH', `/hosts/${inventory.hostIds[h]}`, { instancesPath: '/srv/livemig-not-shared' });
+      try {
+        const res = await request(inventory.hostIds['host-b']);
+        expect(res.status).toBe(422);
+        expect(res.body.details.check).toBe('shared-storage');
+        expect(res.body.message).toMatch(/no shared storage/);
+      } finally {
+        for (const [i, h] of ['host-a', 'host-b'].entries()) await api.ok('PATCH', `/hosts/${inventory.hostIds[h]}`, { instancesPath: paths[i] });
+      }
+      expect(await count()).toBe(before);
+    });
+
+    it('an unknown host answers 422', async () => {
+      const before = await count();
+      const res = await request('3f1f7e38-27b3-4d5a-9a64-2f4f1d9b8c11');
+      expect(res.status).toBe(422);
+      expect(res.body.details.check).toBe('destination');
+      expect(await count()).toBe(before);
+      expect(await whereIsGuest(vm.domainName)).toEqual({ defined: ['host-a'], running: ['host-a'] });
+    });
+  });
+});
