@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The main job. Until the lab and the migration engine land, it starts the controller.
+# The main job: set-up, then the lab demo (one migration per flavor, the per-flavor table and the report).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec node dist/src/main.js
+exec node bin/livemig.js demo "$@"

@@ -9,6 +9,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   analyze: async () => (await import('./commands/analyze.command')).registerAnalyzeCommand,
   lab: async () => (await import('./commands/lab.command')).registerLabCommand,
   agent: async () => (await import('./commands/agent.command')).registerAgentCommand,
+  demo: async () => (await import('./commands/demo.command')).registerDemoCommand,
 };
 
 async function main(): Promise<void> {
