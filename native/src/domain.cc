@@ -38,6 +38,8 @@ Napi::Function Domain::Init(Napi::Env env) {
                          InstanceMethod<&Domain::Async<&Domain::Create>>("create"),
                          InstanceMethod<&Domain::Async<&Domain::Destroy>>("destroy"),
                          InstanceMethod<&Domain::Async<&Domain::Undefine>>("undefine"),
+                         InstanceMethod<&Domain::Async<&Domain::Suspend>>("suspend"),
+                         InstanceMethod<&Domain::Async<&Domain::Resume>>("resume"),
                          InstanceMethod<&Domain::Async<&Domain::MigrateToUri3>>("migrateToUri3"),
                          InstanceMethod<&Domain::Async<&Domain::JobInfo>>("jobInfo"),
                          InstanceMethod<&Domain::Async<&Domain::JobStats>>("jobStats"),
@@ -148,6 +150,16 @@ Napi::Value Domain::Destroy(const Napi::CallbackInfo& info) {
   unsigned int flags = FlagsAt(info, 0);
   return Task::Run(
       info.Env(), [dom, flags]() { return virDomainDestroyFlags(dom->get(), flags) == 0; }, Task::Undefined);
+}
+
+Napi::Value Domain::Suspend(const Napi::CallbackInfo& info) {
+  auto dom = DomRef::Take(Checked(info.Env()));
+  return Task::Run(info.Env(), [dom]() { return virDomainSuspend(dom->get()) == 0; }, Task::Undefined);
+}
+
+Napi::Value Domain::Resume(const Napi::CallbackInfo& info) {
+  auto dom = DomRef::Take(Checked(info.Env()));
+  return Task::Run(info.Env(), [dom]() { return virDomainResume(dom->get()) == 0; }, Task::Undefined);
 }
 
 Napi::Value Domain::Undefine(const Napi::CallbackInfo& info) {

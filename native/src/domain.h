@@ -42,6 +42,8 @@ class Domain : public Napi::ObjectWrap<Domain> {
   Napi::Value Create(const Napi::CallbackInfo& info);
   Napi::Value Destroy(const Napi::CallbackInfo& info);
   Napi::Value Undefine(const Napi::CallbackInfo& info);
+  Napi::Value Suspend(const Napi::CallbackInfo& info);
+  Napi::Value Resume(const Napi::CallbackInfo& info);
   // migration.cc
   Napi::Value MigrateToUri3(const Napi::CallbackInfo& info);
   Napi::Value JobInfo(const Napi::CallbackInfo& info);

@@ -219,6 +219,9 @@ export class MigrationRunner {
           await libvirt.abortJob(domain);
           break;
         case 'pause-guest':
+          // Paused vCPUs dirty nothing, so the copy finishes; libvirt resumes the guest on the destination.
+          await libvirt.suspend(domain);
+          break;
         case 'enable-auto-converge':
         case 'raise-cpu-throttle':
           // libvirt cannot change these mid-job; QEMU's own auto-converge runs when the policy allowed it at start.

@@ -161,6 +161,18 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
     expect(await openReservations()).toBe(0);
   });
 
+  it('force-completes by pausing the guest when post-copy is not allowed (Nova)', async () => {
+    const vm = await guest('fa', { ramBytes: 256 * MiB, dirtyRateBytesPerSec: 200 * MiB });
+    libvirt.bandwidthBytesPerSec = 128 * MiB;
+    const res = await http()
+      .post('/migrations')
+      .set(auth(OPERATOR))
+      .send({ instanceId: vm.id, destinationHostId: hostIds.fb, policy: { maxDowntimeMs: 50, completionTimeoutPerGiBSec: 1, timeoutAction: 'force-complete', forceCompleteMaxDowntimeMs: null, progressTimeoutSec: 0 } });
+    const done = await finished(res.body.id);
+    expect(done.state).toBe('completed');
+    expect(done.convergenceEvents.find((e: { action: string }) => e.action === 'pause-guest')).toMatchObject({ outcome: 'applied' });
+  });
+
   it('aborts on request mid-copy', async () => {
     const vm = await guest('fa', { ramBytes: 256 * MiB, dirtyRateBytesPerSec: 200 * MiB });
     libvirt.bandwidthBytesPerSec = 128 * MiB;

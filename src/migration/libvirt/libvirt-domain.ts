@@ -66,6 +66,15 @@ export class LibvirtDomain {
     return this.native.destroy();
   }
 
+  /** Pauses the guest's vCPUs (Nova's force-complete without post-copy: nothing more is dirtied). */
+  suspend(): Promise<void> {
+    return this.native.suspend();
+  }
+
+  resume(): Promise<void> {
+    return this.native.resume();
+  }
+
   undefine(): Promise<void> {
     return this.native.undefine();
   }

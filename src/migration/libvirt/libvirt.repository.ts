@@ -48,6 +48,9 @@ export interface LibvirtRepository {
   domainInfo(domain: DomainRef): Promise<DomainInfo>;
   /** Starts a defined, inactive domain (restart recovery: a guest must run somewhere). */
   start(domain: DomainRef): Promise<void>;
+  /** Pauses the guest: force-complete without post-copy, as Nova does. */
+  suspend(domain: DomainRef): Promise<void>;
+  resume(domain: DomainRef): Promise<void>;
   /** Stops a domain at once (restart recovery: a stale copy left by a failed migration). */
   destroy(domain: DomainRef): Promise<void>;
 

@@ -10,6 +10,8 @@ export interface NativeDomain {
   xml(flags?: number): Promise<string>;
   create(flags?: number): Promise<void>;
   destroy(flags?: number): Promise<void>;
+  suspend(): Promise<void>;
+  resume(): Promise<void>;
   undefine(flags?: number): Promise<void>;
   migrateToUri3(destinationUri: string | null, params: readonly TypedParamSpec[], flags: number, maxDowntimeMs?: number): Promise<void>;
   jobInfo(): Promise<Readonly<Record<string, number>>>;

@@ -58,6 +58,14 @@ export class NativeLibvirtRepository implements LibvirtRepository {
     return asDomain(domain).start();
   }
 
+  async suspend(domain: DomainRef): Promise<void> {
+    return asDomain(domain).suspend();
+  }
+
+  async resume(domain: DomainRef): Promise<void> {
+    return asDomain(domain).resume();
+  }
+
   async destroy(domain: DomainRef): Promise<void> {
     return asDomain(domain).destroy();
   }

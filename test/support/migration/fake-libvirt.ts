@@ -104,6 +104,15 @@ export class FakeLibvirt implements LibvirtRepository {
     this.guest(d).state = 'running';
   }
 
+  async suspend(d: DomainRef): Promise<void> {
+    this.guest(d).state = 'paused';
+    this.guest(d).dirtyRateBytesPerSec = 0;
+  }
+
+  async resume(d: DomainRef): Promise<void> {
+    this.guest(d).state = 'running';
+  }
+
   async destroy(d: DomainRef): Promise<void> {
     this.guest(d).state = 'shutoff';
   }

@@ -75,6 +75,14 @@ describe('libvirt addon on test:///default', () => {
     expect(error.code).toBe(LibvirtErrorCode.NO_DOMAIN);
   });
 
+  it('pauses and resumes a running domain', async () => {
+    const dom = await conn.lookupDomain('test');
+    await dom.suspend();
+    expect((await dom.state()).state).toBe('paused');
+    await dom.resume();
+    expect((await dom.state()).state).toBe('running');
+  });
+
   it('maps a missing domain to VIR_ERR_NO_DOMAIN with domain and message', async () => {
     const error = await rejection(conn.lookupDomain('no-such-domain'));
     expect(error).toMatchObject({ name: 'LibvirtError', code: 42, domain: VIR_FROM_TEST });
