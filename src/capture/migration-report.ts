@@ -56,6 +56,8 @@ export function composeNetworkReport(migration: AnalysisReport | null, probe: An
   const probeReport = probe?.probe ?? null;
   if (!probe) notes.push('no probe capture: downtime, loss and jitter are not measured');
   else if (!probeReport || probeReport.sent === 0) notes.push('the probe capture holds no echo requests to the guest');
+  const probeSeries = probe?.probeSeries ?? [];
+  if (probeReport && probeSeries.length < probeReport.sent) notes.push(`probe series for charts downsampled: ${probeSeries.length} of ${probeReport.sent} requests`);
   const figures: NetworkFigures = {
     netTotalMigrationTimeMs: totalMs,
     netPayloadBytes: streams.length > 0 ? payload : null,
@@ -75,7 +77,7 @@ export function composeNetworkReport(migration: AnalysisReport | null, probe: An
     probe: probeReport,
     tcpEcho: probe?.tcpEcho ?? [],
     timeline: migration?.timeline ?? [],
-    probeSeries: probe?.probeSeries ?? [],
+    probeSeries,
     packets: { migration: migration?.packets ?? 0, probe: probe?.packets ?? 0 },
     notes,
   };
