@@ -1,6 +1,6 @@
 import { instancesPath } from './paths';
 import { readLabState } from './state';
-import { DEFAULT_LAB_HOSTS, EXTERNAL, FABRIC_NETNS, PROBER, TENANT_CIDR, TENANT_GATEWAY_IP, TENANT_VNI, labHosts, type LabHost, type LabTopology } from './topology';
+import { CONTROLLER_IFACE, CONTROLLER_IP, DEFAULT_LAB_HOSTS, EXTERNAL, FABRIC_NETNS, PROBER, TENANT_CIDR, TENANT_GATEWAY_IP, TENANT_VNI, labHosts, type LabHost, type LabTopology } from './topology';
 
 /** The lab's plan for `hosts` hosts; without it, for as many as the running lab has. */
 export function topology(hosts?: number): LabTopology {
@@ -10,6 +10,7 @@ export function topology(hosts?: number): LabTopology {
     prober: PROBER,
     external: EXTERNAL,
     fabricNetns: FABRIC_NETNS,
+    controller: { ip: CONTROLLER_IP, iface: CONTROLLER_IFACE },
     tenant: { cidr: TENANT_CIDR, gatewayIp: TENANT_GATEWAY_IP, vni: TENANT_VNI },
     instancesPath: instancesPath(),
   };

@@ -25,7 +25,7 @@ export type { VirshMigrateResult } from './migrate';
 export { verifySharedStorage } from './shared-storage';
 export { execIn, run, listNetns, netnsPids, LabCommandError } from './exec';
 export type { ExecResult, ExecOptions } from './exec';
-export { ping, parsePing } from './network';
+export { ping, parsePing, controllerLegLeftovers } from './network';
 export type { PingResult } from './network';
 export { registerLab } from './register';
 export { ensureLabGuest, LAB_GUEST_NAME } from './lab-guest';
@@ -35,8 +35,10 @@ export { labDir, instancesPath } from './paths';
 export { consolePathInHost } from './domain-xml';
 
 import { hostByName } from './current-topology';
+import * as agents from './agents';
 import * as daemon from './libvirtd';
 import * as network from './network';
+import { PROBER } from './topology';
 
 /** virsh against a lab host's libvirtd over its qemu+tcp URI, run in that host's namespace. */
 export const virsh = (host: string, args: readonly string[], opts?: { allowFailure?: boolean; timeoutMs?: number }) =>
@@ -48,3 +50,27 @@ export const libvirtdPid = (host: string) => daemon.libvirtdPid(hostByName(host)
 /** tc rate limit on the host's migration interface (mig0); null removes it. */
 export const shapeMigrationLink = (host: string, rateMbit: number | null) => network.shapeMigrationLink(hostByName(host), rateMbit);
 export const setMigrationLink = (host: string, state: 'up' | 'down') => network.setMigrationLink(hostByName(host), state);
+
+/** `name` is a host name ("host-a") or "prober". */
+function labAgentByName(name: string): agents.LabAgent {
+  return name === agents.PROBER_AGENT_NAME ? agents.PROBER_AGENT : agents.hostAgent(hostByName(name));
+}
+/** Bearer token of a lab agent (host name or "prober"), as the controller must present it. */
+export const agentToken = (name: string): string => agents.readAgentToken(labAgentByName(name).name);
+/** Environment for a controller started against the lab: the prober's agent and the interface its probes leave by. */
+export function controllerEnv(): { LIVEMIG_PROBER_AGENT_URL: string; LIVEMIG_PROBER_AGENT_TOKEN: string; LIVEMIG_PROBER_INTERFACE: string } {
+  return {
+    LIVEMIG_PROBER_AGENT_URL: agents.PROBER_AGENT.url,
+    LIVEMIG_PROBER_AGENT_TOKEN: agents.readAgentToken(agents.PROBER_AGENT_NAME),
+    LIVEMIG_PROBER_INTERFACE: PROBER.tenantInterface,
+  };
+}
+/** SIGKILL the agent, as a crash would; `startAgent` brings it back with the same token. */
+export const killAgent = (name: string) => agents.stopLabAgent(labAgentByName(name), 'SIGKILL');
+/** Starts the agent unless running; resolves with its pid once it answers its health check. */
+export const startAgent = (name: string) => agents.startLabAgent(labAgentByName(name));
+export const agentPid = (name: string) => agents.agentPid(labAgentByName(name));
+/** GET /v1/health from the root namespace; `token: undefined` sends none. */
+export const agentHealth = (name: string, token: string | undefined) => agents.agentHealth(labAgentByName(name), token);
+export { PROBER_AGENT_NAME } from './agents';
+export type { AgentHealthCheck } from './agents';

@@ -1,15 +1,16 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { execIn, listNetns } from './exec';
+import { PROBER_AGENT, agentHealth, hostAgent, labAgents, readAgentToken, removeAgentDirs, startLabAgent, stopAllLabAgents, type LabAgent } from './agents';
+import { execIn, listNetns, run } from './exec';
 import { withLabLock } from './lab-lock';
 import { parseGuestCmdline } from './domain-xml';
 import { installGuestImage } from './guest';
 import { ensureHostWrapper, killNetnsProcesses, prepareHostDirs, saveCapabilityCache, startLibvirtd, virsh } from './libvirtd';
-import { createExternal, createFabric, createHostNetwork, createProber, deleteNetns, ping } from './network';
+import { createExternal, createFabric, createHostNetwork, createProber, deleteNetns, ensureControllerLeg, ping, removeControllerLeg } from './network';
 import { hostPaths, instancesPath, labDir } from './paths';
 import { clearLabState, readLabState, writeLabState } from './state';
 import { topology } from './current-topology';
-import { ALL_LAB_HOSTS, DEFAULT_LAB_HOSTS, EXTERNAL, FABRIC_NETNS, PROBER, isLabNetns, labHosts, type LabHost } from './topology';
+import { ALL_LAB_HOSTS, CONTROLLER_IFACE, CONTROLLER_IP, DEFAULT_LAB_HOSTS, EXTERNAL, FABRIC_NETNS, PROBER, isLabNetns, labHosts, type LabHost } from './topology';
 
 // `lab up`, `lab down` and `lab status`.
 
@@ -43,6 +44,13 @@ async function up(opts: LabUpOptions): Promise<LabUpResult> {
 
   const state = readLabState();
   if (state?.hosts === count) {
+    try {
+      // Idempotent: brings back a missing controller leg or a dead agent without a rebuild.
+      await ensureControllerLeg();
+      await startAgents(hosts);
+    } catch (err) {
+      log(`could not repair the lab (${err instanceof Error ? err.message : String(err)})`);
+    }
     const status = await labStatus({ pingGuests: false });
     if (status.healthy) return { hosts, alreadyUp: true, upMs: 0, imageMs: 0, imageBuilt: false };
     log('lab is unhealthy; rebuilding it');
@@ -63,6 +71,7 @@ async function up(opts: LabUpOptions): Promise<LabUpResult> {
   for (const host of hosts) await createHostNetwork(host, vteps);
   await createProber(vteps);
   await createExternal();
+  await ensureControllerLeg();
   log(`networks ready in ${Date.now() - started} ms`);
 
   const [first, ...rest] = hosts as [LabHost, ...LabHost[]];
@@ -71,10 +80,18 @@ async function up(opts: LabUpOptions): Promise<LabUpResult> {
   saveCapabilityCache(first);
   for (const host of rest) prepareHostDirs(host);
   await Promise.all(rest.map((h) => startLibvirtd(h, wrapper)));
+  log(`libvirtd up in ${Date.now() - started} ms`);
+  await startAgents(hosts);
+  log(`agents up in ${Date.now() - started} ms`);
   writeLabState({ hosts: count, upAt: new Date().toISOString() });
   const upMs = Date.now() - started;
   log(`${count} hosts up in ${upMs} ms`);
   return { hosts, alreadyUp: false, upMs, imageMs, imageBuilt: image.built };
+}
+
+/** Started side by side: each is a NestJS app that takes a second or two to boot. */
+async function startAgents(hosts: readonly LabHost[]): Promise<void> {
+  await Promise.all(labAgents(hosts).map((a) => startLabAgent(a)));
 }
 
 export interface LabDownResult {
@@ -91,9 +108,13 @@ export async function labDown(): Promise<LabDownResult> {
 async function down(): Promise<LabDownResult> {
   const known = new Set([FABRIC_NETNS, PROBER.netns, EXTERNAL.netns, ...ALL_LAB_HOSTS.map((h) => h.netns)]);
   const present = (await listNetns()).filter((ns) => known.has(ns) || isLabNetns(ns));
+  // Agents first, by pid file and with TERM, so they stop their captures; the sweep below gets the rest.
+  const agentsStopped = await stopAllLabAgents(labAgents(ALL_LAB_HOSTS));
   const ended = await Promise.all(present.map((ns) => killNetnsProcesses(ns)));
-  const processesEnded = ended.reduce((a, b) => a + b, 0);
+  const processesEnded = agentsStopped + ended.reduce((a, b) => a + b, 0);
+  await removeControllerLeg();
   for (const ns of present) await deleteNetns(ns);
+  removeAgentDirs();
   for (const host of ALL_LAB_HOSTS) rmSync(hostPaths(host.name).root, { recursive: true, force: true });
   rmSync(join(labDir(), 'domains'), { recursive: true, force: true });
   // Guest disks go; the kernel and initramfs stay for the next `up`.
@@ -110,6 +131,11 @@ export interface HostStatus {
   checkedFrom: string;
   libvirtOk: boolean;
   error?: string;
+  /** `virsh -c <uri> hostname` from the root namespace, over the controller leg. */
+  libvirtFromRootOk: boolean;
+  agentUrl: string;
+  /** GET /v1/health with the agent's token, from the root namespace. */
+  agentOk: boolean;
   guests: GuestStatus[];
 }
 
@@ -123,6 +149,9 @@ export interface GuestStatus {
 export interface LabStatus {
   up: boolean;
   healthy: boolean;
+  /** The root namespace's leg onto the management network. */
+  controllerLeg: { iface: string; ip: string; ok: boolean };
+  prober: { agentUrl: string; agentOk: boolean };
   hosts: HostStatus[];
   namespaces: string[];
 }
@@ -130,13 +159,27 @@ export interface LabStatus {
 export async function labStatus(opts: { pingGuests?: boolean } = {}): Promise<LabStatus> {
   const state = readLabState();
   const namespaces = (await listNetns()).filter(isLabNetns);
-  if (!state) return { up: false, healthy: false, hosts: [], namespaces };
+  const leg = { iface: CONTROLLER_IFACE, ip: CONTROLLER_IP, ok: await controllerLegUp() };
+  if (!state) return { up: false, healthy: false, controllerLeg: leg, prober: { agentUrl: PROBER.agentUrl, agentOk: false }, hosts: [], namespaces };
   const hosts = topology(state.hosts).hosts;
   const out: HostStatus[] = [];
   for (const [i, host] of hosts.entries()) {
     // Ask from the other host's namespace: that is the path a migration takes.
     const from = hosts[(i + 1) % hosts.length] as LabHost;
-    const status: HostStatus = { name: host.name, netns: host.netns, libvirtUri: host.libvirtUri, checkedFrom: from.name, libvirtOk: false, guests: [] };
+    const status: HostStatus = {
+      name: host.name,
+      netns: host.netns,
+      libvirtUri: host.libvirtUri,
+      checkedFrom: from.name,
+      libvirtOk: false,
+      libvirtFromRootOk: false,
+      agentUrl: host.agentUrl,
+      agentOk: false,
+      guests: [],
+    };
+    const fromRoot = await run(['virsh', '-c', host.libvirtUri, 'hostname'], { allowFailure: true, timeoutMs: 10_000 });
+    status.libvirtFromRootOk = fromRoot.exitCode === 0;
+    status.agentOk = await agentAnswers(hostAgent(host));
     const list = await execIn(from.netns, ['virsh', '-q', '-c', host.libvirtUri, 'list', '--all'], { allowFailure: true, timeoutMs: 10_000 });
     status.libvirtOk = list.exitCode === 0;
     if (!status.libvirtOk) status.error = list.stderr.trim().split('\n').pop();
@@ -153,17 +196,41 @@ export async function labStatus(opts: { pingGuests?: boolean } = {}): Promise<La
     }
     out.push(status);
   }
-  const healthy = out.every((h) => h.libvirtOk && h.guests.every((g) => g.pingOk !== false));
-  return { up: true, healthy, hosts: out, namespaces };
+  const prober = { agentUrl: PROBER.agentUrl, agentOk: await agentAnswers(PROBER_AGENT) };
+  const healthy =
+    leg.ok && prober.agentOk && out.every((h) => h.libvirtOk && h.libvirtFromRootOk && h.agentOk && h.guests.every((g) => g.pingOk !== false));
+  return { up: true, healthy, controllerLeg: leg, prober, hosts: out, namespaces };
+}
+
+async function controllerLegUp(): Promise<boolean> {
+  const r = await run(['ip', '-4', '-o', 'addr', 'show', 'dev', CONTROLLER_IFACE, 'up'], { allowFailure: true });
+  return r.exitCode === 0 && r.stdout.includes(` ${CONTROLLER_IP}/`);
+}
+
+async function agentAnswers(agent: LabAgent): Promise<boolean> {
+  let token: string;
+  try {
+    token = readAgentToken(agent.name);
+  } catch {
+    return false;
+  }
+  return (await agentHealth(agent, token)).ok;
 }
 
 export function formatLabStatus(status: LabStatus): string {
   if (!status.up) {
     return status.namespaces.length > 0 ? `lab is down, but leftovers exist: ${status.namespaces.join(', ')} (run lab down)` : 'lab is down';
   }
-  const lines = [`lab is ${status.healthy ? 'healthy' : 'UNHEALTHY'} (${status.hosts.length} hosts)`];
+  const okText = (ok: boolean) => (ok ? 'ok' : 'FAILED');
+  const lines = [
+    `lab is ${status.healthy ? 'healthy' : 'UNHEALTHY'} (${status.hosts.length} hosts)`,
+    `  controller leg ${status.controllerLeg.iface} ${status.controllerLeg.ip}  ${status.controllerLeg.ok ? 'up' : 'MISSING'}`,
+    `  prober agent ${status.prober.agentUrl}  ${okText(status.prober.agentOk)}`,
+  ];
   for (const h of status.hosts) {
-    lines.push(`  ${h.name}  ${h.libvirtUri}  libvirt ${h.libvirtOk ? 'ok' : `FAILED (${h.error ?? '?'})`} from ${h.checkedFrom}`);
+    lines.push(
+      `  ${h.name}  ${h.libvirtUri}  libvirt ${h.libvirtOk ? 'ok' : `FAILED (${h.error ?? '?'})`} from ${h.checkedFrom}, ${okText(h.libvirtFromRootOk)} from root; agent ${h.agentUrl} ${okText(h.agentOk)}`,
+    );
     for (const g of h.guests) {
       const pingText = g.pingOk === undefined ? '' : g.pingOk ? '  ping ok from prober' : '  ping FAILED from prober';
       lines.push(`    guest ${g.name}  ${g.state}  ${g.ip ?? ''}${pingText}`);

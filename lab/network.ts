@@ -1,6 +1,9 @@
 import { assertName, checkIpAddress } from '../src/common/names';
 import { execIn, listNetns, run } from './exec';
 import {
+  CONTROLLER_FABRIC_PEER,
+  CONTROLLER_IFACE,
+  CONTROLLER_IP,
   EXTERNAL,
   EXTERNAL_PREFIX_LEN,
   FABRIC_BRIDGES,
@@ -76,6 +79,9 @@ export async function createHostNetwork(host: LabHost, allVteps: readonly string
 export async function createProber(allVteps: readonly string[]): Promise<void> {
   const ns = PROBER.netns;
   await ensureNetns(ns);
+  // A management leg only so the controller reaches the prober's agent; probes use the tenant side.
+  await attachToFabric(ns, PROBER.mgmtIface, fabricPeer('mgmt', 'p'), FABRIC_BRIDGES.mgmt);
+  await ip(ns, 'addr', 'add', `${PROBER.mgmtIp}/${MGMT_PREFIX_LEN}`, 'dev', PROBER.mgmtIface);
   await attachToFabric(ns, PROBER.tunnelIface, fabricPeer('tunnel', 'p'), FABRIC_BRIDGES.tunnel, UNDERLAY_MTU);
   await ip(ns, 'addr', 'add', `${PROBER.vtepIp}/${TUNNEL_PREFIX_LEN}`, 'dev', PROBER.tunnelIface);
   await createVtep(ns, PROBER.vtepIp, allVteps.filter((v) => v !== PROBER.vtepIp));
@@ -87,6 +93,42 @@ export async function createExternal(): Promise<void> {
   await ensureNetns(EXTERNAL.netns);
   await attachToFabric(EXTERNAL.netns, EXTERNAL.iface, fabricPeer('external', 'x'), FABRIC_BRIDGES.external);
   await ip(EXTERNAL.netns, 'addr', 'add', `${EXTERNAL.ip}/${EXTERNAL_PREFIX_LEN}`, 'dev', EXTERNAL.iface);
+}
+
+async function rootLinkExists(name: string): Promise<boolean> {
+  return (await run(['ip', 'link', 'show', 'dev', name], { allowFailure: true })).exitCode === 0;
+}
+
+/**
+ * The controller leg: a veth from the root namespace onto the management bridge,
+ * the way a controller sits on a real management network. Its address adds the
+ * management /25 route to the root namespace, and nothing else.
+ */
+export async function ensureControllerLeg(): Promise<void> {
+  if (await rootLinkExists(CONTROLLER_IFACE)) {
+    const addrs = await run(['ip', '-4', '-o', 'addr', 'show', 'dev', CONTROLLER_IFACE]);
+    if (addrs.stdout.includes(`${CONTROLLER_IP}/${MGMT_PREFIX_LEN}`)) return;
+    await removeControllerLeg();
+  }
+  await run(['ip', 'link', 'add', CONTROLLER_IFACE, 'type', 'veth', 'peer', 'name', CONTROLLER_FABRIC_PEER, 'netns', FABRIC_NETNS]);
+  await ip(FABRIC_NETNS, 'link', 'set', CONTROLLER_FABRIC_PEER, 'master', FABRIC_BRIDGES.mgmt, 'up');
+  await run(['ip', 'addr', 'add', `${CONTROLLER_IP}/${MGMT_PREFIX_LEN}`, 'dev', CONTROLLER_IFACE]);
+  await run(['ip', 'link', 'set', CONTROLLER_IFACE, 'up']);
+}
+
+export async function removeControllerLeg(): Promise<void> {
+  await run(['ip', 'link', 'del', CONTROLLER_IFACE], { allowFailure: true });
+}
+
+/** What the root namespace still has of the lab: the leg's link, and addresses or routes in lab ranges. */
+export async function controllerLegLeftovers(): Promise<string[]> {
+  const out: string[] = [];
+  if (await rootLinkExists(CONTROLLER_IFACE)) out.push(`link ${CONTROLLER_IFACE}`);
+  const addrs = await run(['ip', '-4', '-o', 'addr', 'show']);
+  for (const line of addrs.stdout.split('\n')) if (/ inet (198\.51\.100\.|203\.0\.113\.|192\.0\.2\.(1[2-9]\d|2\d\d))/.test(line)) out.push(`address: ${line.trim()}`);
+  const routes = await run(['ip', '-4', 'route', 'show']);
+  for (const line of routes.stdout.split('\n')) if (/^(198\.51\.100\.|203\.0\.113\.|192\.0\.2\.128)/.test(line)) out.push(`route: ${line.trim()}`);
+  return out;
 }
 
 export async function deleteNetns(name: string): Promise<void> {

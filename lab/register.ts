@@ -1,9 +1,11 @@
 import { ensureLabGuest } from './lab-guest';
 import { LAB_FLAVORS, LAB_HOST_CAPACITY, type LabFlavor, type LabHost } from './topology';
 import { instancesPath } from './paths';
+import { readAgentToken } from './agents';
 
 // Registers the lab in a running controller through its REST API: hosts, lab
-// flavors, and one booted guest as an instance. Safe to repeat: a 409 means
+// flavors, and one booted guest as an instance. Hosts carry their agent's
+// endpoint and token, so the controller can drive real migrations. Safe to repeat: a 409 means
 // "already there", and the existing record's id is looked up by name.
 
 export interface RegisterOptions {
@@ -74,6 +76,8 @@ export async function registerLab(opts: RegisterOptions): Promise<RegisterResult
       migrationAddress: host.mgmtIp,
       migrationInterface: host.migrationInterface,
       instancesPath: instancesPath(),
+      agentEndpoint: host.agentUrl,
+      agentToken: readAgentToken(host.name),
       vcpus: LAB_HOST_CAPACITY.vcpus,
       memoryMiB: LAB_HOST_CAPACITY.memoryMiB,
       state: 'enabled',
@@ -93,6 +97,7 @@ export async function registerLab(opts: RegisterOptions): Promise<RegisterResult
     domainUuid: guest.uuid,
     flavorId: flavorIds[flavor.name],
     hostId: hostIds[guest.host],
+    ipAddress: guest.ip,
     state: 'active',
   });
   log(`registered ${opts.hosts.length} hosts, ${LAB_FLAVORS.length} flavors and instance ${guest.domainName} (${instance.created ? 'new' : 'existing'})`);

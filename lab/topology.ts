@@ -1,14 +1,23 @@
 // The whole name and address plan of the lab, in one place. Everything the
 // lab creates carries the `lm-` prefix so `lab down` can find leftovers.
 // Only documentation ranges are used (RFC 5737), so nothing can leak onto a real net.
+// The root namespace reaches the management network alone (the controller leg):
+// machines running the lab use 192.0.2.0/24 themselves, so nothing the root
+// namespace must reach lies there; 192.0.2.128/25 appears only inside namespaces.
 
 export const LAB_PREFIX = 'lm-';
 export const MAX_LAB_HOSTS = 4;
 export const DEFAULT_LAB_HOSTS = 2;
 
 /** Management and migration share one network: the libvirt RPC and the QEMU stream both use it. */
-export const MGMT_CIDR = '192.0.2.0/25';
+export const MGMT_CIDR = '198.51.100.0/25';
 export const MGMT_PREFIX_LEN = 25;
+/** The controller leg: the root namespace's only address in the lab, on the management bridge. */
+export const CONTROLLER_IP = '198.51.100.2';
+/** Root-namespace end of the controller leg (its fabric end is `mg-ctl`). */
+export const CONTROLLER_IFACE = 'lm-ctl';
+/** Where every lab agent (hosts and prober) listens, on its management IP. */
+export const AGENT_PORT = 7070;
 /** "External" network for floating IPs (DVR FIP namespaces attach here later). */
 export const EXTERNAL_CIDR = '192.0.2.128/25';
 export const EXTERNAL_PREFIX_LEN = 25;
@@ -16,8 +25,8 @@ export const EXTERNAL_GATEWAY_IP = '192.0.2.129';
 /** Floating IPs the controller may hand out on the external network. */
 export const FLOATING_IP_RANGE = { first: '192.0.2.160', last: '192.0.2.190' } as const;
 /** Underlay for the VXLAN tunnels (one VTEP per host, one for the prober). */
-export const TUNNEL_CIDR = '198.51.100.0/24';
-export const TUNNEL_PREFIX_LEN = 24;
+export const TUNNEL_CIDR = '198.51.100.128/25';
+export const TUNNEL_PREFIX_LEN = 25;
 /** The tenant network the guests live on, carried by VXLAN. */
 export const TENANT_CIDR = '203.0.113.0/24';
 export const TENANT_PREFIX_LEN = 24;
@@ -46,10 +55,18 @@ export const HOST_IFACES = {
 /** Bridges in the fabric namespace that stand in for the physical switches. */
 export const FABRIC_BRIDGES = { mgmt: 'br-mgmt', tunnel: 'br-tun', external: 'br-ext' } as const;
 
+const PROBER_MGMT_IP = '198.51.100.3';
+
 export const PROBER = {
   netns: PROBER_NETNS,
+  /** The controller reaches the prober's agent here. */
+  mgmtIp: PROBER_MGMT_IP,
+  mgmtIface: 'mgmt0',
+  agentUrl: `http://${PROBER_MGMT_IP}:${AGENT_PORT}`,
   tenantIp: '203.0.113.2',
-  vtepIp: '198.51.100.2',
+  /** Probes leave through this interface: the tenant address sits on the VXLAN device itself. */
+  tenantInterface: HOST_IFACES.vxlan,
+  vtepIp: '198.51.100.130',
   tunnelIface: 'tun0',
   vxlanIface: HOST_IFACES.vxlan,
 } as const;
@@ -69,13 +86,18 @@ export interface LabHost {
   mgmtIp: string;
   migrationInterface: string;
   libvirtUri: string;
+  /** The host agent, listening on the management IP. */
+  agentUrl: string;
   vtepIp: string;
   /** Distinct per host, or libvirt refuses with "migrate guest to the same host". */
   hostUuid: string;
 }
 
-/** Host-side capacity reported to the controller for scheduling. */
-export const LAB_HOST_CAPACITY = { vcpus: 2, memoryMiB: 2048 } as const;
+/**
+ * Host-side capacity reported to the controller for scheduling: four small
+ * guests fit on one host. Guests are TCG, so a vCPU is a thread, not a core.
+ */
+export const LAB_HOST_CAPACITY = { vcpus: 8, memoryMiB: 4096 } as const;
 
 export interface LabFlavor {
   name: string;
@@ -100,7 +122,7 @@ export function labHost(index: number): LabHost {
     throw new RangeError(`lab host index ${index} is outside 0..${MAX_LAB_HOSTS - 1}`);
   }
   const letter = String.fromCharCode('a'.charCodeAt(0) + index);
-  const mgmtIp = `192.0.2.${11 + index}`;
+  const mgmtIp = `198.51.100.${11 + index}`;
   return {
     name: `host-${letter}`,
     letter,
@@ -108,7 +130,8 @@ export function labHost(index: number): LabHost {
     mgmtIp,
     migrationInterface: HOST_IFACES.migration,
     libvirtUri: `qemu+tcp://${mgmtIp}/system`,
-    vtepIp: `198.51.100.${11 + index}`,
+    agentUrl: `http://${mgmtIp}:${AGENT_PORT}`,
+    vtepIp: `198.51.100.${141 + index}`,
     hostUuid: `6c6d0000-0000-4000-8000-0000000000${(0xa1 + index).toString(16)}`,
   };
 }
@@ -140,6 +163,9 @@ export function guestMac(ip: string): string {
 }
 
 /** The fabric-side peer of a host interface, e.g. `mg-a` for host-a's mig0. */
+/** The fabric-side peer of the controller leg, on the management bridge. */
+export const CONTROLLER_FABRIC_PEER = 'mg-ctl';
+
 export function fabricPeer(kind: 'mgmt' | 'tunnel' | 'external', suffix: string): string {
   const tag = kind === 'mgmt' ? 'mg' : kind === 'tunnel' ? 'tn' : 'ex';
   return `${tag}-${suffix}`;
@@ -154,6 +180,8 @@ export interface LabTopology {
   prober: typeof PROBER;
   external: typeof EXTERNAL;
   fabricNetns: string;
+  /** The root namespace's leg onto the management network. */
+  controller: { ip: string; iface: string };
   tenant: { cidr: string; gatewayIp: string; vni: number };
   instancesPath: string;
 }

@@ -5,17 +5,77 @@ import { findCrash } from '../../lab/guest';
 import { LIBVIRT_QEMU_PASSWD, libvirtdConf, qemuConf, withLine } from '../../lab/libvirt-config';
 import { parseKeyValues } from '../../lab/migrate';
 import { parsePing } from '../../lab/network';
-import { ALL_LAB_HOSTS, FABRIC_BRIDGES, HOST_IFACES, LAB_FLAVORS, fabricPeer, guestIp, guestMac, labHost, labHosts } from '../../lab/topology';
+import {
+  ALL_LAB_HOSTS,
+  CONTROLLER_FABRIC_PEER,
+  CONTROLLER_IFACE,
+  CONTROLLER_IP,
+  EXTERNAL_CIDR,
+  FABRIC_BRIDGES,
+  HOST_IFACES,
+  LAB_FLAVORS,
+  LAB_HOST_CAPACITY,
+  MGMT_CIDR,
+  PROBER,
+  TENANT_CIDR,
+  TUNNEL_CIDR,
+  fabricPeer,
+  guestIp,
+  guestMac,
+  labHost,
+  labHosts,
+} from '../../lab/topology';
 
 // The lab's plan and text builders, checked without touching the machine.
 
+function ipToInt(ip: string): number {
+  return ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
+}
+
+function inCidr(ip: string, cidr: string): boolean {
+  const [base = '', lenText = ''] = cidr.split('/');
+  const size = 2 ** (32 - Number(lenText));
+  const start = ipToInt(base);
+  return ipToInt(ip) >= start && ipToInt(ip) < start + size;
+}
+
 describe('lab topology', () => {
   it.each([
-    [0, 'host-a', 'lm-host-a', '192.0.2.11', '198.51.100.11', 'qemu+tcp://192.0.2.11/system'],
-    [1, 'host-b', 'lm-host-b', '192.0.2.12', '198.51.100.12', 'qemu+tcp://192.0.2.12/system'],
-    [3, 'host-d', 'lm-host-d', '192.0.2.14', '198.51.100.14', 'qemu+tcp://192.0.2.14/system'],
-  ])('host %i is %s in %s, mgmt %s, vtep %s, %s', (i, name, netns, mgmtIp, vtepIp, uri) => {
-    expect(labHost(i)).toMatchObject({ name, netns, mgmtIp, vtepIp, libvirtUri: uri, migrationInterface: 'mig0' });
+    [0, 'host-a', 'lm-host-a', '198.51.100.11', '198.51.100.141', 'qemu+tcp://198.51.100.11/system', 'http://198.51.100.11:7070'],
+    [1, 'host-b', 'lm-host-b', '198.51.100.12', '198.51.100.142', 'qemu+tcp://198.51.100.12/system', 'http://198.51.100.12:7070'],
+    [3, 'host-d', 'lm-host-d', '198.51.100.14', '198.51.100.144', 'qemu+tcp://198.51.100.14/system', 'http://198.51.100.14:7070'],
+  ])('host %i is %s in %s, mgmt %s, vtep %s, %s, agent %s', (i, name, netns, mgmtIp, vtepIp, uri, agentUrl) => {
+    expect(labHost(i)).toMatchObject({ name, netns, mgmtIp, vtepIp, libvirtUri: uri, agentUrl, migrationInterface: 'mig0' });
+  });
+
+  it('puts the prober on management (for its agent), tunnel and tenant networks', () => {
+    expect(PROBER).toMatchObject({ mgmtIp: '198.51.100.3', agentUrl: 'http://198.51.100.3:7070', vtepIp: '198.51.100.130', tenantIp: '203.0.113.2', tenantInterface: 'vx1000' });
+  });
+
+  // The machine running the lab owns 192.0.2.0/24 (eth0 and its default route):
+  // whatever the root namespace must reach is outside it.
+  it.each([
+    ['controller leg', CONTROLLER_IP],
+    ['prober management', PROBER.mgmtIp],
+    ...ALL_LAB_HOSTS.map((h) => [`${h.name} management`, h.mgmtIp] as const),
+  ])('%s %s is in the management /25, outside 192.0.2.0/24', (_what, ip) => {
+    expect(inCidr(ip, MGMT_CIDR)).toBe(true);
+    expect(inCidr(ip, '192.0.2.0/24')).toBe(false);
+  });
+
+  it.each([PROBER.vtepIp, ...ALL_LAB_HOSTS.map((h) => h.vtepIp)])('VTEP %s is in the tunnel /25, apart from management', (ip) => {
+    expect(inCidr(ip, TUNNEL_CIDR)).toBe(true);
+    expect(inCidr(ip, MGMT_CIDR)).toBe(false);
+  });
+
+  it('gives management, tunnel and tenant disjoint ranges', () => {
+    const nets = [MGMT_CIDR, TUNNEL_CIDR, TENANT_CIDR, EXTERNAL_CIDR];
+    for (const a of nets) for (const b of nets) if (a !== b) expect(inCidr(a.split('/')[0] as string, b)).toBe(false);
+  });
+
+  it('has distinct management addresses for controller, prober and hosts', () => {
+    const ips = [CONTROLLER_IP, PROBER.mgmtIp, ...ALL_LAB_HOSTS.map((h) => h.mgmtIp)];
+    expect(new Set(ips).size).toBe(ips.length);
   });
 
   it.each([0, 5, 1.5, -1])('refuses %s hosts', (n) => {
@@ -30,7 +90,7 @@ describe('lab topology', () => {
   });
 
   it('uses names the kernel accepts', () => {
-    const ifaces = [...Object.values(HOST_IFACES), ...Object.values(FABRIC_BRIDGES), ...ALL_LAB_HOSTS.flatMap((h) => [fabricPeer('mgmt', h.letter), fabricPeer('tunnel', h.letter), fabricPeer('external', h.letter)])];
+    const ifaces = [CONTROLLER_IFACE, CONTROLLER_FABRIC_PEER, PROBER.mgmtIface, fabricPeer('mgmt', 'p'), ...Object.values(HOST_IFACES), ...Object.values(FABRIC_BRIDGES), ...ALL_LAB_HOSTS.flatMap((h) => [fabricPeer('mgmt', h.letter), fabricPeer('tunnel', h.letter), fabricPeer('external', h.letter)])];
     for (const name of ifaces) expect(checkInterfaceName(name)).toEqual({ ok: true });
     for (const h of ALL_LAB_HOSTS) expect(checkNetnsName(h.netns)).toEqual({ ok: true });
   });
@@ -41,6 +101,13 @@ describe('lab topology', () => {
   ])('guest %i gets %s and MAC %s', (i, ip, mac) => {
     expect(guestIp(i)).toBe(ip);
     expect(guestMac(ip)).toBe(mac);
+  });
+
+  it('lets four of the largest lab flavor fit on one host', () => {
+    const largest = LAB_FLAVORS[LAB_FLAVORS.length - 1];
+    if (!largest) throw new Error('no flavors');
+    expect(4 * largest.vcpus).toBeLessThanOrEqual(LAB_HOST_CAPACITY.vcpus);
+    expect(4 * largest.ramMiB).toBeLessThanOrEqual(LAB_HOST_CAPACITY.memoryMiB);
   });
 
   it('has flavors from the smallest bootable size up', () => {
@@ -58,14 +125,14 @@ describe('libvirt configuration', () => {
   it.each([
     ['listen_tcp = 1'],
     ['listen_tls = 0'],
-    ['listen_addr = "192.0.2.12"'],
+    ['listen_addr = "198.51.100.12"'],
     ['auth_tcp = "none"'],
     [`host_uuid = "${host.hostUuid}"`],
   ])('libvirtd.conf has %s', (line) => {
     expect(libvirtdConf(host).split('\n')).toContain(line);
   });
 
-  it.each([['migration_address = "192.0.2.12"'], ['migration_host = "192.0.2.12"'], ['security_driver = "none"'], ['cgroup_controllers = [ ]'], ['stdio_handler = "file"']])(
+  it.each([['migration_address = "198.51.100.12"'], ['migration_host = "198.51.100.12"'], ['security_driver = "none"'], ['cgroup_controllers = [ ]'], ['stdio_handler = "file"']])(
     'qemu.conf has %s',
     (line) => {
       expect(qemuConf(host).split('\n')).toContain(line);
