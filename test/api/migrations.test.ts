@@ -106,6 +106,11 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
     const samples = (await http().get(`/migrations/${res.body.id}/samples`).set(auth(OPERATOR))).body;
     expect(samples.length).toBe(done.sampleCount);
     expect(samples[0]).toMatchObject({ dataTotalBytes: 128 * MiB, memoryIteration: expect.any(Number) });
+    // The fake agents' captures are empty: the report is ready and says what it could not measure.
+    const report = (await http().get(`/migrations/${res.body.id}/report`).set(auth(OPERATOR))).body;
+    expect(report.reportState).toBe('ready');
+    expect(report.downtime).toMatchObject({ networkMs: null, hypervisorMs: done.hvDowntimeMs });
+    expect(report.detail.notes.join(' ')).toMatch(/no migration stream between the two hosts was captured/);
   });
 
   it('streams phases and samples as server-sent events until the end', async () => {
