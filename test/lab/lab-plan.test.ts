@@ -54,10 +54,10 @@ describe('lab topology', () => {
 
   // The machine running the lab owns 192.0.2.0/24 (eth0 and its default route):
   // whatever the root namespace must reach is outside it.
-  it.each([
+  it.each<[string, string]>([
     ['controller leg', CONTROLLER_IP],
     ['prober management', PROBER.mgmtIp],
-    ...ALL_LAB_HOSTS.map((h) => [`${h.name} management`, h.mgmtIp] as const),
+    ...ALL_LAB_HOSTS.map((h): [string, string] => [`${h.name} management`, h.mgmtIp]),
   ])('%s %s is in the management /25, outside 192.0.2.0/24', (_what, ip) => {
     expect(inCidr(ip, MGMT_CIDR)).toBe(true);
     expect(inCidr(ip, '192.0.2.0/24')).toBe(false);

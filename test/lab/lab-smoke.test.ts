@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CONTROLLER_IFACE,
   GuestCrashError,
   PROBER,
   acquireLabLock,
@@ -114,9 +116,14 @@ describe('lab smoke', () => {
     expect(again.alreadyUp).toBe(true);
   });
 
-  it('each host answers on its qemu+tcp URI from the other host', async () => {
+  it('each host answers on its qemu+tcp URI from the other host and from the root namespace', async () => {
     const [a, b] = topology().hosts;
     if (!a || !b) throw new Error('expected two hosts');
+    for (const host of [a, b]) {
+      // The controller's path: root namespace, controller leg, management bridge.
+      const fromRoot = await execa('virsh', ['-c', host.libvirtUri, 'uri'], { timeout: 15_000 });
+      expect(fromRoot.stdout.trim()).toBe(host.libvirtUri);
+    }
     for (const [host, from] of [
       [a, b],
       [b, a],
@@ -152,7 +159,7 @@ describe('lab smoke', () => {
     }
   });
 
-  it('lab down leaves no namespaces, processes or mounts', async () => {
+  it('lab down leaves no namespaces, processes, agents, mounts or controller leg', async () => {
     await destroyGuest(GUEST);
     const down = await labDown();
     expect(down.namespaces).toContain('lm-host-a');
@@ -173,7 +180,12 @@ describe('lab smoke', () => {
       }
       // comm catches <defunct> wrappers too, whose cmdline is empty.
       const ours =
-        cmdline.includes(dir) || comm.startsWith('lm-hostd') || cmdline.includes('lm-hostd') || cmdline.includes('libvirtd --listen -f /etc/libvirt/libvirtd.conf');
+        cmdline.includes(dir) ||
+        comm.startsWith('lm-hostd') ||
+        cmdline.includes('lm-hostd') ||
+        cmdline.includes('libvirtd --listen -f /etc/libvirt/libvirtd.conf') ||
+        // Lab agents: `livemig.js agent --listen <lab management IP>:7070`.
+        /livemig\.js agent .*--listen 198\.51\.100\./.test(cmdline);
       if (ours && Number(entry) !== process.pid) leftovers.push(`${entry} (${comm}): ${cmdline}`);
     }
     expect(leftovers).toEqual([]);
@@ -182,5 +194,12 @@ describe('lab smoke', () => {
       .split('\n')
       .filter((l) => l.includes(dir) || l.includes('/run/netns/lm-'));
     expect(mounts).toEqual([]);
+
+    // The controller leg and its address and route are gone from the root namespace.
+    expect((await execa('ip', ['link', 'show', 'dev', CONTROLLER_IFACE], { reject: false })).exitCode).not.toBe(0);
+    const rootAddrs = (await execa('ip', ['-4', '-o', 'addr', 'show'])).stdout.split('\n');
+    expect(rootAddrs.filter((l) => / inet (198\.51\.100\.|203\.0\.113\.)/.test(l))).toEqual([]);
+    const rootRoutes = (await execa('ip', ['-4', 'route', 'show'])).stdout.split('\n');
+    expect(rootRoutes.filter((l) => /^(198\.51\.100\.|203\.0\.113\.)/.test(l))).toEqual([]);
   });
 });
