@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { LAB_GUEST_NAME, MAX_LAB_HOSTS, ensureLabGuest, formatLabStatus, labDown, labStatus, labUp, registerLab } from '../../../lab';
+import { CONTROLLER_IFACE, CONTROLLER_IP, LAB_GUEST_NAME, MAX_LAB_HOSTS, PROBER, ensureLabGuest, formatLabStatus, labDown, labStatus, labUp, registerLab } from '../../../lab';
 
 // `livemig lab up|status|down`: the one-machine lab of compute hosts (see lab/README.md).
 
@@ -17,7 +17,7 @@ export function registerLabCommand(program: Command): void {
 
   lab
     .command('up')
-    .description('create the hosts (netns + own libvirtd), networks and guest image; idempotent')
+    .description('create the hosts (netns + own libvirtd + agent), prober agent, networks, controller leg and guest image; idempotent')
     .option('--hosts <n>', `number of compute hosts (1-${MAX_LAB_HOSTS})`, parseHostCount, 2)
     .option('--no-guest', `do not boot the standing guest (${LAB_GUEST_NAME}, lab.tiny, on host-a)`)
     .option('--register <url>', 'register hosts, flavors and a booted guest in a controller (env LIVEMIG_API_URL)')
@@ -29,7 +29,9 @@ export function registerLabCommand(program: Command): void {
           ? `lab already up with ${result.hosts.length} hosts`
           : `lab up: ${result.hosts.length} hosts in ${(result.upMs / 1000).toFixed(1)} s (guest image ${result.imageBuilt ? 'built' : 'cached'}, ${(result.imageMs / 1000).toFixed(1)} s)`,
       );
-      for (const h of result.hosts) say(`  ${h.name}  netns ${h.netns}  ${h.libvirtUri}  migration ${h.migrationInterface} ${h.mgmtIp}  vtep ${h.vtepIp}`);
+      say(`  controller leg ${CONTROLLER_IFACE} ${CONTROLLER_IP} (root namespace)`);
+      for (const h of result.hosts) say(`  ${h.name}  netns ${h.netns}  ${h.libvirtUri}  agent ${h.agentUrl}  migration ${h.migrationInterface} ${h.mgmtIp}  vtep ${h.vtepIp}`);
+      say(`  prober  netns ${PROBER.netns}  agent ${PROBER.agentUrl}  probes via ${PROBER.tenantInterface} ${PROBER.tenantIp}`);
       const url = opts.register ?? process.env.LIVEMIG_API_URL;
       const first = result.hosts[0];
       if ((opts.guest || url) && first) await ensureLabGuest({ host: first.name, log: say });
@@ -43,7 +45,7 @@ export function registerLabCommand(program: Command): void {
 
   lab
     .command('status')
-    .description("check each host's libvirt from the other host's namespace and ping guests from the prober")
+    .description("check each host's libvirt from the other host's namespace and from root, every agent's health, and ping guests from the prober")
     .option('--json', 'print the status as JSON')
     .action(async (opts: { json?: boolean }) => {
       const status = await labStatus();
@@ -53,7 +55,7 @@ export function registerLabCommand(program: Command): void {
 
   lab
     .command('down')
-    .description('remove every lab namespace, process and per-host directory')
+    .description('remove every lab namespace, process, agent, the controller leg and per-host directories')
     .action(async () => {
       const result = await labDown();
       say(`lab down: removed ${result.namespaces.length} namespaces, ended ${result.processesEnded} processes`);
