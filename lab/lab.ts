@@ -6,7 +6,7 @@ import { withLabLock } from './lab-lock';
 import { parseGuestCmdline } from './domain-xml';
 import { installGuestImage } from './guest';
 import { ensureHostWrapper, killNetnsProcesses, prepareHostDirs, saveCapabilityCache, startLibvirtd, virsh } from './libvirtd';
-import { createExternal, createFabric, createHostNetwork, createProber, deleteNetns, ensureControllerLeg, ping, removeControllerLeg } from './network';
+import { controllerLegLeftovers, createExternal, createFabric, createHostNetwork, createProber, deleteNetns, ensureControllerLeg, ping, removeControllerLeg } from './network';
 import { hostPaths, instancesPath, labDir } from './paths';
 import { clearLabState, readLabState, writeLabState } from './state';
 import { topology } from './current-topology';
@@ -97,6 +97,8 @@ async function startAgents(hosts: readonly LabHost[]): Promise<void> {
 export interface LabDownResult {
   namespaces: string[];
   processesEnded: number;
+  /** What the root namespace still holds of the lab (link, addresses, routes); empty after a clean down. */
+  rootLeftovers: string[];
 }
 
 /** Removes every lab namespace and process, whatever state a failed `up` left. */
@@ -120,7 +122,7 @@ async function down(): Promise<LabDownResult> {
   // Guest disks go; the kernel and initramfs stay for the next `up`.
   rmSync(instancesPath(), { recursive: true, force: true });
   clearLabState();
-  return { namespaces: present, processesEnded };
+  return { namespaces: present, processesEnded, rootLeftovers: await controllerLegLeftovers() };
 }
 
 export interface HostStatus {

@@ -151,7 +151,8 @@ describe('lab agents and the controller leg', () => {
     const pids = agentNames().map((n) => agentPid(n));
     expect(pids.every((p) => typeof p === 'number')).toBe(true);
     await destroyGuest(GUEST);
-    await labDown();
+    const down = await labDown();
+    expect(down.rootLeftovers).toEqual([]);
     for (const pid of pids) expect(existsSync(`/proc/${pid}`)).toBe(false);
     const link = await execa('ip', ['link', 'show', 'dev', CONTROLLER_IFACE], { reject: false });
     expect(link.exitCode).not.toBe(0);

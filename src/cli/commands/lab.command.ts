@@ -59,5 +59,9 @@ export function registerLabCommand(program: Command): void {
     .action(async () => {
       const result = await labDown();
       say(`lab down: removed ${result.namespaces.length} namespaces, ended ${result.processesEnded} processes`);
+      if (result.rootLeftovers.length > 0) {
+        say(`root namespace still holds lab leftovers: ${result.rootLeftovers.join('; ')}`);
+        process.exitCode = 1;
+      }
     });
 }
