@@ -5,6 +5,10 @@ import { LiveMigrationEntity } from '../migration/records/live-migration.entity'
 import { MigrationPhaseEntity } from '../migration/records/migration-phase.entity';
 import { MigrationSampleEntity } from '../migration/records/migration-sample.entity';
 import { ReservationEntity } from '../migration/records/reservation.entity';
+import { DrainMoveEntity } from '../migration/drain/drain-move.entity';
+import { DrainEntity } from '../migration/drain/drain.entity';
+import { RebalancePolicyEntity } from '../migration/rebalance/rebalance-policy.entity';
+import { RebalanceRunEntity } from '../migration/rebalance/rebalance-run.entity';
 
 export const ENTITIES = [
   HostEntity,
@@ -14,4 +18,8 @@ export const ENTITIES = [
   MigrationPhaseEntity,
   MigrationSampleEntity,
   ReservationEntity,
+  DrainEntity,
+  DrainMoveEntity,
+  RebalancePolicyEntity,
+  RebalanceRunEntity,
 ];

@@ -1,0 +1,66 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { RebalanceMove, RebalanceStop } from '../core';
+import { numberColumn } from '../records/number-column';
+import type { RebalanceMode } from './rebalance-policy.entity';
+
+/** What the planner saw: an allocation-based estimate until a measured source exists. */
+export interface RebalanceRunInputs {
+  utilisationSource: 'allocation-estimate';
+  metric: 'cpu' | 'ram';
+  hosts: { hostId: string; name: string; state: string; agentUp: boolean; utilisation: number }[];
+  instances: { instanceId: string; name: string; hostId: string; vcpus: number; memoryMiB: number; lastMigratedAt: string | null }[];
+  inCooldownInstanceIds: string[];
+}
+
+export interface RebalanceRunResult {
+  instanceId: string;
+  migrationId: string | null;
+  outcome: 'completed' | 'failed' | 'aborted' | 'rolled-back' | 'refused' | 'not-executed';
+  reason: string | null;
+}
+
+export type RebalanceTrigger = 'cron' | 'manual';
+export type RebalanceRunState = 'running' | 'completed' | 'failed';
+
+@Entity('rebalance_runs')
+@Index(['policyId', 'createdAt'])
+export class RebalanceRunEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ name: 'policy_id', type: 'varchar', length: 36 })
+  policyId!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  trigger!: RebalanceTrigger;
+
+  @Column({ type: 'varchar', length: 16 })
+  mode!: RebalanceMode;
+
+  @Column({ type: 'varchar', length: 16 })
+  state!: RebalanceRunState;
+
+  @Column({ type: 'simple-json' })
+  inputs!: RebalanceRunInputs;
+
+  @Column({ type: 'simple-json' })
+  moves!: RebalanceMove[];
+
+  @Column(numberColumn('stddev_before'))
+  stddevBefore!: number | null;
+
+  @Column(numberColumn('stddev_after'))
+  stddevAfter!: number | null;
+
+  @Column({ name: 'stop_reason', type: 'varchar', length: 32, nullable: true })
+  stopReason!: RebalanceStop | null;
+
+  @Column({ type: 'simple-json' })
+  results!: RebalanceRunResult[];
+
+  @CreateDateColumn({ name: 'created_at' })
+  createdAt!: Date;
+
+  @Column({ name: 'finished_at', type: Date, nullable: true })
+  finishedAt!: Date | null;
+}
