@@ -1,0 +1,127 @@
+import { HttpException, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { MigrationQueueService } from '../migration-queue.service';
+import { MigrationsService } from '../migrations.service';
+import { DrainMoveEntity } from './drain-move.entity';
+import { DrainEntity, type DrainState } from './drain.entity';
+import { DrainEvents } from './drain-events';
+import { migrationEnd } from './migration-end';
+
+interface RunningDrain {
+  cancelled: boolean;
+  /** Wakes the loop when a move ends or the drain is cancelled. */
+  wake: () => void;
+  done: Promise<void>;
+}
+
+/** Runs a drain's moves in plan order, at most maxParallel at once; every instance ends with an outcome. */
+@Injectable()
+export class DrainExecutor implements OnApplicationShutdown {
+  private readonly logger = new Logger(DrainExecutor.name);
+  private readonly running = new Map<string, RunningDrain>();
+  private stopped = false;
+
+  constructor(
+    @InjectRepository(DrainEntity) private readonly drains: Repository<DrainEntity>,
+    @InjectRepository(DrainMoveEntity) private readonly moves: Repository<DrainMoveEntity>,
+    private readonly migrations: MigrationsService,
+    private readonly queue: MigrationQueueService,
+    private readonly events: DrainEvents,
+  ) {}
+
+  start(drain: DrainEntity): void {
+    let wake = () => {};
+    const entry: RunningDrain = { cancelled: false, wake: () => wake(), done: Promise.resolve() };
+    const signal = () => new Promise<void>((resolve) => (wake = resolve));
+    entry.done = this.execute(drain, entry, signal)
+      .catch(async (err: unknown) => {
+        this.logger.error(`drain ${drain.id}: ${String(err)}`);
+        await this.finish(drain.id, 'failed', err instanceof Error ? err.message : String(err)).catch(() => undefined);
+      })
+      .finally(() => this.running.delete(drain.id));
+    this.running.set(drain.id, entry);
+  }
+
+  /** Stops starting moves; the caller aborts running ones if asked. */
+  cancel(drainId: string): void {
+    const entry = this.running.get(drainId);
+    if (!entry) return;
+    entry.cancelled = true;
+    entry.wake();
+  }
+
+  /** Resolves when the drain's loop has ended (tests, shutdown). */
+  whenDone(drainId: string): Promise<void> {
+    return this.running.get(drainId)?.done ?? Promise.resolve();
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+    for (const entry of this.running.values()) entry.wake();
+  }
+
+  private async execute(drain: DrainEntity, entry: RunningDrain, signal: () => Promise<void>): Promise<void> {
+    const pending = (await this.moves.find({ where: { drainId: drain.id, outcome: 'pending' }, order: { order: 'ASC' } })).slice();
+    const inFlight = new Set<Promise<void>>();
+    for (;;) {
+      while (!entry.cancelled && !this.stopped && inFlight.size < drain.maxParallel && pending.length > 0) {
+        const move = pending.shift() as DrainMoveEntity;
+        const run: Promise<void> = this.runMove(drain, move).finally(() => {
+          inFlight.delete(run);
+          entry.wake();
+        });
+        inFlight.add(run);
+      }
+      if (inFlight.size === 0 || this.stopped) break;
+      await signal();
+    }
+    if (this.stopped) return;
+    for (const move of pending) await this.record(move, { outcome: 'skipped', reason: 'drain cancelled before this move started' });
+    const all = await this.moves.findBy({ drainId: drain.id });
+    const state: DrainState = entry.cancelled ? 'cancelled' : all.every((m) => m.outcome === 'completed') ? 'completed' : 'failed';
+    const left = all.filter((m) => m.outcome !== 'completed').length;
+    await this.finish(drain.id, state, state === 'failed' ? `${left} of ${all.length} instances are still on the host` : null);
+  }
+
+  private async runMove(drain: DrainEntity, move: DrainMoveEntity): Promise<void> {
+    let migrationId: string;
+    try {
+      const m = await this.migrations.request({
+        instanceId: move.instanceId,
+        destinationHostId: move.destinationHostId ?? undefined,
+        policyName: drain.policyName ?? undefined,
+        policy: drain.policy ?? undefined,
+      });
+      migrationId = m.id;
+    } catch (err) {
+      await this.record(move, { outcome: 'refused', reason: refusalReason(err) });
+      return;
+    }
+    await this.record(move, { outcome: 'running', migrationId });
+    const end = await migrationEnd(this.migrations, this.queue, migrationId);
+    await this.record(move, { outcome: end.state, reason: end.failureReason });
+  }
+
+  private async record(move: DrainMoveEntity, change: Partial<Pick<DrainMoveEntity, 'outcome' | 'reason' | 'migrationId'>>): Promise<void> {
+    Object.assign(move, change);
+    await this.moves.update({ id: move.id }, change);
+    this.events.emit(move.drainId, { type: 'move', data: { instanceId: move.instanceId, instanceName: move.instanceName, outcome: move.outcome, migrationId: move.migrationId, reason: move.reason } });
+  }
+
+  private async finish(drainId: string, state: DrainState, failureReason: string | null): Promise<void> {
+    await this.drains.update({ id: drainId }, { state, failureReason, finishedAt: new Date() });
+    this.events.emit(drainId, { type: 'state', data: { state, failureReason } });
+  }
+}
+
+/** A refused pre-check names its check; anything else keeps its message. */
+function refusalReason(err: unknown): string {
+  if (err instanceof HttpException) {
+    const body = err.getResponse();
+    const details = typeof body === 'object' && body !== null ? (body as { details?: { check?: unknown } }).details : undefined;
+    const check = details && typeof details.check === 'string' ? `${details.check}: ` : '';
+    return `${err.getStatus()} ${check}${err.message}`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,59 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res, Sse, type MessageEvent } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { from, map, merge, takeWhile, type Observable } from 'rxjs';
+import { ApiErrors } from '../../common/http/api-errors.decorator';
+import { DrainEvents } from './drain-events';
+import { CancelDrainDto, DrainHostDto } from './drain.dto';
+import { DrainsService } from './drains.service';
+
+@ApiTags('drains')
+@ApiBearerAuth()
+@ApiErrors()
+@Controller()
+export class DrainsController {
+  constructor(
+    private readonly drains: DrainsService,
+    private readonly events: DrainEvents,
+  ) {}
+
+  @Post('hosts/:id/drain')
+  @ApiOkResponse({ description: 'dryRun: the plan (ordered moves with predicted time and downtime, makespan, unplaceable instances with reasons)' })
+  @ApiAcceptedResponse({ description: 'the drain record; the host is in maintenance and moves run in the background' })
+  async drain(@Param('id', ParseUUIDPipe) id: string, @Body() dto: DrainHostDto, @Res({ passthrough: true }) res: Response) {
+    if (dto.dryRun) {
+      res.status(200);
+      return this.drains.plan(id, dto);
+    }
+    res.status(202);
+    return this.drains.start(id, dto);
+  }
+
+  @Get('drains')
+  @ApiOkResponse({ description: 'recent drains, newest first' })
+  list() {
+    return this.drains.list();
+  }
+
+  @Get('drains/:id')
+  @ApiOkResponse({ description: 'the drain with every instance: destination, migration id, outcome, reason' })
+  get(@Param('id', ParseUUIDPipe) id: string) {
+    return this.drains.get(id);
+  }
+
+  @Post('drains/:id/cancel')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ description: 'no new moves start; running ones finish, or are aborted with abortRunning' })
+  cancel(@Param('id', ParseUUIDPipe) id: string, @Body() dto: CancelDrainDto) {
+    return this.drains.cancel(id, dto);
+  }
+
+  @Sse('drains/:id/events')
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'server-sent events: the drain first, then move and state changes; ends with the drain' })
+  stream(@Param('id', ParseUUIDPipe) id: string): Observable<MessageEvent> {
+    const snapshot = from(this.drains.get(id)).pipe(map((d) => ({ type: 'drain', data: d as object })));
+    const live = this.events.of(id).pipe(map((e) => ({ type: e.type, data: e.data as object })));
+    return merge(snapshot, live).pipe(takeWhile((m) => !(m.type === 'state' || (m.type === 'drain' && (m.data as { state: string }).state !== 'running')), true));
+  }
+}
