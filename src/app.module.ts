@@ -4,7 +4,9 @@ import { AuthModule } from './auth/auth.module';
 import { LivemigConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { InventoryModule } from './inventory/inventory.module';
+import { DrainModule } from './migration/drain/drain.module';
 import { MigrationModule } from './migration/migration.module';
+import { RebalanceModule } from './migration/rebalance/rebalance.module';
 import { ObservabilityModule } from './observability/observability.module';
 
 @Module({})
@@ -13,7 +15,7 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [LivemigConfigModule.forRoot(), ObservabilityModule, DatabaseModule, AuthModule, InventoryModule, MigrationModule, ReportsModule],
+      imports: [LivemigConfigModule.forRoot(), ObservabilityModule, DatabaseModule, AuthModule, InventoryModule, MigrationModule, DrainModule, RebalanceModule, ReportsModule],
     };
   }
 }
