@@ -10,6 +10,8 @@ export interface LeadershipView {
   /** sqlite: the single instance leads; postgres: a session-level advisory lock on a dedicated connection. */
   mechanism: 'single-instance' | 'pg-advisory-lock';
   lockKey: number | null;
+  /** PostgreSQL backend pid of the session that holds (or asks for) the lock. */
+  sessionPid: number | null;
   retryIntervalMs: number;
   since: string | null;
   lastAttemptAt: string | null;
@@ -25,6 +27,7 @@ export interface LeadershipView {
 export class LeaderElection implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(LeaderElection.name);
   private runner: QueryRunner | null = null;
+  private sessionPid: number | null = null;
   private leading = false;
   private since: Date | null = null;
   private lastAttemptAt: Date | null = null;
@@ -51,6 +54,7 @@ export class LeaderElection implements OnApplicationBootstrap, OnModuleDestroy {
       leader: this.isLeader(),
       mechanism: this.postgres ? 'pg-advisory-lock' : 'single-instance',
       lockKey: this.postgres ? LEADER_LOCK_KEY : null,
+      sessionPid: this.sessionPid,
       retryIntervalMs: this.options.retryIntervalMs,
       since: this.postgres ? (this.since?.toISOString() ?? null) : null,
       lastAttemptAt: this.lastAttemptAt?.toISOString() ?? null,
@@ -72,10 +76,21 @@ export class LeaderElection implements OnApplicationBootstrap, OnModuleDestroy {
     const runner = this.runner;
     this.runner = null;
     this.leading = false;
+    this.sessionPid = null;
     if (!runner) return;
     // Returning the connection to the pool would keep the session, and the lock, alive.
     await runner.query('SELECT pg_advisory_unlock($1)', [LEADER_LOCK_KEY]).catch(() => undefined);
     await runner.release().catch(() => undefined);
+  }
+
+  /**
+   * Asked right before a job runs: a leader whose session died since the last tick finds out now,
+   * so two replicas never both run a tick for long.
+   */
+  async confirmLeadership(): Promise<boolean> {
+    if (!this.postgres) return true;
+    await this.tick();
+    return this.leading;
   }
 
   /** One try: a follower asks for the lock; a leader checks that its session still answers. */
@@ -90,6 +105,8 @@ export class LeaderElection implements OnApplicationBootstrap, OnModuleDestroy {
       if (!this.runner) {
         this.runner = this.dataSource.createQueryRunner();
         await this.runner.connect();
+        const [row] = (await this.runner.query('SELECT pg_backend_pid() AS pid')) as { pid: number }[];
+        this.sessionPid = row ? Number(row.pid) : null;
       }
       if (this.leading) {
         await this.runner.query('SELECT 1');
@@ -107,6 +124,7 @@ export class LeaderElection implements OnApplicationBootstrap, OnModuleDestroy {
       if (this.leading) this.logger.warn(`lost leadership: ${this.lastError}`);
       this.leading = false;
       this.since = null;
+      this.sessionPid = null;
       const broken = this.runner;
       this.runner = null;
       await broken?.release().catch(() => undefined);

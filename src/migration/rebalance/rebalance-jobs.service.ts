@@ -75,6 +75,7 @@ export class RebalanceJobs implements OnApplicationBootstrap, OnModuleDestroy {
   private async fire(policyId: string): Promise<void> {
     if (this.stopped || !this.leader.isLeader() || this.runner.isRunning(policyId)) return;
     try {
+      if (!(await this.leader.confirmLeadership())) return;
       // The row decides, not the copy the job was built from: mode and goal may have changed since.
       const policy = await this.policies.findOneBy({ id: policyId });
       if (!policy?.enabled) return;
