@@ -13,7 +13,7 @@ const MiB = 1024 * 1024;
 
 // Sources s1..s4 are drained one per test; ra and rb receive; rm is in maintenance, rd's agent is down.
 const HOSTS = [
-  ['s1', 21], ['s2', 22], ['s3', 23], ['s4', 24], ['ra', 31], ['rb', 32], ['rm', 33], ['rd', 34],
+  ['s1', 21], ['s2', 22], ['s3', 23], ['s4', 24], ['s5', 25], ['ra', 31], ['rb', 32], ['rm', 33], ['rd', 34],
 ] as const;
 type HostName = (typeof HOSTS)[number][0];
 
@@ -94,7 +94,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('host drain on %s', (kind) =
     expect(plan.moves).toHaveLength(4);
     expect(plan.unplaceable).toEqual([]);
     // Biggest first, each on the host with the most free RAM: never rm (maintenance) nor rd (agent down).
-    for (const move of plan.moves) expect([hostIds.s2, hostIds.s3, hostIds.s4]).toContain(move.destinationHostId);
+    for (const move of plan.moves) expect([hostIds.s2, hostIds.s3, hostIds.s4, hostIds.s5]).toContain(move.destinationHostId);
     const excluded = Object.fromEntries(plan.excludedDestinations.map((e: { hostName: string; reason: string }) => [e.hostName, e.reason]));
     expect(excluded).toEqual({ rm: 'host is maintenance', rd: expect.stringMatching(/^agent down: /) });
     expect(plan.moves.map((m: { order: number }) => m.order)).toEqual([0, 1, 2, 3]);
@@ -115,8 +115,8 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('host drain on %s', (kind) =
       {
         instanceId: huge.id,
         instanceName: huge.domain,
-        reason: 'no valid host: excluded (3), insufficient-ram (2), agent-down (1), maintenance (1)',
-        rejections: [{ reason: 'excluded', hostCount: 3 }, { reason: 'insufficient-ram', hostCount: 2 }, { reason: 'agent-down', hostCount: 1 }, { reason: 'maintenance', hostCount: 1 }],
+        reason: 'no valid host: excluded (4), insufficient-ram (2), agent-down (1), maintenance (1)',
+        rejections: [{ reason: 'excluded', hostCount: 4 }, { reason: 'insufficient-ram', hostCount: 2 }, { reason: 'agent-down', hostCount: 1 }, { reason: 'maintenance', hostCount: 1 }],
       },
     ]);
     // A dry run changes nothing.
@@ -196,6 +196,46 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('host drain on %s', (kind) =
       expect(outcomes.every((o) => o === 'skipped' || o === 'completed')).toBe(true);
       expect(done.moves.filter((m) => m.outcome === 'skipped').every((m) => m.reason === 'drain cancelled before this move started' && m.migrationId === null)).toBe(true);
       expect((await http().post(`/drains/${res.body.id}/cancel`).set(auth(OPERATOR)).send({})).status).toBe(409);
+    } finally {
+      libvirt.bandwidthBytesPerSec = 200 * MiB;
+    }
+  });
+
+  it('cancel with abortRunning aborts the running move; the stream reports moves and the end', async () => {
+    libvirt.bandwidthBytesPerSec = 16 * MiB;
+    try {
+      const vms = [await guest('s5', { ramBytes: 64 * MiB }), await guest('s5', { ramBytes: 64 * MiB })];
+      const res = await http().post(`/hosts/${hostIds.s5}/drain`).set(auth(OPERATOR)).send({ dryRun: false, maxParallel: 1, destinations: [hostIds.ra, hostIds.rb] });
+      expect(res.status).toBe(202);
+      const stream = http()
+        .get(`/drains/${res.body.id}/events`)
+        .set(auth(ANALYST))
+        .buffer(true)
+        .parse((r, done) => {
+          let text = '';
+          r.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          r.on('end', () => done(null, text));
+        })
+        .then((r) => r.body as string);
+      // Wait until the first move's migration is copying.
+      let migrationId: string | null = null;
+      for (let i = 0; i < 100 && !migrationId; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        const current = (await http().get(`/drains/${res.body.id}`).set(auth(OPERATOR))).body as { moves: MoveRow[] };
+        migrationId = current.moves.find((m) => m.outcome === 'running')?.migrationId ?? null;
+      }
+      expect(migrationId).toEqual(expect.any(String));
+      await new Promise((r) => setTimeout(r, 150));
+      expect((await http().post(`/drains/${res.body.id}/cancel`).set(auth(OPERATOR)).send({ abortRunning: true })).status).toBe(202);
+      const done = await finishedDrain(res.body.id);
+      expect(done.state).toBe('cancelled');
+      expect(done.moves.map((m) => m.outcome)).toEqual(['aborted', 'skipped']);
+      expect(done.moves[0].migrationId).toBe(migrationId);
+      for (const vm of vms) expect(libvirt.whereIs(vm.domain)).toEqual([{ uri: uriOf.s5, state: 'running' }]);
+      const events = await stream;
+      expect(events).toContain('event: drain');
+      expect(events).toMatch(/event: move\nid: \d+\ndata: \{[^\n]*"outcome":"aborted"/);
+      expect(events).toMatch(/event: state\nid: \d+\ndata: \{"state":"cancelled"/);
     } finally {
       libvirt.bandwidthBytesPerSec = 200 * MiB;
     }
