@@ -13,7 +13,7 @@ const MiB = 1024 * 1024;
 
 // Sources s1..s4 are drained one per test; ra and rb receive; rm is in maintenance, rd's agent is down.
 const HOSTS = [
-  ['s1', 21], ['s2', 22], ['s3', 23], ['s4', 24], ['s5', 25], ['ra', 31], ['rb', 32], ['rm', 33], ['rd', 34],
+  ['s1', 21], ['s2', 22], ['s3', 23], ['s4', 24], ['s5', 25], ['s6', 26], ['ra', 31], ['rb', 32], ['rm', 33], ['rd', 34],
 ] as const;
 type HostName = (typeof HOSTS)[number][0];
 
@@ -22,6 +22,15 @@ interface MoveRow { instanceId: string; instanceName: string; destinationHostId:
 describe.each<DatabaseKind>(['sqlite', 'postgres'])('host drain on %s', (kind) => {
   let db: TestDatabase;
   let app: NestExpressApplication;
+  const start = () =>
+    startTestApp({
+      databaseUrl: db.url,
+      env: { LIVEMIG_MONITOR_INTERVAL_MS: '50', LIVEMIG_CAPTURE_TAIL_MS: '0' },
+      overrides: [
+        { token: LIBVIRT_REPOSITORY, value: libvirt },
+        { token: AGENT_CLIENT_FACTORY, value: agents.factory },
+      ],
+    });
   const libvirt = new FakeLibvirt();
   const agents = new FakeAgents();
   const hostIds = {} as Record<HostName, string>;
@@ -33,14 +42,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('host drain on %s', (kind) =
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
-    app = await startTestApp({
-      databaseUrl: db.url,
-      env: { LIVEMIG_MONITOR_INTERVAL_MS: '50', LIVEMIG_CAPTURE_TAIL_MS: '0' },
-      overrides: [
-        { token: LIBVIRT_REPOSITORY, value: libvirt },
-        { token: AGENT_CLIENT_FACTORY, value: agents.factory },
-      ],
-    });
+    app = await start();
     agents.down.add('rd');
     for (const [name, n] of HOSTS) {
       const ip = `192.0.2.${n}`;
@@ -94,7 +96,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('host drain on %s', (kind) =
     expect(plan.moves).toHaveLength(4);
     expect(plan.unplaceable).toEqual([]);
     // Biggest first, each on the host with the most free RAM: never rm (maintenance) nor rd (agent down).
-    for (const move of plan.moves) expect([hostIds.s2, hostIds.s3, hostIds.s4, hostIds.s5]).toContain(move.destinationHostId);
+    for (const move of plan.moves) expect([hostIds.s2, hostIds.s3, hostIds.s4, hostIds.s5, hostIds.s6]).toContain(move.destinationHostId);
     const excluded = Object.fromEntries(plan.excludedDestinations.map((e: { hostName: string; reason: string }) => [e.hostName, e.reason]));
     expect(excluded).toEqual({ rm: 'host is maintenance', rd: expect.stringMatching(/^agent down: /) });
     expect(plan.moves.map((m: { order: number }) => m.order)).toEqual([0, 1, 2, 3]);
@@ -115,8 +117,8 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('host drain on %s', (kind) =
       {
         instanceId: huge.id,
         instanceName: huge.domain,
-        reason: 'no valid host: excluded (4), insufficient-ram (2), agent-down (1), maintenance (1)',
-        rejections: [{ reason: 'excluded', hostCount: 4 }, { reason: 'insufficient-ram', hostCount: 2 }, { reason: 'agent-down', hostCount: 1 }, { reason: 'maintenance', hostCount: 1 }],
+        reason: 'no valid host: excluded (5), insufficient-ram (2), agent-down (1), maintenance (1)',
+        rejections: [{ reason: 'excluded', hostCount: 5 }, { reason: 'insufficient-ram', hostCount: 2 }, { reason: 'agent-down', hostCount: 1 }, { reason: 'maintenance', hostCount: 1 }],
       },
     ]);
     // A dry run changes nothing.
@@ -236,6 +238,40 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('host drain on %s', (kind) =
       expect(events).toContain('event: drain');
       expect(events).toMatch(/event: move\nid: \d+\ndata: \{[^\n]*"outcome":"aborted"/);
       expect(events).toMatch(/event: state\nid: \d+\ndata: \{"state":"cancelled"/);
+    } finally {
+      libvirt.bandwidthBytesPerSec = 200 * MiB;
+    }
+  });
+
+  it('a drain interrupted by a controller restart is resumed by the next controller', async () => {
+    libvirt.bandwidthBytesPerSec = 32 * MiB;
+    try {
+      const vms = [await guest('s6', { ramBytes: 32 * MiB }), await guest('s6', { ramBytes: 32 * MiB })];
+      const res = await http().post(`/hosts/${hostIds.s6}/drain`).set(auth(OPERATOR)).send({ dryRun: false, maxParallel: 1, destinations: [hostIds.ra, hostIds.rb] });
+      expect(res.status).toBe(202);
+      for (let i = 0; i < 100; i++) {
+        const current = (await http().get(`/drains/${res.body.id}`).set(auth(OPERATOR))).body as { moves: MoveRow[] };
+        if (current.moves.some((m) => m.outcome === 'running')) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await app.close();
+      app = await start();
+      const done = await finishedDrain(res.body.id);
+      // The move that was copying ends as the engine's restart recovery settles it (completed, or failed with
+      // the guest still on the source); the move that had not started is run by the new controller.
+      const [interrupted, resumed] = done.moves;
+      expect(resumed).toMatchObject({ outcome: 'completed', reason: null });
+      const resumedMigration = (await http().get(`/migrations/${resumed.migrationId}`).set(auth(OPERATOR))).body;
+      expect(resumedMigration.state).toBe('completed');
+      if (interrupted.outcome === 'completed') {
+        expect(done.state).toBe('completed');
+      } else {
+        expect(interrupted).toMatchObject({ outcome: 'failed', reason: expect.stringMatching(/controller restarted/) });
+        expect(done).toMatchObject({ state: 'failed', failureReason: '1 of 2 instances are still on the host' });
+      }
+      const onHost = async (id: string) => (await http().get(`/instances/${id}`).set(auth(OPERATOR))).body.hostId as string;
+      expect(await onHost(resumed.instanceId)).not.toBe(hostIds.s6);
+      expect(vms.map((v) => v.id)).toContain(resumed.instanceId);
     } finally {
       libvirt.bandwidthBytesPerSec = 200 * MiB;
     }

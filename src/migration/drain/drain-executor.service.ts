@@ -1,12 +1,17 @@
-import { HttpException, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { HttpException, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { In, type Repository } from 'typeorm';
 import { MigrationQueueService } from '../migration-queue.service';
 import { MigrationsService } from '../migrations.service';
 import { DrainMoveEntity } from './drain-move.entity';
 import { DrainEntity, type DrainState } from './drain.entity';
 import { DrainEvents } from './drain-events';
+import type { ReleaseOwnership } from './drain-ownership.service';
 import { migrationEnd } from './migration-end';
+
+/** How often a running drain looks for a cancel made on another replica. */
+const CANCEL_POLL_MS = 1000;
 
 interface RunningDrain {
   cancelled: boolean;
@@ -17,7 +22,7 @@ interface RunningDrain {
 
 /** Runs a drain's moves in plan order, at most maxParallel at once; every instance ends with an outcome. */
 @Injectable()
-export class DrainExecutor implements OnApplicationShutdown {
+export class DrainExecutor implements OnModuleDestroy {
   private readonly logger = new Logger(DrainExecutor.name);
   private readonly running = new Map<string, RunningDrain>();
   private stopped = false;
@@ -30,17 +35,37 @@ export class DrainExecutor implements OnApplicationShutdown {
     private readonly events: DrainEvents,
   ) {}
 
-  start(drain: DrainEntity): void {
+  /** Drains being created here: recovery must not take them for orphans before they start. */
+  private readonly reserved = new Set<string>();
+
+  isRunningHere(drainId: string): boolean {
+    return this.running.has(drainId) || this.reserved.has(drainId);
+  }
+
+  reserve(drainId: string): void {
+    this.reserved.add(drainId);
+  }
+
+  unreserve(drainId: string): void {
+    this.reserved.delete(drainId);
+  }
+
+  /** Runs (or resumes) the drain while this controller owns it; ownership is released at the end. */
+  start(drain: DrainEntity, release: ReleaseOwnership): void {
     let wake = () => {};
-    const entry: RunningDrain = { cancelled: false, wake: () => wake(), done: Promise.resolve() };
+    const entry: RunningDrain = { cancelled: drain.cancelRequested, wake: () => wake(), done: Promise.resolve() };
     const signal = () => new Promise<void>((resolve) => (wake = resolve));
     entry.done = this.execute(drain, entry, signal)
       .catch(async (err: unknown) => {
         this.logger.error(`drain ${drain.id}: ${String(err)}`);
         await this.finish(drain.id, 'failed', err instanceof Error ? err.message : String(err)).catch(() => undefined);
       })
-      .finally(() => this.running.delete(drain.id));
+      .finally(async () => {
+        this.running.delete(drain.id);
+        await release();
+      });
     this.running.set(drain.id, entry);
+    this.reserved.delete(drain.id);
   }
 
   /** Stops starting moves; the caller aborts running ones if asked. */
@@ -56,25 +81,39 @@ export class DrainExecutor implements OnApplicationShutdown {
     return this.running.get(drainId)?.done ?? Promise.resolve();
   }
 
-  onApplicationShutdown(): void {
+  /** Stops starting moves and gives up ownership before the database closes; another controller resumes. */
+  async onModuleDestroy(): Promise<void> {
     this.stopped = true;
-    for (const entry of this.running.values()) entry.wake();
+    const entries = [...this.running.values()];
+    for (const entry of entries) entry.wake();
+    await Promise.all(entries.map((e) => e.done));
   }
 
   private async execute(drain: DrainEntity, entry: RunningDrain, signal: () => Promise<void>): Promise<void> {
-    const pending = (await this.moves.find({ where: { drainId: drain.id, outcome: 'pending' }, order: { order: 'ASC' } })).slice();
+    const open = await this.moves.find({ where: { drainId: drain.id, outcome: In(['pending', 'running']) }, order: { order: 'ASC' } });
+    const pending = open.filter((m) => m.outcome === 'pending');
     const inFlight = new Set<Promise<void>>();
+    // Resuming after a restart: moves whose migration was already requested only need their end.
+    for (const move of open.filter((m) => m.outcome === 'running')) {
+      const run: Promise<void> = this.guard(move, this.awaitMove(move)).finally(() => {
+        inFlight.delete(run);
+        entry.wake();
+      });
+      inFlight.add(run);
+    }
     for (;;) {
       while (!entry.cancelled && !this.stopped && inFlight.size < drain.maxParallel && pending.length > 0) {
         const move = pending.shift() as DrainMoveEntity;
-        const run: Promise<void> = this.runMove(drain, move).finally(() => {
+        const run: Promise<void> = this.guard(move, this.runMove(drain, move)).finally(() => {
           inFlight.delete(run);
           entry.wake();
         });
         inFlight.add(run);
       }
       if (inFlight.size === 0 || this.stopped) break;
-      await signal();
+      await Promise.race([signal(), sleep(CANCEL_POLL_MS, undefined, { ref: false })]);
+      // A cancel sent to another replica reaches us through the row.
+      if (!entry.cancelled && (await this.drains.findOneBy({ id: drain.id }))?.cancelRequested) entry.cancelled = true;
     }
     if (this.stopped) return;
     for (const move of pending) await this.record(move, { outcome: 'skipped', reason: 'drain cancelled before this move started' });
@@ -82,6 +121,11 @@ export class DrainExecutor implements OnApplicationShutdown {
     const state: DrainState = entry.cancelled ? 'cancelled' : all.every((m) => m.outcome === 'completed') ? 'completed' : 'failed';
     const left = all.filter((m) => m.outcome !== 'completed').length;
     await this.finish(drain.id, state, state === 'failed' ? `${left} of ${all.length} instances are still on the host` : null);
+  }
+
+  /** A move's bookkeeping failing (database gone at shutdown) must not take the loop down with it. */
+  private guard(move: DrainMoveEntity, work: Promise<void>): Promise<void> {
+    return work.catch((err: unknown) => this.logger.warn(`drain ${move.drainId}, ${move.instanceName}: ${String(err)}`));
   }
 
   private async runMove(drain: DrainEntity, move: DrainMoveEntity): Promise<void> {
@@ -99,7 +143,15 @@ export class DrainExecutor implements OnApplicationShutdown {
       return;
     }
     await this.record(move, { outcome: 'running', migrationId });
-    const end = await migrationEnd(this.migrations, this.queue, migrationId);
+    await this.awaitMove(move);
+  }
+
+  private async awaitMove(move: DrainMoveEntity): Promise<void> {
+    if (!move.migrationId) {
+      await this.record(move, { outcome: 'failed', reason: 'no migration was recorded for this move' });
+      return;
+    }
+    const end = await migrationEnd(this.migrations, this.queue, move.migrationId);
     await this.record(move, { outcome: end.state, reason: end.failureReason });
   }
 

@@ -14,15 +14,19 @@ import { DrainEntity } from './drain.entity';
 import { DrainsController } from './drains.controller';
 import { DrainsService } from './drains.service';
 import { FleetSnapshotService } from './fleet-snapshot.service';
+import { DrainOwnership } from './drain-ownership.service';
+import { DrainRecovery } from './drain-recovery.service';
+import { LeaderModule } from '../leader/leader.module';
 
 @Module({
   imports: [
     AgentsModule,
+    LeaderModule,
     MigrationModule,
     TypeOrmModule.forFeature([DrainEntity, DrainMoveEntity, HostEntity, InstanceEntity, FlavorEntity, LiveMigrationEntity]),
   ],
   controllers: [DrainsController],
-  providers: [DrainEvents, DrainExecutor, DrainPlanningService, DrainsService, FleetSnapshotService],
+  providers: [DrainEvents, DrainExecutor, DrainOwnership, DrainPlanningService, DrainRecovery, DrainsService, FleetSnapshotService],
   exports: [FleetSnapshotService, DrainsService],
 })
 export class DrainModule {}

@@ -6,6 +6,7 @@ import { HostEntity } from '../../inventory/hosts/host.entity';
 import { MigrationsService, resolvePolicy } from '../migrations.service';
 import { DrainExecutor } from './drain-executor.service';
 import { DrainMoveEntity } from './drain-move.entity';
+import { DrainOwnership } from './drain-ownership.service';
 import type { DrainPlanView } from './drain-plan-view';
 import { DEFAULT_DRAIN_MAX_PARALLEL, DrainPlanningService } from './drain-planning.service';
 import { DrainEntity } from './drain.entity';
@@ -23,6 +24,7 @@ export class DrainsService {
     private readonly planning: DrainPlanningService,
     private readonly executor: DrainExecutor,
     private readonly migrations: MigrationsService,
+    private readonly ownership: DrainOwnership,
   ) {}
 
   plan(hostId: string, dto: DrainHostDto): Promise<DrainPlanView> {
@@ -35,57 +37,71 @@ export class DrainsService {
     const busy = await this.drains.findOneBy({ hostId, state: 'running' });
     if (busy) throw new ConflictException({ message: `host ${hostId} is already draining (${busy.id})`, details: { drainId: busy.id } });
     const plan = await this.plan(hostId, dto);
-    // Maintenance first: the scheduler and other drains stop choosing this host at once.
-    await this.hosts.update({ id: hostId }, { state: 'maintenance' });
-    const drain = await this.drains.save(
-      this.drains.create({
-        id: newId(),
-        hostId,
-        state: 'running',
-        maxParallel: dto.maxParallel ?? DEFAULT_DRAIN_MAX_PARALLEL,
-        policyName: dto.policyName ?? null,
-        policy: dto.policy ?? null,
-        plan: { ...plan, hostId },
-        cancelRequested: false,
-        failureReason: null,
-        finishedAt: null,
-      }),
-    );
-    const rows = [
-      ...plan.moves.map((m) =>
-        this.moves.create({
-          id: newId(),
-          drainId: drain.id,
-          order: m.order,
-          instanceId: m.instanceId,
-          instanceName: m.instanceName,
-          destinationHostId: m.destinationHostId,
-          migrationId: null,
-          outcome: 'pending',
-          reason: null,
-          predictedTimeSec: m.predictedTimeSec,
-          predictedDowntimeMs: m.predictedDowntimeMs,
+    const id = newId();
+    this.executor.reserve(id);
+    // A new drain id: nobody else can hold its lock yet.
+    const release = await this.ownership.claim(id);
+    if (!release) {
+      this.executor.unreserve(id);
+      throw new Error(`drain ${id}: ownership lock unexpectedly taken`);
+    }
+    try {
+      // Maintenance first: the scheduler and other drains stop choosing this host at once.
+      await this.hosts.update({ id: hostId }, { state: 'maintenance' });
+      const drain = await this.drains.save(
+        this.drains.create({
+          id,
+          hostId,
+          state: 'running',
+          maxParallel: dto.maxParallel ?? DEFAULT_DRAIN_MAX_PARALLEL,
+          policyName: dto.policyName ?? null,
+          policy: dto.policy ?? null,
+          plan: { ...plan, hostId },
+          cancelRequested: false,
+          failureReason: null,
+          finishedAt: null,
         }),
-      ),
-      ...plan.unplaceable.map((u, i) =>
-        this.moves.create({
-          id: newId(),
-          drainId: drain.id,
-          order: plan.moves.length + i,
-          instanceId: u.instanceId,
-          instanceName: u.instanceName,
-          destinationHostId: null,
-          migrationId: null,
-          outcome: 'unplaceable',
-          reason: u.reason,
-          predictedTimeSec: null,
-          predictedDowntimeMs: null,
-        }),
-      ),
-    ];
-    await this.moves.save(rows);
-    this.executor.start(drain);
-    return this.get(drain.id);
+      );
+      const rows = [
+        ...plan.moves.map((m) =>
+          this.moves.create({
+            id: newId(),
+            drainId: drain.id,
+            order: m.order,
+            instanceId: m.instanceId,
+            instanceName: m.instanceName,
+            destinationHostId: m.destinationHostId,
+            migrationId: null,
+            outcome: 'pending',
+            reason: null,
+            predictedTimeSec: m.predictedTimeSec,
+            predictedDowntimeMs: m.predictedDowntimeMs,
+          }),
+        ),
+        ...plan.unplaceable.map((u, i) =>
+          this.moves.create({
+            id: newId(),
+            drainId: drain.id,
+            order: plan.moves.length + i,
+            instanceId: u.instanceId,
+            instanceName: u.instanceName,
+            destinationHostId: null,
+            migrationId: null,
+            outcome: 'unplaceable',
+            reason: u.reason,
+            predictedTimeSec: null,
+            predictedDowntimeMs: null,
+          }),
+        ),
+      ];
+      await this.moves.save(rows);
+      this.executor.start(drain, release);
+    } catch (err) {
+      this.executor.unreserve(id);
+      await release();
+      throw err;
+    }
+    return this.get(id);
   }
 
   async get(id: string): Promise<DrainView> {
