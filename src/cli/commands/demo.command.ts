@@ -56,7 +56,7 @@ export async function runDemo(flags: DemoFlags): Promise<boolean> {
       log(
         `  ${name} host-a → host-b: ${done.state}${done.failureReason ? ` (${done.failureReason})` : ''}; ` +
           `total ${ms(report.network.totalMigrationTimeMs)} (hv ${ms(report.hypervisor.hvTotalTimeMs)}), ` +
-          `downtime ${ms(report.network.downtimeMs)} (hv ${ms(report.hypervisor.hvDowntimeMs)}), loss ${report.network.lossPct ?? '—'} %`,
+          `downtime ${ms(report.network.downtimeMs)} (hv ${ms(report.hypervisor.hvDowntimeMs)}), loss ${typeof report.network.lossPct === 'number' ? report.network.lossPct.toFixed(2) : '—'} %`,
       );
       const crash = lab.checkGuestCrash(vm.domainName);
       if (crash.crashed) log(`  ${name}: guest crash after switchover (${crash.line}): the known QEMU TCG flake, reported as such`);
