@@ -48,10 +48,8 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('rebalancing policies on %s'
   let flavorId = '';
   let guestNo = 0;
   const http = () => request(app.getHttpServer());
-
-  beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    app = await startTestApp({
+  const start = () =>
+    startTestApp({
       databaseUrl: db.url,
       env: { LIVEMIG_MONITOR_INTERVAL_MS: '50', LIVEMIG_CAPTURE_TAIL_MS: '0' },
       overrides: [
@@ -59,6 +57,10 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('rebalancing policies on %s'
         { token: AGENT_CLIENT_FACTORY, value: agents.factory },
       ],
     });
+
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    app = await start();
     for (const [name, n] of HOSTS) {
       const ip = `192.0.2.${n}`;
       uriOf[name] = `qemu+tcp://${ip}/system`;
@@ -182,5 +184,25 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('rebalancing policies on %s'
     const secondDone = (await http().get(`/rebalance-runs/${second.id}`).set(auth(ANALYST))).body as RunBody;
     expect(secondDone.state).toBe('completed');
     expect(secondDone.results.every((r) => r.outcome === 'completed')).toBe(true);
+  });
+
+  it('an execute run left running by a stopped controller is closed as failed by the next one', async () => {
+    libvirt.bandwidthBytesPerSec = 16 * MiB;
+    try {
+      for (let i = 0; i < 4; i++) await guest('h3');
+      const policy = (await http().post('/rebalance-policies').set(auth(OPERATOR)).send(policyBody({ name: 'orphan', mode: 'execute', cooldownSec: 0, goal: { kind: 'stddev', value: 0.01 } }))).body;
+      const run = (await http().post(`/rebalance-policies/${policy.id}/run`).set(auth(OPERATOR))).body as RunBody;
+      expect(run.state).toBe('running');
+      expect(run.moves.length).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 100));
+      await app.close();
+      app = await start();
+      const closed = (await http().get(`/rebalance-runs/${run.id}`).set(auth(ANALYST))).body as RunBody;
+      expect(closed.state).toBe('failed');
+      expect(closed.results).toHaveLength(run.moves.length);
+      expect(closed.results.some((r) => r.outcome === 'not-executed' && /controller stopped during the run/.test(r.reason ?? ''))).toBe(true);
+    } finally {
+      libvirt.bandwidthBytesPerSec = 200 * 1024 * 1024;
+    }
   });
 });

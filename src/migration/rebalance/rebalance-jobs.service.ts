@@ -54,6 +54,7 @@ export class RebalanceJobs implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async syncOnce(): Promise<void> {
+    await this.runner.closeOrphans();
     const enabled = await this.policies.findBy({ enabled: true });
     const wanted = new Map(enabled.map((p) => [JOB_PREFIX + p.id, p]));
     for (const name of [...this.registered.keys()]) if (!wanted.has(name)) this.unregister(name);

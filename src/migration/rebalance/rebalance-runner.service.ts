@@ -1,4 +1,4 @@
-import { ConflictException, HttpException, Injectable, Logger } from '@nestjs/common';
+import { ConflictException, HttpException, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { newId } from '../../common/ids';
@@ -7,24 +7,37 @@ import { FleetSnapshotService } from '../drain/fleet-snapshot.service';
 import { migrationEnd } from '../drain/migration-end';
 import { MigrationQueueService } from '../migration-queue.service';
 import { MigrationsService } from '../migrations.service';
+import { SessionLocks, type ReleaseLock } from '../leader/session-locks.service';
 import { plannerGoal, runInputs } from './rebalance-inputs';
 import type { RebalancePolicyEntity } from './rebalance-policy.entity';
 import { RebalanceRunEntity, type RebalanceRunResult, type RebalanceTrigger } from './rebalance-run.entity';
 
+/** Class id of the session lock an executing run holds; the object id is hashtext(run id). */
+export const REBALANCE_RUN_LOCK_CLASS = 7_356_004;
+
 /** One run of a policy: plan from the fleet now, record it, and in execute mode migrate. */
 @Injectable()
-export class RebalanceRunner {
+export class RebalanceRunner implements OnModuleDestroy {
   private readonly logger = new Logger(RebalanceRunner.name);
   /** Policy id → the run in progress; a policy never overlaps itself. */
   private readonly inProgress = new Map<string, Promise<void>>();
   private readonly byRun = new Map<string, Promise<void>>();
+  /** Executing runs of this controller, from before their row exists until they end. */
+  private readonly executing = new Set<string>();
+  private stopped = false;
 
   constructor(
     @InjectRepository(RebalanceRunEntity) private readonly runs: Repository<RebalanceRunEntity>,
     private readonly fleet: FleetSnapshotService,
     private readonly migrations: MigrationsService,
     private readonly queue: MigrationQueueService,
+    private readonly locks: SessionLocks,
   ) {}
+
+  /** No new move starts once the controller is stopping; the next controller closes the run. */
+  onModuleDestroy(): void {
+    this.stopped = true;
+  }
 
   isRunning(policyId: string): boolean {
     return this.inProgress.has(policyId);
@@ -34,6 +47,8 @@ export class RebalanceRunner {
     if (this.inProgress.has(policy.id)) throw new ConflictException({ message: `policy ${policy.name} is already running`, details: { policyId: policy.id } });
     let release = () => {};
     this.inProgress.set(policy.id, new Promise<void>((resolve) => (release = resolve)));
+    const runId = newId();
+    let releaseLock: ReleaseLock = async () => undefined;
     try {
       const snapshot = await this.fleet.take();
       const plan = planRebalance({
@@ -46,9 +61,13 @@ export class RebalanceRunner {
         nowMs: Date.now(),
       });
       const execute = policy.mode === 'execute' && plan.moves.length > 0;
+      if (execute) {
+        this.executing.add(runId);
+        releaseLock = (await this.locks.claim(REBALANCE_RUN_LOCK_CLASS, runId)) ?? releaseLock;
+      }
       const run = await this.runs.save(
         this.runs.create({
-          id: newId(),
+          id: runId,
           policyId: policy.id,
           trigger,
           mode: policy.mode,
@@ -72,18 +91,48 @@ export class RebalanceRunner {
           this.logger.error(`rebalance run ${run.id}: ${String(err)}`);
           await this.runs.update({ id: run.id }, { state: 'failed', finishedAt: new Date() });
         })
-        .finally(() => {
+        .finally(async () => {
           this.inProgress.delete(policy.id);
           this.byRun.delete(run.id);
+          this.executing.delete(run.id);
+          await releaseLock();
           release();
         });
       this.byRun.set(run.id, done);
       return run;
     } catch (err) {
       this.inProgress.delete(policy.id);
+      this.executing.delete(runId);
+      await releaseLock();
       release();
       throw err;
     }
+  }
+
+  /**
+   * Runs left `running` by a controller that went away (its lock is free) are closed as failed: the
+   * fleet has changed since their plan, so the next run plans afresh rather than resuming.
+   */
+  async closeOrphans(): Promise<number> {
+    let closed = 0;
+    for (const run of await this.runs.findBy({ state: 'running' })) {
+      if (this.executing.has(run.id)) continue;
+      const releaseLock = await this.locks.claim(REBALANCE_RUN_LOCK_CLASS, run.id);
+      if (!releaseLock) continue;
+      try {
+        const current = await this.runs.findOneBy({ id: run.id });
+        if (current?.state !== 'running') continue;
+        const results = current.results.map((r): RebalanceRunResult =>
+          r.outcome === 'not-executed' ? { ...r, reason: 'the controller stopped during the run; the engine settles any migration it had started' } : r,
+        );
+        await this.runs.update({ id: run.id }, { state: 'failed', results, finishedAt: new Date() });
+        this.logger.warn(`closed rebalance run ${run.id} left running by a stopped controller`);
+        closed++;
+      } finally {
+        await releaseLock();
+      }
+    }
+    return closed;
   }
 
   /** Resolves when an executing run has finished its migrations. */
@@ -98,6 +147,7 @@ export class RebalanceRunner {
   private async execute(run: RebalanceRunEntity, moves: readonly RebalanceMove[]): Promise<void> {
     const results: RebalanceRunResult[] = [];
     for (const move of moves) {
+      if (this.stopped) return;
       results.push(await this.executeMove(move));
       await this.runs.update({ id: run.id }, { results: [...results, ...run.results.slice(results.length)] });
     }
