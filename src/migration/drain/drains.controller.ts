@@ -5,6 +5,7 @@ import { from, map, merge, takeWhile, type Observable } from 'rxjs';
 import { ApiErrors } from '../../common/http/api-errors.decorator';
 import { DrainEvents } from './drain-events';
 import { CancelDrainDto, DrainHostDto } from './drain.dto';
+import { DrainDto, DrainPlanDto } from './drain-response.dto';
 import { DrainsService } from './drains.service';
 
 @ApiTags('drains')
@@ -18,8 +19,8 @@ export class DrainsController {
   ) {}
 
   @Post('hosts/:id/drain')
-  @ApiOkResponse({ description: 'dryRun: the plan (ordered moves with predicted time and downtime, makespan, unplaceable instances with reasons)' })
-  @ApiAcceptedResponse({ description: 'the drain record; the host is in maintenance and moves run in the background' })
+  @ApiOkResponse({ type: DrainPlanDto, description: 'dryRun: the plan (ordered moves with predicted time and downtime, makespan, unplaceable instances with reasons)' })
+  @ApiAcceptedResponse({ type: DrainDto, description: 'the drain record; the host is in maintenance and moves run in the background' })
   async drain(@Param('id', ParseUUIDPipe) id: string, @Body() dto: DrainHostDto, @Res({ passthrough: true }) res: Response) {
     if (dto.dryRun) {
       res.status(200);
@@ -30,20 +31,20 @@ export class DrainsController {
   }
 
   @Get('drains')
-  @ApiOkResponse({ description: 'recent drains, newest first' })
+  @ApiOkResponse({ type: [DrainDto], description: 'recent drains, newest first (without moves)' })
   list() {
     return this.drains.list();
   }
 
   @Get('drains/:id')
-  @ApiOkResponse({ description: 'the drain with every instance: destination, migration id, outcome, reason' })
+  @ApiOkResponse({ type: DrainDto, description: 'the drain with every instance: destination, migration id, outcome, reason' })
   get(@Param('id', ParseUUIDPipe) id: string) {
     return this.drains.get(id);
   }
 
   @Post('drains/:id/cancel')
   @HttpCode(202)
-  @ApiAcceptedResponse({ description: 'no new moves start; running ones finish, or are aborted with abortRunning' })
+  @ApiAcceptedResponse({ type: DrainDto, description: 'no new moves start; running ones finish, or are aborted with abortRunning' })
   cancel(@Param('id', ParseUUIDPipe) id: string, @Body() dto: CancelDrainDto) {
     return this.drains.cancel(id, dto);
   }

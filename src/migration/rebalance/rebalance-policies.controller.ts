@@ -4,6 +4,7 @@ import { ApiErrors } from '../../common/http/api-errors.decorator';
 import { LeaderElection } from '../leader/leader-election.service';
 import { CreateRebalancePolicyDto, UpdateRebalancePolicyDto } from './rebalance-policy.dto';
 import { RebalancePoliciesService } from './rebalance-policies.service';
+import { LeadershipDto, RebalancePolicyResponseDto, RebalanceRunDto } from './rebalance-response.dto';
 
 @ApiTags('rebalancing')
 @ApiBearerAuth()
@@ -17,31 +18,31 @@ export class RebalancePoliciesController {
 
   // Before the :id routes, so "leader" is not taken for an id.
   @Get('rebalance-policies/leader')
-  @ApiOkResponse({ description: 'whether this replica runs policy jobs (PostgreSQL advisory lock; SQLite: always)' })
+  @ApiOkResponse({ type: LeadershipDto, description: 'whether this replica runs policy jobs (PostgreSQL advisory lock; SQLite: always)' })
   leadership() {
     return this.leader.view();
   }
 
   @Get('rebalance-policies')
-  @ApiOkResponse({ description: 'every policy' })
+  @ApiOkResponse({ type: [RebalancePolicyResponseDto], description: 'every policy' })
   list() {
     return this.policies.list();
   }
 
   @Post('rebalance-policies')
-  @ApiCreatedResponse({ description: 'the policy; when enabled its cron job is registered' })
+  @ApiCreatedResponse({ type: RebalancePolicyResponseDto, description: 'the policy; when enabled its cron job is registered' })
   create(@Body() dto: CreateRebalancePolicyDto) {
     return this.policies.create(dto);
   }
 
   @Get('rebalance-policies/:id')
-  @ApiOkResponse({ description: 'the policy' })
+  @ApiOkResponse({ type: RebalancePolicyResponseDto })
   get(@Param('id', ParseUUIDPipe) id: string) {
     return this.policies.get(id);
   }
 
   @Patch('rebalance-policies/:id')
-  @ApiOkResponse({ description: 'the policy; its cron job is re-registered, or removed when disabled' })
+  @ApiOkResponse({ type: RebalancePolicyResponseDto, description: 'the policy; its cron job is re-registered, or removed when disabled' })
   update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateRebalancePolicyDto) {
     return this.policies.update(id, dto);
   }
@@ -55,19 +56,19 @@ export class RebalancePoliciesController {
 
   @Post('rebalance-policies/:id/run')
   @HttpCode(202)
-  @ApiAcceptedResponse({ description: 'the recorded run; in execute mode its migrations go on in the background (state running)' })
+  @ApiAcceptedResponse({ type: RebalanceRunDto, description: 'the recorded run; in execute mode its migrations go on in the background (state running)' })
   run(@Param('id', ParseUUIDPipe) id: string) {
     return this.policies.runNow(id);
   }
 
   @Get('rebalance-policies/:id/runs')
-  @ApiOkResponse({ description: 'recent runs of the policy, newest first' })
+  @ApiOkResponse({ type: [RebalanceRunDto], description: 'recent runs of the policy, newest first' })
   runs(@Param('id', ParseUUIDPipe) id: string) {
     return this.policies.runsOf(id);
   }
 
   @Get('rebalance-runs/:id')
-  @ApiOkResponse({ description: 'one run: inputs, moves with reasons, stddev before/after, results' })
+  @ApiOkResponse({ type: RebalanceRunDto, description: 'one run: inputs, moves with reasons, stddev before/after, results' })
   getRun(@Param('id', ParseUUIDPipe) id: string) {
     return this.policies.run(id);
   }
