@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { projectRoot } from '../../lab/paths';
 
 export interface ControllerProcess {
   url: string;
@@ -12,7 +13,8 @@ export interface ControllerProcess {
 
 /** Runs the built controller (dist/src/main.js) as its own process and waits for /health. */
 export async function startControllerProcess(opts: { port: number; env: Record<string, string>; logFile?: string }): Promise<ControllerProcess> {
-  const main = resolve(__dirname, '..', 'main.js');
+  // Always the build, whether this runs from dist/ or from the TypeScript source under vitest.
+  const main = join(projectRoot(), 'dist', 'src', 'main.js');
   const child = spawn(process.execPath, [main], {
     env: { ...process.env, ...opts.env, PORT: String(opts.port) },
     stdio: ['ignore', 'pipe', 'pipe'],

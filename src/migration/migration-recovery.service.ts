@@ -126,6 +126,10 @@ export class MigrationRecoveryService implements OnApplicationBootstrap {
 
   private async finish(migration: LiveMigrationEntity, state: 'completed' | 'failed', detail: string): Promise<void> {
     await this.reservations.release(migration.id);
+    if (migration.reportState === 'pending') {
+      // The capture handles lived in the controller that died; the agents end those captures on their own time limit.
+      await this.recorder.save(migration, { reportState: 'failed', reportError: 'the controller restarted during the migration; its captures were not collected' });
+    }
     if (state === 'failed') await this.instances.update({ id: migration.instanceId }, { state: 'active' });
     await this.recorder.enterPhase(migration, state, detail);
   }

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquireLabLock, controllerEnv, labDown, labUp, ping, PROBER, shapeMigrationLink, whereIsGuest } from '../../lab';
+import { acquireLabLock, checkGuestCrash, controllerEnv, virsh, labDown, labUp, ping, PROBER, shapeMigrationLink, whereIsGuest } from '../../lab';
 import { ControllerApi, waitForMigration, waitForState } from '../../src/cli/controller-api';
 import { controllerLogFile, startControllerProcess, type ControllerProcess } from '../../src/cli/controller-process';
 import { bootInstance, registerLabInventory } from '../../src/cli/lab-inventory';
@@ -34,11 +34,13 @@ describe('a controller killed mid-migration', () => {
     release?.();
   }, 120_000);
 
-  it('settles the record in the true state on restart, with the guest on exactly one host', async () => {
+  let inventory: Awaited<ReturnType<typeof registerLabInventory>> | undefined;
+
+  const killDuringCopy = async (name: string, ip: string) => {
     controller = await startControllerProcess({ port, env: env(), logFile: controllerLogFile(dataDir) });
     const api = new ControllerApi(controller.url, TOKEN);
-    const inventory = await registerLabInventory(api);
-    const vm = await bootInstance(api, inventory, { name: 'eng-restart', host: 'host-a', ip: '203.0.113.51', flavor: 'lab.micro', dirtyMiB: 16, dirtyPauseMs: 50 });
+    inventory ??= await registerLabInventory(api);
+    const vm = await bootInstance(api, inventory, { name, host: 'host-a', ip, flavor: 'lab.micro', dirtyMiB: 16, dirtyPauseMs: 50 });
     // A slow link keeps the copy going for a while after the kill.
     await shapeMigrationLink('host-a', 60);
     const started = await api.ok<{ id: string }>('POST', '/migrations', { instanceId: vm.instanceId, destinationHostId: inventory.hostIds['host-b'], policy: { completionTimeoutPerGiBSec: 0, progressTimeoutSec: 0 } });
@@ -58,6 +60,24 @@ describe('a controller killed mid-migration', () => {
     const instance = await new ControllerApi(controller.url, TOKEN).ok<{ hostId: string; state: string }>('GET', `/instances/${vm.instanceId}`);
     expect(instance.hostId).toBe(inventory.hostIds[expectedHost]);
     expect(instance.state).toBe('active');
-    expect((await ping(PROBER.netns, vm.ip, { count: 3 })).received).toBeGreaterThan(0);
+    const crash = checkGuestCrash(vm.domainName);
+    expect(crash.crashed, `guest crash: ${crash.line}`).toBe(false);
+    const states = await Promise.all(['host-a', 'host-b'].map(async (h) => `${h}: ${(await virsh(h, ['domstate', '--reason', vm.domainName], { allowFailure: true })).stdout.trim()}`));
+    const pinged = await ping(PROBER.netns, vm.ip, { count: 10 });
+    expect(pinged.received, `${done.state}: ${done.phases.at(-1)!.detail}; ${states.join('; ')}`).toBeGreaterThan(0);
+    expect(done.reportState).toBe('failed');
+    await controller.stop('SIGTERM');
+  };
+
+  it('settles the record in the true state on restart, with the guest on exactly one host', async () => {
+    try {
+      await killDuringCopy('eng-restart', '203.0.113.51');
+    } catch (err) {
+      // The known QEMU 7.2 TCG flake (a guest kernel crash right after switchover) earns one retry, loudly.
+      if (!checkGuestCrash('eng-restart').crashed) throw err;
+      console.warn(`guest crash in eng-restart (known QEMU TCG flake): ${checkGuestCrash('eng-restart').line}; retrying once`);
+      await controller?.stop('SIGTERM');
+      await killDuringCopy('eng-restart-2', '203.0.113.52');
+    }
   });
 });
