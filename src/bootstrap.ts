@@ -1,8 +1,20 @@
 import { createApp } from './app.factory';
 import { LIVEMIG_CONFIG, type LivemigConfig } from './config/livemig-config';
 
+// Bursts of a thousand clients connecting at once overflow Node's default accept backlog (511).
+const ACCEPT_BACKLOG = 4096;
+// Longer than clients' and proxies' idle timeouts, so a reused keep-alive socket is never closed under a request.
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export async function bootstrap(): Promise<void> {
   const app = await createApp();
   const config = app.get<LivemigConfig>(LIVEMIG_CONFIG);
-  await app.listen(config.port);
+  await app.init();
+  await new Promise<void>((resolve, reject) => {
+    const server = app.getHttpServer();
+    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
+    server.once('error', reject);
+    server.listen({ port: config.port, backlog: ACCEPT_BACKLOG }, () => resolve());
+  });
 }
