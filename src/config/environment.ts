@@ -53,6 +53,12 @@ export class Environment {
   @Max(100)
   LIVEMIG_PARALLEL_INBOUND_MIGRATIONS_PER_HOST = 2;
 
+  @Transform(({ value }) => (value === undefined || value === '' ? 5000 : Number(value)))
+  @IsInt({ message: 'LIVEMIG_LEADER_RETRY_MS must be an integer' })
+  @Min(100)
+  @Max(600_000)
+  LIVEMIG_LEADER_RETRY_MS = 5000;
+
   @IsOptional()
   @Matches(/^https?:\/\/\S+$/, { message: 'LIVEMIG_PROBER_AGENT_URL must be an http(s) URL' })
   LIVEMIG_PROBER_AGENT_URL?: string;

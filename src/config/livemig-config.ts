@@ -18,6 +18,8 @@ export interface LivemigConfig {
     parallelOutboundMigrationsPerHost: number;
     parallelInboundMigrationsPerHost: number;
   };
+  /** How often a follower replica tries for the policy-job lock, and a leader checks its session. */
+  leaderRetryMs: number;
   capture: {
     /** The prober's agent; without it migrations get no probe stream. */
     prober: { url: string; token: string; interface: string } | null;
@@ -43,6 +45,7 @@ export function buildConfig(env: Environment): LivemigConfig {
       parallelOutboundMigrationsPerHost: env.LIVEMIG_PARALLEL_OUTBOUND_MIGRATIONS_PER_HOST ?? 2,
       parallelInboundMigrationsPerHost: env.LIVEMIG_PARALLEL_INBOUND_MIGRATIONS_PER_HOST ?? 2,
     },
+    leaderRetryMs: env.LIVEMIG_LEADER_RETRY_MS ?? 5000,
     capture: {
       prober: proberConfig(env),
       probeIntervalMs: env.LIVEMIG_PROBE_INTERVAL_MS ?? 10,

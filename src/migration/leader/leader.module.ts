@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { LeaderElection } from './leader-election.service';
-import { LEADER_OPTIONS, leaderOptionsFrom } from './leader-options';
+import { LIVEMIG_CONFIG, type LivemigConfig } from '../../config/livemig-config';
+import { LEADER_OPTIONS, type LeaderOptions } from './leader-options';
 import { SessionLocks } from './session-locks.service';
 
 @Module({
   providers: [
-    // Read when the app is built, like the rest of the configuration.
-    { provide: LEADER_OPTIONS, useFactory: () => leaderOptionsFrom(process.env.LIVEMIG_LEADER_RETRY_MS) },
+    { provide: LEADER_OPTIONS, inject: [LIVEMIG_CONFIG], useFactory: (config: LivemigConfig): LeaderOptions => ({ retryIntervalMs: config.leaderRetryMs }) },
     LeaderElection,
     SessionLocks,
   ],

@@ -1,21 +1,22 @@
 import { validateSync } from 'class-validator';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LEADER_RETRY_INTERVAL_MS, leaderOptionsFrom } from '../../../src/migration/leader/leader-options';
+import { validateEnvironment } from '../../../src/config/environment';
+import { buildConfig } from '../../../src/config/livemig-config';
 import { IsCronExpression } from '../../../src/migration/rebalance/cron-expression.validator';
 
-describe('leaderOptionsFrom (LIVEMIG_LEADER_RETRY_MS)', () => {
+describe('LIVEMIG_LEADER_RETRY_MS', () => {
   it.each([
-    [undefined, DEFAULT_LEADER_RETRY_INTERVAL_MS],
-    ['', DEFAULT_LEADER_RETRY_INTERVAL_MS],
+    [undefined, 5000],
+    ['', 5000],
     ['100', 100],
     ['250', 250],
     ['600000', 600000],
   ])('%j → %i ms', (raw, ms) => {
-    expect(leaderOptionsFrom(raw).retryIntervalMs).toBe(ms);
+    expect(buildConfig(validateEnvironment(raw === undefined ? {} : { LIVEMIG_LEADER_RETRY_MS: raw })).leaderRetryMs).toBe(ms);
   });
 
   it.each(['99', '600001', '1.5', 'soon', '-5'])('refuses %j naming the key', (raw) => {
-    expect(() => leaderOptionsFrom(raw)).toThrow(/LIVEMIG_LEADER_RETRY_MS/);
+    expect(() => validateEnvironment({ LIVEMIG_LEADER_RETRY_MS: raw })).toThrow(/LIVEMIG_LEADER_RETRY_MS/);
   });
 });
 
