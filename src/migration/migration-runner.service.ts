@@ -139,6 +139,8 @@ export class MigrationRunner {
     const unsubscribe = await libvirt.onDomainEvent(sourceConn, onEvent).catch(() => null);
 
     const initialMaxDowntimeMs = state.steps[0]?.downtimeMs;
+    // The first step goes with the migrate call itself; the loop only sends later, different steps.
+    state = { ...state, currentMaxDowntimeMs: initialMaxDowntimeMs ?? null };
     const request = buildMigrateRequest({
       destinationLibvirtUri: destination.libvirtUri,
       destinationMigrationAddress: destination.migrationAddress,

@@ -204,9 +204,11 @@ describe('migration engine on the lab (real libvirt, REST only)', () => {
       );
       expect(done.state, `${done.failureReason}${crashNote(busy.domainName)}`).toBe('completed');
       const raised = done.convergenceEvents.filter((e) => e.action === 'set-max-downtime' && e.outcome === 'applied').map((e) => e.detail.downtimeMs as number);
-      expect(raised.length).toBeGreaterThanOrEqual(2);
+      // The first step (8000 / 4 = 2000 ms) goes with the migrate call; every later one must be higher.
+      expect(raised.length).toBeGreaterThanOrEqual(1);
       expect([...raised].sort((a, b) => a - b)).toEqual(raised);
-      expect(raised.at(-1)).toBeGreaterThan(raised[0]);
+      expect(raised[0]).toBeGreaterThan(2000);
+      expect(done.maxDowntimeMs).toBe(raised.at(-1));
       expect(await whereIsGuest(busy.domainName)).toEqual({ defined: ['host-b'], running: ['host-b'] });
     });
   });
