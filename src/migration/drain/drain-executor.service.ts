@@ -62,7 +62,8 @@ export class DrainExecutor implements OnModuleDestroy {
       })
       .finally(async () => {
         this.running.delete(drain.id);
-        await release();
+        // Releasing fails when the controller is stopping; the lock dies with its session anyway.
+        await Promise.resolve(release()).catch(() => undefined);
       });
     this.running.set(drain.id, entry);
     this.reserved.delete(drain.id);

@@ -89,13 +89,14 @@ export class RebalanceRunner implements OnModuleDestroy {
       const done = this.execute(run, plan.moves)
         .catch(async (err: unknown) => {
           this.logger.error(`rebalance run ${run.id}: ${String(err)}`);
-          await this.runs.update({ id: run.id }, { state: 'failed', finishedAt: new Date() });
+          // The controller may be stopping and its database gone: the next controller closes the run then.
+          await this.runs.update({ id: run.id }, { state: 'failed', finishedAt: new Date() }).catch(() => undefined);
         })
         .finally(async () => {
           this.inProgress.delete(policy.id);
           this.byRun.delete(run.id);
           this.executing.delete(run.id);
-          await releaseLock();
+          await Promise.resolve(releaseLock()).catch(() => undefined);
           release();
         });
       this.byRun.set(run.id, done);
