@@ -1,5 +1,7 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DataSource } from 'typeorm';
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   acquireLabLock,
@@ -21,8 +23,7 @@ import {
 } from '../../lab';
 import { ControllerApi, waitForMigration, waitForState, type MigrationRecord } from '../../src/cli/controller-api';
 import { bootInstance, registerLabInventory, type LabInstance, type LabInventory } from '../../src/cli/lab-inventory';
-import { OPERATOR, startTestApp } from '../support/api/test-app';
-import { createTestDatabase, type TestDatabase } from '../support/api/test-database';
+import { controllerLogFile, startControllerProcess, type ControllerProcess } from '../../src/cli/controller-process';
 
 const PHASES = ['queued', 'pre-migration', 'reservation', 'pre-copy', 'switchover', 'commitment', 'completed'];
 // The busy guest rewrites 32 MiB as fast as TCG lets it; a 40 Mbit link carries far less.
@@ -33,8 +34,11 @@ const LIBVIRT_KEEPALIVE_GIVE_UP_MS = 40_000;
 
 describe('migration engine on the lab (real libvirt, REST only)', () => {
   let release: () => void;
-  let db: TestDatabase;
-  let app: NestExpressApplication;
+  // The controller runs as its own process, as in production, against a SQLite file the test can read.
+  const dataDir = mkdtempSync(join(tmpdir(), 'livemig-engine-'));
+  const dbFile = join(dataDir, 'livemig.sqlite');
+  const token = 'engine-test-operator';
+  let controller: ControllerProcess | undefined;
   let api: ControllerApi;
   let inventory: LabInventory;
   let busy: LabInstance;
@@ -44,7 +48,14 @@ describe('migration engine on the lab (real libvirt, REST only)', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     return res.body.id;
   };
-  const openReservations = async () => Number((await app.get(DataSource).query('SELECT COUNT(*) AS n FROM reservations WHERE released_at IS NULL'))[0].n);
+  const openReservations = async () => {
+    const db = new Database(dbFile, { readonly: true });
+    try {
+      return (db.prepare('SELECT COUNT(*) AS n FROM reservations WHERE released_at IS NULL').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
   const crashNote = (name: string) => {
     const crash = checkGuestCrash(name);
     if (!crash.crashed) return '';
@@ -59,16 +70,25 @@ describe('migration engine on the lab (real libvirt, REST only)', () => {
   beforeAll(async () => {
     release = await acquireLabLock();
     await labUp({ hosts: 2 });
-    db = await createTestDatabase('sqlite');
-    app = await startTestApp({ databaseUrl: db.url, env: { ...controllerEnv(), LIVEMIG_CAPTURE_TAIL_MS: '1000', LIVEMIG_MONITOR_INTERVAL_MS: '200' } });
-    await app.listen(0, '127.0.0.1');
-    api = new ControllerApi(await app.getUrl(), OPERATOR);
+    controller = await startControllerProcess({
+      port: 18_600 + (process.pid % 300),
+      logFile: controllerLogFile(dataDir),
+      env: {
+        ...controllerEnv(),
+        DATABASE_URL: `sqlite:${dbFile}`,
+        LIVEMIG_DATA_DIR: dataDir,
+        LIVEMIG_TOKENS: `${token}:operator`,
+        LIVEMIG_CAPTURE_TAIL_MS: '1000',
+        LIVEMIG_MONITOR_INTERVAL_MS: '200',
+        LOG_LEVEL: 'info',
+      },
+    });
+    api = new ControllerApi(controller.url, token);
     inventory = await registerLabInventory(api);
   }, 300_000);
 
   afterAll(async () => {
-    await app?.close();
-    await db?.drop();
+    await controller?.stop();
     await labDown();
     release?.();
   }, 120_000);
