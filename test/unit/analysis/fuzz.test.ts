@@ -4,19 +4,9 @@ import { AnalysisReport } from '../../../src/analysis/core/analysis-report';
 import { encodeCapture, EncodeOptions } from '../../support/pcap/encode-capture';
 import { buildScenario, defaultScenario } from '../../support/pcap/scenario';
 import { analyzeBuffers } from '../../support/pcap/analyze-buffer';
+import { seededRandom as mulberry32 } from '../../../src/migration/core/sim/prng';
 
 // Deterministic: the same seed gives the same 1,200 mutated captures on every run.
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const spec = defaultScenario();
 spec.migrations[0].segments = 20;
 spec.probe = spec.probe === null ? null : { ...spec.probe, count: 40, outageFrom: 10, outageProbes: 3, lostIndexes: [30] };
