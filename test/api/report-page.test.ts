@@ -1,4 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { completedMigrationRow } from '../support/api/migration-row';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -103,22 +104,7 @@ async function seed(app: NestExpressApplication): Promise<void> {
   }
   const analysis = await analyzeBuffers([encodeCapture(buildScenario(defaultScenario()).events, { format: 'pcap-us', link: 'ethernet' })]);
   const report = composeNetworkReport(analysis, analysis, { sourceAddress: '10.0.0.1', destinationAddress: '10.0.0.2' });
-  const row = (n: number, over: Partial<LiveMigrationEntity>): Partial<LiveMigrationEntity> => ({
-    id: `00000000-0000-4000-8000-00000000000${n}`,
-    instanceId: `10000000-0000-4000-8000-00000000000${n}`,
-    instanceName: `vm-${n}`,
-    domainName: `instance-000${n}`,
-    flavorName: 'm1.small',
-    flavorRamMiB: 2048,
-    sourceHostId: hostIds[0],
-    destinationHostId: hostIds[1],
-    state: 'completed',
-    policyName: 'nova-default',
-    policy: CONVERGENCE_PRESETS['nova-default'],
-    convergenceEvents: [],
-    finishedAt: new Date(Date.UTC(2026, 10, 22, 3, n)),
-    ...over,
-  });
+  const row = (n: number, over: Partial<LiveMigrationEntity>) => completedMigrationRow(n, hostIds, over);
   await app.get(DataSource).getRepository(LiveMigrationEntity).save([
     row(1, { instanceName: '<vm>&"web"', ...report.figures, hvDowntimeMs: 48, hvTotalTimeMs: 2100, reportState: 'ready', report }),
     row(2, { netTotalMigrationTimeMs: 3000, netDowntimeMs: 200, hvDowntimeMs: 52, netLossPct: 5, netJitterMs: 0.5, reportState: 'failed', reportError: 'tcpdump <exited> early' }),

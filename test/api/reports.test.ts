@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
+import { completedMigrationRow } from '../support/api/migration-row';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeNetworkReport, type MigrationNetworkReport } from '../../src/capture/migration-report';
@@ -41,22 +42,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('reports API on %s', (kind) 
       hostIds.push(res.body.id);
     }
     report = await scenarioReport();
-    const row = (id: string, over: Partial<LiveMigrationEntity>): Partial<LiveMigrationEntity> => ({
-      id,
-      instanceId: id,
-      instanceName: `vm-${id.slice(-1)}`,
-      domainName: `instance-${id.slice(-4)}`,
-      flavorName: 'm1.small',
-      flavorRamMiB: 2048,
-      sourceHostId: hostIds[0],
-      destinationHostId: hostIds[1],
-      state: 'completed',
-      policyName: 'nova-default',
-      policy: CONVERGENCE_PRESETS['nova-default'],
-      convergenceEvents: [],
-      finishedAt: new Date(Date.UTC(2026, 10, 22, 3, Number(id.slice(-1)))),
-      ...over,
-    });
+    const row = (id: string, over: Partial<LiveMigrationEntity>) => completedMigrationRow(Number(id.slice(-12)), hostIds, over);
     await app.get(DataSource).getRepository(LiveMigrationEntity).save([
       row(ids.ready, { instanceName: 'web<1>&"', ...report.figures, hvDowntimeMs: 48, hvTotalTimeMs: 2100, reportState: 'ready', report }),
       row(ids.small2, { netTotalMigrationTimeMs: 3000, netDowntimeMs: 200, hvDowntimeMs: 52, netLossPct: 5, netJitterMs: 0.5, netRttAvgMs: 0.6 }),
