@@ -59,7 +59,7 @@ describe('migration engine on the lab (real libvirt, REST only)', () => {
   const crashNote = (name: string) => {
     const crash = checkGuestCrash(name);
     if (!crash.crashed) return '';
-    // The known QEMU TCG flake: say so with the console around the crash, never pass.
+    // A guest crash is reported with the console around it, never passed over.
     const consoles = Object.entries(guestConsole(name)).map(([host, text]) => {
       const at = text.search(GUEST_CRASH_PATTERN);
       return at < 0 ? '' : `\n--- ${host} console ---\n${text.slice(Math.max(0, at - 2500), at + 800)}`;
@@ -139,9 +139,9 @@ describe('migration engine on the lab (real libvirt, REST only)', () => {
       await thereAndBack('eng-tiny', '203.0.113.21');
       await destroyGuest('eng-tiny');
     } catch (err) {
-      // The known QEMU 7.2 TCG flake (a guest kernel crash right after switchover) earns one retry, loudly.
+      // A guest kernel crash after switchover (seen with QEMU 7.2 TCG) earns one retry, loudly, with the console quoted.
       if (!checkGuestCrash('eng-tiny').crashed) throw err;
-      console.warn(`guest crash in eng-tiny (known QEMU TCG flake), retrying once with a new guest:${crashNote('eng-tiny')}`);
+      console.warn(`guest crash in eng-tiny after a migration, retrying once with a new guest:${crashNote('eng-tiny')}`);
       await destroyGuest('eng-tiny').catch(() => undefined);
       await thereAndBack('eng-tiny-2', '203.0.113.22');
       await destroyGuest('eng-tiny-2');
@@ -150,7 +150,7 @@ describe('migration engine on the lab (real libvirt, REST only)', () => {
 
   describe('a guest that dirties more than the shaped link carries', () => {
     beforeAll(async () => {
-      // Booted only now: two busy TCG guests on two cores make the known guest crash far likelier.
+      // Booted only now: two busy TCG guests compete for the two cores while the first test measures.
       busy = await bootInstance(api, inventory, { name: 'eng-busy', host: 'host-a', ip: '203.0.113.31', flavor: 'lab.micro', dirtyMiB: 32, dirtyPauseMs: 0 });
       await shapeMigrationLink('host-a', SLOW_LINK_MBIT);
     }, 120_000);

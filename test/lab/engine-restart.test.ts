@@ -73,9 +73,9 @@ describe('a controller killed mid-migration', () => {
     try {
       await killDuringCopy('eng-restart', '203.0.113.51');
     } catch (err) {
-      // The known QEMU 7.2 TCG flake (a guest kernel crash right after switchover) earns one retry, loudly.
+      // A guest kernel crash after switchover (seen with QEMU 7.2 TCG) earns one retry, loudly.
       if (!checkGuestCrash('eng-restart').crashed) throw err;
-      console.warn(`guest crash in eng-restart (known QEMU TCG flake): ${checkGuestCrash('eng-restart').line}; retrying once`);
+      console.warn(`guest crash in eng-restart after a migration: ${checkGuestCrash('eng-restart').line}; retrying once`);
       await controller?.stop('SIGTERM');
       await killDuringCopy('eng-restart-2', '203.0.113.52');
     }

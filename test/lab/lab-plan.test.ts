@@ -112,7 +112,7 @@ describe('lab topology', () => {
 
   it('has flavors from the smallest bootable size up', () => {
     expect(LAB_FLAVORS.map((f) => [f.name, f.ramMiB])).toEqual([
-      ['lab.nano', 72],
+      ['lab.nano', 96],
       ['lab.micro', 128],
       ['lab.tiny', 256],
       ['lab.small', 512],
