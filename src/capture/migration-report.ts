@@ -58,6 +58,11 @@ export function composeNetworkReport(migration: AnalysisReport | null, probe: An
   else if (!probeReport || probeReport.sent === 0) notes.push('the probe capture holds no echo requests to the guest');
   const probeSeries = probe?.probeSeries ?? [];
   if (probeReport && probeSeries.length < probeReport.sent) notes.push(`probe series for charts downsampled: ${probeSeries.length} of ${probeReport.sent} requests`);
+  const silence = trailingSilence(probeSeries);
+  if (silence !== null) {
+    // The gap method only sees gaps between replies: an outage still open at the end is not in downtimeMs.
+    notes.push(`the guest stopped answering ${silence.lost} probe(s) before the capture ended (${silence.ms.toFixed(0)} ms of requests without a reply): downtimeMs does not include this outage`);
+  }
   const figures: NetworkFigures = {
     netTotalMigrationTimeMs: totalMs,
     netPayloadBytes: streams.length > 0 ? payload : null,
@@ -81,4 +86,12 @@ export function composeNetworkReport(migration: AnalysisReport | null, probe: An
     packets: { migration: migration?.packets ?? 0, probe: probe?.packets ?? 0 },
     notes,
   };
+}
+
+/** The requests at the end of the stream that got no reply, when there are at least 5 of them. */
+export function trailingSilence(series: readonly (readonly [number, number | null])[]): { lost: number; ms: number } | null {
+  let lost = 0;
+  for (let i = series.length - 1; i >= 0 && series[i][1] === null; i--) lost++;
+  if (lost < 5) return null;
+  return { lost, ms: (series[series.length - 1][0] - series[series.length - lost][0]) * 1000 };
 }

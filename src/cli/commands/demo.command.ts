@@ -54,12 +54,16 @@ export async function runDemo(flags: DemoFlags): Promise<boolean> {
         log(`booted ${name} (${g.flavor}) on host-a in ${(vm.bootMs / 1000).toFixed(1)} s`);
         const started = await api.ok<{ id: string }>('POST', '/migrations', { instanceId: vm.instanceId, destinationHostId: inventory.hostIds['host-b'] });
         const done = await waitForMigration(api, started.id, 300_000);
-        const report = await api.ok<{ network: Record<string, number | null>; hypervisor: Record<string, number | null> }>('GET', `/migrations/${started.id}/report`);
+        const report = await api.ok<{ network: Record<string, number | null>; hypervisor: Record<string, number | null>; detail: { notes: string[] } | null }>(
+          'GET',
+          `/migrations/${started.id}/report`,
+        );
         log(
           `  ${name} host-a → host-b: ${done.state}${done.failureReason ? ` (${done.failureReason})` : ''}; ` +
             `total ${ms(report.network.totalMigrationTimeMs)} (hv ${ms(report.hypervisor.hvTotalTimeMs)}), ` +
             `downtime ${ms(report.network.downtimeMs)} (hv ${ms(report.hypervisor.hvDowntimeMs)}), loss ${typeof report.network.lossPct === 'number' ? report.network.lossPct.toFixed(2) : '—'} %`,
         );
+        for (const note of report.detail?.notes ?? []) log(`    note: ${note}`);
         const crash = lab.checkGuestCrash(vm.domainName);
         // Each measured guest is stopped before the next: busy TCG guests would compete for the two cores.
         await lab.destroyGuest(vm.domainName);
