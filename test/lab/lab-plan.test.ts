@@ -198,6 +198,7 @@ describe('parsers', () => {
     ['lm-heartbeat 7\n[   12.1] kernel BUG at mm/slub.c:419!\n', '[   12.1] kernel BUG at mm/slub.c:419!'],
     ['[    9.0] Oops: general protection fault, probably for non-canonical address\n', '[    9.0] Oops: general protection fault, probably for non-canonical address'],
     ['[    9.9] Kernel panic - not syncing: Fatal exception in interrupt\n', '[    9.9] Kernel panic - not syncing: Fatal exception in interrupt'],
+    ['lm-heartbeat 4\n[    8.3] virtio_net virtio0: output.0:id 1 is not a head!\nlm-heartbeat 5\n', '[    8.3] virtio_net virtio0: output.0:id 1 is not a head!'],
   ])('crash in console %j', (text, line) => {
     expect(findCrash(text)).toBe(line);
   });
