@@ -70,14 +70,17 @@ describe('a controller killed mid-migration', () => {
   };
 
   it('settles the record in the true state on restart, with the guest on exactly one host', async () => {
-    try {
-      await killDuringCopy('eng-restart', '203.0.113.51');
-    } catch (err) {
-      // A guest kernel crash after switchover (seen with QEMU 7.2 TCG) earns one retry, loudly.
-      if (!checkGuestCrash('eng-restart').crashed) throw err;
-      console.warn(`guest crash in eng-restart after a migration: ${checkGuestCrash('eng-restart').line}; retrying once`);
-      await controller?.stop('SIGTERM');
-      await killDuringCopy('eng-restart-2', '203.0.113.52');
+    // A guest fault after switchover (QEMU 7.2 TCG) is reported and the case tried again, at most twice more.
+    for (let attempt = 1; ; attempt++) {
+      const name = attempt === 1 ? 'eng-restart' : `eng-restart-${attempt}`;
+      try {
+        await killDuringCopy(name, `203.0.113.${50 + attempt}`);
+        return;
+      } catch (err) {
+        if (attempt === 3 || !checkGuestCrash(name).crashed) throw err;
+        console.warn(`guest fault in ${name} after a migration: ${checkGuestCrash(name).line}; trying again`);
+        await controller?.stop('SIGTERM');
+      }
     }
   });
 });
