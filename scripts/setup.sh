@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 DEB_PACKAGES=(
   qemu-system-x86 qemu-utils libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt-dev
-  pkg-config tcpdump tshark iproute2 iputils-ping arping cpio busybox-static nftables iptables
+  pkg-config tcpdump tshark iproute2 iputils-ping iputils-arping cpio busybox-static nftables iptables
   postgresql fping g++ make python3
   gcc libc6-dev xz-utils util-linux chromium
 )
