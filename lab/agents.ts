@@ -4,7 +4,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rm
 import { join } from 'node:path';
 import { sleep, waitFor } from './exec';
 import { instancesPath, labDir, projectRoot } from './paths';
-import { AGENT_PORT, PROBER, type LabHost } from './topology';
+import { AGENT_PORT, EXTERNAL, PROBER, type LabHost } from './topology';
 
 // One livemig host agent per lab host (in the host's namespace, on its
 // management IP) and one in the prober namespace. Detached, so they outlive
@@ -12,6 +12,8 @@ import { AGENT_PORT, PROBER, type LabHost } from './topology';
 
 /** The name the prober's agent reports, and the key for its token. */
 export const PROBER_AGENT_NAME = 'prober';
+/** The agent in the external namespace: it probes floating IPs from outside (north-south). */
+export const EXTERNAL_AGENT_NAME = 'external';
 
 export interface LabAgent {
   /** Host name as the controller knows it, or `prober`. */
@@ -26,9 +28,10 @@ export function hostAgent(host: LabHost): LabAgent {
 }
 
 export const PROBER_AGENT: LabAgent = { name: PROBER_AGENT_NAME, netns: PROBER.netns, listenIp: PROBER.mgmtIp, url: PROBER.agentUrl };
+export const EXTERNAL_AGENT: LabAgent = { name: EXTERNAL_AGENT_NAME, netns: EXTERNAL.netns, listenIp: EXTERNAL.mgmtIp, url: EXTERNAL.agentUrl };
 
 export function labAgents(hosts: readonly LabHost[]): LabAgent[] {
-  return [...hosts.map(hostAgent), PROBER_AGENT];
+  return [...hosts.map(hostAgent), PROBER_AGENT, EXTERNAL_AGENT];
 }
 
 export function agentsDir(): string {

@@ -38,7 +38,7 @@ import { hostByName } from './current-topology';
 import * as agents from './agents';
 import * as daemon from './libvirtd';
 import * as network from './network';
-import { PROBER } from './topology';
+import { EXTERNAL, PROBER } from './topology';
 
 /** virsh against a lab host's libvirtd over its qemu+tcp URI, run in that host's namespace. */
 export const virsh = (host: string, args: readonly string[], opts?: { allowFailure?: boolean; timeoutMs?: number }) =>
@@ -51,18 +51,23 @@ export const libvirtdPid = (host: string) => daemon.libvirtdPid(hostByName(host)
 export const shapeMigrationLink = (host: string, rateMbit: number | null) => network.shapeMigrationLink(hostByName(host), rateMbit);
 export const setMigrationLink = (host: string, state: 'up' | 'down') => network.setMigrationLink(hostByName(host), state);
 
-/** `name` is a host name ("host-a") or "prober". */
+/** `name` is a host name ("host-a"), "prober" or "external". */
 function labAgentByName(name: string): agents.LabAgent {
-  return name === agents.PROBER_AGENT_NAME ? agents.PROBER_AGENT : agents.hostAgent(hostByName(name));
+  if (name === agents.PROBER_AGENT_NAME) return agents.PROBER_AGENT;
+  if (name === agents.EXTERNAL_AGENT_NAME) return agents.EXTERNAL_AGENT;
+  return agents.hostAgent(hostByName(name));
 }
 /** Bearer token of a lab agent (host name or "prober"), as the controller must present it. */
 export const agentToken = (name: string): string => agents.readAgentToken(labAgentByName(name).name);
-/** Environment for a controller started against the lab: the prober's agent and the interface its probes leave by. */
-export function controllerEnv(): { LIVEMIG_PROBER_AGENT_URL: string; LIVEMIG_PROBER_AGENT_TOKEN: string; LIVEMIG_PROBER_INTERFACE: string } {
+/** Environment for a controller started against the lab: the prober agents and the interfaces their probes leave by. */
+export function controllerEnv(): Record<string, string> {
   return {
     LIVEMIG_PROBER_AGENT_URL: agents.PROBER_AGENT.url,
     LIVEMIG_PROBER_AGENT_TOKEN: agents.readAgentToken(agents.PROBER_AGENT_NAME),
     LIVEMIG_PROBER_INTERFACE: PROBER.tenantInterface,
+    LIVEMIG_EXTERNAL_PROBER_AGENT_URL: agents.EXTERNAL_AGENT.url,
+    LIVEMIG_EXTERNAL_PROBER_AGENT_TOKEN: agents.readAgentToken(agents.EXTERNAL_AGENT_NAME),
+    LIVEMIG_EXTERNAL_PROBER_INTERFACE: EXTERNAL.iface,
   };
 }
 /** SIGKILL the agent, as a crash would; `startAgent` brings it back with the same token. */

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROBER_AGENT, agentHealth, hostAgent, labAgents, readAgentToken, removeAgentDirs, startLabAgent, stopAllLabAgents, type LabAgent } from './agents';
+import { EXTERNAL_AGENT, PROBER_AGENT, agentHealth, hostAgent, labAgents, readAgentToken, removeAgentDirs, startLabAgent, stopAllLabAgents, type LabAgent } from './agents';
 import { execIn, listNetns, run } from './exec';
 import { withLabLock } from './lab-lock';
 import { parseGuestCmdline } from './domain-xml';
@@ -154,6 +154,7 @@ export interface LabStatus {
   /** The root namespace's leg onto the management network. */
   controllerLeg: { iface: string; ip: string; ok: boolean };
   prober: { agentUrl: string; agentOk: boolean };
+  external: { agentUrl: string; agentOk: boolean };
   hosts: HostStatus[];
   namespaces: string[];
 }
@@ -162,7 +163,10 @@ export async function labStatus(opts: { pingGuests?: boolean } = {}): Promise<La
   const state = readLabState();
   const namespaces = (await listNetns()).filter(isLabNetns);
   const leg = { iface: CONTROLLER_IFACE, ip: CONTROLLER_IP, ok: await controllerLegUp() };
-  if (!state) return { up: false, healthy: false, controllerLeg: leg, prober: { agentUrl: PROBER.agentUrl, agentOk: false }, hosts: [], namespaces };
+  if (!state) {
+    const none = { up: false, healthy: false, controllerLeg: leg, hosts: [], namespaces };
+    return { ...none, prober: { agentUrl: PROBER.agentUrl, agentOk: false }, external: { agentUrl: EXTERNAL.agentUrl, agentOk: false } };
+  }
   const hosts = topology(state.hosts).hosts;
   const out: HostStatus[] = [];
   for (const [i, host] of hosts.entries()) {
@@ -199,9 +203,10 @@ export async function labStatus(opts: { pingGuests?: boolean } = {}): Promise<La
     out.push(status);
   }
   const prober = { agentUrl: PROBER.agentUrl, agentOk: await agentAnswers(PROBER_AGENT) };
+  const external = { agentUrl: EXTERNAL.agentUrl, agentOk: await agentAnswers(EXTERNAL_AGENT) };
   const healthy =
-    leg.ok && prober.agentOk && out.every((h) => h.libvirtOk && h.libvirtFromRootOk && h.agentOk && h.guests.every((g) => g.pingOk !== false));
-  return { up: true, healthy, controllerLeg: leg, prober, hosts: out, namespaces };
+    leg.ok && prober.agentOk && external.agentOk && out.every((h) => h.libvirtOk && h.libvirtFromRootOk && h.agentOk && h.guests.every((g) => g.pingOk !== false));
+  return { up: true, healthy, controllerLeg: leg, prober, external, hosts: out, namespaces };
 }
 
 async function controllerLegUp(): Promise<boolean> {
@@ -228,6 +233,7 @@ export function formatLabStatus(status: LabStatus): string {
     `lab is ${status.healthy ? 'healthy' : 'UNHEALTHY'} (${status.hosts.length} hosts)`,
     `  controller leg ${status.controllerLeg.iface} ${status.controllerLeg.ip}  ${status.controllerLeg.ok ? 'up' : 'MISSING'}`,
     `  prober agent ${status.prober.agentUrl}  ${okText(status.prober.agentOk)}`,
+    `  external agent ${status.external.agentUrl}  ${okText(status.external.agentOk)}`,
   ];
   for (const h of status.hosts) {
     lines.push(

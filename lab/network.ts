@@ -93,6 +93,9 @@ export async function createExternal(): Promise<void> {
   await ensureNetns(EXTERNAL.netns);
   await attachToFabric(EXTERNAL.netns, EXTERNAL.iface, fabricPeer('external', 'x'), FABRIC_BRIDGES.external);
   await ip(EXTERNAL.netns, 'addr', 'add', `${EXTERNAL.ip}/${EXTERNAL_PREFIX_LEN}`, 'dev', EXTERNAL.iface);
+  // Only so the controller reaches the external agent; its probes leave by ext0.
+  await attachToFabric(EXTERNAL.netns, EXTERNAL.mgmtIface, fabricPeer('mgmt', 'x'), FABRIC_BRIDGES.mgmt);
+  await ip(EXTERNAL.netns, 'addr', 'add', `${EXTERNAL.mgmtIp}/${MGMT_PREFIX_LEN}`, 'dev', EXTERNAL.mgmtIface);
 }
 
 async function rootLinkExists(name: string): Promise<boolean> {

@@ -5,6 +5,8 @@
 // machines running the lab use 192.0.2.0/24 themselves, so nothing the root
 // namespace must reach lies there; 192.0.2.128/25 appears only inside namespaces.
 
+import { bridgeName, vxlanDeviceName } from '../src/network/core/device-names';
+
 export const LAB_PREFIX = 'lm-';
 export const MAX_LAB_HOSTS = 4;
 export const DEFAULT_LAB_HOSTS = 2;
@@ -27,11 +29,13 @@ export const FLOATING_IP_RANGE = { first: '192.0.2.160', last: '192.0.2.190' } a
 /** Underlay for the VXLAN tunnels (one VTEP per host, one for the prober). */
 export const TUNNEL_CIDR = '198.51.100.128/25';
 export const TUNNEL_PREFIX_LEN = 25;
-/** The tenant network the guests live on, carried by VXLAN. */
-export const TENANT_CIDR = '203.0.113.0/24';
-export const TENANT_PREFIX_LEN = 24;
+/** The tenant network the guests live on, carried by VXLAN; its gateway is the DVR router. */
+export const TENANT_CIDR = '203.0.113.0/25';
+export const TENANT_PREFIX_LEN = 25;
 export const TENANT_GATEWAY_IP = '203.0.113.1';
 export const TENANT_VNI = 1000;
+/** A second tenant network on the same distributed router, for routed (east-west) traffic. */
+export const TENANT2 = { cidr: '203.0.113.128/25', prefixLength: 25, gatewayIp: '203.0.113.129', vni: 1001 } as const;
 export const VXLAN_PORT = 4789;
 export const FIRST_GUEST_HOST_OCTET = 10;
 
@@ -48,8 +52,9 @@ export const HOST_IFACES = {
   migration: 'mig0',
   tunnel: 'tun0',
   external: 'ext0',
-  tenantBridge: 'br-tenant',
-  vxlan: `vx${TENANT_VNI}`,
+  /** Neutron's names, so the host agents adopt what `lab up` made for the first network. */
+  tenantBridge: bridgeName(TENANT_VNI),
+  vxlan: vxlanDeviceName(TENANT_VNI),
 } as const;
 
 /** Bridges in the fabric namespace that stand in for the physical switches. */
@@ -71,10 +76,16 @@ export const PROBER = {
   vxlanIface: HOST_IFACES.vxlan,
 } as const;
 
+const EXTERNAL_MGMT_IP = '198.51.100.4';
+
+/** The outside world: the external network's gateway, and an agent that probes floating IPs (north-south). */
 export const EXTERNAL = {
   netns: EXTERNAL_NETNS,
   ip: EXTERNAL_GATEWAY_IP,
   iface: 'ext0',
+  mgmtIp: EXTERNAL_MGMT_IP,
+  mgmtIface: 'mgmt0',
+  agentUrl: `http://${EXTERNAL_MGMT_IP}:${AGENT_PORT}`,
 } as const;
 
 export interface LabHost {
@@ -150,7 +161,7 @@ export const ALL_LAB_HOSTS: readonly LabHost[] = labHosts(MAX_LAB_HOSTS);
 /** Tenant IP for the n-th guest (0-based). */
 export function guestIp(index: number): string {
   const octet = FIRST_GUEST_HOST_OCTET + index;
-  if (!Number.isInteger(index) || index < 0 || octet > 254) throw new RangeError(`no tenant address for guest ${index}`);
+  if (!Number.isInteger(index) || index < 0 || octet > 126) throw new RangeError(`no tenant address for guest ${index}`);
   return `203.0.113.${octet}`;
 }
 

@@ -71,6 +71,18 @@ export class Environment {
   @Matches(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}$/, { message: 'LIVEMIG_PROBER_INTERFACE must be an interface name' })
   LIVEMIG_PROBER_INTERFACE?: string;
 
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'LIVEMIG_EXTERNAL_PROBER_AGENT_URL must be an http(s) URL' })
+  LIVEMIG_EXTERNAL_PROBER_AGENT_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  LIVEMIG_EXTERNAL_PROBER_AGENT_TOKEN?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}$/, { message: 'LIVEMIG_EXTERNAL_PROBER_INTERFACE must be an interface name' })
+  LIVEMIG_EXTERNAL_PROBER_INTERFACE?: string;
+
   @Transform(({ value }) => (value === undefined || value === '' ? 10 : Number(value)))
   @IsInt({ message: 'LIVEMIG_PROBE_INTERVAL_MS must be an integer' })
   @Min(1)

@@ -22,11 +22,19 @@ export interface LivemigConfig {
   leaderRetryMs: number;
   capture: {
     /** The prober's agent; without it migrations get no probe stream. */
-    prober: { url: string; token: string; interface: string } | null;
+    prober: ProberAgentConfig | null;
+    /** An agent on the external network; it probes floating IPs (north-south) when an instance has one. */
+    externalProber: ProberAgentConfig | null;
     probeIntervalMs: number;
     /** Captures keep running this long after the migration ends. */
     tailMs: number;
   };
+}
+
+export interface ProberAgentConfig {
+  url: string;
+  token: string;
+  interface: string;
 }
 
 export const LIVEMIG_CONFIG = Symbol('LIVEMIG_CONFIG');
@@ -47,18 +55,23 @@ export function buildConfig(env: Environment): LivemigConfig {
     },
     leaderRetryMs: env.LIVEMIG_LEADER_RETRY_MS ?? 5000,
     capture: {
-      prober: proberConfig(env),
+      prober: proberConfig('LIVEMIG_PROBER', env.LIVEMIG_PROBER_AGENT_URL, env.LIVEMIG_PROBER_AGENT_TOKEN, env.LIVEMIG_PROBER_INTERFACE),
+      externalProber: proberConfig(
+        'LIVEMIG_EXTERNAL_PROBER',
+        env.LIVEMIG_EXTERNAL_PROBER_AGENT_URL,
+        env.LIVEMIG_EXTERNAL_PROBER_AGENT_TOKEN,
+        env.LIVEMIG_EXTERNAL_PROBER_INTERFACE,
+      ),
       probeIntervalMs: env.LIVEMIG_PROBE_INTERVAL_MS ?? 10,
       tailMs: env.LIVEMIG_CAPTURE_TAIL_MS ?? 1000,
     },
   };
 }
 
-function proberConfig(env: Environment): LivemigConfig['capture']['prober'] {
-  const { LIVEMIG_PROBER_AGENT_URL: url, LIVEMIG_PROBER_AGENT_TOKEN: token, LIVEMIG_PROBER_INTERFACE: iface } = env;
+function proberConfig(prefix: string, url?: string, token?: string, iface?: string): ProberAgentConfig | null {
   if (!url && !token && !iface) return null;
   if (!url || !token || !iface) {
-    throw new Error('invalid configuration: LIVEMIG_PROBER_AGENT_URL, LIVEMIG_PROBER_AGENT_TOKEN and LIVEMIG_PROBER_INTERFACE go together');
+    throw new Error(`invalid configuration: ${prefix}_AGENT_URL, ${prefix}_AGENT_TOKEN and ${prefix}_INTERFACE go together`);
   }
   return { url, token, interface: iface };
 }

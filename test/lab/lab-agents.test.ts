@@ -90,11 +90,14 @@ describe('lab agents and the controller leg', () => {
     }
   });
 
-  it('gives the controller the prober agent and its tenant interface', () => {
+  it('gives the controller the prober and external agents and the interfaces their probes leave by', () => {
     expect(controllerEnv()).toEqual({
       LIVEMIG_PROBER_AGENT_URL: 'http://198.51.100.3:7070',
       LIVEMIG_PROBER_AGENT_TOKEN: agentToken('prober'),
       LIVEMIG_PROBER_INTERFACE: PROBER.tenantInterface,
+      LIVEMIG_EXTERNAL_PROBER_AGENT_URL: 'http://198.51.100.4:7070',
+      LIVEMIG_EXTERNAL_PROBER_AGENT_TOKEN: agentToken('external'),
+      LIVEMIG_EXTERNAL_PROBER_INTERFACE: 'ext0',
     });
   });
 
@@ -114,8 +117,8 @@ describe('lab agents and the controller leg', () => {
   it("the prober's agent probes a guest through its tenant interface", async () => {
     await bootGuest({ name: GUEST, host: 'host-b', ip: GUEST_IP, memoryMiB: 128, vcpus: 1 });
     const env = controllerEnv();
-    const prober = new HttpAgentClient({ host: 'prober', url: env.LIVEMIG_PROBER_AGENT_URL, token: env.LIVEMIG_PROBER_AGENT_TOKEN });
-    const probe = await prober.startProbe({ target: GUEST_IP, interface: env.LIVEMIG_PROBER_INTERFACE, intervalMs: 10, maxDurationSec: 30 });
+    const prober = new HttpAgentClient({ host: 'prober', url: String(env.LIVEMIG_PROBER_AGENT_URL), token: String(env.LIVEMIG_PROBER_AGENT_TOKEN) });
+    const probe = await prober.startProbe({ target: GUEST_IP, interface: String(env.LIVEMIG_PROBER_INTERFACE), intervalMs: 10, maxDurationSec: 30 });
     try {
       await sleep(1_500);
       const done = await prober.stopProbe(probe.probeId);

@@ -10,6 +10,7 @@ import {
   CONTROLLER_FABRIC_PEER,
   CONTROLLER_IFACE,
   CONTROLLER_IP,
+  EXTERNAL,
   EXTERNAL_CIDR,
   FABRIC_BRIDGES,
   HOST_IFACES,
@@ -18,6 +19,7 @@ import {
   MGMT_CIDR,
   PROBER,
   TENANT_CIDR,
+  TENANT2,
   TUNNEL_CIDR,
   fabricPeer,
   guestIp,
@@ -49,7 +51,8 @@ describe('lab topology', () => {
   });
 
   it('puts the prober on management (for its agent), tunnel and tenant networks', () => {
-    expect(PROBER).toMatchObject({ mgmtIp: '198.51.100.3', agentUrl: 'http://198.51.100.3:7070', vtepIp: '198.51.100.130', tenantIp: '203.0.113.2', tenantInterface: 'vx1000' });
+    expect(PROBER).toMatchObject({ mgmtIp: '198.51.100.3', agentUrl: 'http://198.51.100.3:7070', vtepIp: '198.51.100.130', tenantIp: '203.0.113.2', tenantInterface: 'vxlan-1000' });
+    expect(EXTERNAL).toMatchObject({ mgmtIp: '198.51.100.4', agentUrl: 'http://198.51.100.4:7070', ip: '192.0.2.129' });
   });
 
   // The machine running the lab owns 192.0.2.0/24 (eth0 and its default route):
@@ -57,6 +60,7 @@ describe('lab topology', () => {
   it.each<[string, string]>([
     ['controller leg', CONTROLLER_IP],
     ['prober management', PROBER.mgmtIp],
+    ['external agent management', EXTERNAL.mgmtIp],
     ...ALL_LAB_HOSTS.map((h): [string, string] => [`${h.name} management`, h.mgmtIp]),
   ])('%s %s is in the management /25, outside 192.0.2.0/24', (_what, ip) => {
     expect(inCidr(ip, MGMT_CIDR)).toBe(true);
@@ -69,12 +73,12 @@ describe('lab topology', () => {
   });
 
   it('gives management, tunnel and tenant disjoint ranges', () => {
-    const nets = [MGMT_CIDR, TUNNEL_CIDR, TENANT_CIDR, EXTERNAL_CIDR];
+    const nets = [MGMT_CIDR, TUNNEL_CIDR, TENANT_CIDR, TENANT2.cidr, EXTERNAL_CIDR];
     for (const a of nets) for (const b of nets) if (a !== b) expect(inCidr(a.split('/')[0] as string, b)).toBe(false);
   });
 
   it('has distinct management addresses for controller, prober and hosts', () => {
-    const ips = [CONTROLLER_IP, PROBER.mgmtIp, ...ALL_LAB_HOSTS.map((h) => h.mgmtIp)];
+    const ips = [CONTROLLER_IP, PROBER.mgmtIp, EXTERNAL.mgmtIp, ...ALL_LAB_HOSTS.map((h) => h.mgmtIp)];
     expect(new Set(ips).size).toBe(ips.length);
   });
 
@@ -165,9 +169,9 @@ describe('guest domain', () => {
   it('is a TCG domain bridged to the tenant bridge, booting the lab kernel with its knobs', () => {
     const xml = guestDomainXml(spec);
     expect(xml).toContain("<domain type='qemu'>");
-    expect(xml).toContain("<source bridge='br-tenant'/>");
+    expect(xml).toContain("<source bridge='brq1000'/>");
     expect(xml).toContain("<mac address='02:6c:cb:00:71:0a'/>");
-    expect(xml).toContain('lm.ip=203.0.113.10/24 lm.gw=203.0.113.1 lm.dirty_mib=64 lm.dirty_pause_ms=100 lm.disk=0');
+    expect(xml).toContain('lm.ip=203.0.113.10/25 lm.gw=203.0.113.1 lm.dirty_mib=64 lm.dirty_pause_ms=100 lm.disk=0');
     expect(xml).not.toContain('<disk');
     expect(parseGuestCmdline(xml)).toEqual({ ip: '203.0.113.10' });
   });
