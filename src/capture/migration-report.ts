@@ -1,3 +1,4 @@
+import type { NorthSouthReport } from './north-south-report';
 import type { AnalysisReport, ProbeReport, ProbeSeriesPoint, TcpEchoReport, TcpStreamReport, TimelineBucket } from '../analysis';
 
 /** Network-observed figures of one migration, as stored in columns for aggregation. */
@@ -12,6 +13,11 @@ export interface NetworkFigures {
   netRttAvgMs: number | null;
   netMaxReplyGapMs: number | null;
   netProbeIntervalMs: number | null;
+  /** North-south (external network → floating IP); null without a FIP or an external prober. */
+  nsDowntimeMs: number | null;
+  nsLossPct: number | null;
+  /** Switchover to the first floating-IP reply; see NorthSouthReport. */
+  networkConvergenceMs: number | null;
 }
 
 export interface MigrationNetworkReport {
@@ -26,6 +32,8 @@ export interface MigrationNetworkReport {
   probeSeries?: ProbeSeriesPoint[];
   /** Packets read from each capture. */
   packets: { migration: number; probe: number };
+  /** The probe to the floating IP from outside; `probe` above is east-west (the prober on the tenant network). */
+  northSouth?: NorthSouthReport | null;
   notes: string[];
 }
 
@@ -74,6 +82,9 @@ export function composeNetworkReport(migration: AnalysisReport | null, probe: An
     netRttAvgMs: probeReport?.rtt.avgMs ?? null,
     netMaxReplyGapMs: probeReport?.maxReplyGapMs ?? null,
     netProbeIntervalMs: probeReport?.probeIntervalMs ?? null,
+    nsDowntimeMs: null,
+    nsLossPct: null,
+    networkConvergenceMs: null,
   };
   return {
     figures,

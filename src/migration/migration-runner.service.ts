@@ -108,7 +108,7 @@ export class MigrationRunner {
     }
     if (this.abortRequests.has(migration.id)) return this.end(ctx, 'aborted', 'aborted by request before the copy started');
 
-    ctx.capture = await this.capture.start(migration.id, source, instance.ipAddress);
+    ctx.capture = await this.capture.start(migration.id, source, { guestIp: instance.ipAddress });
     await this.recorder.save(migration, { reportState: 'pending' });
     await this.instances.update({ id: instance.id }, { state: 'migrating' });
     const sourceConn = await this.hypervisor.libvirt.connect(source.libvirtUri);

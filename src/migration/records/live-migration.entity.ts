@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { MigrationNetworkReport } from '../../capture/migration-report';
+import type { NetworkStepRecord } from './network-step';
 import type { ConvergencePolicy } from '../core';
 import type { MigrationState } from '../migration-phase';
 import { numberColumn } from './number-column';
@@ -115,6 +116,19 @@ export class LiveMigrationEntity {
 
   @Column(numberColumn('net_probe_interval_ms'))
   netProbeIntervalMs!: number | null;
+
+  @Column(numberColumn('ns_downtime_ms'))
+  nsDowntimeMs!: number | null;
+
+  @Column(numberColumn('ns_loss_pct'))
+  nsLossPct!: number | null;
+
+  @Column(numberColumn('network_convergence_ms'))
+  networkConvergenceMs!: number | null;
+
+  /** The network following the guest, step by step; empty for an instance without ports. */
+  @Column({ name: 'network_steps', type: 'simple-json', nullable: true })
+  networkSteps!: NetworkStepRecord[] | null;
 
   /** none: no capture asked; pending: capturing or analyzing; ready; failed (see reportError). */
   @Column({ name: 'report_state', type: 'varchar', length: 16, default: 'none' })
