@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Repository } from 'typeorm';
@@ -13,10 +13,12 @@ import type { DomainEvent, DomainRef, HostConnectionRef, JobStats } from './libv
 import { buildMigrateRequest } from './migration-flags';
 import type { TerminalState } from './migration-phase';
 import { MigrationRecorder } from './migration-recorder.service';
+import { NETWORK_FOLLOWER, type NetworkFollower } from './network-follower';
 import { PrecheckRefusal } from './precheck-refusal';
 import { PrechecksService } from './prechecks.service';
 import { LiveMigrationEntity } from './records/live-migration.entity';
 import { ReservationsService } from './reservations.service';
+import type { NetworkStepRecord } from './records/network-step';
 
 interface RunContext {
   migration: LiveMigrationEntity;
@@ -26,6 +28,12 @@ interface RunContext {
   destination: HostEntity;
   /** Set from reservation on: the migration-stream capture and the probe. */
   capture?: CaptureSession;
+  networkSteps: NetworkStepRecord[];
+  /** The destination was pre-plugged: a failure must roll the network back. */
+  networkPrePlugged: boolean;
+  /** Started once, at switchover (or at completion when no pause was seen). */
+  networkSwitchover?: Promise<boolean>;
+  switchoverAt?: Date;
 }
 
 interface CopyOutcome {
@@ -52,6 +60,7 @@ export class MigrationRunner {
     private readonly recorder: MigrationRecorder,
     private readonly hypervisor: Hypervisor,
     private readonly capture: MigrationCaptureService,
+    @Optional() @Inject(NETWORK_FOLLOWER) private readonly network: NetworkFollower | null = null,
   ) {}
 
   /** Asks a running migration to abort at its next poll. */
@@ -67,6 +76,7 @@ export class MigrationRunner {
     } catch (err) {
       this.logger.error(`migration ${migrationId} broke: ${err instanceof Error ? err.stack : String(err)}`);
       await this.reservations.release(migrationId);
+      await this.rollbackNetwork(ctx).catch(() => undefined);
       await this.recorder.enterPhase(ctx.migration, 'failed', `internal error: ${errorMessage(err)}`);
     } finally {
       this.abortRequests.delete(migrationId);
@@ -78,7 +88,7 @@ export class MigrationRunner {
   /** capture → analyze → report: network figures stored beside the hypervisor's. */
   private async report(ctx: RunContext, session: CaptureSession): Promise<void> {
     try {
-      const report = await this.capture.finish(session, ctx.destination);
+      const report = await this.capture.finish(session, ctx.destination, ctx.switchoverAt ?? null);
       await this.recorder.save(ctx.migration, { ...report.figures, report, reportState: 'ready', reportError: null });
     } catch (err) {
       this.logger.warn(`migration ${ctx.migration.id}: report failed: ${errorMessage(err)}`);
@@ -108,7 +118,12 @@ export class MigrationRunner {
     }
     if (this.abortRequests.has(migration.id)) return this.end(ctx, 'aborted', 'aborted by request before the copy started');
 
-    ctx.capture = await this.capture.start(migration.id, source, { guestIp: instance.ipAddress });
+    ctx.networkPrePlugged = true;
+    if (!(await this.followNetwork(ctx, 'reservation', (n) => n.prePlug(instance.id, destination.id)))) {
+      return this.end(ctx, 'failed', `the network could not be pre-plugged on ${destination.name}: ${failedSteps(ctx)}`);
+    }
+    const floatingIp = this.network ? await this.network.floatingIpOf(instance.id).catch(() => null) : null;
+    ctx.capture = await this.capture.start(migration.id, source, { guestIp: instance.ipAddress, floatingIp });
     await this.recorder.save(migration, { reportState: 'pending' });
     await this.instances.update({ id: instance.id }, { state: 'migrating' });
     const sourceConn = await this.hypervisor.libvirt.connect(source.libvirtUri);
@@ -133,7 +148,8 @@ export class MigrationRunner {
       if (event.domain.name !== instance.domainName || outcome.switchoverSeen) return;
       if (event.kind === 'lifecycle' && event.event === 'suspended' && (event.detail === 'migrated' || event.detail === 'postcopy')) {
         outcome.switchoverSeen = true;
-        void this.recorder.enterPhase(migration, 'switchover', `source paused (${event.detail}) for stop-and-copy`);
+        this.startNetworkSwitchover(ctx);
+        void this.recorder.enterPhase(migration, 'switchover', `source paused (${event.detail}) for stop-and-copy`, ctx.switchoverAt);
       }
     };
     const unsubscribe = await libvirt.onDomainEvent(sourceConn, onEvent).catch(() => null);
@@ -238,7 +254,11 @@ export class MigrationRunner {
   /** Commitment: the guest runs on the destination; read the hypervisor's figures there and move the instance. */
   private async commit(ctx: RunContext, outcome: CopyOutcome): Promise<TerminalState> {
     const { migration, instance, destination, source } = ctx;
-    if (!outcome.switchoverSeen) await this.recorder.enterPhase(migration, 'switchover', 'job completed without a pause event');
+    if (!outcome.switchoverSeen) {
+      this.startNetworkSwitchover(ctx);
+      await this.recorder.enterPhase(migration, 'switchover', 'job completed without a pause event', ctx.switchoverAt);
+    }
+    const networkFollowed = await (ctx.networkSwitchover ?? Promise.resolve(true));
     await this.recorder.enterPhase(migration, 'commitment');
     const where = await this.hypervisor.withConnection(destination.libvirtUri, async (c) => {
       const presence = await this.hypervisor.presence(c, instance.domainName);
@@ -259,7 +279,11 @@ export class MigrationRunner {
     });
     await this.instances.update({ id: instance.id }, { hostId: destination.id, state: 'active' });
     await this.reservations.release(migration.id);
-    await this.recorder.enterPhase(migration, 'completed', `${instance.domainName} runs on ${destination.name}; left ${source.name}`);
+    ctx.networkPrePlugged = false;
+    const committed = await this.followNetwork(ctx, 'commitment', (n) => n.commit(instance.id, source.id));
+    // The guest runs on the destination whatever the network did; a failed step is said, and the periodic resync repairs it.
+    const networkNote = networkFollowed && committed ? '' : `; network steps failed: ${failedSteps(ctx)}`;
+    await this.recorder.enterPhase(migration, 'completed', `${instance.domainName} runs on ${destination.name}; left ${source.name}${networkNote}`);
     return 'completed';
   }
 
@@ -291,6 +315,7 @@ export class MigrationRunner {
 
   private async end(ctx: RunContext, terminal: TerminalState, detail: string): Promise<TerminalState> {
     await this.reservations.release(ctx.migration.id);
+    await this.rollbackNetwork(ctx);
     await this.instances.update({ id: ctx.instance.id }, { state: 'active' });
     await this.recorder.enterPhase(ctx.migration, terminal, detail);
     return terminal;
@@ -304,7 +329,39 @@ export class MigrationRunner {
       this.hosts.findOneByOrFail({ id: migration.sourceHostId }),
       this.hosts.findOneByOrFail({ id: migration.destinationHostId }),
     ]);
-    return { migration, instance, flavor, source, destination };
+    return { migration, instance, flavor, source, destination, networkSteps: [], networkPrePlugged: false };
+  }
+
+  /** The guest stays on the source: bindings, FDB and FIP back to how they were before pre-plug. */
+  private async rollbackNetwork(ctx: RunContext): Promise<void> {
+    if (!ctx.networkPrePlugged) return;
+    ctx.networkPrePlugged = false;
+    if (ctx.networkSwitchover) await ctx.networkSwitchover;
+    const { instance, source, destination } = ctx;
+    await this.followNetwork(ctx, 'rollback', (n) => n.rollback(instance.id, source.id, destination.id));
+  }
+
+  /** Once per migration: activates the destination bindings while the guest moves. */
+  private startNetworkSwitchover(ctx: RunContext): void {
+    if (ctx.networkSwitchover) return;
+    ctx.switchoverAt = new Date();
+    const { instance, destination } = ctx;
+    ctx.networkSwitchover = this.followNetwork(ctx, 'switchover', (n) => n.switchover(instance.id, destination.id));
+  }
+
+  /** Runs one network step group, keeps its timed steps on the record; false when a step failed. */
+  private async followNetwork(ctx: RunContext, phase: NonNullable<NetworkStepRecord['phase']>, call: (n: NetworkFollower) => Promise<NetworkStepRecord[]>): Promise<boolean> {
+    if (!this.network) return true;
+    const startedAt = new Date();
+    let steps: NetworkStepRecord[];
+    try {
+      steps = await call(this.network);
+    } catch (err) {
+      steps = [{ step: phase, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), ok: false, error: errorMessage(err) }];
+    }
+    ctx.networkSteps.push(...steps.map((s) => ({ ...s, phase })));
+    await this.recorder.save(ctx.migration, { networkSteps: [...ctx.networkSteps] });
+    return steps.every((s) => s.ok);
   }
 }
 
@@ -324,4 +381,9 @@ function sampleFigures(stats: JobStats, elapsedMs: number, maxDowntimeMs: number
 function describe(presence: { present: boolean; state?: string } | null): string {
   if (presence === null) return 'unreachable';
   return presence.present ? (presence.state ?? 'defined') : 'absent';
+}
+
+function failedSteps(ctx: { networkSteps: NetworkStepRecord[] }): string {
+  const failed = ctx.networkSteps.filter((s) => !s.ok);
+  return failed.length === 0 ? 'none' : failed.map((s) => `${s.step}${s.host ? ` on ${s.host}` : ''}: ${s.error ?? 'failed'}`).join('; ');
 }
