@@ -27,7 +27,8 @@ export class ReportsService {
       state: m.state,
       reportState: m.reportState,
       reportError: m.reportError,
-      downtime: { networkMs: m.netDowntimeMs, lossMethodMs: m.netDowntimeLossMs, hypervisorMs: m.hvDowntimeMs },
+      // eastWestMs: the prober on the tenant network; northSouthMs: the external network to the floating IP.
+      downtime: { networkMs: m.netDowntimeMs, lossMethodMs: m.netDowntimeLossMs, hypervisorMs: m.hvDowntimeMs, eastWestMs: m.netDowntimeMs, northSouthMs: m.nsDowntimeMs },
       totalTime: { networkMs: m.netTotalMigrationTimeMs, hypervisorMs: m.hvTotalTimeMs },
       data: { networkPayloadBytes: m.netPayloadBytes, hypervisorDataProcessedBytes: m.hvDataProcessedBytes },
       network: {
@@ -41,7 +42,11 @@ export class ReportsService {
         rttAvgMs: m.netRttAvgMs,
         maxReplyGapMs: m.netMaxReplyGapMs,
         probeIntervalMs: m.netProbeIntervalMs,
+        northSouthDowntimeMs: m.nsDowntimeMs,
+        northSouthLossPct: m.nsLossPct,
+        networkConvergenceMs: m.networkConvergenceMs,
       },
+      networkSteps: m.networkSteps ?? [],
       hypervisor: {
         hvTotalTimeMs: m.hvTotalTimeMs,
         hvDowntimeMs: m.hvDowntimeMs,
@@ -133,7 +138,7 @@ function reportColumns(): (keyof LiveMigrationEntity)[] {
   return [
     'id', 'instanceName', 'flavorName', 'state', 'reportState', 'reportError', 'report',
     'netTotalMigrationTimeMs', 'netPayloadBytes', 'netThroughputMbps', 'netDowntimeMs', 'netDowntimeLossMs', 'netLossPct',
-    'netJitterMs', 'netRttAvgMs', 'netMaxReplyGapMs', 'netProbeIntervalMs',
+    'netJitterMs', 'netRttAvgMs', 'netMaxReplyGapMs', 'netProbeIntervalMs', 'nsDowntimeMs', 'nsLossPct', 'networkConvergenceMs', 'networkSteps',
     'hvTotalTimeMs', 'hvDowntimeMs', 'hvSetupTimeMs', 'hvDataProcessedBytes', 'hvIterations', 'hvDirtyRatePagesPerSec',
   ];
 }
