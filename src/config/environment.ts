@@ -95,6 +95,18 @@ export class Environment {
   @Max(60_000)
   LIVEMIG_CAPTURE_TAIL_MS = 1000;
 
+  @Transform(({ value }) => (value === undefined || value === '' ? 30_000 : Number(value)))
+  @IsInt({ message: 'LIVEMIG_NETWORK_RESYNC_MS must be an integer (0 turns the periodic network resync off)' })
+  @Min(0)
+  @Max(3_600_000)
+  LIVEMIG_NETWORK_RESYNC_MS = 30_000;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 5000 : Number(value)))
+  @IsInt({ message: 'LIVEMIG_HEARTBEAT_MS must be an integer (0 turns agent heartbeats off)' })
+  @Min(0)
+  @Max(600_000)
+  LIVEMIG_HEARTBEAT_MS = 5000;
+
   @IsOptional()
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL?: (typeof LOG_LEVELS)[number];

@@ -20,6 +20,12 @@ export interface LivemigConfig {
   };
   /** How often a follower replica tries for the policy-job lock, and a leader checks its session. */
   leaderRetryMs: number;
+  network: {
+    /** Periodic push of the desired state to every agent (catches up hosts a change did not reach); 0: off. */
+    resyncMs: number;
+    /** Agent heartbeat period; an agent that misses 3 in a row is down; 0: off. */
+    heartbeatMs: number;
+  };
   capture: {
     /** The prober's agent; without it migrations get no probe stream. */
     prober: ProberAgentConfig | null;
@@ -54,6 +60,7 @@ export function buildConfig(env: Environment): LivemigConfig {
       parallelInboundMigrationsPerHost: env.LIVEMIG_PARALLEL_INBOUND_MIGRATIONS_PER_HOST ?? 2,
     },
     leaderRetryMs: env.LIVEMIG_LEADER_RETRY_MS ?? 5000,
+    network: { resyncMs: env.LIVEMIG_NETWORK_RESYNC_MS ?? 30_000, heartbeatMs: env.LIVEMIG_HEARTBEAT_MS ?? 5000 },
     capture: {
       prober: proberConfig('LIVEMIG_PROBER', env.LIVEMIG_PROBER_AGENT_URL, env.LIVEMIG_PROBER_AGENT_TOKEN, env.LIVEMIG_PROBER_INTERFACE),
       externalProber: proberConfig(
