@@ -3,6 +3,9 @@
 
 export const AGENT_API_PREFIX = '/v1';
 
+/** The network routes carry the desired host state the controller compiles (`PUT/GET /v1/network`, `POST /v1/network/reconcile`). */
+export type { AgentNetworkStatus, HostNetworkState, NetworkApplyReport, NetworkDrift } from '../network/core/host-network-state';
+
 export interface AgentErrorBody {
   statusCode: number;
   error: string;

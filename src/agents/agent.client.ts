@@ -6,6 +6,9 @@ import {
   AGENT_API_PREFIX,
   type AgentErrorBody,
   type AgentHealth,
+  type AgentNetworkStatus,
+  type HostNetworkState,
+  type NetworkApplyReport,
   type CaptureInfo,
   type ProbeInfo,
   type StartCaptureRequest,
@@ -46,6 +49,11 @@ export interface AgentClient {
   stopProbe(probeId: string): Promise<ProbeInfo>;
   downloadProbe(probeId: string, destinationFile: string): Promise<number>;
   deleteProbe(probeId: string): Promise<void>;
+  /** Hands the agent the host's desired network state; it reconciles the host and reports what it changed. */
+  applyNetwork(state: HostNetworkState): Promise<NetworkApplyReport>;
+  networkStatus(): Promise<AgentNetworkStatus>;
+  /** Reconciles again towards the state it already has (repairs drift). */
+  reconcileNetwork(): Promise<NetworkApplyReport>;
 }
 
 export type AgentFailure = 'rejected' | 'timeout' | 'unreachable';
@@ -146,6 +154,18 @@ export class HttpAgentClient implements AgentClient {
 
   async deleteProbe(probeId: string): Promise<void> {
     await this.request('DELETE', `/probes/${this.id(probeId)}`);
+  }
+
+  applyNetwork(state: HostNetworkState): Promise<NetworkApplyReport> {
+    return this.json('PUT', '/network', state);
+  }
+
+  networkStatus(): Promise<AgentNetworkStatus> {
+    return this.json('GET', '/network');
+  }
+
+  reconcileNetwork(): Promise<NetworkApplyReport> {
+    return this.json('POST', '/network/reconcile');
   }
 
   private id(value: string): string {

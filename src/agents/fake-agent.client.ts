@@ -1,6 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import type { CaptureInfo, ProbeInfo, StartCaptureRequest, StartProbeRequest, StorageMarker, AgentHealth } from './agent-api';
+import type {
+  AgentHealth,
+  AgentNetworkStatus,
+  CaptureInfo,
+  HostNetworkState,
+  NetworkApplyReport,
+  ProbeInfo,
+  StartCaptureRequest,
+  StartProbeRequest,
+  StorageMarker,
+} from './agent-api';
 import { AgentError, type AgentClient } from './agent.client';
 
 // An in-memory AgentClient for unit tests of controller services. Two fakes
@@ -8,6 +18,16 @@ import { AgentError, type AgentClient } from './agent.client';
 // fakes with separate storages do not.
 
 export type SharedStorage = Map<string, string>;
+
+/** One host's network side as the fake agent keeps it; share it between fakes of the same host. */
+export interface FakeNetworkHost {
+  desired: HostNetworkState | null;
+  lastApply: NetworkApplyReport | null;
+  /** Every state pushed, in order. */
+  pushes: HostNetworkState[];
+}
+
+export const newFakeNetworkHost = (): FakeNetworkHost => ({ desired: null, lastApply: null, pushes: [] });
 
 const DEFAULT_INSTANCES_PATH = '/var/lib/nova/instances';
 /** A pcap header with the nanosecond magic and no packets. */
@@ -24,6 +44,7 @@ export class FakeAgentClient implements AgentClient {
   constructor(
     readonly host: string,
     readonly storage: SharedStorage = new Map(),
+    readonly network: FakeNetworkHost = newFakeNetworkHost(),
   ) {}
 
   /** Makes every later call of `method` fail like the agent would. */
@@ -154,6 +175,31 @@ export class FakeAgentClient implements AgentClient {
   async deleteProbe(probeId: string): Promise<void> {
     this.record('deleteProbe', [probeId]);
     this.probes.delete(probeId);
+  }
+
+  async applyNetwork(state: HostNetworkState): Promise<NetworkApplyReport> {
+    this.record('applyNetwork', [state]);
+    const copy = structuredClone(state);
+    this.network.pushes.push(copy);
+    this.network.desired = copy;
+    return this.applied(copy.revision);
+  }
+
+  async networkStatus(): Promise<AgentNetworkStatus> {
+    this.record('networkStatus', []);
+    return { desired: this.network.desired, lastApply: this.network.lastApply, driftLog: [] };
+  }
+
+  async reconcileNetwork(): Promise<NetworkApplyReport> {
+    this.record('reconcileNetwork', []);
+    if (!this.network.desired) throw new AgentError(this.host, 'rejected', 'no desired network state yet', 409);
+    return this.applied(this.network.desired.revision);
+  }
+
+  private applied(revision: number): NetworkApplyReport {
+    const report: NetworkApplyReport = { host: this.host, revision, appliedAt: new Date().toISOString(), durationMs: 0, drift: [], commands: [] };
+    this.network.lastApply = report;
+    return report;
   }
 
   private record(method: Method, args: unknown[]): void {

@@ -1,7 +1,19 @@
 import type { AgentClientFactory, AgentEndpoint } from '../../../src/agents/agent.client';
-import { FakeAgentClient, type SharedStorage } from '../../../src/agents/fake-agent.client';
+import { FakeAgentClient, newFakeNetworkHost, type FakeNetworkHost, type SharedStorage } from '../../../src/agents/fake-agent.client';
 
-const ALL_METHODS = ['health', 'createMarker', 'readMarker', 'deleteMarker', 'startCapture', 'stopCapture', 'startProbe', 'stopProbe'] as const;
+const ALL_METHODS = [
+  'health',
+  'createMarker',
+  'readMarker',
+  'deleteMarker',
+  'startCapture',
+  'stopCapture',
+  'startProbe',
+  'stopProbe',
+  'applyNetwork',
+  'networkStatus',
+  'reconcileNetwork',
+] as const;
 
 /**
  * Host agents for engine tests, built on FakeAgentClient. Hosts in the same storage group see the same
@@ -12,12 +24,16 @@ export class FakeAgents {
   readonly storageGroup = new Map<string, string>();
   markerWriteFails = false;
   private readonly volumes = new Map<string, SharedStorage>();
+  /** Each host's network side (desired state, pushes), kept across the clients made for it. */
+  readonly network = new Map<string, FakeNetworkHost>();
 
   factory: AgentClientFactory = (endpoint: AgentEndpoint) => {
     const group = this.storageGroup.get(endpoint.host) ?? 'shared';
     const volume = this.volumes.get(group) ?? new Map<string, string>();
     this.volumes.set(group, volume);
-    const client = new FakeAgentClient(endpoint.host, volume);
+    const network = this.network.get(endpoint.host) ?? newFakeNetworkHost();
+    this.network.set(endpoint.host, network);
+    const client = new FakeAgentClient(endpoint.host, volume, network);
     if (this.down.has(endpoint.host)) for (const method of ALL_METHODS) client.failOn(method, 'connect ECONNREFUSED', 0);
     if (this.markerWriteFails) client.failOn('createMarker', "instancesPath is not this agent's instances path", 400);
     return client;
