@@ -4,6 +4,7 @@ import { LiveMigrations1732240000002 } from './1732240000002-live-migrations';
 import { NetworkReports1732240000003 } from './1732240000003-network-reports';
 import { Workflows1732240000004 } from './1732240000004-workflows';
 import { NetworkFollow1732240000007 } from './1732240000007-network-follow';
+import { PrecopyPredictions1732240000008 } from './1732240000008-precopy-predictions';
 
 /** Every schema migration, in order. Listed as classes so they load from src and dist alike. */
-export const MIGRATIONS = [Inventory1732240000000, SeedFlavors1732240000001, LiveMigrations1732240000002, NetworkReports1732240000003, Workflows1732240000004, NetworkFollow1732240000007];
+export const MIGRATIONS = [Inventory1732240000000, SeedFlavors1732240000001, LiveMigrations1732240000002, NetworkReports1732240000003, Workflows1732240000004, NetworkFollow1732240000007, PrecopyPredictions1732240000008];

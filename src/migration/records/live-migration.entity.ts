@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { MigrationNetworkReport } from '../../capture/migration-report';
 import type { NetworkStepRecord } from './network-step';
+import type { PrecopyRecord } from '../prediction/precopy-record';
 import type { ConvergencePolicy } from '../core';
 import type { MigrationState } from '../migration-phase';
 import { numberColumn } from './number-column';
@@ -125,6 +126,27 @@ export class LiveMigrationEntity {
 
   @Column(numberColumn('network_convergence_ms'))
   networkConvergenceMs!: number | null;
+
+  /** Pre-copy model, before the copy: rounds, total time and downtime it predicted, and whether it converges. */
+  @Column(numberColumn('pred_iterations'))
+  predIterations!: number | null;
+
+  @Column(numberColumn('pred_total_time_ms'))
+  predTotalTimeMs!: number | null;
+
+  @Column(numberColumn('pred_downtime_ms'))
+  predDowntimeMs!: number | null;
+
+  @Column({ name: 'pred_converges', type: 'boolean', nullable: true })
+  predConverges!: boolean | null;
+
+  /** (predicted - actual) / actual total time, the actual being the hypervisor's; set when the migration completed. */
+  @Column(numberColumn('pred_total_time_error'))
+  predTotalTimeError!: number | null;
+
+  /** Inputs, prediction and error in full. */
+  @Column({ name: 'precopy_prediction', type: 'simple-json', nullable: true })
+  precopyPrediction!: PrecopyRecord | null;
 
   /** The network following the guest, step by step; empty for an instance without ports. */
   @Column({ name: 'network_steps', type: 'simple-json', nullable: true })

@@ -1,0 +1,53 @@
+// What a migration row keeps of its pre-copy prediction: the inputs as measured, the model's answer,
+// and, once the migration has ended, its error against what happened.
+import type { NonConvergenceReason } from '../core';
+
+/** Where the bandwidth the model used came from. */
+export type BandwidthSource = 'policy-cap' | 'link-shaped' | 'link-speed' | 'planning-default';
+
+export interface PrecopyRecordInputs {
+  ramBytes: number;
+  /** From libvirt's dirty-rate calculation (page-sampling) on the source, before the copy. */
+  dirtyRateBytesPerSec: number;
+  dirtyRateCalcSeconds: number;
+  dirtyRateMode: string | null;
+  bandwidthBytesPerSec: number;
+  bandwidthSource: BandwidthSource;
+  /** QEMU lifts its cap for stop-and-copy; the link still limits it. */
+  switchoverBandwidthBytesPerSec: number;
+  /** The first downtime step, the one the migrate call carries. */
+  maxDowntimeMs: number;
+  setupSec: number;
+  /** How setupSec was found (earlier migrations from the same host, or none). */
+  setupSource: string;
+}
+
+export interface PrecopyRecordPrediction {
+  iterations: number;
+  totalTimeMs: number;
+  downtimeMs: number;
+  transferredBytes: number;
+  converges: boolean;
+  reason: NonConvergenceReason | null;
+}
+
+export interface PrecopyRecordError {
+  /** The hypervisor's time elapsed of the job (COMPLETED job stats), the actual compared against. */
+  actualTotalTimeMs: number;
+  totalTimeErrorMs: number;
+  /** (predicted - actual) / actual. */
+  totalTimeRelative: number;
+  /** The network-observed migration stream, when the capture saw it, for reference. */
+  networkTotalTimeMs: number | null;
+  actualDowntimeMs: number | null;
+  actualIterations: number | null;
+}
+
+export interface PrecopyRecord {
+  madeAt: string;
+  /** null when the inputs could not be measured (see note). */
+  inputs: PrecopyRecordInputs | null;
+  prediction: PrecopyRecordPrediction | null;
+  error: PrecopyRecordError | null;
+  notes: string[];
+}
