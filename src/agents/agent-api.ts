@@ -21,6 +21,13 @@ export interface AgentHealth {
   time: string;
 }
 
+/** The host's migration interface: its speed and any tc shaper on it, bits per second (null when absent). */
+export interface MigrationLinkInfo {
+  interface: string;
+  speedBitsPerSec: number | null;
+  shapedRateBitsPerSec: number | null;
+}
+
 export interface StorageMarker {
   markerId: string;
   content: string;

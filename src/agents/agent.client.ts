@@ -6,6 +6,7 @@ import {
   AGENT_API_PREFIX,
   type AgentErrorBody,
   type AgentHealth,
+  type MigrationLinkInfo,
   type AgentNetworkStatus,
   type HostNetworkState,
   type NetworkApplyReport,
@@ -35,6 +36,8 @@ export const DEFAULT_AGENT_TIMEOUTS: AgentClientTimeouts = { requestTimeoutMs: 1
 export interface AgentClient {
   readonly host: string;
   health(): Promise<AgentHealth>;
+  /** Speed and shaping of one interface (the migration link), for pre-copy predictions. */
+  migrationLink(interfaceName: string): Promise<MigrationLinkInfo>;
   createMarker(instancesPath?: string): Promise<StorageMarker>;
   readMarker(markerId: string, instancesPath?: string): Promise<StorageMarker>;
   deleteMarker(markerId: string, instancesPath?: string): Promise<void>;
@@ -102,6 +105,10 @@ export class HttpAgentClient implements AgentClient {
 
   health(): Promise<AgentHealth> {
     return this.json('GET', '/health');
+  }
+
+  migrationLink(interfaceName: string): Promise<MigrationLinkInfo> {
+    return this.json('GET', `/links/${this.id(interfaceName)}`);
   }
 
   createMarker(instancesPath?: string): Promise<StorageMarker> {

@@ -5,6 +5,7 @@ import type {
   AgentNetworkStatus,
   CaptureInfo,
   HostNetworkState,
+  MigrationLinkInfo,
   NetworkApplyReport,
   ProbeInfo,
   StartCaptureRequest,
@@ -56,6 +57,14 @@ export class FakeAgentClient implements AgentClient {
   async health(): Promise<AgentHealth> {
     this.record('health', []);
     return { host: this.host, version: 'fake', uptimeSec: 1, time: new Date().toISOString() };
+  }
+
+  /** What migrationLink() answers; a 10 Gbit link without a shaper unless a test says otherwise. */
+  link: Omit<MigrationLinkInfo, 'interface'> = { speedBitsPerSec: 10e9, shapedRateBitsPerSec: null };
+
+  async migrationLink(interfaceName: string): Promise<MigrationLinkInfo> {
+    this.record('migrationLink', [interfaceName]);
+    return { interface: interfaceName, ...this.link };
   }
 
   async createMarker(instancesPath = DEFAULT_INSTANCES_PATH): Promise<StorageMarker> {

@@ -16,6 +16,7 @@ import { MigrationRunner } from './migration-runner.service';
 import { MigrationsController } from './migrations.controller';
 import { MigrationsService } from './migrations.service';
 import { PrechecksService } from './prechecks.service';
+import { PrecopyPredictionService } from './prediction/precopy-prediction.service';
 import { LiveMigrationEntity } from './records/live-migration.entity';
 import { MigrationPhaseEntity } from './records/migration-phase.entity';
 import { MigrationSampleEntity } from './records/migration-sample.entity';
@@ -40,6 +41,7 @@ import { ReservationsService } from './reservations.service';
     MigrationRunner,
     MigrationsService,
     PrechecksService,
+    PrecopyPredictionService,
     ReservationsService,
   ],
   exports: [MigrationsService, MigrationQueueService, MigrationEventBus, HostCapacityService, Hypervisor],

@@ -5,6 +5,7 @@ import type { AgentConfig } from './agent.config';
 import { BearerTokenGuard } from './auth/bearer-token.guard';
 import { CapturesModule } from './captures/captures.module';
 import { HealthModule } from './health/health.module';
+import { LinksModule } from './links/links.module';
 import { AccessLogInterceptor } from './http/access-log.interceptor';
 import { AgentExceptionFilter } from './http/agent-exception.filter';
 import { ProbesModule } from './probes/probes.module';
@@ -19,7 +20,7 @@ export class AgentModule {
   static forRoot(config: AgentConfig, adapters: AgentAdapters = {}): DynamicModule {
     return {
       module: AgentModule,
-      imports: [AgentCoreModule.forRoot(config, adapters), HealthModule, StorageModule, CapturesModule, ProbesModule],
+      imports: [AgentCoreModule.forRoot(config, adapters), HealthModule, LinksModule, StorageModule, CapturesModule, ProbesModule],
       providers: [
         { provide: APP_GUARD, useClass: BearerTokenGuard },
         { provide: APP_FILTER, useClass: AgentExceptionFilter },

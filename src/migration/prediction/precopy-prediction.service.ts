@@ -1,0 +1,121 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Not, IsNull, type Repository } from 'typeorm';
+import { AgentDirectory } from '../../agents/agent-directory.service';
+import type { FlavorEntity } from '../../inventory/flavors/flavor.entity';
+import type { HostEntity } from '../../inventory/hosts/host.entity';
+import type { InstanceEntity } from '../../inventory/instances/instance.entity';
+import { initialConvergenceState, migrationDataGiB } from '../core';
+import { errorMessage, Hypervisor } from '../hypervisor';
+import { MigrationRecorder } from '../migration-recorder.service';
+import { LiveMigrationEntity } from '../records/live-migration.entity';
+import { predictFromInputs, precopyInputs, predictionError, type LinkRate } from './precopy-inputs';
+import type { PrecopyRecord } from './precopy-record';
+
+/** One second is QEMU's shortest calculation; it holds the migration back by about that much. */
+export const DIRTY_RATE_CALC_SECONDS = 1;
+const SETUP_HISTORY = 10;
+
+interface PredictionContext {
+  migration: LiveMigrationEntity;
+  instance: InstanceEntity;
+  flavor: FlavorEntity;
+  source: HostEntity;
+}
+
+/**
+ * Before the copy: measures the guest's dirty rate through libvirt, reads the source's migration link,
+ * and stores the pre-copy model's prediction on the migration. After it: stores the error against the
+ * hypervisor's total time. Never fails a migration: what cannot be measured is noted and the model skipped.
+ */
+@Injectable()
+export class PrecopyPredictionService {
+  private readonly logger = new Logger(PrecopyPredictionService.name);
+
+  constructor(
+    @InjectRepository(LiveMigrationEntity) private readonly migrations: Repository<LiveMigrationEntity>,
+    private readonly hypervisor: Hypervisor,
+    private readonly agents: AgentDirectory,
+    private readonly recorder: MigrationRecorder,
+  ) {}
+
+  async beforeCopy(ctx: PredictionContext): Promise<void> {
+    const { migration, instance, flavor, source } = ctx;
+    const notes: string[] = [];
+    const record: PrecopyRecord = { madeAt: new Date().toISOString(), inputs: null, prediction: null, error: null, notes };
+    try {
+      const [rate, link, recentSetupMs] = await Promise.all([
+        this.measureDirtyRate(source.libvirtUri, instance.domainName),
+        this.migrationLink(source, notes),
+        this.recentSetupMs(source.id),
+      ]);
+      const firstStep = initialConvergenceState(migration.policy, migrationDataGiB(flavor.ramMiB)).steps[0];
+      record.inputs = precopyInputs({
+        ramMiB: flavor.ramMiB,
+        dirtyRateMiBps: rate.megabytesPerSecond,
+        dirtyRateCalcSeconds: DIRTY_RATE_CALC_SECONDS,
+        dirtyRateMode: rate.calcMode,
+        policyBandwidthMiBps: migration.policy.bandwidthMiBps,
+        maxDowntimeMs: firstStep?.downtimeMs ?? migration.policy.maxDowntimeMs,
+        link,
+        recentSetupMs,
+      });
+      record.prediction = predictFromInputs(record.inputs);
+    } catch (err) {
+      notes.push(`no prediction: ${errorMessage(err)}`);
+      this.logger.warn(`migration ${migration.id}: no pre-copy prediction: ${errorMessage(err)}`);
+    }
+    const p = record.prediction;
+    await this.recorder.save(migration, {
+      precopyPrediction: record,
+      predIterations: p?.iterations ?? null,
+      predTotalTimeMs: p?.totalTimeMs ?? null,
+      predDowntimeMs: p?.downtimeMs ?? null,
+      predConverges: p?.converges ?? null,
+    });
+  }
+
+  /** After the report: the error against what the hypervisor measured, for completed migrations. */
+  async afterEnd(migration: LiveMigrationEntity): Promise<void> {
+    const record = migration.precopyPrediction;
+    if (!record?.prediction || migration.state !== 'completed') return;
+    const error = predictionError(record.prediction, migration);
+    if (!error) return;
+    try {
+      await this.recorder.save(migration, { precopyPrediction: { ...record, error }, predTotalTimeError: error.totalTimeRelative });
+    } catch (err) {
+      this.logger.warn(`migration ${migration.id}: prediction error not stored: ${errorMessage(err)}`);
+    }
+  }
+
+  private async measureDirtyRate(uri: string, domainName: string): Promise<{ megabytesPerSecond: number; calcMode: string | null }> {
+    return this.hypervisor.withConnection(uri, async (c) => {
+      const domain = await this.hypervisor.libvirt.lookupDomain(c, domainName);
+      // Page-sampling: dirty-bitmap mode crashes QEMU 7.2 under TCG, dirty-ring needs KVM.
+      const rate = await this.hypervisor.libvirt.dirtyRate(domain, { calcSeconds: DIRTY_RATE_CALC_SECONDS, mode: 'page-sampling' });
+      if (rate.megabytesPerSecond === undefined) throw new Error(`libvirt gave no dirty rate for ${domainName} (status ${rate.status})`);
+      return { megabytesPerSecond: rate.megabytesPerSecond, calcMode: rate.calcMode ?? null };
+    });
+  }
+
+  /** The source's migration interface as its agent reads it; null (planning default) without an agent. */
+  private async migrationLink(source: HostEntity, notes: string[]): Promise<LinkRate | null> {
+    try {
+      const link = await (await this.agents.clientFor(source.id)).migrationLink(source.migrationInterface);
+      return { shapedRateBitsPerSec: link.shapedRateBitsPerSec, speedBitsPerSec: link.speedBitsPerSec };
+    } catch (err) {
+      notes.push(`migration link of ${source.name} unknown: ${errorMessage(err)}`);
+      return null;
+    }
+  }
+
+  private async recentSetupMs(sourceHostId: string): Promise<number[]> {
+    const rows = await this.migrations.find({
+      where: { sourceHostId, state: 'completed', hvSetupTimeMs: Not(IsNull()) },
+      select: { id: true, hvSetupTimeMs: true },
+      order: { finishedAt: 'DESC' },
+      take: SETUP_HISTORY,
+    });
+    return rows.map((r) => r.hvSetupTimeMs).filter((v): v is number => v !== null);
+  }
+}
