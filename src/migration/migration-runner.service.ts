@@ -16,6 +16,7 @@ import { MigrationRecorder } from './migration-recorder.service';
 import { NETWORK_FOLLOWER, type NetworkFollower } from './network-follower';
 import { PrecheckRefusal } from './precheck-refusal';
 import { PrechecksService } from './prechecks.service';
+import { PrecopyPredictionService } from './prediction/precopy-prediction.service';
 import { LiveMigrationEntity } from './records/live-migration.entity';
 import { ReservationsService } from './reservations.service';
 import type { NetworkStepRecord } from './records/network-step';
@@ -60,6 +61,7 @@ export class MigrationRunner {
     private readonly recorder: MigrationRecorder,
     private readonly hypervisor: Hypervisor,
     private readonly capture: MigrationCaptureService,
+    private readonly prediction: PrecopyPredictionService,
     @Optional() @Inject(NETWORK_FOLLOWER) private readonly network: NetworkFollower | null = null,
   ) {}
 
@@ -82,6 +84,7 @@ export class MigrationRunner {
       this.abortRequests.delete(migrationId);
     }
     if (ctx.capture) await this.report(ctx, ctx.capture);
+    await this.prediction.afterEnd(ctx.migration);
     return terminal;
   }
 
@@ -123,6 +126,7 @@ export class MigrationRunner {
       return this.end(ctx, 'failed', `the network could not be pre-plugged on ${destination.name}: ${failedSteps(ctx)}`);
     }
     const floatingIp = this.network ? await this.network.floatingIpOf(instance.id).catch(() => null) : null;
+    await this.prediction.beforeCopy(ctx);
     ctx.capture = await this.capture.start(migration.id, source, { guestIp: instance.ipAddress, floatingIp });
     await this.recorder.save(migration, { reportState: 'pending' });
     await this.instances.update({ id: instance.id }, { state: 'migrating' });
