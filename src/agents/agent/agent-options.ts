@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { checkHostName, isPort } from '../../common/names';
+import { checkHostName, checkInterfaceName, isPort } from '../../common/names';
 import { checkAbsolutePath } from './storage/marker-path';
 
 export interface ListenAddress {
@@ -36,4 +36,27 @@ export function requireAbsolutePath(value: string, option: string): string {
   const check = checkAbsolutePath(value, option);
   if (!check.ok) throw new RangeError(check.reason);
   return check.path;
+}
+
+export function requireInterfaceName(value: string, option: string): string {
+  const check = checkInterfaceName(value);
+  if (!check.ok) throw new RangeError(`${option}: ${check.reason}`);
+  return value;
+}
+
+/** Milliseconds between network reconciliations; 0 turns them off. */
+export function parseReconcileInterval(value: string): number {
+  const ms = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(ms) || (ms !== 0 && ms < 100) || ms > 3_600_000) {
+    throw new RangeError(`--reconcile-interval-ms "${value}" must be 0 (off) or 100 to 3600000`);
+  }
+  return ms;
+}
+
+/** Short, lower-case, ends with "-": it is glued in front of qrouter-/fip- names. */
+export function requireNetnsPrefix(value: string): string {
+  if (value !== '' && !/^[a-z0-9][a-z0-9-]{0,14}-$/.test(value)) {
+    throw new RangeError(`--netns-prefix "${value}" must be up to 16 lower-case letters, digits and "-", ending with "-"`);
+  }
+  return value;
 }

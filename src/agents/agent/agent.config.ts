@@ -7,9 +7,16 @@ export interface AgentConfig {
   /** Nova's instances_path on this host; the only directory markers are written into. */
   instancesPath: string;
   version: string;
+  /** The host's interface onto the external network (macvlan parent of fg-/qg- devices); unset: no floating IPs here. */
+  externalInterface?: string;
+  /** How often the network state is checked and repaired; 0 disables. */
+  reconcileIntervalMs?: number;
+  /** Prefix of every namespace the agent makes, for agents sharing one machine (the lab); '' on real hosts. */
+  netnsPrefix?: string;
 }
 
 export const AGENT_CONFIG = Symbol('AgentConfig');
 
 export const DEFAULT_AGENT_DATA_DIR = '/var/lib/livemig-agent';
 export const DEFAULT_INSTANCES_PATH = '/var/lib/nova/instances';
+export const DEFAULT_RECONCILE_INTERVAL_MS = 2_000;

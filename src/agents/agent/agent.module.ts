@@ -6,6 +6,7 @@ import { BearerTokenGuard } from './auth/bearer-token.guard';
 import { CapturesModule } from './captures/captures.module';
 import { HealthModule } from './health/health.module';
 import { LinksModule } from './links/links.module';
+import { NetworkModule } from './network/network.module';
 import { AccessLogInterceptor } from './http/access-log.interceptor';
 import { AgentExceptionFilter } from './http/agent-exception.filter';
 import { ProbesModule } from './probes/probes.module';
@@ -20,7 +21,7 @@ export class AgentModule {
   static forRoot(config: AgentConfig, adapters: AgentAdapters = {}): DynamicModule {
     return {
       module: AgentModule,
-      imports: [AgentCoreModule.forRoot(config, adapters), HealthModule, LinksModule, StorageModule, CapturesModule, ProbesModule],
+      imports: [AgentCoreModule.forRoot(config, adapters), HealthModule, LinksModule, StorageModule, CapturesModule, ProbesModule, NetworkModule],
       providers: [
         { provide: APP_GUARD, useClass: BearerTokenGuard },
         { provide: APP_FILTER, useClass: AgentExceptionFilter },

@@ -1,8 +1,16 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { startAgent } from '../../agents/agent/agent.app';
-import { DEFAULT_AGENT_DATA_DIR, DEFAULT_INSTANCES_PATH } from '../../agents/agent/agent.config';
-import { parseListenAddress, parseTokenFile, requireAbsolutePath, requireHostName } from '../../agents/agent/agent-options';
+import { DEFAULT_AGENT_DATA_DIR, DEFAULT_INSTANCES_PATH, DEFAULT_RECONCILE_INTERVAL_MS } from '../../agents/agent/agent.config';
+import {
+  parseListenAddress,
+  parseReconcileInterval,
+  parseTokenFile,
+  requireAbsolutePath,
+  requireHostName,
+  requireInterfaceName,
+  requireNetnsPrefix,
+} from '../../agents/agent/agent-options';
 
 interface AgentCommandOptions {
   listen: string;
@@ -10,6 +18,9 @@ interface AgentCommandOptions {
   host: string;
   dataDir: string;
   instancesPath: string;
+  externalInterface?: string;
+  reconcileIntervalMs: string;
+  netnsPrefix: string;
 }
 
 // Bumped with the agent's wire contract (src/agents/agent-api.ts).
@@ -24,6 +35,9 @@ export function registerAgentCommand(program: Command): void {
     .requiredOption('--host <name>', 'this host\'s name as the controller\'s inventory knows it')
     .option('--data-dir <dir>', 'where captures and probe pcaps are kept', DEFAULT_AGENT_DATA_DIR)
     .option('--instances-path <dir>', 'Nova instances path; the only place storage markers are written', DEFAULT_INSTANCES_PATH)
+    .option('--external-interface <name>', 'interface onto the external network, parent of the fip/qg macvlans (e.g. ext0)')
+    .option('--reconcile-interval-ms <ms>', 'how often the network state is checked and repaired; 0 disables', String(DEFAULT_RECONCILE_INTERVAL_MS))
+    .option('--netns-prefix <prefix>', 'prefix for the qrouter-/fip- namespaces, for several agents on one machine (lab)', '')
     .action(async (options: AgentCommandOptions) => {
       const listen = parseListenAddress(options.listen);
       const token = parseTokenFile(await readFile(options.tokenFile, 'utf8'));
@@ -37,6 +51,9 @@ export function registerAgentCommand(program: Command): void {
           dataDir: requireAbsolutePath(options.dataDir, '--data-dir'),
           instancesPath: requireAbsolutePath(options.instancesPath, '--instances-path'),
           version: AGENT_VERSION,
+          externalInterface: options.externalInterface === undefined ? undefined : requireInterfaceName(options.externalInterface, '--external-interface'),
+          reconcileIntervalMs: parseReconcileInterval(options.reconcileIntervalMs),
+          netnsPrefix: requireNetnsPrefix(options.netnsPrefix),
         },
         listen,
       );

@@ -1,0 +1,54 @@
+import type { NetworkDrift } from '../../../network/core/host-network-state';
+import type { ProcessRunner } from '../../../common/process/process-runner';
+import type { NetworkPlan } from './network-plan';
+
+const TIMEOUT_MS = 15_000;
+
+export interface ExecutionResult {
+  drift: NetworkDrift[];
+  /** Each command run, joined by spaces, in order. */
+  commands: string[];
+}
+
+/**
+ * Runs the plan's changes in order. A failing command stops its own change
+ * (later commands of a change build on earlier ones) and marks its drift
+ * unrepaired; the other changes still run.
+ */
+export async function executePlan(runner: ProcessRunner, plan: NetworkPlan): Promise<ExecutionResult> {
+  const commands: string[] = [];
+  const drift: NetworkDrift[] = [];
+  for (const change of plan.changes) {
+    const record = change.drift ? { ...change.drift } : null;
+    for (const argv of change.commands) {
+      const [command, ...args] = argv;
+      commands.push(argv.join(' '));
+      const result = await runner.run(command ?? '', args, { timeoutMs: TIMEOUT_MS });
+      if (result.exitCode === 0 || change.bestEffort) continue;
+      if (record) {
+        record.repaired = false;
+        record.error = `${argv.join(' ')}: ${(result.stderr || result.stdout).trim().slice(0, 300) || `exit ${result.exitCode ?? result.signal ?? '?'}`}`;
+      }
+      break;
+    }
+    if (record) drift.push(record);
+  }
+  return { drift, commands };
+}
+
+/** Drift still found after the apply turns the matching record into a failure. */
+export function confirmDrift(applied: NetworkDrift[], remaining: NetworkDrift[]): NetworkDrift[] {
+  const out = applied.map((d) => ({ ...d }));
+  for (const left of remaining) {
+    const match = out.find((d) => d.kind === left.kind && d.subject === left.subject);
+    if (match) {
+      if (match.repaired) {
+        match.repaired = false;
+        match.error = match.error ?? 'still differs after the apply';
+      }
+    } else {
+      out.push({ ...left, repaired: false, error: left.error ?? 'found when checking the apply' });
+    }
+  }
+  return out;
+}
