@@ -7,6 +7,7 @@ import { InventoryModule } from './inventory/inventory.module';
 import { DrainModule } from './migration/drain/drain.module';
 import { MigrationModule } from './migration/migration.module';
 import { RebalanceModule } from './migration/rebalance/rebalance.module';
+import { NetworkModule } from './network/network.module';
 import { ObservabilityModule } from './observability/observability.module';
 
 @Module({})
@@ -15,7 +16,7 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [LivemigConfigModule.forRoot(), ObservabilityModule, DatabaseModule, AuthModule, InventoryModule, MigrationModule, DrainModule, RebalanceModule, ReportsModule],
+      imports: [LivemigConfigModule.forRoot(), ObservabilityModule, DatabaseModule, AuthModule, InventoryModule, MigrationModule, DrainModule, RebalanceModule, ReportsModule, NetworkModule],
     };
   }
 }

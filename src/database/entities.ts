@@ -9,6 +9,13 @@ import { DrainMoveEntity } from '../migration/drain/drain-move.entity';
 import { DrainEntity } from '../migration/drain/drain.entity';
 import { RebalancePolicyEntity } from '../migration/rebalance/rebalance-policy.entity';
 import { RebalanceRunEntity } from '../migration/rebalance/rebalance-run.entity';
+import { FloatingIpEntity } from '../network/floating-ips/floating-ip.entity';
+import { NetworkEntity } from '../network/networks/network.entity';
+import { PortBindingEntity } from '../network/ports/port-binding.entity';
+import { PortEntity } from '../network/ports/port.entity';
+import { NetworkRevisionEntity } from '../network/revision/network-revision.entity';
+import { RouterEntity } from '../network/routers/router.entity';
+import { SubnetEntity } from '../network/subnets/subnet.entity';
 
 export const ENTITIES = [
   HostEntity,
@@ -22,4 +29,11 @@ export const ENTITIES = [
   DrainMoveEntity,
   RebalancePolicyEntity,
   RebalanceRunEntity,
+  NetworkEntity,
+  SubnetEntity,
+  PortEntity,
+  PortBindingEntity,
+  RouterEntity,
+  FloatingIpEntity,
+  NetworkRevisionEntity,
 ];

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs
 import { IsIn, IsInt, IsIP, IsOptional, IsString, IsUrl, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsHostName, IsInterfaceName } from '../../common/names';
 import { PageQueryDto, pageDtoOf } from '../../common/http/page';
-import { HOST_STATES, type HostState } from './host.entity';
+import { AGENT_STATES, HOST_STATES, type AgentState, type HostState } from './host.entity';
 import { IsLibvirtUri } from './libvirt-uri';
 
 export class CreateHostDto {
@@ -57,6 +57,11 @@ export class CreateHostDto {
   @Length(8, 255)
   @Matches(/^\S+$/, { message: 'agentToken must not contain white space' })
   agentToken?: string;
+
+  @ApiPropertyOptional({ example: '198.51.100.11', nullable: true, type: String, description: 'VXLAN tunnel endpoint (IPv4) of the tenant networks' })
+  @IsOptional()
+  @IsIP(4, { message: 'vtepIp must be an IPv4 address' })
+  vtepIp?: string | null;
 }
 
 export class UpdateHostDto extends PartialType(CreateHostDto) {}
@@ -77,6 +82,15 @@ export class HostDto extends OmitType(CreateHostDto, ['agentToken'] as const) {
 
   @ApiProperty({ nullable: true, type: String })
   declare agentEndpoint: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  declare vtepIp: string | null;
+
+  @ApiProperty({ enum: AGENT_STATES, nullable: true, description: 'from the heartbeat; down after 3 missed heartbeats' })
+  agentState!: AgentState | null;
+
+  @ApiProperty({ nullable: true, type: Date, description: 'last heartbeat the agent answered' })
+  agentLastSeenAt!: Date | null;
 
   @ApiProperty()
   createdAt!: Date;

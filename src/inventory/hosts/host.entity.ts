@@ -4,6 +4,9 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } fro
 export const HOST_STATES = ['enabled', 'disabled', 'maintenance'] as const;
 export type HostState = (typeof HOST_STATES)[number];
 
+export const AGENT_STATES = ['up', 'down'] as const;
+export type AgentState = (typeof AGENT_STATES)[number];
+
 @Entity('hosts')
 export class HostEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -40,6 +43,17 @@ export class HostEntity {
   @Exclude({ toPlainOnly: true })
   @Column({ name: 'agent_token', type: 'varchar', length: 255, nullable: true })
   agentToken!: string | null;
+
+  /** Tunnel endpoint of the tenant VXLAN networks on this host; no VTEP, no network state pushed. */
+  @Column({ name: 'vtep_ip', type: 'varchar', length: 15, nullable: true })
+  vtepIp!: string | null;
+
+  /** From the periodic heartbeat; null until the first one (or without an agent). */
+  @Column({ name: 'agent_state', type: 'varchar', length: 8, nullable: true })
+  agentState!: AgentState | null;
+
+  @Column({ name: 'agent_last_seen_at', type: Date, nullable: true })
+  agentLastSeenAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at' })
   createdAt!: Date;

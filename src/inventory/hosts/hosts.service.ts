@@ -1,6 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { DataSource, type Repository } from 'typeorm';
+import { bumpNetworkRevision } from '../../network/revision/bump-revision';
 import { toPage, type Page } from '../../common/http/page';
 import { newId } from '../../common/ids';
 import { InstanceEntity } from '../instances/instance.entity';
@@ -12,6 +13,7 @@ export class HostsService {
   constructor(
     @InjectRepository(HostEntity) private readonly hosts: Repository<HostEntity>,
     @InjectRepository(InstanceEntity) private readonly instances: Repository<InstanceEntity>,
+    private readonly dataSource: DataSource,
   ) {}
 
   async list(query: HostQueryDto): Promise<Page<HostEntity>> {
@@ -32,13 +34,17 @@ export class HostsService {
 
   async create(dto: CreateHostDto): Promise<HostEntity> {
     await this.assertNameFree(dto.name);
-    return this.hosts.save(this.hosts.create({ ...dto, id: newId(), state: dto.state ?? 'enabled', agentEndpoint: dto.agentEndpoint ?? null, agentToken: dto.agentToken ?? null }));
+    return this.hosts.save(this.hosts.create({ ...dto, id: newId(), state: dto.state ?? 'enabled', agentEndpoint: dto.agentEndpoint ?? null, agentToken: dto.agentToken ?? null, vtepIp: dto.vtepIp ?? null }));
   }
 
   async update(id: string, dto: UpdateHostDto): Promise<HostEntity> {
     const host = await this.get(id);
     if (dto.name && dto.name !== host.name) await this.assertNameFree(dto.name);
-    return this.hosts.save(this.hosts.merge(host, dto));
+    const vtepChanged = dto.vtepIp !== undefined && dto.vtepIp !== host.vtepIp;
+    const saved = await this.hosts.save(this.hosts.merge(host, dto));
+    // Every host's flood list names this VTEP: the desired network state changed.
+    if (vtepChanged) await bumpNetworkRevision(this.dataSource.manager);
+    return saved;
   }
 
   async remove(id: string): Promise<void> {

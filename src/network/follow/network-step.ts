@@ -1,0 +1,12 @@
+/** One timed network action of a migration (a binding change on one port, or the push to one host). */
+export interface NetworkStep {
+  /** `bind-inactive`, `activate`, `unbind` (with the port) or `sync`. */
+  step: string;
+  host?: string;
+  portId?: string;
+  /** ISO-8601. */
+  startedAt: string;
+  durationMs: number;
+  ok: boolean;
+  error?: string;
+}

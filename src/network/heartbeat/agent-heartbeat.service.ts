@@ -1,0 +1,79 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Not, IsNull, type Repository } from 'typeorm';
+import { AgentDirectory } from '../../agents/agent-directory.service';
+import { LIVEMIG_CONFIG, type LivemigConfig } from '../../config/livemig-config';
+import { HostEntity, type AgentState } from '../../inventory/hosts/host.entity';
+
+/** Heartbeats missed in a row before a host's agent counts as down. */
+export const MISSED_HEARTBEATS_DOWN = 3;
+
+/**
+ * Asks every host's agent periodically (AgentDirectory.check, the same check pre-checks and the
+ * scheduler use) and keeps agentState and agentLastSeenAt on the host.
+ */
+@Injectable()
+export class AgentHeartbeatService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(AgentHeartbeatService.name);
+  private readonly missed = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    @InjectRepository(HostEntity) private readonly hosts: Repository<HostEntity>,
+    private readonly agents: AgentDirectory,
+    @Inject(LIVEMIG_CONFIG) private readonly config: LivemigConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const every = this.config.network.heartbeatMs;
+    if (every > 0) this.timer = setInterval(() => this.tick(), every);
+  }
+
+  /** Does not wait for a round in flight: an agent that does not answer would hold the shutdown for its timeout. */
+  onModuleDestroy(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** One heartbeat round over every host with an agent. */
+  async beat(): Promise<void> {
+    const hosts = await this.hosts.find({ where: { agentEndpoint: Not(IsNull()) }, select: { id: true, name: true, agentState: true } });
+    await Promise.all(hosts.map((h) => this.beatOne(h)));
+  }
+
+  private async beatOne(host: Pick<HostEntity, 'id' | 'name' | 'agentState'>): Promise<void> {
+    const result = await this.agents.check(host.id);
+    if (this.stopped) return;
+    if (result.up) {
+      this.missed.set(host.id, 0);
+      await this.write(host.id, { agentState: 'up', agentLastSeenAt: new Date() });
+      if (host.agentState === 'down') this.logger.log(`agent on ${host.name} is up again`);
+      return;
+    }
+    const missed = (this.missed.get(host.id) ?? 0) + 1;
+    this.missed.set(host.id, missed);
+    if (missed >= MISSED_HEARTBEATS_DOWN && host.agentState !== 'down') {
+      await this.write(host.id, { agentState: 'down' });
+      this.logger.warn(`agent on ${host.name} missed ${missed} heartbeats: down (${result.reason})`);
+    }
+  }
+
+  /** Leaves updatedAt alone: a heartbeat is not an edit of the host. */
+  private async write(hostId: string, values: { agentState: AgentState; agentLastSeenAt?: Date }): Promise<void> {
+    await this.hosts
+      .createQueryBuilder()
+      .update(HostEntity)
+      .set({ ...values, updatedAt: () => 'updated_at' })
+      .where('id = :hostId', { hostId })
+      .execute();
+  }
+
+  private tick(): void {
+    if (this.running || this.stopped) return;
+    this.running = this.beat()
+      .catch((err: unknown) => this.logger.error(`heartbeat failed: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(() => (this.running = null));
+  }
+}

@@ -1,0 +1,11 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** A single row: the revision of the desired network state, kept across controller restarts. */
+@Entity('network_revision')
+export class NetworkRevisionEntity {
+  @PrimaryColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ type: 'integer' })
+  revision!: number;
+}

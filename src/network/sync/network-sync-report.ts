@@ -1,0 +1,21 @@
+import type { NetworkDrift } from '../core/host-network-state';
+
+/** One host's outcome of a push of the desired network state. */
+export interface HostSyncResult {
+  host: string;
+  hostId: string;
+  ok: boolean;
+  durationMs: number;
+  revision: number;
+  drift: NetworkDrift[];
+  error?: string;
+}
+
+export interface NetworkSyncReport {
+  revision: number;
+  hosts: HostSyncResult[];
+  /** Names of the hosts the push did not reach or that refused it. */
+  notUpdated: string[];
+}
+
+export type Synced<T> = T & { sync: NetworkSyncReport };

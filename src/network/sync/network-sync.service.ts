@@ -1,0 +1,105 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, type Repository } from 'typeorm';
+import { AgentDirectory } from '../../agents/agent-directory.service';
+import { Mutex } from '../../common/mutex';
+import { HostEntity } from '../../inventory/hosts/host.entity';
+import { compileHostState, fipGatewaysNeeded } from '../core/compile-host-state';
+import type { HostNetworkState } from '../core/host-network-state';
+import type { NetworkModel } from '../core/network-model';
+import { PortBindingEntity } from '../ports/port-binding.entity';
+import { PortEntity } from '../ports/port.entity';
+import { PortsService } from '../ports/ports.service';
+import { bumpNetworkRevision } from '../revision/bump-revision';
+import { SubnetsService } from '../subnets/subnets.service';
+import { NetworkModelLoader } from './network-model.loader';
+import type { HostSyncResult, NetworkSyncReport } from './network-sync-report';
+
+/**
+ * Compiles each host's desired state and pushes it to every host that has an agent and a VTEP, in
+ * parallel. Pushes run one sync at a time, each from a fresh read of the model, so an agent never
+ * gets an older revision after a newer one from this controller.
+ */
+@Injectable()
+export class NetworkSyncService {
+  private readonly logger = new Logger(NetworkSyncService.name);
+  private readonly mutex = new Mutex();
+
+  constructor(
+    private readonly loader: NetworkModelLoader,
+    private readonly agents: AgentDirectory,
+    private readonly ports: PortsService,
+    private readonly subnets: SubnetsService,
+    @InjectRepository(HostEntity) private readonly hosts: Repository<HostEntity>,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /** After a change of the model: a new revision, then a push to every host. */
+  async afterChange(): Promise<NetworkSyncReport> {
+    await bumpNetworkRevision(this.dataSource.manager);
+    return this.syncAll();
+  }
+
+  syncAll(): Promise<NetworkSyncReport> {
+    return this.mutex.run(() => this.push());
+  }
+
+  /** What the host should look like now (read-only: does not allocate fip gateways). */
+  async desiredState(hostId: string): Promise<HostNetworkState> {
+    return compileHostState(await this.loader.load(), hostId);
+  }
+
+  async currentModel(): Promise<NetworkModel> {
+    return this.loader.load();
+  }
+
+  private async push(): Promise<NetworkSyncReport> {
+    let model = await this.loader.load();
+    if (await this.reconcileFipGateways(model)) model = await this.loader.load();
+    const hosts = await this.hosts.find({ order: { name: 'ASC' } });
+    const targets = hosts.filter((h) => h.agentEndpoint && h.vtepIp);
+    const results = await Promise.all(targets.map((h) => this.pushTo(model, h)));
+    const notUpdated = results.filter((r) => !r.ok).map((r) => r.host);
+    if (notUpdated.length > 0) this.logger.warn(`network revision ${model.revision} did not reach ${notUpdated.join(', ')}`);
+    return { revision: model.revision, hosts: results, notUpdated };
+  }
+
+  private async pushTo(model: NetworkModel, host: HostEntity): Promise<HostSyncResult> {
+    const started = Date.now();
+    const base = { host: host.name, hostId: host.id, revision: model.revision };
+    try {
+      const state = compileHostState(model, host.id);
+      const report = await (await this.agents.clientFor(host.id)).applyNetwork(state);
+      return { ...base, ok: true, durationMs: Date.now() - started, drift: report.drift };
+    } catch (err) {
+      return { ...base, ok: false, durationMs: Date.now() - started, drift: [], error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  /**
+   * Neutron allocates a host's floatingip_agent_gateway port on an external network when the host first
+   * needs a fip namespace there, and frees it when the last one goes. Done here so the compiler stays pure.
+   */
+  private async reconcileFipGateways(model: NetworkModel): Promise<boolean> {
+    const needed = fipGatewaysNeeded(model);
+    const existing = model.ports.filter((p) => p.deviceOwner === 'floatingip_agent_gateway');
+    let changed = false;
+    for (const need of needed) {
+      if (existing.some((p) => p.networkId === need.networkId && p.deviceId === need.hostId)) continue;
+      const subnet = await this.subnets.firstOf(need.networkId);
+      if (!subnet) continue;
+      await this.ports.allocate({ subnet, deviceOwner: 'floatingip_agent_gateway', deviceId: need.hostId, activeHostId: need.hostId });
+      changed = true;
+    }
+    for (const port of existing) {
+      if (needed.some((n) => n.networkId === port.networkId && n.hostId === port.deviceId)) continue;
+      await this.dataSource.transaction(async (m) => {
+        await m.delete(PortBindingEntity, { portId: port.id });
+        await m.delete(PortEntity, { id: port.id });
+      });
+      changed = true;
+    }
+    if (changed) await bumpNetworkRevision(this.dataSource.manager);
+    return changed;
+  }
+}
