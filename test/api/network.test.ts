@@ -29,7 +29,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
     db = await createTestDatabase(kind);
     app = await startTestApp({
       databaseUrl: db.url,
-      env: { LIVEMIG_NETWORK_RESYNC_MS: '0', LIVEMIG_HEARTBEAT_MS: '50' },
+      env: { LIVEMIG_NETWORK_RESYNC_MS: '200', LIVEMIG_HEARTBEAT_MS: '50' },
       overrides: [{ token: AGENT_CLIENT_FACTORY, value: agents.factory }],
     });
     for (const [i, name] of (['net-a', 'net-b', 'net-c', 'net-d'] as const).entries()) {
@@ -188,7 +188,9 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
       const port = await op(http().post('/ports')).send({ subnetId: sub.id, host: 'net-a', deviceId: 'bind-instance' });
       expect(port.status).toBe(201);
       portId = port.body.id;
-      expect(port.body.bindings).toEqual([{ host: 'net-a', hostId: hostIds['net-a'], status: 'ACTIVE', vifDetails: {} }]);
+      expect(port.body.bindings).toEqual([
+        { host: 'net-a', hostId: hostIds['net-a'], status: 'ACTIVE', vifDetails: { vifType: 'bridge', bridge: 'brq600', tap: `tap${portId.replace(/-/g, '').slice(0, 11)}` } },
+      ]);
     });
 
     it('creates INACTIVE bindings, activates one at a time, and protects the ACTIVE one', async () => {
@@ -222,7 +224,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
       expect((await op(http().delete(`/ports/${portId}/bindings/net-a`))).status).toBe(200);
       expect((await op(http().delete(`/ports/${portId}/bindings/net-a`))).status).toBe(404);
       const port = await http().get(`/ports/${portId}`).set(auth(ANALYST));
-      expect(port.body.bindings).toEqual([{ host: 'net-b', hostId: hostIds['net-b'], status: 'ACTIVE', vifDetails: {} }]);
+      expect(port.body.bindings).toEqual([{ host: 'net-b', hostId: hostIds['net-b'], status: 'ACTIVE', vifDetails: expect.objectContaining({ bridge: 'brq600' }) }]);
     });
   });
 
@@ -374,10 +376,71 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
 
       agents.down.delete('net-c');
       await expect.poll(async () => (await http().get(`/hosts/${hostIds['net-c']}`).set(auth(ANALYST))).body.agentState, { timeout: 5000, interval: 50 }).toBe('up');
+      // The periodic resync catches the host up without any new change.
+      await expect.poll(() => lastPush('net-c').revision, { timeout: 5000, interval: 50 }).toBe(res.body.sync.revision);
       const resync = await op(http().post('/network/sync'));
       expect(resync.status).toBe(200);
       expect(resync.body.notUpdated).toEqual([]);
       expect(lastPush('net-c').revision).toBe(resync.body.revision);
+    });
+  });
+
+  describe('legacy router', () => {
+    it('lives on its host only, with every floating IP and a qg gateway leg', async () => {
+      const net = await network('legacy-net', 1100);
+      const sub = await subnet(net, '10.11.0.0/24');
+      const ext = await network('legacy-public', 2100, true);
+      await subnet(ext, '198.18.0.0/24');
+      const distributedWithHost = await op(http().post('/routers')).send({ name: 'bad', distributed: true, legacyHostId: hostIds['net-c'] });
+      expect(distributedWithHost.status).toBe(422);
+      const noHost = await op(http().post('/routers')).send({ name: 'bad', distributed: false });
+      expect(noHost.status).toBe(422);
+      expect(noHost.body.message).toBe('a non-distributed router needs legacyHostId');
+      const notExternal = await op(http().post('/routers')).send({ name: 'bad', distributed: false, legacyHostId: hostIds['net-c'], externalNetworkId: net });
+      expect(notExternal.status).toBe(422);
+      expect(notExternal.body.message).toBe('network legacy-net is not external');
+      const router = await op(http().post('/routers')).send({ name: 'legacy', distributed: false, legacyHostId: hostIds['net-c'], externalNetworkId: ext });
+      expect(router.status).toBe(201);
+      const port = await op(http().post('/ports')).send({ subnetId: sub.id, host: 'net-a', deviceId: 'legacy-instance' });
+      const unreachable = await op(http().post('/floating-ips')).send({ networkId: ext, portId: port.body.id });
+      expect(unreachable.status).toBe(422);
+      expect(unreachable.body.message).toContain('is not reachable from subnet');
+      const iface = await op(http().post(`/routers/${router.body.id}/interfaces`)).send({ subnetId: sub.id });
+      expect(iface.status).toBe(201);
+      const fip = await op(http().post('/floating-ips')).send({ networkId: ext, portId: port.body.id });
+      expect(fip.status).toBe(201);
+      const second = await op(http().post('/floating-ips')).send({ networkId: ext, portId: port.body.id });
+      expect(second.status).toBe(409);
+
+      const c = await desired('net-c');
+      const placement = c.routers.find((r) => r.routerId === router.body.id);
+      expect(placement).toMatchObject({ distributed: false, dvrHostMac: null, floatingIps: [{ floatingIp: fip.body.address, fixedIp: port.body.fixedIp }] });
+      expect(placement?.externalGateway).toMatchObject({ address: router.body.gateway.ip, prefixLength: 24, gatewayIp: '198.18.0.1' });
+      const a = await desired('net-a');
+      expect(a.routers.find((r) => r.routerId === router.body.id)).toBeUndefined();
+      expect(fdbOf(a, iface.body.interfaces[0].mac)).toBe(VTEP['net-c']);
+      expect((await desired('net-b')).networks.find((n) => n.vni === 1100)).toBeUndefined();
+
+      const busy = await op(http().delete(`/routers/${router.body.id}/interfaces/${sub.id}`));
+      expect(busy.status).toBe(409);
+      const dissociated = await op(http().patch(`/floating-ips/${fip.body.id}`)).send({ portId: null });
+      expect(dissociated.body).toMatchObject({ portId: null, routerId: null });
+      expect((await op(http().delete(`/routers/${router.body.id}/interfaces/${sub.id}`))).status).toBe(200);
+      expect((await desired('net-a')).networks.find((n) => n.vni === 1100)?.fdb).toEqual([]);
+    });
+  });
+
+  describe('revision', () => {
+    it('keeps growing across a controller restart', async () => {
+      const before = (await desired('net-a')).revision;
+      const replica = await startTestApp({ databaseUrl: db.url, env: { LIVEMIG_NETWORK_RESYNC_MS: '0', LIVEMIG_HEARTBEAT_MS: '0' }, overrides: [{ token: AGENT_CLIENT_FACTORY, value: agents.factory }] });
+      try {
+        const res = await request(replica.getHttpServer()).post('/networks').set(auth(OPERATOR)).send({ name: 'after-restart', vni: 4000 });
+        expect(res.status).toBe(201);
+        expect(res.body.sync.revision).toBeGreaterThan(before);
+      } finally {
+        await replica.close();
+      }
     });
   });
 });

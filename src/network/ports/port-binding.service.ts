@@ -2,10 +2,12 @@ import { ConflictException, Injectable, NotFoundException, UnprocessableEntityEx
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type Repository } from 'typeorm';
 import { HostEntity } from '../../inventory/hosts/host.entity';
+import { NetworkEntity } from '../networks/network.entity';
 import type { PortBindingDto } from './port.dto';
 import { PortBindingEntity } from './port-binding.entity';
 import { PortEntity } from './port.entity';
 import { resolveHost } from './resolve-host';
+import { vifDetails } from './vif-details';
 
 /**
  * Neutron's multiple port bindings: a migration creates an INACTIVE binding on the destination,
@@ -18,6 +20,7 @@ export class PortBindingService {
     @InjectRepository(PortEntity) private readonly ports: Repository<PortEntity>,
     @InjectRepository(PortBindingEntity) private readonly bindings: Repository<PortBindingEntity>,
     @InjectRepository(HostEntity) private readonly hosts: Repository<HostEntity>,
+    @InjectRepository(NetworkEntity) private readonly networks: Repository<NetworkEntity>,
     private readonly dataSource: DataSource,
   ) {}
 
@@ -38,7 +41,8 @@ export class PortBindingService {
     if (await this.bindings.existsBy({ portId, hostId: host.id })) {
       throw new ConflictException({ message: `port ${portId} already has a binding on ${host.name}`, details: { host: host.name } });
     }
-    const binding = await this.bindings.save(this.bindings.create({ portId, hostId: host.id, status: 'INACTIVE', vifDetails: {} }));
+    const network = await this.networks.findOneByOrFail({ id: port.networkId });
+    const binding = await this.bindings.save(this.bindings.create({ portId, hostId: host.id, status: 'INACTIVE', vifDetails: vifDetails(network.vni, port.id) }));
     return view(binding, host.name);
   }
 

@@ -9,11 +9,13 @@ import { firstFree, isHostAddress, parseCidr } from '../core/ipv4';
 import { portMac } from '../core/mac';
 import type { DeviceOwner } from '../core/network-model';
 import { FloatingIpEntity } from '../floating-ips/floating-ip.entity';
+import { NetworkEntity } from '../networks/network.entity';
 import { SubnetEntity } from '../subnets/subnet.entity';
 import type { CreatePortDto, PortBindingDto, PortQueryDto } from './port.dto';
 import { PortBindingEntity } from './port-binding.entity';
 import { PortEntity } from './port.entity';
 import { resolveHost } from './resolve-host';
+import { vifDetails } from './vif-details';
 
 export interface PortSpec {
   subnet: SubnetEntity;
@@ -91,7 +93,8 @@ export class PortsService {
       manager.create(PortEntity, { id: newId(), networkId: subnet.networkId, subnetId: subnet.id, mac, fixedIp, deviceOwner: spec.deviceOwner, deviceId: spec.deviceId }),
     );
     if (spec.activeHostId) {
-      await manager.save(manager.create(PortBindingEntity, { portId: port.id, hostId: spec.activeHostId, status: 'ACTIVE', vifDetails: {} }));
+      const network = await manager.findOneByOrFail(NetworkEntity, { id: subnet.networkId });
+      await manager.save(manager.create(PortBindingEntity, { portId: port.id, hostId: spec.activeHostId, status: 'ACTIVE', vifDetails: vifDetails(network.vni, port.id) }));
     }
     return port;
   }
