@@ -1,6 +1,6 @@
 import { DomainEvent } from './domain-event';
 import { DomainInfo, DomainState } from './domain-state';
-import { DirtyRate, NodeInfo } from './host-stats';
+import { DirtyRate, DomainStatsRecord, NodeCpuStats, NodeInfo, NodeMemoryStats } from './host-stats';
 import { JobStats } from './job-stats';
 import { CpuCompareResult } from './libvirt-connection';
 import { MigrateRequest } from './migrate-params';
@@ -64,6 +64,12 @@ export interface LibvirtRepository {
 
   /** Subscribes to the domain events of one host; the returned function unsubscribes. */
   onDomainEvent(connection: HostConnectionRef, listener: (event: DomainEvent) => void): Promise<() => Promise<void>>;
+  /** virNodeGetCPUStats over all CPUs: cumulative busy and idle time of the host. */
+  nodeCpuStats(connection: HostConnectionRef): Promise<NodeCpuStats>;
+  /** virNodeGetMemoryStats over all cells. */
+  nodeMemoryStats(connection: HostConnectionRef): Promise<NodeMemoryStats>;
+  /** virConnectGetAllDomainStats (state, cpu.time, balloon.rss) of every domain on the host. */
+  domainStats(connection: HostConnectionRef): Promise<DomainStatsRecord[]>;
   /** Measures the guest's dirty rate with QEMU's calc-dirty-rate and waits for the result. */
   dirtyRate(domain: DomainRef, request: DirtyRateRequest): Promise<DirtyRate>;
 }

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { DomainEvent } from './domain-event';
 import { DomainInfo, DomainState } from './domain-state';
-import { DirtyRate, NodeInfo } from './host-stats';
+import { DirtyRate, DomainStatsRecord, NodeCpuStats, NodeInfo, NodeMemoryStats } from './host-stats';
 import { JobStats } from './job-stats';
 import { CpuCompareResult, LibvirtConnection } from './libvirt-connection';
 import { LibvirtDomain } from './libvirt-domain';
@@ -96,6 +96,18 @@ export class NativeLibvirtRepository implements LibvirtRepository {
 
   async onDomainEvent(connection: HostConnectionRef, listener: (event: DomainEvent) => void): Promise<() => Promise<void>> {
     return asConnection(connection).onDomainEvent(listener);
+  }
+
+  async nodeCpuStats(connection: HostConnectionRef): Promise<NodeCpuStats> {
+    return asConnection(connection).nodeCpuStats();
+  }
+
+  async nodeMemoryStats(connection: HostConnectionRef): Promise<NodeMemoryStats> {
+    return asConnection(connection).nodeMemoryStats();
+  }
+
+  async domainStats(connection: HostConnectionRef): Promise<DomainStatsRecord[]> {
+    return asConnection(connection).domainStats();
   }
 
   async dirtyRate(domain: DomainRef, request: DirtyRateRequest): Promise<DirtyRate> {

@@ -3,12 +3,36 @@ import type { RebalanceMove, RebalanceStop } from '../core';
 import { numberColumn } from '../records/number-column';
 import type { RebalanceMode } from './rebalance-policy.entity';
 
-/** What the planner saw: an allocation-based estimate until a measured source exists. */
+/**
+ * What the planner saw. With 'libvirt', each instance's load was measured (cpu.time over an interval,
+ * balloon.rss) and a host's utilisation is the sum of its instances'; an instance left unmeasured
+ * (null figures) counts at its full allocation, as with 'allocation-estimate'.
+ */
 export interface RebalanceRunInputs {
-  utilisationSource: 'allocation-estimate';
+  utilisationSource: 'allocation-estimate' | 'libvirt';
   metric: 'cpu' | 'ram';
-  hosts: { hostId: string; name: string; state: string; agentUp: boolean; utilisation: number }[];
-  instances: { instanceId: string; name: string; hostId: string; vcpus: number; memoryMiB: number; lastMigratedAt: string | null }[];
+  hosts: {
+    hostId: string;
+    name: string;
+    state: string;
+    agentUp: boolean;
+    utilisation: number;
+    /** Node stats of the whole host, for the record (the planner sums the guests). */
+    nodeCpuBusy?: number | null;
+    nodeMemoryUsedFraction?: number | null;
+    /** Why libvirt could not be read on this host. */
+    measureError?: string | null;
+  }[];
+  instances: {
+    instanceId: string;
+    name: string;
+    hostId: string;
+    vcpus: number;
+    memoryMiB: number;
+    lastMigratedAt: string | null;
+    cpuUtilisation?: number | null;
+    ramUtilisation?: number | null;
+  }[];
   inCooldownInstanceIds: string[];
 }
 

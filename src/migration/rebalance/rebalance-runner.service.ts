@@ -5,6 +5,7 @@ import { newId } from '../../common/ids';
 import { planRebalance, type RebalanceMove } from '../core';
 import { FleetSnapshotService } from '../drain/fleet-snapshot.service';
 import { migrationEnd } from '../drain/migration-end';
+import { LibvirtLoadService } from '../load/libvirt-load.service';
 import { MigrationQueueService } from '../migration-queue.service';
 import { MigrationsService } from '../migrations.service';
 import { SessionLocks, type ReleaseLock } from '../leader/session-locks.service';
@@ -32,6 +33,7 @@ export class RebalanceRunner implements OnModuleDestroy {
     private readonly migrations: MigrationsService,
     private readonly queue: MigrationQueueService,
     private readonly locks: SessionLocks,
+    private readonly load: LibvirtLoadService,
   ) {}
 
   /** No new move starts once the controller is stopping; the next controller closes the run. */
@@ -51,9 +53,10 @@ export class RebalanceRunner implements OnModuleDestroy {
     let releaseLock: ReleaseLock = async () => undefined;
     try {
       const snapshot = await this.fleet.take();
+      const measured = await this.load.measureFleet(snapshot.hostEntities, snapshot.instances);
       const plan = planRebalance({
         hosts: snapshot.hosts,
-        instances: snapshot.instances,
+        instances: measured.instances,
         metric: policy.metric,
         goal: plannerGoal(policy.goal),
         maxMigrations: policy.maxMigrationsPerRun,
@@ -72,7 +75,7 @@ export class RebalanceRunner implements OnModuleDestroy {
           trigger,
           mode: policy.mode,
           state: execute ? 'running' : 'completed',
-          inputs: runInputs(snapshot.hosts, snapshot.instances, policy.metric, plan.inCooldownInstanceIds),
+          inputs: runInputs(snapshot.hosts, measured.instances, policy.metric, plan.inCooldownInstanceIds, measured.measurement),
           moves: [...plan.moves],
           stddevBefore: plan.stddevBefore,
           stddevAfter: plan.stddevAfter,

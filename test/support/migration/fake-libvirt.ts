@@ -2,6 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   LibvirtError,
   type DirtyRate,
+  type DomainStatsRecord,
+  type NodeCpuStats,
+  type NodeMemoryStats,
   type DomainEvent,
   type DomainRef,
   type DomainStateName,
@@ -19,6 +22,10 @@ export interface FakeGuest {
   ramBytes: number;
   /** Bytes the guest dirties per second while it runs. */
   dirtyRateBytesPerSec: number;
+  /** Busy fraction of its vCPU (cpu.time grows by this × wall time while it runs). */
+  cpuLoad?: number;
+  /** balloon.rss; all of ramBytes when unset. */
+  rssBytes?: number;
 }
 
 interface Job {
@@ -223,6 +230,28 @@ export class FakeLibvirt implements LibvirtRepository {
     return async () => {
       set.delete(listener);
     };
+  }
+
+  async nodeCpuStats(): Promise<NodeCpuStats> {
+    const ns = Date.now() * 1e6;
+    return { kernelNs: ns / 10, userNs: ns / 10, idleNs: ns, iowaitNs: 0 };
+  }
+
+  async nodeMemoryStats(): Promise<NodeMemoryStats> {
+    return { totalKiB: 8 * 1024 * 1024, freeKiB: 4 * 1024 * 1024, buffersKiB: 0, cachedKiB: 0 };
+  }
+
+  async domainStats(c: HostConnectionRef): Promise<DomainStatsRecord[]> {
+    const guests = this.hosts.get(c.uri);
+    if (!guests || this.down.has(c.uri)) throw new LibvirtError(`unable to connect to server at '${c.uri}': Connection refused`, 38, 7);
+    // cpu.time as if the guest had been busy at cpuLoad since the epoch: deltas give the load.
+    return [...guests].map(([name, g]) => ({
+      name,
+      uuid: g.uuid,
+      cpuTimeNs: g.state === 'running' ? Date.now() * 1e6 * (g.cpuLoad ?? 0) : 0,
+      balloonRssKiB: (g.rssBytes ?? g.ramBytes) / 1024,
+      params: {},
+    }));
   }
 
   async dirtyRate(d: DomainRef): Promise<DirtyRate> {
