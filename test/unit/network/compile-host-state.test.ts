@@ -202,6 +202,61 @@ describe('compileHostState', () => {
     expect(net(compileHostState(selfStatic, A))?.floodVteps).toEqual(['192.0.2.200']);
   });
 
+  it('two DVR routers on one host share the fip namespace with their own /31 and table, by router id', () => {
+    const NET2 = '11111111-0000-4000-8000-000000000003';
+    const SUB2 = '33333333-0000-4000-8000-000000000003';
+    const ROUTER0 = '05555555-0000-4000-8000-000000000000';
+    const QR2 = '7a777777-0000-4000-8000-000000000003';
+    const GW2 = '77777777-0000-4000-8000-000000000004';
+    const VM3 = '66666666-0000-4000-8000-000000000003';
+    const model: NetworkModel = {
+      ...before,
+      networks: [...before.networks, { id: NET2, vni: 1002, mtu: 1450, external: false, staticVteps: [] }],
+      subnets: [...before.subnets, { id: SUB2, networkId: NET2, cidr: '10.2.0.0/24', gatewayIp: '10.2.0.1' }],
+      routers: [...before.routers, { id: ROUTER0, distributed: true, legacyHostId: null, externalNetworkId: EXT }],
+      ports: [
+        ...before.ports,
+        port(QR2, { networkId: NET2, subnetId: SUB2, mac: 'fa:16:3e:00:02:0a', fixedIp: '10.2.0.1', deviceOwner: 'router_interface', deviceId: ROUTER0 }),
+        port(GW2, { networkId: EXT, subnetId: EXT_SUB, mac: 'fa:16:3e:00:02:0b', fixedIp: '203.0.113.4', deviceOwner: 'router_gateway', deviceId: ROUTER0 }),
+        port(VM3, { networkId: NET2, subnetId: SUB2, mac: 'fa:16:3e:00:02:01', fixedIp: '10.2.0.5', deviceOwner: 'compute', bindings: [{ hostId: A, status: 'ACTIVE' }] }),
+      ],
+    };
+    const a = compileHostState(model, A);
+    expect(a.networks.map((n) => n.vni)).toEqual([1001, 1002]);
+    expect(a.routers.map((r) => r.routerId)).toEqual([ROUTER0, ROUTER]);
+    expect(a.routers[0]?.arp).toEqual([{ ip: '10.2.0.5', mac: 'fa:16:3e:00:02:01', device: 'qr-7a777777000' }]);
+    expect(a.fipNamespaces).toHaveLength(1);
+    expect(a.fipNamespaces[0]?.routers.map((l) => [l.routerId, l.rfpIp, l.fprIp, l.table])).toEqual([
+      [ROUTER0, '169.254.106.0', '169.254.106.1', 16],
+      [ROUTER, '169.254.106.2', '169.254.106.3', 17],
+    ]);
+    // C has no port of the second router's subnet: neither the router nor its network.
+    const c = compileHostState(model, C);
+    expect(c.routers.map((r) => r.routerId)).toEqual([ROUTER]);
+    expect(c.networks.map((n) => n.vni)).toEqual([1001]);
+  });
+
+  it('a router with interfaces on two subnets plugs both networks wherever it is placed', () => {
+    const NET2 = '11111111-0000-4000-8000-000000000003';
+    const SUB2 = '33333333-0000-4000-8000-000000000003';
+    const QR2 = '7a777777-0000-4000-8000-000000000003';
+    const model: NetworkModel = {
+      ...before,
+      networks: [...before.networks, { id: NET2, vni: 1002, mtu: 1400, external: false, staticVteps: [] }],
+      subnets: [...before.subnets, { id: SUB2, networkId: NET2, cidr: '10.2.0.0/24', gatewayIp: '10.2.0.1' }],
+      ports: [...before.ports, port(QR2, { networkId: NET2, subnetId: SUB2, mac: 'fa:16:3e:00:02:0a', fixedIp: '10.2.0.1', deviceOwner: 'router_interface', deviceId: ROUTER })],
+    };
+    const c = compileHostState(model, C);
+    expect(c.networks.map((n) => [n.vni, n.mtu, n.floodVteps, n.fdb])).toEqual([
+      [1001, 1450, ['192.0.2.200', VTEP[A]], [{ mac: 'fa:16:3e:00:00:01', vtepIp: VTEP[A] }]],
+      [1002, 1400, [VTEP[A]], []],
+    ]);
+    expect(c.routers[0]?.interfaces.map((i) => [i.device, i.bridge, i.gatewayIp, i.prefixLength])).toEqual([
+      ['qr-77777777000', 'brq1001', '10.0.0.1', 24],
+      ['qr-7a777777000', 'brq1002', '10.2.0.1', 24],
+    ]);
+  });
+
   it('gives each DVR router on a host its own /31 and table, by router id', () => {
     expect(fipRouterLink(ROUTER, 3)).toMatchObject({ rfpIp: '169.254.106.6', fprIp: '169.254.106.7', table: 19 });
     expect(fipRouterLink(ROUTER, 200)).toMatchObject({ rfpIp: '169.254.107.144', fprIp: '169.254.107.145', table: 216 });
