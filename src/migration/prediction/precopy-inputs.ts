@@ -4,8 +4,11 @@ import type { BandwidthSource, PrecopyRecordError, PrecopyRecordInputs, PrecopyR
 
 /** Used when neither the policy nor the host's migration link says (as the planners assume: 10 Gbit). */
 export const PLANNING_LINK_BYTES_PER_SEC = 1.25e9;
-/** Setup assumed before a host has completed any migration. */
-export const DEFAULT_SETUP_SEC = 0.5;
+/**
+ * The longer window counts as saturated (a bounded working set) when it dirtied less than this times the
+ * shorter one; a guest dirtying new memory steadily doubles it.
+ */
+export const WORKING_SET_GROWTH = 1.5;
 
 /** The migration link as the source host's agent read it. */
 export interface LinkRate {
@@ -15,11 +18,18 @@ export interface LinkRate {
   speedBitsPerSec: number | null;
 }
 
+/** One dirty-rate calculation: QEMU's MiB/s (it shifts bytes by 20 and says MB) over its window. */
+export interface DirtyWindow {
+  seconds: number;
+  mibPerSec: number;
+}
+
 export interface MeasuredFacts {
   ramMiB: number;
-  /** QEMU's calc-dirty-rate result, MiB/s (QEMU shifts bytes by 20 and says MB). */
-  dirtyRateMiBps: number;
-  dirtyRateCalcSeconds: number;
+  /** Non-zero bytes the instance's previous migration sent in its first round; null without one. */
+  previousFirstRoundBytes: number | null;
+  /** Shortest window first. */
+  dirtyWindows: readonly DirtyWindow[];
   dirtyRateMode: string | null;
   /** The policy's per-migration cap; 0 is unlimited. */
   policyBandwidthMiBps: number;
@@ -41,28 +51,52 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/**
+ * Rate from the shortest window; a working set when the longest window dirtied less than
+ * WORKING_SET_GROWTH times the shortest (the guest keeps rewriting the same pages).
+ */
+export function dirtyProfile(windows: readonly DirtyWindow[]): { rateBytesPerSec: number; workingSetBytes: number | null; dirtied: { seconds: number; bytes: number }[] } {
+  if (windows.length === 0) throw new RangeError('at least one dirty-rate window is needed');
+  const dirtied = windows.map((w) => ({ seconds: w.seconds, bytes: w.mibPerSec * MiB * w.seconds }));
+  const first = dirtied[0];
+  const last = dirtied[dirtied.length - 1];
+  const saturated = dirtied.length > 1 && last.bytes < WORKING_SET_GROWTH * first.bytes;
+  return {
+    rateBytesPerSec: first.bytes / first.seconds,
+    workingSetBytes: saturated ? Math.max(first.bytes, last.bytes) : null,
+    dirtied,
+  };
+}
+
 export function precopyInputs(facts: MeasuredFacts): PrecopyRecordInputs {
   const link = linkBytesPerSec(facts.link);
   const cap = facts.policyBandwidthMiBps > 0 ? facts.policyBandwidthMiBps * MiB : Infinity;
   const capped = cap < link.rate;
-  const setup = facts.recentSetupMs.length > 0 ? median(facts.recentSetupMs) / 1000 : DEFAULT_SETUP_SEC;
+  const ramBytes = facts.ramMiB * MiB;
+  const dirty = dirtyProfile(facts.dirtyWindows);
+  const previous = facts.previousFirstRoundBytes !== null && facts.previousFirstRoundBytes > 0 ? Math.min(facts.previousFirstRoundBytes, ramBytes) : null;
   return {
-    ramBytes: facts.ramMiB * MiB,
-    dirtyRateBytesPerSec: facts.dirtyRateMiBps * MiB,
-    dirtyRateCalcSeconds: facts.dirtyRateCalcSeconds,
+    ramBytes,
+    residentBytes: previous ?? ramBytes,
+    residentSource: previous !== null ? 'previous-migration' : 'ram',
+    dirtyRateBytesPerSec: dirty.rateBytesPerSec,
+    dirtyWindows: dirty.dirtied,
+    workingSetBytes: dirty.workingSetBytes,
     dirtyRateMode: facts.dirtyRateMode,
     bandwidthBytesPerSec: capped ? cap : link.rate,
     bandwidthSource: capped ? 'policy-cap' : link.source,
     switchoverBandwidthBytesPerSec: link.rate,
     maxDowntimeMs: facts.maxDowntimeMs,
-    setupSec: setup,
-    setupSource: facts.recentSetupMs.length > 0 ? `median of ${facts.recentSetupMs.length} earlier migration(s) from the host` : 'default (no earlier migration from the host)',
+    setupSec: facts.recentSetupMs.length > 0 ? median(facts.recentSetupMs) / 1000 : 0,
+    setupSource: facts.recentSetupMs.length > 0 ? `median of ${facts.recentSetupMs.length} earlier migration(s) from the host` : 'none (no earlier migration from the host)',
   };
 }
 
 export function modelInput(inputs: PrecopyRecordInputs): PrecopyInput {
   return {
     ramBytes: inputs.ramBytes,
+    residentBytes: inputs.residentBytes,
+    ...(inputs.workingSetBytes !== null ? { workingSetBytes: inputs.workingSetBytes } : {}),
     dirtyRateBytesPerSec: inputs.dirtyRateBytesPerSec,
     bandwidthBytesPerSec: inputs.bandwidthBytesPerSec,
     switchoverBandwidthBytesPerSec: inputs.switchoverBandwidthBytesPerSec,

@@ -9,11 +9,15 @@ import { initialConvergenceState, migrationDataGiB } from '../core';
 import { errorMessage, Hypervisor } from '../hypervisor';
 import { MigrationRecorder } from '../migration-recorder.service';
 import { LiveMigrationEntity } from '../records/live-migration.entity';
-import { predictFromInputs, precopyInputs, predictionError, type LinkRate } from './precopy-inputs';
+import { MigrationSampleEntity } from '../records/migration-sample.entity';
+import { predictFromInputs, precopyInputs, predictionError, type DirtyWindow, type LinkRate } from './precopy-inputs';
 import type { PrecopyRecord } from './precopy-record';
 
-/** One second is QEMU's shortest calculation; it holds the migration back by about that much. */
-export const DIRTY_RATE_CALC_SECONDS = 1;
+/**
+ * QEMU's shortest calculation, then one twice as long: the second shows whether the guest keeps
+ * rewriting the same pages. Together they hold the migration back by about three seconds.
+ */
+export const DIRTY_RATE_WINDOWS_SEC = [1, 2] as const;
 const SETUP_HISTORY = 10;
 
 interface PredictionContext {
@@ -34,6 +38,7 @@ export class PrecopyPredictionService {
 
   constructor(
     @InjectRepository(LiveMigrationEntity) private readonly migrations: Repository<LiveMigrationEntity>,
+    @InjectRepository(MigrationSampleEntity) private readonly samples: Repository<MigrationSampleEntity>,
     private readonly hypervisor: Hypervisor,
     private readonly agents: AgentDirectory,
     private readonly recorder: MigrationRecorder,
@@ -44,16 +49,17 @@ export class PrecopyPredictionService {
     const notes: string[] = [];
     const record: PrecopyRecord = { madeAt: new Date().toISOString(), inputs: null, prediction: null, error: null, notes };
     try {
-      const [rate, link, recentSetupMs] = await Promise.all([
+      const [rate, link, recentSetupMs, previousFirstRoundBytes] = await Promise.all([
         this.measureDirtyRate(source.libvirtUri, instance.domainName),
         this.migrationLink(source, notes),
         this.recentSetupMs(source.id),
+        this.previousFirstRoundBytes(instance.id),
       ]);
       const firstStep = initialConvergenceState(migration.policy, migrationDataGiB(flavor.ramMiB)).steps[0];
       record.inputs = precopyInputs({
         ramMiB: flavor.ramMiB,
-        dirtyRateMiBps: rate.megabytesPerSecond,
-        dirtyRateCalcSeconds: DIRTY_RATE_CALC_SECONDS,
+        previousFirstRoundBytes,
+        dirtyWindows: rate.windows,
         dirtyRateMode: rate.calcMode,
         policyBandwidthMiBps: migration.policy.bandwidthMiBps,
         maxDowntimeMs: firstStep?.downtimeMs ?? migration.policy.maxDowntimeMs,
@@ -88,14 +94,34 @@ export class PrecopyPredictionService {
     }
   }
 
-  private async measureDirtyRate(uri: string, domainName: string): Promise<{ megabytesPerSecond: number; calcMode: string | null }> {
+  private async measureDirtyRate(uri: string, domainName: string): Promise<{ windows: DirtyWindow[]; calcMode: string | null }> {
     return this.hypervisor.withConnection(uri, async (c) => {
       const domain = await this.hypervisor.libvirt.lookupDomain(c, domainName);
-      // Page-sampling: dirty-bitmap mode crashes QEMU 7.2 under TCG, dirty-ring needs KVM.
-      const rate = await this.hypervisor.libvirt.dirtyRate(domain, { calcSeconds: DIRTY_RATE_CALC_SECONDS, mode: 'page-sampling' });
-      if (rate.megabytesPerSecond === undefined) throw new Error(`libvirt gave no dirty rate for ${domainName} (status ${rate.status})`);
-      return { megabytesPerSecond: rate.megabytesPerSecond, calcMode: rate.calcMode ?? null };
+      const windows: DirtyWindow[] = [];
+      let calcMode: string | null = null;
+      for (const seconds of DIRTY_RATE_WINDOWS_SEC) {
+        // Page-sampling: dirty-bitmap mode crashes QEMU 7.2 under TCG, dirty-ring needs KVM.
+        const rate = await this.hypervisor.libvirt.dirtyRate(domain, { calcSeconds: seconds, mode: 'page-sampling' });
+        if (rate.megabytesPerSecond === undefined) throw new Error(`libvirt gave no dirty rate for ${domainName} (status ${rate.status})`);
+        windows.push({ seconds, mibPerSec: rate.megabytesPerSecond });
+        calcMode = rate.calcMode ?? calcMode;
+      }
+      return { windows, calcMode };
     });
+  }
+
+  /**
+   * Non-zero memory sent in the first round of the instance's last completed migration: the most
+   * processed while libvirt still reported iteration 1.
+   */
+  private async previousFirstRoundBytes(instanceId: string): Promise<number | null> {
+    const last = await this.migrations.findOne({ where: { instanceId, state: 'completed' }, select: { id: true, finishedAt: true }, order: { finishedAt: 'DESC' } });
+    if (!last) return null;
+    const sample = await this.samples.findOne({
+      where: { migrationId: last.id, memoryIteration: 1, dataProcessedBytes: Not(IsNull()) },
+      order: { dataProcessedBytes: 'DESC' },
+    });
+    return sample?.dataProcessedBytes ?? null;
   }
 
   /** The source's migration interface as its agent reads it; null (planning default) without an agent. */

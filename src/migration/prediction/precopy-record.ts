@@ -7,9 +7,18 @@ export type BandwidthSource = 'policy-cap' | 'link-shaped' | 'link-speed' | 'pla
 
 export interface PrecopyRecordInputs {
   ramBytes: number;
-  /** From libvirt's dirty-rate calculation (page-sampling) on the source, before the copy. */
+  /**
+   * What the first round copies: the non-zero memory the instance's previous migration sent in its first
+   * round (QEMU sends zero pages as tiny records); all of RAM when the instance has not migrated before.
+   */
+  residentBytes: number;
+  residentSource: 'previous-migration' | 'ram';
+  /** From libvirt's dirty-rate calculation (page-sampling) on the source over the first window, before the copy. */
   dirtyRateBytesPerSec: number;
-  dirtyRateCalcSeconds: number;
+  /** Dirtied over each window (page-sampling over 1 s, then over 2 s): the growth shows a bounded working set. */
+  dirtyWindows: { seconds: number; bytes: number }[];
+  /** Set when the longer window dirtied little more than the shorter one: rounds cannot dirty more than this. */
+  workingSetBytes: number | null;
   dirtyRateMode: string | null;
   bandwidthBytesPerSec: number;
   bandwidthSource: BandwidthSource;
@@ -18,7 +27,7 @@ export interface PrecopyRecordInputs {
   /** The first downtime step, the one the migrate call carries. */
   maxDowntimeMs: number;
   setupSec: number;
-  /** How setupSec was found (earlier migrations from the same host, or none). */
+  /** How setupSec was found (earlier migrations from the same host, or none: 0). */
   setupSource: string;
 }
 
