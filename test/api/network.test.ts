@@ -431,6 +431,20 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
   });
 
   describe('revision', () => {
+    it('a new host VTEP bumps the revision and reaches the other hosts with the next resync', async () => {
+      const before = await desired('net-c');
+      const tenant = before.networks.find((n) => n.vni === 1000);
+      expect(tenant?.floodVteps).toContain(VTEP['net-b']);
+      const patched = await op(http().patch(`/hosts/${hostIds['net-b']}`)).send({ vtepIp: '198.51.100.22' });
+      expect(patched.status).toBe(200);
+      const after = await desired('net-c');
+      expect(after.revision).toBeGreaterThan(before.revision);
+      expect(after.networks.find((n) => n.vni === 1000)?.floodVteps).toEqual(tenant?.floodVteps.map((v) => (v === VTEP['net-b'] ? '198.51.100.22' : v)));
+      await expect.poll(() => lastPush('net-c').revision, { timeout: 5000, interval: 50 }).toBe(after.revision);
+      expect(lastPush('net-b').localVtepIp).toBe('198.51.100.22');
+      await op(http().patch(`/hosts/${hostIds['net-b']}`)).send({ vtepIp: VTEP['net-b'] });
+    });
+
     it('keeps growing across a controller restart', async () => {
       const before = (await desired('net-a')).revision;
       const replica = await startTestApp({ databaseUrl: db.url, env: { LIVEMIG_NETWORK_RESYNC_MS: '0', LIVEMIG_HEARTBEAT_MS: '0' }, overrides: [{ token: AGENT_CLIENT_FACTORY, value: agents.factory }] });
