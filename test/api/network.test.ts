@@ -370,6 +370,15 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
       expect(status.body.message).toContain('did not answer');
 
       await expect.poll(async () => (await http().get(`/hosts/${hostIds['net-c']}`).set(auth(ANALYST))).body.agentState, { timeout: 5000, interval: 50 }).toBe('down');
+      // Known down: a change does not wait for it.
+      const whileKnownDown = await op(http().patch(`/networks/${res.body.id}`)).send({ mtu: 1400 });
+      expect(whileKnownDown.status).toBe(200);
+      expect(whileKnownDown.body.sync.notUpdated).toEqual(['net-c']);
+      expect(whileKnownDown.body.sync.hosts.find((h: { host: string }) => h.host === 'net-c')).toMatchObject({
+        ok: false,
+        durationMs: 0,
+        error: expect.stringMatching(/^agent on net-c is down \(missed 3 heartbeats, (last seen \S+|never seen)\); the resync will retry$/),
+      });
       const a = (await http().get(`/hosts/${hostIds['net-a']}`).set(auth(ANALYST))).body;
       expect(a.agentState).toBe('up');
       expect(Date.parse(a.agentLastSeenAt)).not.toBeNaN();
@@ -377,7 +386,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
       agents.down.delete('net-c');
       await expect.poll(async () => (await http().get(`/hosts/${hostIds['net-c']}`).set(auth(ANALYST))).body.agentState, { timeout: 5000, interval: 50 }).toBe('up');
       // The periodic resync catches the host up without any new change.
-      await expect.poll(() => lastPush('net-c').revision, { timeout: 5000, interval: 50 }).toBe(res.body.sync.revision);
+      await expect.poll(() => lastPush('net-c').revision, { timeout: 5000, interval: 50 }).toBe(whileKnownDown.body.sync.revision);
       const resync = await op(http().post('/network/sync'));
       expect(resync.status).toBe(200);
       expect(resync.body.notUpdated).toEqual([]);

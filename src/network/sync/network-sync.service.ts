@@ -5,6 +5,7 @@ import { AgentDirectory } from '../../agents/agent-directory.service';
 import { Mutex } from '../../common/mutex';
 import { HostEntity } from '../../inventory/hosts/host.entity';
 import { compileHostState, fipGatewaysNeeded } from '../core/compile-host-state';
+import { MISSED_HEARTBEATS_DOWN } from '../heartbeat/agent-heartbeat.service';
 import type { HostNetworkState } from '../core/host-network-state';
 import type { NetworkModel } from '../core/network-model';
 import { PortBindingEntity } from '../ports/port-binding.entity';
@@ -34,14 +35,18 @@ export class NetworkSyncService {
     private readonly dataSource: DataSource,
   ) {}
 
-  /** After a change of the model: a new revision, then a push to every host. */
+  /**
+   * After a change of the model: a new revision, then a push to every host. Hosts whose agent the
+   * heartbeat has found down are not waited for (a request would only time out); the resync tries them.
+   */
   async afterChange(): Promise<NetworkSyncReport> {
     await bumpNetworkRevision(this.dataSource.manager);
-    return this.syncAll();
+    return this.mutex.run(() => this.push(true));
   }
 
+  /** A push to every host with an agent and a VTEP, down or not. */
   syncAll(): Promise<NetworkSyncReport> {
-    return this.mutex.run(() => this.push());
+    return this.mutex.run(() => this.push(false));
   }
 
   /** What the host should look like now (read-only: does not allocate fip gateways). */
@@ -53,12 +58,12 @@ export class NetworkSyncService {
     return this.loader.load();
   }
 
-  private async push(): Promise<NetworkSyncReport> {
+  private async push(skipDown: boolean): Promise<NetworkSyncReport> {
     let model = await this.loader.load();
     if (await this.reconcileFipGateways(model)) model = await this.loader.load();
     const hosts = await this.hosts.find({ order: { name: 'ASC' } });
     const targets = hosts.filter((h) => h.agentEndpoint && h.vtepIp);
-    const results = await Promise.all(targets.map((h) => this.pushTo(model, h)));
+    const results = await Promise.all(targets.map((h) => (skipDown && h.agentState === 'down' ? skipped(model, h) : this.pushTo(model, h))));
     const notUpdated = results.filter((r) => !r.ok).map((r) => r.host);
     if (notUpdated.length > 0) this.logger.warn(`network revision ${model.revision} did not reach ${notUpdated.join(', ')}`);
     return { revision: model.revision, hosts: results, notUpdated };
@@ -102,4 +107,9 @@ export class NetworkSyncService {
     if (changed) await bumpNetworkRevision(this.dataSource.manager);
     return changed;
   }
+}
+
+function skipped(model: NetworkModel, host: HostEntity): HostSyncResult {
+  const seen = host.agentLastSeenAt ? `last seen ${host.agentLastSeenAt.toISOString()}` : 'never seen';
+  return { host: host.name, hostId: host.id, revision: model.revision, ok: false, durationMs: 0, drift: [], error: `agent on ${host.name} is down (missed ${MISSED_HEARTBEATS_DOWN} heartbeats, ${seen}); the resync will retry` };
 }
