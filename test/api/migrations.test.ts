@@ -111,6 +111,19 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
     expect(report.reportState).toBe('ready');
     expect(report.downtime).toMatchObject({ networkMs: null, hypervisorMs: done.hvDowntimeMs });
     expect(report.detail.notes.join(' ')).toMatch(/no migration stream between the two hosts was captured/);
+    // The pre-copy model ran before the copy on what libvirt and the agent said, and its error is kept.
+    expect(done.precopyPrediction.inputs).toMatchObject({
+      dirtyRateBytesPerSec: 8 * MiB,
+      dirtyWindows: [{ seconds: 1, bytes: 8 * MiB }, { seconds: 2, bytes: 16 * MiB }],
+      workingSetBytes: null,
+      residentSource: 'ram',
+      bandwidthSource: 'link-speed',
+      bandwidthBytesPerSec: 10e9 / 8,
+    });
+    expect(done).toMatchObject({ predConverges: true, predIterations: expect.any(Number), predTotalTimeMs: expect.any(Number), predDowntimeMs: expect.any(Number) });
+    expect(done.predTotalTimeError).toBeCloseTo((done.predTotalTimeMs - done.hvTotalTimeMs) / done.hvTotalTimeMs, 9);
+    expect(report.prediction).toMatchObject({ totalTimeMs: done.predTotalTimeMs, converges: true, totalTimeError: done.predTotalTimeError });
+    expect(report.totalTime.predictedMs).toBe(done.predTotalTimeMs);
   });
 
   it('streams phases and samples as server-sent events until the end', async () => {

@@ -60,7 +60,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('reports API on %s', (kind) 
     const res = await http().get(`/migrations/${ids.ready}/report`).set(auth(ANALYST));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ migrationId: ids.ready, instanceName: 'web<1>&"', reportState: 'ready', downtime: { networkMs: report.figures.netDowntimeMs, hypervisorMs: 48 } });
-    expect(res.body.totalTime).toEqual({ networkMs: report.figures.netTotalMigrationTimeMs, hypervisorMs: 2100 });
+    expect(res.body.totalTime).toEqual({ networkMs: report.figures.netTotalMigrationTimeMs, hypervisorMs: 2100, predictedMs: null });
     expect(res.body.detail.probeSeries).toHaveLength(250);
     expect(res.body.detail.probe.gapEndTs - res.body.detail.probe.gapStartTs).toBeCloseTo((report.figures.netMaxReplyGapMs ?? NaN) / 1000, 6);
     expect((await http().get(`/migrations/${ids.unknown}/report`).set(auth(ANALYST))).status).toBe(404);

@@ -17,7 +17,7 @@ export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
 
   @Get('migrations/:id/report')
-  @ApiOkResponse({ description: 'network-observed and hypervisor figures side by side, with the analysis detail' })
+  @ApiOkResponse({ description: 'network-observed, hypervisor and pre-copy-model figures side by side, with the analysis detail and the prediction error' })
   migrationReport(@Param('id', ParseUUIDPipe) id: string) {
     return this.reports.migrationReport(id);
   }

@@ -29,7 +29,7 @@ export class ReportsService {
       reportError: m.reportError,
       // eastWestMs: the prober on the tenant network; northSouthMs: the external network to the floating IP.
       downtime: { networkMs: m.netDowntimeMs, lossMethodMs: m.netDowntimeLossMs, hypervisorMs: m.hvDowntimeMs, eastWestMs: m.netDowntimeMs, northSouthMs: m.nsDowntimeMs },
-      totalTime: { networkMs: m.netTotalMigrationTimeMs, hypervisorMs: m.hvTotalTimeMs },
+      totalTime: { networkMs: m.netTotalMigrationTimeMs, hypervisorMs: m.hvTotalTimeMs, predictedMs: m.predTotalTimeMs },
       data: { networkPayloadBytes: m.netPayloadBytes, hypervisorDataProcessedBytes: m.hvDataProcessedBytes },
       network: {
         totalMigrationTimeMs: m.netTotalMigrationTimeMs,
@@ -54,6 +54,15 @@ export class ReportsService {
         hvDataProcessedBytes: m.hvDataProcessedBytes,
         hvIterations: m.hvIterations,
         hvDirtyRatePagesPerSec: m.hvDirtyRatePagesPerSec,
+      },
+      prediction: {
+        iterations: m.predIterations,
+        totalTimeMs: m.predTotalTimeMs,
+        downtimeMs: m.predDowntimeMs,
+        converges: m.predConverges,
+        // Against the hypervisor's total time; the network-observed time is in detail for reference.
+        totalTimeError: m.predTotalTimeError,
+        detail: m.precopyPrediction,
       },
       detail: m.report,
     };
@@ -140,5 +149,6 @@ function reportColumns(): (keyof LiveMigrationEntity)[] {
     'netTotalMigrationTimeMs', 'netPayloadBytes', 'netThroughputMbps', 'netDowntimeMs', 'netDowntimeLossMs', 'netLossPct',
     'netJitterMs', 'netRttAvgMs', 'netMaxReplyGapMs', 'netProbeIntervalMs', 'nsDowntimeMs', 'nsLossPct', 'networkConvergenceMs', 'networkSteps',
     'hvTotalTimeMs', 'hvDowntimeMs', 'hvSetupTimeMs', 'hvDataProcessedBytes', 'hvIterations', 'hvDirtyRatePagesPerSec',
+    'predIterations', 'predTotalTimeMs', 'predDowntimeMs', 'predConverges', 'predTotalTimeError', 'precopyPrediction',
   ];
 }
