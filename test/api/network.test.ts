@@ -249,6 +249,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
       expect(iface.body.interfaces).toEqual([expect.objectContaining({ subnetId: tenantSub.id, ip: '10.0.0.1' })]);
       const dup = await op(http().post(`/routers/${router.body.id}/interfaces`)).send({ subnetId: tenantSub.id });
       expect(dup.status).toBe(409);
+      expect(dup.body.message).toBe('router r1 already has an interface on 10.0.0.0/24');
       const p1 = await op(http().post('/ports')).send({ subnetId: tenantSub.id, host: 'net-a', deviceId: instanceId });
       const p2 = await op(http().post('/ports')).send({ subnetId: tenantSub.id, host: 'net-c', deviceId: 'other-instance' });
       vm1 = { id: p1.body.id, mac: p1.body.mac };
@@ -416,6 +417,10 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
       expect(unreachable.body.message).toContain('is not reachable from subnet');
       const iface = await op(http().post(`/routers/${router.body.id}/interfaces`)).send({ subnetId: sub.id });
       expect(iface.status).toBe(201);
+      const overlapping = await subnet(await network('legacy-overlap', 1101), '10.11.0.0/25');
+      const clash = await op(http().post(`/routers/${router.body.id}/interfaces`)).send({ subnetId: overlapping.id });
+      expect(clash.status).toBe(409);
+      expect(clash.body.message).toBe('router legacy has an interface on 10.11.0.0/24, which overlaps 10.11.0.0/25');
       const fip = await op(http().post('/floating-ips')).send({ networkId: ext, portId: port.body.id });
       expect(fip.status).toBe(201);
       const second = await op(http().post('/floating-ips')).send({ networkId: ext, portId: port.body.id });

@@ -1,9 +1,10 @@
 import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, type Repository } from 'typeorm';
+import { DataSource, In, type EntityManager, type Repository } from 'typeorm';
 import { toPage, type Page } from '../../common/http/page';
 import { newId } from '../../common/ids';
 import { HostEntity } from '../../inventory/hosts/host.entity';
+import { cidrsOverlap, parseCidr } from '../core/ipv4';
 import { FloatingIpEntity } from '../floating-ips/floating-ip.entity';
 import { NetworkEntity } from '../networks/network.entity';
 import { PortEntity } from '../ports/port.entity';
@@ -88,6 +89,13 @@ export class RoutersService {
     const network = await this.networks.findOneByOrFail({ id: subnet.networkId });
     if (network.external) {
       throw new UnprocessableEntityException({ message: `subnet ${subnet.cidr} is on external network ${network.name}; set it as the router's gateway instead`, details: { field: 'subnetId' } });
+    }
+    const attached = await this.ports.findBy({ deviceOwner: 'router_interface', deviceId: id });
+    const attachedSubnets = attached.length ? await this.subnetRepo.findBy({ id: In(attached.map((p) => p.subnetId)) }) : [];
+    const clash = attachedSubnets.find((s) => cidrsOverlap(parseCidr(s.cidr), parseCidr(subnet.cidr)));
+    if (clash) {
+      const what = clash.id === subnet.id ? `already has an interface on ${subnet.cidr}` : `has an interface on ${clash.cidr}, which overlaps ${subnet.cidr}`;
+      throw new ConflictException({ message: `router ${router.name} ${what}`, details: { field: 'subnetId', subnetId: clash.id } });
     }
     const holder = await this.ports.findOneBy({ subnetId, fixedIp: subnet.gatewayIp });
     if (holder) {
