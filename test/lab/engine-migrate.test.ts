@@ -1,15 +1,8 @@
-import Database from 'better-sqlite3';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   acquireLabLock,
   checkGuestCrash,
   destroyGuest,
-  GUEST_CRASH_PATTERN,
-  guestConsole,
-  controllerEnv,
   heartbeatCount,
   killLibvirtd,
   labDown,
@@ -21,9 +14,10 @@ import {
   startLibvirtd,
   whereIsGuest,
 } from '../../lab';
-import { ControllerApi, waitForMigration, waitForState, type MigrationRecord } from '../../src/cli/controller-api';
-import { bootInstance, registerLabInventory, type LabInstance, type LabInventory } from '../../src/cli/lab-inventory';
-import { controllerLogFile, startControllerProcess, type ControllerProcess } from '../../src/cli/controller-process';
+import { waitForMigration, waitForState, type ControllerApi } from '../../src/cli/controller-api';
+import { bootInstance, type LabInstance, type LabInventory } from '../../src/cli/lab-inventory';
+import { crashNote } from '../support/lab/guest-faults';
+import { openReservations as openReservationsIn, requestMigration, startLabController, type LabController } from '../support/lab/lab-controller';
 
 const PHASES = ['queued', 'pre-migration', 'reservation', 'pre-copy', 'switchover', 'commitment', 'completed'];
 // The busy guest rewrites 32 MiB as fast as TCG lets it; a 40 Mbit link carries far less.
@@ -36,60 +30,27 @@ const GUEST_FAULT_ATTEMPTS = 5;
 describe('migration engine on the lab (real libvirt, REST only)', () => {
   let release: () => void;
   // The controller runs as its own process, as in production, against a SQLite file the test can read.
-  const dataDir = mkdtempSync(join(tmpdir(), 'livemig-engine-'));
-  const dbFile = join(dataDir, 'livemig.sqlite');
-  const token = 'engine-test-operator';
-  let controller: ControllerProcess | undefined;
+  let lab: LabController | undefined;
   let api: ControllerApi;
   let inventory: LabInventory;
   let busy: LabInstance;
 
   const migrate = async (instance: LabInstance, to: string, policy?: Record<string, unknown>) => {
-    const res = await api.call<MigrationRecord>('POST', '/migrations', { instanceId: instance.instanceId, destinationHostId: inventory.hostIds[to], ...(policy ? { policy } : {}) });
+    const res = await requestMigration(api, inventory, instance, to, policy);
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     return res.body.id;
   };
-  const openReservations = async () => {
-    const db = new Database(dbFile, { readonly: true });
-    try {
-      return (db.prepare('SELECT COUNT(*) AS n FROM reservations WHERE released_at IS NULL').get() as { n: number }).n;
-    } finally {
-      db.close();
-    }
-  };
-  const crashNote = (name: string) => {
-    const crash = checkGuestCrash(name);
-    if (!crash.crashed) return '';
-    // A guest crash is reported with the console around it, never passed over.
-    const consoles = Object.entries(guestConsole(name)).map(([host, text]) => {
-      const at = text.search(GUEST_CRASH_PATTERN);
-      return at < 0 ? '' : `\n--- ${host} console ---\n${text.slice(Math.max(0, at - 2500), at + 800)}`;
-    });
-    return ` (guest crash: ${crash.line})${consoles.join('')}`;
-  };
+  const openReservations = async () => openReservationsIn(lab!.dbFile);
 
   beforeAll(async () => {
     release = await acquireLabLock();
     await labUp({ hosts: 2 });
-    controller = await startControllerProcess({
-      port: 18_600 + (process.pid % 300),
-      logFile: controllerLogFile(dataDir),
-      env: {
-        ...controllerEnv(),
-        DATABASE_URL: `sqlite:${dbFile}`,
-        LIVEMIG_DATA_DIR: dataDir,
-        LIVEMIG_TOKENS: `${token}:operator`,
-        LIVEMIG_CAPTURE_TAIL_MS: '1000',
-        LIVEMIG_MONITOR_INTERVAL_MS: '200',
-        LOG_LEVEL: 'info',
-      },
-    });
-    api = new ControllerApi(controller.url, token);
-    inventory = await registerLabInventory(api);
+    lab = await startLabController({ name: 'engine', basePort: 18_600 });
+    ({ api, inventory } = lab);
   }, 300_000);
 
   afterAll(async () => {
-    await controller?.stop();
+    await lab?.process.stop();
     await labDown();
     release?.();
   }, 120_000);
