@@ -4,9 +4,9 @@ import { Not, IsNull, type Repository } from 'typeorm';
 import { AgentDirectory } from '../../agents/agent-directory.service';
 import { LIVEMIG_CONFIG, type LivemigConfig } from '../../config/livemig-config';
 import { HostEntity, type AgentState } from '../../inventory/hosts/host.entity';
+import { heartbeatVerdict } from './heartbeat-verdict';
 
-/** Heartbeats missed in a row before a host's agent counts as down. */
-export const MISSED_HEARTBEATS_DOWN = 3;
+export { MISSED_HEARTBEATS_DOWN } from './heartbeat-verdict';
 
 /**
  * Asks every host's agent periodically (AgentDirectory.check, the same check pre-checks and the
@@ -46,17 +46,15 @@ export class AgentHeartbeatService implements OnApplicationBootstrap, OnModuleDe
   private async beatOne(host: Pick<HostEntity, 'id' | 'name' | 'agentState'>): Promise<void> {
     const result = await this.agents.check(host.id);
     if (this.stopped) return;
-    if (result.up) {
-      this.missed.set(host.id, 0);
+    const reason = result.up ? null : result.reason;
+    const verdict = heartbeatVerdict(this.missed.get(host.id) ?? 0, result.up);
+    this.missed.set(host.id, verdict.missed);
+    if (verdict.state === 'up') {
       await this.write(host.id, { agentState: 'up', agentLastSeenAt: new Date() });
       if (host.agentState === 'down') this.logger.log(`agent on ${host.name} is up again`);
-      return;
-    }
-    const missed = (this.missed.get(host.id) ?? 0) + 1;
-    this.missed.set(host.id, missed);
-    if (missed >= MISSED_HEARTBEATS_DOWN && host.agentState !== 'down') {
+    } else if (verdict.state === 'down' && host.agentState !== 'down') {
       await this.write(host.id, { agentState: 'down' });
-      this.logger.warn(`agent on ${host.name} missed ${missed} heartbeats: down (${result.reason})`);
+      this.logger.warn(`agent on ${host.name} missed ${verdict.missed} heartbeats: down (${reason})`);
     }
   }
 

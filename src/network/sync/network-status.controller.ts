@@ -1,7 +1,7 @@
 import { BadGatewayException, ConflictException, Controller, Get, HttpCode, Param, Post, UnprocessableEntityException } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { DataSource, type Repository } from 'typeorm';
 import { AgentDirectory } from '../../agents/agent-directory.service';
 import { ApiErrorDto } from '../../common/http/api-error';
 import { HostEntity } from '../../inventory/hosts/host.entity';
@@ -9,6 +9,7 @@ import { ApiNetworkErrors } from '../api-network-errors.decorator';
 import { MissingFipGatewayError } from '../core/compile-host-state';
 import type { HostNetworkState } from '../core/host-network-state';
 import { resolveHost } from '../ports/resolve-host';
+import { readNetworkRevision } from '../revision/bump-revision';
 import { NetworkSyncReportDto } from './network-sync.dto';
 import type { NetworkSyncReport } from './network-sync-report';
 import { NetworkSyncService } from './network-sync.service';
@@ -23,6 +24,7 @@ export class NetworkStatusController {
     private readonly sync: NetworkSyncService,
     private readonly agents: AgentDirectory,
     @InjectRepository(HostEntity) private readonly hosts: Repository<HostEntity>,
+    private readonly dataSource: DataSource,
   ) {}
 
   @Get('hosts/:host/status')
@@ -30,11 +32,11 @@ export class NetworkStatusController {
   @ApiResponse({ status: 502, type: ApiErrorDto, description: "the host's agent did not answer" })
   async status(@Param('host') ref: string): Promise<HostNetworkStatusDto> {
     const host = await resolveHost(this.hosts, ref);
-    const model = await this.sync.currentModel();
+    const desiredRevision = await readNetworkRevision(this.dataSource.manager);
     try {
       const agent = await (await this.agents.clientFor(host.id)).networkStatus();
       const appliedRevision = agent.lastApply?.revision ?? null;
-      return { host: host.name, desiredRevision: model.revision, appliedRevision, inSync: appliedRevision === model.revision, agent };
+      return { host: host.name, desiredRevision, appliedRevision, inSync: appliedRevision === desiredRevision, agent };
     } catch (err) {
       throw new BadGatewayException({ message: `the agent on ${host.name} did not answer: ${err instanceof Error ? err.message : String(err)}`, details: { host: host.name } });
     }

@@ -5,7 +5,7 @@ import { AgentDirectory } from '../../agents/agent-directory.service';
 import { Mutex } from '../../common/mutex';
 import { HostEntity } from '../../inventory/hosts/host.entity';
 import { compileHostState, fipGatewaysNeeded } from '../core/compile-host-state';
-import { MISSED_HEARTBEATS_DOWN } from '../heartbeat/agent-heartbeat.service';
+import { MISSED_HEARTBEATS_DOWN } from '../heartbeat/heartbeat-verdict';
 import type { HostNetworkState } from '../core/host-network-state';
 import type { NetworkModel } from '../core/network-model';
 import { PortBindingEntity } from '../ports/port-binding.entity';
@@ -52,10 +52,6 @@ export class NetworkSyncService {
   /** What the host should look like now (read-only: does not allocate fip gateways). */
   async desiredState(hostId: string): Promise<HostNetworkState> {
     return compileHostState(await this.loader.load(), hostId);
-  }
-
-  async currentModel(): Promise<NetworkModel> {
-    return this.loader.load();
   }
 
   private async push(skipDown: boolean): Promise<NetworkSyncReport> {
