@@ -353,6 +353,10 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
       expect(res.body.appliedRevision).toBe(res.body.desiredRevision);
       expect(res.body.agent.desired.host).toBe('net-b');
       expect(res.body.agent.driftLog).toEqual([]);
+      const reconciled = await op(http().post('/network/hosts/net-b/reconcile'));
+      expect(reconciled.status).toBe(200);
+      expect(reconciled.body).toMatchObject({ host: 'net-b', revision: res.body.desiredRevision, drift: [] });
+      expect((await http().post('/network/hosts/net-b/reconcile').set(auth(ANALYST))).status).toBe(403);
     });
   });
 

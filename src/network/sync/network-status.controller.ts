@@ -7,7 +7,7 @@ import { ApiErrorDto } from '../../common/http/api-error';
 import { HostEntity } from '../../inventory/hosts/host.entity';
 import { ApiNetworkErrors } from '../api-network-errors.decorator';
 import { MissingFipGatewayError } from '../core/compile-host-state';
-import type { HostNetworkState } from '../core/host-network-state';
+import type { HostNetworkState, NetworkApplyReport } from '../core/host-network-state';
 import { resolveHost } from '../ports/resolve-host';
 import { readNetworkRevision } from '../revision/bump-revision';
 import { NetworkSyncReportDto } from './network-sync.dto';
@@ -39,6 +39,19 @@ export class NetworkStatusController {
       return { host: host.name, desiredRevision, appliedRevision, inSync: appliedRevision === desiredRevision, agent };
     } catch (err) {
       throw new BadGatewayException({ message: `the agent on ${host.name} did not answer: ${err instanceof Error ? err.message : String(err)}`, details: { host: host.name } });
+    }
+  }
+
+  @Post('hosts/:host/reconcile')
+  @HttpCode(200)
+  @ApiOkResponse({ description: "the agent's NetworkApplyReport: the drift it found against the state it holds, and what it ran" })
+  @ApiResponse({ status: 502, type: ApiErrorDto, description: "the host's agent did not answer or refused" })
+  async reconcile(@Param('host') ref: string): Promise<NetworkApplyReport> {
+    const host = await resolveHost(this.hosts, ref);
+    try {
+      return await (await this.agents.clientFor(host.id)).reconcileNetwork();
+    } catch (err) {
+      throw new BadGatewayException({ message: `the agent on ${host.name} could not reconcile: ${err instanceof Error ? err.message : String(err)}`, details: { host: host.name } });
     }
   }
 
