@@ -28,6 +28,14 @@ export interface MigrationLinkInfo {
   shapedRateBitsPerSec: number | null;
 }
 
+/** A running guest's RAM as its host holds it: written pages are resident, never-written ones are not. */
+export interface GuestMemoryInfo {
+  domain: string;
+  pid: number;
+  ramMiB: number;
+  residentBytes: number;
+}
+
 export interface StorageMarker {
   markerId: string;
   content: string;

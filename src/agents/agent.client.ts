@@ -6,6 +6,7 @@ import {
   AGENT_API_PREFIX,
   type AgentErrorBody,
   type AgentHealth,
+  type GuestMemoryInfo,
   type MigrationLinkInfo,
   type AgentNetworkStatus,
   type HostNetworkState,
@@ -38,6 +39,8 @@ export interface AgentClient {
   health(): Promise<AgentHealth>;
   /** Speed and shaping of one interface (the migration link), for pre-copy predictions. */
   migrationLink(interfaceName: string): Promise<MigrationLinkInfo>;
+  /** How much of a running guest's RAM the host holds (its QEMU's guest-RAM mapping). */
+  guestMemory(domain: string, ramMiB: number): Promise<GuestMemoryInfo>;
   createMarker(instancesPath?: string): Promise<StorageMarker>;
   readMarker(markerId: string, instancesPath?: string): Promise<StorageMarker>;
   deleteMarker(markerId: string, instancesPath?: string): Promise<void>;
@@ -109,6 +112,10 @@ export class HttpAgentClient implements AgentClient {
 
   migrationLink(interfaceName: string): Promise<MigrationLinkInfo> {
     return this.json('GET', `/links/${this.id(interfaceName)}`);
+  }
+
+  guestMemory(domain: string, ramMiB: number): Promise<GuestMemoryInfo> {
+    return this.json('GET', `/guests/${this.id(domain)}/memory?ramMiB=${encodeURIComponent(String(ramMiB))}`);
   }
 
   createMarker(instancesPath?: string): Promise<StorageMarker> {

@@ -5,6 +5,7 @@ import type {
   AgentNetworkStatus,
   CaptureInfo,
   HostNetworkState,
+  GuestMemoryInfo,
   MigrationLinkInfo,
   NetworkApplyReport,
   ProbeInfo,
@@ -65,6 +66,14 @@ export class FakeAgentClient implements AgentClient {
   async migrationLink(interfaceName: string): Promise<MigrationLinkInfo> {
     this.record('migrationLink', [interfaceName]);
     return { interface: interfaceName, ...this.link };
+  }
+
+  /** Guest RAM the fake host holds, by domain; all of it unless a test says otherwise. */
+  readonly guestResidentBytes = new Map<string, number>();
+
+  async guestMemory(domain: string, ramMiB: number): Promise<GuestMemoryInfo> {
+    this.record('guestMemory', [domain, ramMiB]);
+    return { domain, pid: 4242, ramMiB, residentBytes: this.guestResidentBytes.get(domain) ?? ramMiB * 1024 * 1024 };
   }
 
   async createMarker(instancesPath = DEFAULT_INSTANCES_PATH): Promise<StorageMarker> {

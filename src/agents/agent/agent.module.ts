@@ -4,6 +4,7 @@ import { AgentCoreModule, type AgentAdapters } from './agent-core.module';
 import type { AgentConfig } from './agent.config';
 import { BearerTokenGuard } from './auth/bearer-token.guard';
 import { CapturesModule } from './captures/captures.module';
+import { GuestsModule } from './guests/guests.module';
 import { HealthModule } from './health/health.module';
 import { LinksModule } from './links/links.module';
 import { NetworkModule } from './network/network.module';
@@ -21,7 +22,7 @@ export class AgentModule {
   static forRoot(config: AgentConfig, adapters: AgentAdapters = {}): DynamicModule {
     return {
       module: AgentModule,
-      imports: [AgentCoreModule.forRoot(config, adapters), HealthModule, LinksModule, StorageModule, CapturesModule, ProbesModule, NetworkModule],
+      imports: [AgentCoreModule.forRoot(config, adapters), GuestsModule, HealthModule, LinksModule, StorageModule, CapturesModule, ProbesModule, NetworkModule],
       providers: [
         { provide: APP_GUARD, useClass: BearerTokenGuard },
         { provide: APP_FILTER, useClass: AgentExceptionFilter },

@@ -28,6 +28,8 @@ export interface MeasuredFacts {
   ramMiB: number;
   /** Non-zero bytes the instance's previous migration sent in its first round; null without one. */
   previousFirstRoundBytes: number | null;
+  /** Guest RAM the source host holds resident (the agent reads QEMU's mapping); null when unknown. */
+  hostResidentBytes: number | null;
   /** Shortest window first. */
   dirtyWindows: readonly DirtyWindow[];
   dirtyRateMode: string | null;
@@ -74,11 +76,13 @@ export function precopyInputs(facts: MeasuredFacts): PrecopyRecordInputs {
   const capped = cap < link.rate;
   const ramBytes = facts.ramMiB * MiB;
   const dirty = dirtyProfile(facts.dirtyWindows);
-  const previous = facts.previousFirstRoundBytes !== null && facts.previousFirstRoundBytes > 0 ? Math.min(facts.previousFirstRoundBytes, ramBytes) : null;
+  const known = (v: number | null) => (v !== null && v > 0 ? Math.min(v, ramBytes) : null);
+  const previous = known(facts.previousFirstRoundBytes);
+  const hostResident = known(facts.hostResidentBytes);
   return {
     ramBytes,
-    residentBytes: previous ?? ramBytes,
-    residentSource: previous !== null ? 'previous-migration' : 'ram',
+    residentBytes: previous ?? hostResident ?? ramBytes,
+    residentSource: previous !== null ? 'previous-migration' : hostResident !== null ? 'host-resident' : 'ram',
     dirtyRateBytesPerSec: dirty.rateBytesPerSec,
     dirtyWindows: dirty.dirtied,
     workingSetBytes: dirty.workingSetBytes,

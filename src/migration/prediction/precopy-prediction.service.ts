@@ -49,16 +49,18 @@ export class PrecopyPredictionService {
     const notes: string[] = [];
     const record: PrecopyRecord = { madeAt: new Date().toISOString(), inputs: null, prediction: null, error: null, notes };
     try {
-      const [rate, link, recentSetupMs, previousFirstRoundBytes] = await Promise.all([
+      const [rate, link, recentSetupMs, previousFirstRoundBytes, hostResidentBytes] = await Promise.all([
         this.measureDirtyRate(source.libvirtUri, instance.domainName),
         this.migrationLink(source, notes),
         this.recentSetupMs(source.id),
         this.previousFirstRoundBytes(instance.id),
+        this.hostResidentBytes(source, instance.domainName, flavor.ramMiB, notes),
       ]);
       const firstStep = initialConvergenceState(migration.policy, migrationDataGiB(flavor.ramMiB)).steps[0];
       record.inputs = precopyInputs({
         ramMiB: flavor.ramMiB,
         previousFirstRoundBytes,
+        hostResidentBytes,
         dirtyWindows: rate.windows,
         dirtyRateMode: rate.calcMode,
         policyBandwidthMiBps: migration.policy.bandwidthMiBps,
@@ -131,6 +133,16 @@ export class PrecopyPredictionService {
       return { shapedRateBitsPerSec: link.shapedRateBitsPerSec, speedBitsPerSec: link.speedBitsPerSec };
     } catch (err) {
       notes.push(`migration link of ${source.name} unknown: ${errorMessage(err)}`);
+      return null;
+    }
+  }
+
+  /** The guest RAM its host holds, from the source's agent; null (and a note) when it cannot say. */
+  private async hostResidentBytes(source: HostEntity, domainName: string, ramMiB: number, notes: string[]): Promise<number | null> {
+    try {
+      return (await (await this.agents.clientFor(source.id)).guestMemory(domainName, ramMiB)).residentBytes;
+    } catch (err) {
+      notes.push(`resident guest RAM on ${source.name} unknown: ${errorMessage(err)}`);
       return null;
     }
   }

@@ -8,11 +8,12 @@ export type BandwidthSource = 'policy-cap' | 'link-shaped' | 'link-speed' | 'pla
 export interface PrecopyRecordInputs {
   ramBytes: number;
   /**
-   * What the first round copies: the non-zero memory the instance's previous migration sent in its first
-   * round (QEMU sends zero pages as tiny records); all of RAM when the instance has not migrated before.
+   * What the first round copies (QEMU sends never-written, zero pages as tiny records): the non-zero memory
+   * the instance's previous migration sent in its first round; else the guest RAM its host holds resident
+   * (written pages, an upper bound); else all of RAM.
    */
   residentBytes: number;
-  residentSource: 'previous-migration' | 'ram';
+  residentSource: 'previous-migration' | 'host-resident' | 'ram';
   /** From libvirt's dirty-rate calculation (page-sampling) on the source over the first window, before the copy. */
   dirtyRateBytesPerSec: number;
   /** Dirtied over each window (page-sampling over 1 s, then over 2 s): the growth shows a bounded working set. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { guestLoads, nodeCpuBusy } from '../../../src/migration/load/measured-load';
 import { rootShaperBitsPerSec, sysfsSpeedBitsPerSec } from '../../../src/agents/agent/links/tc-rate';
+import { guestRamResidentKiB, isQemuOfDomain } from '../../../src/agents/agent/guests/guest-ram';
 
 describe('guestLoads', () => {
   const sizes = new Map([
@@ -44,5 +45,31 @@ describe('migration link readings', () => {
     expect(sysfsSpeedBitsPerSec('10000\n')).toBe(10e9);
     expect(sysfsSpeedBitsPerSec('-1')).toBeNull();
     expect(sysfsSpeedBitsPerSec('')).toBeNull();
+  });
+});
+
+describe('guest RAM resident on the host', () => {
+  const smaps = [
+    '55d0c0000000-55d0c0100000 r-xp 00000000 08:01 1234 /usr/bin/qemu-system-x86_64',
+    'Size:               1024 kB',
+    'Rss:                 900 kB',
+    '7f3c67e00000-7f3c6fe00000 rw-p 00000000 00:00 0 ',
+    'Size:             131072 kB',
+    'Rss:               92160 kB',
+    '7f3c78000000-7f3cb7fff000 rwxp 00000000 00:00 0 ',
+    'Size:            1048572 kB',
+    'Rss:               30720 kB',
+  ].join('\n');
+
+  it("the Rss of the anonymous read-write mapping the size of the guest's RAM", () => {
+    expect(guestRamResidentKiB(smaps, 128 * 1024)).toBe(92160);
+    expect(guestRamResidentKiB(smaps, 256 * 1024)).toBeNull();
+  });
+
+  it("finds the guest's QEMU by libvirt's -name guest=<domain> argument", () => {
+    const cmdline = ['/usr/bin/qemu-system-x86_64', '-name', 'guest=pred-2,debug-threads=on', '-m', '128'].join('\0');
+    expect(isQemuOfDomain(cmdline, 'pred-2')).toBe(true);
+    expect(isQemuOfDomain(cmdline, 'pred')).toBe(false);
+    expect(isQemuOfDomain('/bin/sh\0-c', 'pred-2')).toBe(false);
   });
 });

@@ -5,6 +5,7 @@ import { dirtyProfile, precopyInputs, predictFromInputs, predictionError, PLANNI
 const facts = (over: Partial<MeasuredFacts> = {}): MeasuredFacts => ({
   ramMiB: 128,
   previousFirstRoundBytes: null,
+  hostResidentBytes: null,
   dirtyWindows: [
     { seconds: 1, mibPerSec: 4 },
     { seconds: 2, mibPerSec: 2 },
@@ -46,9 +47,10 @@ describe('precopyInputs', () => {
     expect(precopyInputs(facts({ link: null }))).toMatchObject({ bandwidthBytesPerSec: PLANNING_LINK_BYTES_PER_SEC, bandwidthSource: 'planning-default' });
   });
 
-  it('copies all of RAM in the first round unless an earlier migration showed less, and takes the median setup', () => {
+  it('copies what the previous migration sent first, else what the host holds resident, else all of RAM; takes the median setup', () => {
     expect(precopyInputs(facts())).toMatchObject({ residentBytes: 128 * MiB, residentSource: 'ram', setupSec: 0 });
-    expect(precopyInputs(facts({ previousFirstRoundBytes: 90 * MiB, recentSetupMs: [3, 50, 5] }))).toMatchObject({
+    expect(precopyInputs(facts({ hostResidentBytes: 100 * MiB }))).toMatchObject({ residentBytes: 100 * MiB, residentSource: 'host-resident' });
+    expect(precopyInputs(facts({ hostResidentBytes: 100 * MiB, previousFirstRoundBytes: 90 * MiB, recentSetupMs: [3, 50, 5] }))).toMatchObject({
       residentBytes: 90 * MiB,
       residentSource: 'previous-migration',
       setupSec: 0.005,
