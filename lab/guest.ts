@@ -156,7 +156,8 @@ export function guestConsole(name: string): Record<string, string> {
 /** What a kernel prints when it dies; a hit is a guest crash, never a pass. */
 // A kernel crash, or a virtio ring the guest driver found corrupt after a switchover ("output.0:id 1 is not a
 // head!": the NIC is dead though the guest runs). Both were seen with QEMU 7.2 TCG under a probe stream.
-export const GUEST_CRASH_PATTERN = /BUG|Oops|panic|is not a head!/;
+// A general protection fault names none of BUG/Oops/panic unless the kernel goes on to panic.
+export const GUEST_CRASH_PATTERN = /BUG|Oops|panic|general protection fault|is not a head!/;
 
 export interface GuestCrashCheck {
   crashed: boolean;

@@ -202,6 +202,11 @@ describe('parsers', () => {
     ['lm-heartbeat 7\n[   12.1] kernel BUG at mm/slub.c:419!\n', '[   12.1] kernel BUG at mm/slub.c:419!'],
     ['[    9.0] Oops: general protection fault, probably for non-canonical address\n', '[    9.0] Oops: general protection fault, probably for non-canonical address'],
     ['[    9.9] Kernel panic - not syncing: Fatal exception in interrupt\n', '[    9.9] Kernel panic - not syncing: Fatal exception in interrupt'],
+    // Linux 6.1 prints a GPF without "Oops" and may not panic: the guest stays up with a dead NIC.
+    [
+      'lm-heartbeat 3\n[    4.7] general protection fault, probably for non-canonical address 0x966b9fe15cfc7091: 0000 [#1] PREEMPT SMP NOPTI\n',
+      '[    4.7] general protection fault, probably for non-canonical address 0x966b9fe15cfc7091: 0000 [#1] PREEMPT SMP NOPTI',
+    ],
     ['lm-heartbeat 4\n[    8.3] virtio_net virtio0: output.0:id 1 is not a head!\nlm-heartbeat 5\n', '[    8.3] virtio_net virtio0: output.0:id 1 is not a head!'],
   ])('crash in console %j', (text, line) => {
     expect(findCrash(text)).toBe(line);
