@@ -30,7 +30,7 @@ describe('network planner: fresh and converged hosts', () => {
       'ip link add qr-aaaaaaaaaaa address fa:16:3e:00:00:01 mtu 1450 type veth peer name tapaaaaaaaaaaa mtu 1450',
       'ip link set dev tapaaaaaaaaaaa master brq1000',
       `ip -n ${ROUTER} neigh replace 203.0.113.11 lladdr fa:16:3e:01:11 dev qr-aaaaaaaaaaa nud permanent`.replace('fa:16:3e:01:11', 'fa:16:3e:00:01:11'),
-      `ip -n ${ROUTER} rule add from 203.0.113.11 table 16`,
+      `ip -n ${ROUTER} rule add from 203.0.113.11 table 16 priority 32768`,
       `ip -n ${ROUTER} route replace default via 169.254.106.115 dev rfp-5b1f0c2a9d3 table 16`,
       `ip -n ${ROUTER} addr add 192.0.2.170/32 dev rfp-5b1f0c2a9d3`,
       `ip netns exec ${ROUTER} nft add rule ip livemig prerouting ip daddr 192.0.2.170 dnat to 203.0.113.11 comment "dnat 192.0.2.170 to 203.0.113.11"`,
@@ -124,13 +124,15 @@ describe('network planner: each drift kind', () => {
       `missing netns ${ROUTER}`,
       `missing link lo in ${ROUTER}`,
       `missing sysctl net.ipv4.ip_forward=1 in ${ROUTER}`,
+      `missing sysctl net.ipv6.conf.all.disable_ipv6=1 in ${ROUTER}`,
+      `missing sysctl net.ipv6.conf.default.disable_ipv6=1 in ${ROUTER}`,
       `missing link qr-aaaaaaaaaaa in ${ROUTER}`,
       `missing arp 203.0.113.11 lladdr fa:16:3e:00:01:11 dev qr-aaaaaaaaaaa in ${ROUTER}`,
       `different link rfp-5b1f0c2a9d3/fpr-5b1f0c2a9d3 in ${ROUTER}`,
       `missing address 169.254.106.114/31 dev rfp-5b1f0c2a9d3 in ${ROUTER}`,
       `missing address 192.0.2.170/32 dev rfp-5b1f0c2a9d3 in ${ROUTER}`,
       `missing route default via 169.254.106.115 dev rfp-5b1f0c2a9d3 table 16 in ${ROUTER}`,
-      `missing rule from 203.0.113.11 table 16 in ${ROUTER}`,
+      `missing rule from 203.0.113.11 table 16 priority 32768 in ${ROUTER}`,
       `missing nft table ip livemig in ${ROUTER}`,
     ]);
     // the orphaned fpr end in the fip namespace is removed before the pair is made again
@@ -169,7 +171,7 @@ describe('network planner: each drift kind', () => {
       `missing address 192.0.2.170/32 dev rfp-5b1f0c2a9d3 in ${ROUTER}`,
       `extra address 192.0.2.171/32 dev rfp-5b1f0c2a9d3 in ${ROUTER}`,
       `missing route default via 169.254.106.115 dev rfp-5b1f0c2a9d3 table 16 in ${ROUTER}`,
-      `extra rule from 203.0.113.12 table 16 in ${ROUTER}`,
+      `extra rule from 203.0.113.12 table 16 priority 32764 in ${ROUTER}`,
       `extra nft rule livemig postrouting "handle 99" in ${ROUTER}`,
       `missing nft rule livemig postrouting "snat 203.0.113.11 to 192.0.2.170 via rfp-5b1f0c2a9d3" in ${ROUTER}`,
     ]);
@@ -188,7 +190,7 @@ describe('network planner: removals', () => {
     const cmds = lines(planNetwork(state, convergedHost(), OPTIONS).commands);
     expect(cmds).toEqual([
       `ip -n ${ROUTER} addr del 192.0.2.170/32 dev rfp-5b1f0c2a9d3`,
-      `ip -n ${ROUTER} rule del from 203.0.113.11 table 16 priority 32765`,
+      `ip -n ${ROUTER} rule del from 203.0.113.11 table 16 priority 32768`,
       `ip netns exec ${ROUTER} nft delete table ip livemig`,
       `ip -n ${FIP_NS} route del 192.0.2.170/32 dev fpr-5b1f0c2a9d3`,
     ]);
@@ -196,6 +198,20 @@ describe('network planner: removals', () => {
     const gone = lines(planNetwork(none, convergedHost(), OPTIONS).commands);
     expect(gone.slice(0, 2)).toEqual([`ip netns delete ${ROUTER}`, `ip netns delete ${FIP_NS}`]);
     expect(gone).toContain('nft delete table bridge livemig-dvr');
+  });
+
+  it('a DVR router that loses its last floating IP and fip link keeps no rfp, rule or NAT (the port moved away)', () => {
+    const state = sampleState();
+    const router = state.routers[0];
+    if (!router) throw new Error('fixture');
+    router.floatingIps = [];
+    state.fipNamespaces = [];
+    expect(lines(planNetwork(state, convergedHost(), OPTIONS).commands)).toEqual([
+      `ip netns delete ${FIP_NS}`,
+      `ip -n ${ROUTER} link del rfp-5b1f0c2a9d3`,
+      `ip -n ${ROUTER} rule del from 203.0.113.11 table 16 priority 32768`,
+      `ip netns exec ${ROUTER} nft delete table ip livemig`,
+    ]);
   });
 
   it('deletes a network no longer desired, vxlan first, unless a foreign port is still on its bridge', () => {

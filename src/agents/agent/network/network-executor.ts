@@ -24,7 +24,7 @@ export async function executePlan(runner: ProcessRunner, plan: NetworkPlan): Pro
       const [command, ...args] = argv;
       commands.push(argv.join(' '));
       const result = await runner.run(command ?? '', args, { timeoutMs: TIMEOUT_MS });
-      if (result.exitCode === 0 || change.bestEffort) continue;
+      if (result.exitCode === 0 || change.bestEffort || alreadyGone(argv, result.stderr)) continue;
       if (record) {
         record.repaired = false;
         record.error = `${argv.join(' ')}: ${(result.stderr || result.stdout).trim().slice(0, 300) || `exit ${result.exitCode ?? result.signal ?? '?'}`}`;
@@ -34,6 +34,16 @@ export async function executePlan(runner: ProcessRunner, plan: NetworkPlan): Pro
     if (record) drift.push(record);
   }
   return { drift, commands };
+}
+
+/**
+ * A deletion whose object vanished meanwhile has reached its goal: the kernel
+ * tears down a deleted namespace's veth peers asynchronously, so a tap seen by
+ * the observer may be gone a moment later.
+ */
+export function alreadyGone(argv: readonly string[], stderr: string): boolean {
+  const deleting = argv.includes('del') || argv.includes('delete');
+  return deleting && /Cannot find device|No such file or directory|Invalid argument/.test(stderr) && (argv.includes('link') || argv.includes('netns'));
 }
 
 /** Drift still found after the apply turns the matching record into a failure. */

@@ -9,7 +9,7 @@ import {
   parseRuleShow,
   parseSysctl,
 } from './network-parsers';
-import { isManagedNamespace } from './network-planner';
+import { NO_IPV6, isManagedNamespace } from './network-planner';
 import { execIn, ipIn } from './network-plan';
 import type { ObservedHost, ObservedNamespace } from './observed-state';
 
@@ -55,7 +55,7 @@ export class NetworkObserver {
       this.out(execIn(ns, ['nft', '-j', 'list', 'ruleset'])),
     ]);
     const links = parseIpAddrShow(addr);
-    const keys = ['net.ipv4.ip_forward', 'net.ipv4.ip_nonlocal_bind', ...links.filter((l) => l.name.startsWith('fg-')).map((l) => `net.ipv4.conf.${l.name}.proxy_arp`)];
+    const keys = ['net.ipv4.ip_forward', 'net.ipv4.ip_nonlocal_bind', ...Object.keys(NO_IPV6), ...links.filter((l) => l.name.startsWith('fg-')).map((l) => `net.ipv4.conf.${l.name}.proxy_arp`)];
     const sysctl = parseSysctl(await this.out(execIn(ns, ['sysctl', '-e', ...keys])));
     return { links, routes: parseRouteShow(routes), rules: parseRuleShow(rules), neighbours: parseNeighShow(neigh), nftTables: parseNftRuleset(nft), sysctl };
   }

@@ -25,6 +25,19 @@ export const VXLAN_PORT = 4789;
 export const DVR_TABLE = 'livemig-dvr';
 export const ROUTER_NAT_TABLE = 'livemig';
 const FLOOD_MAC = '00:00:00:00:00:00';
+/**
+ * Floating-IP rules come after `main` (32766), as Neutron's (from 32768): traffic
+ * to the router's own subnets stays routed locally, only the rest leaves by rfp.
+ */
+export const FIP_RULE_PRIORITY = 32768;
+/**
+ * The tenant networks here are IPv4: without this, every qr device sends IPv6
+ * router solicitations (with back-off, forever) that flood across the tunnel.
+ * Set before any device enters the namespace, so they all inherit `default`.
+ */
+export const NO_IPV6 = { 'net.ipv6.conf.all.disable_ipv6': '1', 'net.ipv6.conf.default.disable_ipv6': '1' } as const;
+/** Policy rules the kernel makes in every namespace. */
+const SYSTEM_TABLES = ['local', 'main', 'default'];
 const MANAGED_BRIDGE = /^brq\d+$/;
 const MANAGED_VXLAN = /^vxlan-(\d+)$/;
 
@@ -70,8 +83,12 @@ export function planNetwork(desired: HostNetworkState, observed: ObservedHost, o
     const name = ns(router.namespace);
     ensureNs(name);
     const o = view(name);
-    planRouterBase(b, router, name, o, hostLinks, mtuOfBridge);
     const fipLink = links.get(router.routerId);
+    const wanted = new Set([...router.interfaces.map((i) => i.device)]);
+    if (router.distributed && fipLink) wanted.add(fipLink.link.rfpDevice);
+    if (!router.distributed && router.externalGateway) wanted.add(router.externalGateway.device);
+    planRouterBase(b, router, name, o, hostLinks, mtuOfBridge, wanted);
+    if (!(router.distributed && fipLink)) planNoFipRules(b, name, o);
     if (router.distributed && fipLink) planFipLink(b, router, fipLink.link, name, o, fipLink.fipNs, view(fipLink.fipNs));
     if (!router.distributed && router.externalGateway) planExternalGateway(b, router, name, o, external);
     planRouterNat(b, router, name, o, router.distributed ? fipLink?.link.rfpDevice : router.externalGateway?.device);
@@ -188,8 +205,16 @@ function planAddresses(b: PlanBuilder, ns: string | undefined, dev: string, foun
   for (const cidr of found) if (!want.includes(cidr)) b.change('address', inNs(`${cidr} dev ${dev}`, ns), 'extra', [ipIn(ns, 'addr', 'del', cidr, 'dev', dev)]);
 }
 
-function planRouterBase(b: PlanBuilder, r: RouterPlacement, name: string, o: ObservedNamespace, hostLinks: Map<string, ObservedLink>, mtuOfBridge: Map<string, number>): void {
-  planUpAndSysctl(b, name, o, { 'net.ipv4.ip_forward': '1' });
+function planRouterBase(
+  b: PlanBuilder,
+  r: RouterPlacement,
+  name: string,
+  o: ObservedNamespace,
+  hostLinks: Map<string, ObservedLink>,
+  mtuOfBridge: Map<string, number>,
+  wantedLinks: ReadonlySet<string>,
+): void {
+  planUpAndSysctl(b, name, o, { 'net.ipv4.ip_forward': '1', ...NO_IPV6 });
   const inside = byName(o.links);
   for (const i of r.interfaces) {
     const mac = lower(i.gatewayMac);
@@ -231,7 +256,7 @@ function planRouterBase(b: PlanBuilder, r: RouterPlacement, name: string, o: Obs
   }
   const wantedQr = new Set(r.interfaces.map((i) => i.device));
   for (const link of o.links) {
-    if (link.name.startsWith('qr-') && !wantedQr.has(link.name)) b.change('link', inNs(link.name, name), 'extra', [ipIn(name, 'link', 'del', link.name)]);
+    if (/^(qr|rfp|qg)-/.test(link.name) && !wantedLinks.has(link.name)) b.change('link', inNs(link.name, name), 'extra', [ipIn(name, 'link', 'del', link.name)]);
   }
   // Static ARP: DVR routers never ARP across the tunnel.
   const wantedArp = new Set(r.arp.map((a) => `${a.ip} ${a.device}`));
@@ -277,7 +302,7 @@ function planDefaultRoute(b: PlanBuilder, ns: string, o: ObservedNamespace, via:
 
 function planFipNamespace(b: PlanBuilder, f: FipNamespacePlug, name: string, o: ObservedNamespace, external: ExternalCheck): void {
   // ip_nonlocal_bind: gratuitous ARP for a FIP is sent from fg, where the FIP is not an address.
-  planUpAndSysctl(b, name, o, { 'net.ipv4.ip_forward': '1', 'net.ipv4.ip_nonlocal_bind': '1' });
+  planUpAndSysctl(b, name, o, { 'net.ipv4.ip_forward': '1', 'net.ipv4.ip_nonlocal_bind': '1', ...NO_IPV6 });
   const links = byName(o.links);
   const existed = planMacvlan(b, name, f.gatewayDevice, links.get(f.gatewayDevice), external);
   if (!existed && !external.ok) return;
@@ -320,13 +345,23 @@ function planFipLink(b: PlanBuilder, r: RouterPlacement, link: FipRouterLink, qn
   planDefaultRoute(b, qns, rfp && fpr ? o : emptyNamespace(), link.fprIp, link.rfpDevice, table);
   // Traffic from a port with a floating IP leaves through the fip namespace.
   const wantedRules = new Set(r.floatingIps.map((f) => f.fixedIp));
-  const ours = o.rules.filter((rule) => !['local', 'main', 'default'].includes(rule.table));
+  const ours = o.rules.filter((rule) => !SYSTEM_TABLES.includes(rule.table));
   for (const fixed of wantedRules) {
-    if (!ours.some((rule) => rule.src === fixed && rule.table === table)) b.change('rule', inNs(`from ${fixed} table ${table}`, qns), 'missing', [ipIn(qns, 'rule', 'add', 'from', fixed, 'table', table)]);
+    if (!ours.some((rule) => rule.src === fixed && rule.table === table && rule.priority === FIP_RULE_PRIORITY)) {
+      b.change('rule', inNs(`from ${fixed} table ${table} priority ${FIP_RULE_PRIORITY}`, qns), 'missing', [ipIn(qns, 'rule', 'add', 'from', fixed, 'table', table, 'priority', String(FIP_RULE_PRIORITY))]);
+    }
   }
   for (const rule of ours) {
-    if (rule.table === table && wantedRules.has(rule.src)) continue;
-    b.change('rule', inNs(`from ${rule.src} table ${rule.table}`, qns), 'extra', [ipIn(qns, 'rule', 'del', 'from', rule.src, 'table', rule.table, 'priority', String(rule.priority))]);
+    if (rule.table === table && wantedRules.has(rule.src) && rule.priority === FIP_RULE_PRIORITY) continue;
+    b.change('rule', inNs(`from ${rule.src} table ${rule.table} priority ${rule.priority}`, qns), 'extra', [ipIn(qns, 'rule', 'del', 'from', rule.src, 'table', rule.table, 'priority', String(rule.priority))]);
+  }
+}
+
+/** A router without a fip link keeps no floating-IP policy rules. */
+function planNoFipRules(b: PlanBuilder, qns: string, o: ObservedNamespace): void {
+  for (const rule of o.rules) {
+    if (SYSTEM_TABLES.includes(rule.table)) continue;
+    b.change('rule', inNs(`from ${rule.src} table ${rule.table} priority ${rule.priority}`, qns), 'extra', [ipIn(qns, 'rule', 'del', 'from', rule.src, 'table', rule.table, 'priority', String(rule.priority))]);
   }
 }
 
