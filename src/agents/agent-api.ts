@@ -34,6 +34,9 @@ export interface GuestMemoryInfo {
   pid: number;
   ramMiB: number;
   residentBytes: number;
+  /** Guest RAM that is not zero (read from QEMU's mapping, sampled on large guests): what a first pre-copy round sends. */
+  nonZeroBytes: number;
+  scannedPages: number;
 }
 
 export interface StorageMarker {

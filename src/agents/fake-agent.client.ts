@@ -73,7 +73,8 @@ export class FakeAgentClient implements AgentClient {
 
   async guestMemory(domain: string, ramMiB: number): Promise<GuestMemoryInfo> {
     this.record('guestMemory', [domain, ramMiB]);
-    return { domain, pid: 4242, ramMiB, residentBytes: this.guestResidentBytes.get(domain) ?? ramMiB * 1024 * 1024 };
+    const resident = this.guestResidentBytes.get(domain) ?? ramMiB * 1024 * 1024;
+    return { domain, pid: 4242, ramMiB, residentBytes: resident, nonZeroBytes: resident, scannedPages: resident / 4096 };
   }
 
   async createMarker(instancesPath = DEFAULT_INSTANCES_PATH): Promise<StorageMarker> {

@@ -116,8 +116,8 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
       dirtyRateBytesPerSec: 8 * MiB,
       dirtyWindows: [{ seconds: 1, bytes: 8 * MiB }, { seconds: 2, bytes: 16 * MiB }],
       workingSetBytes: null,
-      // The fake agent's host holds all of the guest's RAM.
-      residentSource: 'host-resident',
+      // The fake agent's host holds all of the guest's RAM, none of it zero.
+      residentSource: 'host-nonzero',
       bandwidthSource: 'link-speed',
       bandwidthBytesPerSec: 10e9 / 8,
     });

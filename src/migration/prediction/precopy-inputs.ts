@@ -28,8 +28,8 @@ export interface MeasuredFacts {
   ramMiB: number;
   /** Non-zero bytes the instance's previous migration sent in its first round; null without one. */
   previousFirstRoundBytes: number | null;
-  /** Guest RAM the source host holds resident (the agent reads QEMU's mapping); null when unknown. */
-  hostResidentBytes: number | null;
+  /** Guest RAM the source host holds, from its agent (QEMU's mapping); null when unknown. */
+  hostMemory: { residentBytes: number; nonZeroBytes: number } | null;
   /** Shortest window first. */
   dirtyWindows: readonly DirtyWindow[];
   dirtyRateMode: string | null;
@@ -54,20 +54,21 @@ function median(values: readonly number[]): number {
 }
 
 /**
- * Rate from the shortest window; a working set when the longest window dirtied less than
- * WORKING_SET_GROWTH times the shortest (the guest keeps rewriting the same pages).
+ * Two page-sampling windows, each a fresh random sample and coarse. A guest that keeps rewriting the same
+ * pages dirties about as much in 2 s as in 1 s: its working set is the mean of the two, dirtied within the
+ * first second. A guest that dirties new memory doubles it: its rate is the mean of the two windows' rates.
  */
 export function dirtyProfile(windows: readonly DirtyWindow[]): { rateBytesPerSec: number; workingSetBytes: number | null; dirtied: { seconds: number; bytes: number }[] } {
   if (windows.length === 0) throw new RangeError('at least one dirty-rate window is needed');
   const dirtied = windows.map((w) => ({ seconds: w.seconds, bytes: w.mibPerSec * MiB * w.seconds }));
   const first = dirtied[0];
   const last = dirtied[dirtied.length - 1];
-  const saturated = dirtied.length > 1 && last.bytes < WORKING_SET_GROWTH * first.bytes;
-  return {
-    rateBytesPerSec: first.bytes / first.seconds,
-    workingSetBytes: saturated ? Math.max(first.bytes, last.bytes) : null,
-    dirtied,
-  };
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  if (dirtied.length > 1 && last.bytes < WORKING_SET_GROWTH * first.bytes) {
+    const workingSet = mean(dirtied.map((d) => d.bytes));
+    return { rateBytesPerSec: workingSet / first.seconds, workingSetBytes: workingSet, dirtied };
+  }
+  return { rateBytesPerSec: mean(dirtied.map((d) => d.bytes / d.seconds)), workingSetBytes: null, dirtied };
 }
 
 export function precopyInputs(facts: MeasuredFacts): PrecopyRecordInputs {
@@ -76,13 +77,14 @@ export function precopyInputs(facts: MeasuredFacts): PrecopyRecordInputs {
   const capped = cap < link.rate;
   const ramBytes = facts.ramMiB * MiB;
   const dirty = dirtyProfile(facts.dirtyWindows);
-  const known = (v: number | null) => (v !== null && v > 0 ? Math.min(v, ramBytes) : null);
+  const known = (v: number | null | undefined) => (v !== null && v !== undefined && v > 0 ? Math.min(v, ramBytes) : null);
+  const nonZero = known(facts.hostMemory?.nonZeroBytes);
   const previous = known(facts.previousFirstRoundBytes);
-  const hostResident = known(facts.hostResidentBytes);
   return {
     ramBytes,
-    residentBytes: previous ?? hostResident ?? ramBytes,
-    residentSource: previous !== null ? 'previous-migration' : hostResident !== null ? 'host-resident' : 'ram',
+    residentBytes: nonZero ?? previous ?? ramBytes,
+    residentSource: nonZero !== null ? 'host-nonzero' : previous !== null ? 'previous-migration' : 'ram',
+    hostResidentBytes: facts.hostMemory?.residentBytes ?? null,
     dirtyRateBytesPerSec: dirty.rateBytesPerSec,
     dirtyWindows: dirty.dirtied,
     workingSetBytes: dirty.workingSetBytes,

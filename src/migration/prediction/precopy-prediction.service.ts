@@ -49,18 +49,18 @@ export class PrecopyPredictionService {
     const notes: string[] = [];
     const record: PrecopyRecord = { madeAt: new Date().toISOString(), inputs: null, prediction: null, error: null, notes };
     try {
-      const [rate, link, recentSetupMs, previousFirstRoundBytes, hostResidentBytes] = await Promise.all([
+      const [rate, link, recentSetupMs, previousFirstRoundBytes, hostMemory] = await Promise.all([
         this.measureDirtyRate(source.libvirtUri, instance.domainName),
         this.migrationLink(source, notes),
         this.recentSetupMs(source.id),
         this.previousFirstRoundBytes(instance.id),
-        this.hostResidentBytes(source, instance.domainName, flavor.ramMiB, notes),
+        this.hostMemory(source, instance.domainName, flavor.ramMiB, notes),
       ]);
       const firstStep = initialConvergenceState(migration.policy, migrationDataGiB(flavor.ramMiB)).steps[0];
       record.inputs = precopyInputs({
         ramMiB: flavor.ramMiB,
         previousFirstRoundBytes,
-        hostResidentBytes,
+        hostMemory,
         dirtyWindows: rate.windows,
         dirtyRateMode: rate.calcMode,
         policyBandwidthMiBps: migration.policy.bandwidthMiBps,
@@ -137,12 +137,13 @@ export class PrecopyPredictionService {
     }
   }
 
-  /** The guest RAM its host holds, from the source's agent; null (and a note) when it cannot say. */
-  private async hostResidentBytes(source: HostEntity, domainName: string, ramMiB: number, notes: string[]): Promise<number | null> {
+  /** The guest RAM its host holds and how much of it is not zero, from the source's agent; null (and a note) when it cannot say. */
+  private async hostMemory(source: HostEntity, domainName: string, ramMiB: number, notes: string[]): Promise<{ residentBytes: number; nonZeroBytes: number } | null> {
     try {
-      return (await (await this.agents.clientFor(source.id)).guestMemory(domainName, ramMiB)).residentBytes;
+      const m = await (await this.agents.clientFor(source.id)).guestMemory(domainName, ramMiB);
+      return { residentBytes: m.residentBytes, nonZeroBytes: m.nonZeroBytes };
     } catch (err) {
-      notes.push(`resident guest RAM on ${source.name} unknown: ${errorMessage(err)}`);
+      notes.push(`guest RAM on ${source.name} unknown: ${errorMessage(err)}`);
       return null;
     }
   }

@@ -8,17 +8,22 @@ export type BandwidthSource = 'policy-cap' | 'link-shaped' | 'link-speed' | 'pla
 export interface PrecopyRecordInputs {
   ramBytes: number;
   /**
-   * What the first round copies (QEMU sends never-written, zero pages as tiny records): the non-zero memory
-   * the instance's previous migration sent in its first round; else the guest RAM its host holds resident
-   * (written pages, an upper bound); else all of RAM.
+   * What the first round copies (QEMU sends zero pages as tiny records): the guest RAM that is not zero, as
+   * the source's agent read it from QEMU's mapping; else what the instance's previous migration sent in its
+   * first round; else all of RAM.
    */
   residentBytes: number;
-  residentSource: 'previous-migration' | 'host-resident' | 'ram';
+  residentSource: 'host-nonzero' | 'previous-migration' | 'ram';
+  /** Guest RAM the host holds resident (written pages, zero or not), for the record. */
+  hostResidentBytes: number | null;
   /** From libvirt's dirty-rate calculation (page-sampling) on the source over the first window, before the copy. */
   dirtyRateBytesPerSec: number;
   /** Dirtied over each window (page-sampling over 1 s, then over 2 s): the growth shows a bounded working set. */
   dirtyWindows: { seconds: number; bytes: number }[];
-  /** Set when the longer window dirtied little more than the shorter one: rounds cannot dirty more than this. */
+  /**
+   * Set when the longer window dirtied less than 1.5 times the shorter: the guest keeps rewriting the same
+   * pages, and a round cannot dirty more than their mean (page-sampling is coarse: QEMU samples 512 pages a GiB).
+   */
   workingSetBytes: number | null;
   dirtyRateMode: string | null;
   bandwidthBytesPerSec: number;

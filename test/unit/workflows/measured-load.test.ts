@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { guestLoads, nodeCpuBusy } from '../../../src/migration/load/measured-load';
 import { rootShaperBitsPerSec, sysfsSpeedBitsPerSec } from '../../../src/agents/agent/links/tc-rate';
-import { guestRamResidentKiB, isQemuOfDomain } from '../../../src/agents/agent/guests/guest-ram';
+import { findGuestRamMapping, guestRamResidentKiB, isQemuOfDomain, nonZeroPages } from '../../../src/agents/agent/guests/guest-ram';
 
 describe('guestLoads', () => {
   const sizes = new Map([
@@ -64,6 +64,15 @@ describe('guest RAM resident on the host', () => {
   it("the Rss of the anonymous read-write mapping the size of the guest's RAM", () => {
     expect(guestRamResidentKiB(smaps, 128 * 1024)).toBe(92160);
     expect(guestRamResidentKiB(smaps, 256 * 1024)).toBeNull();
+    expect(findGuestRamMapping(smaps, 128 * 1024)).toEqual({ start: 0x7f3c67e00000, sizeKiB: 131072, rssKiB: 92160 });
+  });
+
+  it('counts the pages that hold a non-zero byte, as QEMU sends them in full', () => {
+    const buf = Buffer.alloc(4 * 4096);
+    buf[4096 + 17] = 1;
+    buf[3 * 4096 + 4095] = 0xaa;
+    expect(nonZeroPages(buf)).toBe(2);
+    expect(nonZeroPages(Buffer.alloc(4096 + 100))).toBe(0);
   });
 
   it("finds the guest's QEMU by libvirt's -name guest=<domain> argument", () => {

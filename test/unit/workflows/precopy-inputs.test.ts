@@ -5,7 +5,7 @@ import { dirtyProfile, precopyInputs, predictFromInputs, predictionError, PLANNI
 const facts = (over: Partial<MeasuredFacts> = {}): MeasuredFacts => ({
   ramMiB: 128,
   previousFirstRoundBytes: null,
-  hostResidentBytes: null,
+  hostMemory: null,
   dirtyWindows: [
     { seconds: 1, mibPerSec: 4 },
     { seconds: 2, mibPerSec: 2 },
@@ -19,12 +19,14 @@ const facts = (over: Partial<MeasuredFacts> = {}): MeasuredFacts => ({
 });
 
 describe('dirtyProfile', () => {
-  it('sees a bounded working set when the longer window dirtied about as much as the shorter one', () => {
-    expect(dirtyProfile([{ seconds: 1, mibPerSec: 4 }, { seconds: 2, mibPerSec: 2 }])).toMatchObject({ rateBytesPerSec: 4 * MiB, workingSetBytes: 4 * MiB });
+  it('a guest rewriting the same pages: the working set is the mean of both windows, dirtied within the first second', () => {
+    expect(dirtyProfile([{ seconds: 1, mibPerSec: 4 }, { seconds: 2, mibPerSec: 1 }])).toMatchObject({ rateBytesPerSec: 3 * MiB, workingSetBytes: 3 * MiB });
+    // A coarse second window that saw nothing still counts as a sample of the same working set.
+    expect(dirtyProfile([{ seconds: 1, mibPerSec: 10 }, { seconds: 2, mibPerSec: 0 }])).toMatchObject({ rateBytesPerSec: 5 * MiB, workingSetBytes: 5 * MiB });
   });
 
-  it('sees none when the guest keeps dirtying new memory', () => {
-    expect(dirtyProfile([{ seconds: 1, mibPerSec: 4 }, { seconds: 2, mibPerSec: 4 }])).toMatchObject({ rateBytesPerSec: 4 * MiB, workingSetBytes: null });
+  it('a guest dirtying new memory: no working set, the mean of both rates', () => {
+    expect(dirtyProfile([{ seconds: 1, mibPerSec: 4 }, { seconds: 2, mibPerSec: 3 }])).toMatchObject({ rateBytesPerSec: 3.5 * MiB, workingSetBytes: null });
   });
 
   it('needs a window', () => {
@@ -47,13 +49,17 @@ describe('precopyInputs', () => {
     expect(precopyInputs(facts({ link: null }))).toMatchObject({ bandwidthBytesPerSec: PLANNING_LINK_BYTES_PER_SEC, bandwidthSource: 'planning-default' });
   });
 
-  it('copies what the previous migration sent first, else what the host holds resident, else all of RAM; takes the median setup', () => {
-    expect(precopyInputs(facts())).toMatchObject({ residentBytes: 128 * MiB, residentSource: 'ram', setupSec: 0 });
-    expect(precopyInputs(facts({ hostResidentBytes: 100 * MiB }))).toMatchObject({ residentBytes: 100 * MiB, residentSource: 'host-resident' });
-    expect(precopyInputs(facts({ hostResidentBytes: 100 * MiB, previousFirstRoundBytes: 90 * MiB, recentSetupMs: [3, 50, 5] }))).toMatchObject({
+  it("copies the guest's non-zero RAM (the agent's scan), else what its previous migration sent first, else all of RAM; takes the median setup", () => {
+    expect(precopyInputs(facts())).toMatchObject({ residentBytes: 128 * MiB, residentSource: 'ram', hostResidentBytes: null, setupSec: 0 });
+    expect(precopyInputs(facts({ previousFirstRoundBytes: 90 * MiB, recentSetupMs: [3, 50, 5] }))).toMatchObject({
       residentBytes: 90 * MiB,
       residentSource: 'previous-migration',
       setupSec: 0.005,
+    });
+    expect(precopyInputs(facts({ previousFirstRoundBytes: 90 * MiB, hostMemory: { residentBytes: 110 * MiB, nonZeroBytes: 85 * MiB } }))).toMatchObject({
+      residentBytes: 85 * MiB,
+      residentSource: 'host-nonzero',
+      hostResidentBytes: 110 * MiB,
     });
   });
 });
@@ -61,6 +67,7 @@ describe('precopyInputs', () => {
 describe('prediction and its error', () => {
   it('a bounded working set converges where an unbounded rate at the same speed would not', () => {
     const capped = precopyInputs(facts({ policyBandwidthMiBps: 12, previousFirstRoundBytes: 90 * MiB, dirtyWindows: [{ seconds: 1, mibPerSec: 10 }, { seconds: 2, mibPerSec: 5 }] }));
+    expect(capped.workingSetBytes).toBe(10 * MiB);
     const bounded = predictFromInputs(capped);
     expect(bounded.converges).toBe(true);
     // 90 MiB at 12 MiB/s (7.5 s), then the 10 MiB working set (0.83 s), then rounds shrinking by 10/12
