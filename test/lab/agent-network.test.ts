@@ -81,6 +81,10 @@ const ROUTER_ID = '5b1f0c2a9d3e';
 const QROUTER = `qrouter-${ROUTER_ID}`;
 const FIP_NS = 'fip-ext1';
 const FIP = '192.0.2.170';
+/** The legacy router's floating IP, on its qg leg. */
+const LEGACY_FIP = '192.0.2.171';
+const QG = 'qg-5b1f0c2a9d3';
+const QG_IP = '192.0.2.150';
 const EXT_GW = '192.0.2.129';
 const RFP = 'rfp-5b1f0c2a9d3';
 const FPR = 'fpr-5b1f0c2a9d3';
@@ -116,9 +120,9 @@ function compile(h: Host, p: Placement): HostNetworkState {
           distributed: dvr,
           interfaces: NETS.map((n) => ({ subnetId: `sub-${n.id}`, device: n.qr, peerDevice: n.tap, bridge: `brq${n.vni}`, vxlanDevice: `vxlan-${n.vni}`, gatewayIp: n.gw, prefixLength: 25, gatewayMac: n.gwMac })),
           arp: dvr ? GUESTS.map((g) => ({ ip: g.ip, mac: g.mac, device: g.net.qr })) : [],
-          floatingIps: fipHere && p.fipOn ? [{ floatingIp: FIP, fixedIp: p.fipOn.ip }] : [],
+          floatingIps: fipHere && p.fipOn ? [{ floatingIp: FIP, fixedIp: p.fipOn.ip }] : !dvr && p.fipOn ? [{ floatingIp: LEGACY_FIP, fixedIp: p.fipOn.ip }] : [],
           dvrHostMac: dvr ? h.dvrMac : null,
-          externalGateway: null,
+          externalGateway: !dvr && p.fipOn ? { device: QG, address: QG_IP, prefixLength: 25, gatewayIp: EXT_GW } : null,
         },
       ]
     : [];
@@ -364,11 +368,12 @@ describe('host agent network: real namespaces, two agents', () => {
     console.log(`g2(h2) → g3(h1), routed by h2's qrouter: ${await pingSettled(G2.netns, G3.ip)}`);
   });
 
-  it('DVR: routed traffic between two ports on one host never touches the VXLAN devices', async () => {
+  it('DVR: routed traffic between two ports on one host, gateway ARP included, never touches the VXLAN devices', async () => {
+    await pingSettled(G1.netns, G3.ip, 1);
     // Neighbour entries left by the east-west pings would be re-probed across the tunnel (g2 asking g1): forget them.
     for (const g of GUESTS) await ip('-n', g.netns, 'neigh', 'flush', 'all');
-    await pingSettled(G1.netns, G3.ip, 1);
     const before = await Promise.all([quiet(H1.netns, 'vxlan-1000'), quiet(H1.netns, 'vxlan-1001')]);
+    // g1 and g3 now ARP (broadcast) for their gateways during the pings: the local qr answers, nothing crosses.
     const seen = await watch(H1.netns, 'vxlan-1000');
     const out = await pingSettled(G1.netns, G3.ip, 20);
     const after = await Promise.all([counters(H1.netns, 'vxlan-1000'), counters(H1.netns, 'vxlan-1001')]);
@@ -389,8 +394,8 @@ describe('host agent network: real namespaces, two agents', () => {
     expect(table).toContain(`ether saddr set ${H1.dvrMac}`);
   });
 
-  it('legacy router on h2: the same routed traffic between two h1 ports crosses the tunnel twice', async () => {
-    const legacy: Placement = { where: dvrPlacement().where, router: { kind: 'legacy', on: H2 }, fipOn: null };
+  it('legacy router on h2: the same routed traffic between two h1 ports crosses the tunnel twice; its floating IP answers on qg', async () => {
+    const legacy: Placement = { where: dvrPlacement().where, router: { kind: 'legacy', on: H2 }, fipOn: G1 };
     await applyAll(legacy, [H2, H1]);
     expect((await listNetns()).filter((n) => n.startsWith(prefix(H1)))).toEqual([]);
     await pingSettled(G1.netns, G3.ip, 3);
@@ -400,6 +405,16 @@ describe('host agent network: real namespaces, two agents', () => {
     console.log(`legacy g1 → g3 via h2: ${out}; h1 vxlan-1000 tx ${before[0]?.tx} → ${after[0]?.tx}, vxlan-1001 tx ${before[1]?.tx} → ${after[1]?.tx}`);
     expect((after[0]?.tx ?? 0) - (before[0]?.tx ?? 0)).toBeGreaterThanOrEqual(20);
     expect((after[1]?.tx ?? 0) - (before[1]?.tx ?? 0)).toBeGreaterThanOrEqual(20);
+    // North-south through the legacy router: qg macvlan in h2's qrouter, DNAT to g1 on h1 across the tunnel.
+    const router = `${prefix(H2)}${QROUTER}`;
+    const qgBefore = await counters(router, QG);
+    console.log(`external → legacy FIP ${LEGACY_FIP} (qg on h2, port on h1): ${await pingSettled(EXT, LEGACY_FIP, 5)}`);
+    const qgAfter = await counters(router, QG);
+    const qgMac = (JSON.parse((await ip('-n', router, '-j', 'link', 'show', QG)).stdout) as Array<{ address: string }>)[0]?.address;
+    const neigh = (JSON.parse((await ip('-n', EXT, '-j', 'neigh', 'show', LEGACY_FIP)).stdout) as Array<{ lladdr?: string }>)[0]?.lladdr;
+    console.log(`h2 ${QG}: rx ${qgBefore.rx} → ${qgAfter.rx}, tx ${qgBefore.tx} → ${qgAfter.tx}; external neighbour ${LEGACY_FIP} is-at ${neigh} (qg ${qgMac})`);
+    expect(qgAfter.rx - qgBefore.rx).toBeGreaterThanOrEqual(5);
+    expect(neigh).toBe(qgMac);
     await applyAll(dvrPlacement(), [H1, H2]);
     await pingSettled(G1.netns, G3.ip, 3);
   });
