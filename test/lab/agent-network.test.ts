@@ -499,4 +499,23 @@ describe('host agent network: real namespaces, two agents', () => {
     expect(s.driftLog.map((d) => `${d.found} ${d.kind} ${d.repaired}`)).toEqual(['missing fdb true', 'missing address true', 'missing arp true']);
     await pingSettled(G2.netns, G3.ip, 3);
   });
+
+  it('keeps a network whose bridge still has a foreign port (a guest tap), and removes it once the port is gone', async () => {
+    revision++;
+    const state = compile(H1, { where: new Map([[G1, H2], [G2, H2], [G3, H1]]), router: { kind: 'dvr' }, fipOn: G1 });
+    state.networks = state.networks.filter((n) => n.vni !== NET_B.vni);
+    for (const r of state.routers) {
+      r.interfaces = r.interfaces.filter((i) => i.bridge !== `brq${NET_B.vni}`);
+      r.arp = r.arp.filter((a) => a.device !== NET_B.qr);
+    }
+    const report = await apply(H1, state);
+    const refused = report.drift.filter((d) => !d.repaired);
+    console.log(`network 1001 dropped while vnet3 is on brq1001: ${JSON.stringify(refused)}`);
+    expect(refused.map((d) => `${d.subject}: ${d.error}`)).toEqual(['brq1001: not removed: vnet3 still on brq1001', 'vxlan-1001: not removed: vnet3 still on brq1001']);
+    expect((await ip('-n', H1.netns, '-o', 'link', 'show', 'vnet3')).stdout).toContain('master brq1001');
+    await unplug(G3, H1);
+    const after = (await call<NetworkApplyReport>(H1, 'POST', '/v1/network/reconcile')).body;
+    expect(after.commands).toEqual(['ip link del vxlan-1001', 'ip link del brq1001']);
+    expect(after.drift.every((d) => d.repaired)).toBe(true);
+  });
 });

@@ -77,7 +77,9 @@ export class NetworkService implements OnApplicationBootstrap, OnApplicationShut
     return { desired: this.desired, lastApply: this.lastApply, driftLog: [...this.driftLog] };
   }
 
-  async apply(state: HostNetworkState): Promise<NetworkApplyReport> {
+  async apply(input: HostNetworkState): Promise<NetworkApplyReport> {
+    // Absent nullable fields mean null: the saved state then matches the contract's types.
+    const state: HostNetworkState = { ...input, routers: input.routers.map((r) => ({ ...r, dvrHostMac: r.dvrHostMac ?? null, externalGateway: r.externalGateway ?? null })) };
     const errors = checkHostNetworkState(state);
     if (state.host !== this.config.host) errors.unshift(`host: "${state.host}" is not this agent's host "${this.config.host}"`);
     for (const name of [...state.routers.map((r) => r.namespace), ...state.fipNamespaces.map((f) => f.namespace)]) {
