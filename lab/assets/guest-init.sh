@@ -3,6 +3,7 @@
 #   lm.ip=A.B.C.D/N lm.gw=A.B.C.D     tenant address (MAC is set in the domain XML)
 #   lm.dirty_mib=N lm.dirty_pause_ms=M  memory dirtier: N MiB working set, M ms between passes
 #   lm.disk=1                         write to /dev/vda (shared storage) every second
+#   lm.tick_ms=N                      return to user space every N ms (see below)
 /bin/busybox --install -s /bin
 export PATH=/bin
 mount -t proc proc /proc
@@ -10,7 +11,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 con=/dev/ttyS0
 
-ip= gw= dirty_mib=0 dirty_pause_ms=0 disk=0
+ip= gw= dirty_mib=0 dirty_pause_ms=0 disk=0 tick_ms=0
 for arg in $(cat /proc/cmdline); do
   case "$arg" in
     lm.ip=*) ip="${arg#lm.ip=}" ;;
@@ -18,6 +19,7 @@ for arg in $(cat /proc/cmdline); do
     lm.dirty_mib=*) dirty_mib="${arg#lm.dirty_mib=}" ;;
     lm.dirty_pause_ms=*) dirty_pause_ms="${arg#lm.dirty_pause_ms=}" ;;
     lm.disk=*) disk="${arg#lm.disk=}" ;;
+    lm.tick_ms=*) tick_ms="${arg#lm.tick_ms=}" ;;
   esac
 done
 
@@ -56,6 +58,16 @@ if [ "$dirty_mib" -gt 0 ]; then
       [ "$dirty_pause_ms" -gt 0 ] && usleep $((dirty_pause_ms * 1000))
     done
   ) &
+fi
+
+# QEMU 7.2 TCG loses guest writes in live migration: after each dirty-bitmap sync its soft TLB keeps write
+# entries that no longer mark pages dirty, until the guest's next CR3 write flushes them. With pti=on each
+# return to user space writes CR3; this loop (a shell builtin, no fork) makes one every N ms even when the
+# guest is otherwise idle and its network stack runs in softirq, where CR3 never changes.
+if [ "$tick_ms" -gt 0 ]; then
+  mkfifo /tmp/tick
+  tick_s=$((tick_ms / 1000)).$(printf '%03d' $((tick_ms % 1000)))
+  ( while :; do read -t "$tick_s" x <>/tmp/tick; done ) &
 fi
 
 if [ "$disk" = 1 ] && [ -b /dev/vda ]; then

@@ -176,6 +176,12 @@ describe('guest domain', () => {
     expect(parseGuestCmdline(xml)).toEqual({ ip: '203.0.113.10' });
   });
 
+  it('boots with page-table isolation and the millisecond user-space tick (QEMU 7.2 TCG loses guest writes in migration without them)', () => {
+    const args = guestCmdline(spec).split(' ');
+    expect(args).toContain('pti=on');
+    expect(args).toContain('lm.tick_ms=1');
+  });
+
   it('attaches the shared-storage disk only when asked', () => {
     const xml = guestDomainXml({ ...spec, diskPath: '/var/lib/livemig-lab/instances/g1.img' });
     expect(xml).toContain("<source file='/var/lib/livemig-lab/instances/g1.img'/>");
