@@ -36,7 +36,7 @@ export function guestCmdline(spec: Pick<GuestDomainSpec, 'ip' | 'dirtyMiB' | 'di
     // entries that no longer mark pages dirty, until the guest's next CR3 write flushes them. Page-table isolation
     // (off by default on qemu64, an AMD model) writes CR3 on every return to user space, and lm.tick_ms makes one
     // each millisecond (see guest-init.sh). Engine migrations under a 10 ms probe broke the guest in about 60 % of
-    // cases without these; with pti alone 1 in 27, with both none (bench/guest-fault.bench.ts).
+    // cases without these; with pti alone 1 in 27, with both 0 in 47 (bench/guest-fault.bench.ts).
     'pti=on',
     `lm.ip=${spec.ip}/${TENANT_PREFIX_LEN}`,
     `lm.gw=${TENANT_GATEWAY_IP}`,
