@@ -9,8 +9,10 @@ import { openReservations, requestMigration, startLabController, type LabControl
 const GUEST_FAULT_ATTEMPTS = 3;
 // The bar: the prediction within 25 % of the actual total time (the hypervisor's time elapsed).
 const TOLERANCE = 0.25;
-// A cap well under what TCG can push, so the copy is paced by the link the model is told about.
-const CAP_MIB_PER_SEC = 12;
+// A cap well under what TCG can push, so the copy is paced by the bandwidth the model is told about, and about
+// twice the moderate dirtier's rate: page-sampling is coarse (QEMU samples half a page per MiB), and near the
+// bandwidth a small error in the rate swings the predicted rounds a lot.
+const CAP_MIB_PER_SEC = 16;
 const STEADY = { bandwidthMiBps: CAP_MIB_PER_SEC, maxDowntimeMs: 300, downtimeSteps: 1, completionTimeoutPerGiBSec: 0, progressTimeoutSec: 0 };
 const SLOW_LINK_MBIT = 40;
 
