@@ -28,9 +28,10 @@ interface PredictionContext {
 }
 
 /**
- * Before the copy: measures the guest's dirty rate through libvirt, reads the source's migration link,
- * and stores the pre-copy model's prediction on the migration. After it: stores the error against the
- * hypervisor's total time. Never fails a migration: what cannot be measured is noted and the model skipped.
+ * Before the copy: measures the guest's dirty rate through libvirt, asks the source's agent for its
+ * migration link and the guest's non-zero RAM, and stores the pre-copy model's prediction on the migration.
+ * After it: stores the error against the hypervisor's total time. Never fails a migration: what cannot be
+ * measured is noted, and without a dirty rate the model is skipped.
  */
 @Injectable()
 export class PrecopyPredictionService {
