@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { guestLoads, nodeCpuBusy } from '../../../src/migration/load/measured-load';
-import { rootShaperBitsPerSec, sysfsSpeedBitsPerSec } from '../../../src/agents/agent/links/tc-rate';
+import { rootShaperBitsPerSec, sysfsIsThisNamespace, sysfsSpeedBitsPerSec } from '../../../src/agents/agent/links/tc-rate';
 import { findGuestRamMapping, guestRamResidentKiB, isQemuOfDomain, nonZeroPages } from '../../../src/agents/agent/guests/guest-ram';
 
 describe('guestLoads', () => {
@@ -39,6 +39,13 @@ describe('migration link readings', () => {
     expect(rootShaperBitsPerSec('[{"kind":"tbf","handle":"802a:","root":true,"refcnt":3,"options":{"rate":5000000,"burst":32765,"lat":100000}}]')).toBe(40e6);
     expect(rootShaperBitsPerSec('[{"kind":"noqueue","handle":"0:","root":true,"refcnt":2,"options":{}}]')).toBeNull();
     expect(rootShaperBitsPerSec('not json')).toBeNull();
+  });
+
+  it("trusts sysfs only when it lists this namespace's interfaces", () => {
+    const ip = '[{"ifindex":1,"ifname":"lo"},{"ifindex":7,"ifname":"mig0"}]';
+    expect(sysfsIsThisNamespace(ip, ['mig0', 'lo'])).toBe(true);
+    expect(sysfsIsThisNamespace(ip, ['lo', 'eth0', 'mig0'])).toBe(false);
+    expect(sysfsIsThisNamespace('garbage', ['lo'])).toBe(false);
   });
 
   it('sysfs speed in Mb/s; unknown speeds are null', () => {

@@ -1,4 +1,5 @@
-// Pure: the rate of the root shaper in `tc -j qdisc show dev X` (tbf, htb default class not covered).
+// Pure: the rate of the root shaper in `tc -j qdisc show dev X` (tbf, htb default class not covered), and
+// whether /sys/class/net is this network namespace's.
 
 interface QdiscJson {
   kind?: unknown;
@@ -25,4 +26,21 @@ export function rootShaperBitsPerSec(tcJson: string): number | null {
 export function sysfsSpeedBitsPerSec(text: string): number | null {
   const mbit = Number(text.trim());
   return Number.isFinite(mbit) && mbit > 0 ? mbit * 1e6 : null;
+}
+
+/**
+ * True when /sys/class/net lists exactly the interfaces `ip -j link show` (netlink, this namespace) does: sysfs
+ * shows the namespace it was mounted in, which is not ours when the agent entered a namespace with nsenter.
+ */
+export function sysfsIsThisNamespace(ipLinkJson: string, sysfsEntries: readonly string[]): boolean {
+  let links: unknown;
+  try {
+    links = JSON.parse(ipLinkJson);
+  } catch {
+    return false;
+  }
+  if (!Array.isArray(links)) return false;
+  const names = links.map((l: { ifname?: unknown }) => l.ifname).filter((n): n is string => typeof n === 'string');
+  const entries = new Set(sysfsEntries);
+  return names.length > 0 && names.length === entries.size && names.every((n) => entries.has(n));
 }
