@@ -4,7 +4,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rm
 import { join } from 'node:path';
 import { sleep, waitFor } from './exec';
 import { instancesPath, labDir, projectRoot } from './paths';
-import { AGENT_PORT, EXTERNAL, PROBER, type LabHost } from './topology';
+import { AGENT_PORT, EXTERNAL, HOST_IFACES, PROBER, type LabHost } from './topology';
 
 // One livemig host agent per lab host (in the host's namespace, on its
 // management IP) and one in the prober namespace. Detached, so they outlive
@@ -21,10 +21,19 @@ export interface LabAgent {
   netns: string;
   listenIp: string;
   url: string;
+  /** Host agents apply tenant networking: their external leg and a namespace prefix (see hostAgent). */
+  extraArgs?: string[];
 }
 
 export function hostAgent(host: LabHost): LabAgent {
-  return { name: host.name, netns: host.netns, listenIp: host.mgmtIp, url: host.agentUrl };
+  // Every lab host shares this machine's /run/netns, so each names its qrouter/fip namespaces with its own prefix.
+  const extraArgs = ['--external-interface', HOST_IFACES.external, '--netns-prefix', hostNetnsPrefix(host)];
+  return { name: host.name, netns: host.netns, listenIp: host.mgmtIp, url: host.agentUrl, extraArgs };
+}
+
+/** `lm-a-`: `lab down` sweeps it with the other `lm-` namespaces. */
+export function hostNetnsPrefix(host: LabHost): string {
+  return `lm-${host.letter}-`;
 }
 
 export const PROBER_AGENT: LabAgent = { name: PROBER_AGENT_NAME, netns: PROBER.netns, listenIp: PROBER.mgmtIp, url: PROBER.agentUrl };
@@ -122,19 +131,22 @@ export async function startLabAgent(agent: LabAgent, timeoutMs = 30_000): Promis
   if (pid === undefined) {
     mkdirSync(p.dataDir, { recursive: true });
     const argv = [
-      'netns', 'exec', agent.netns, process.execPath, cliPath(), 'agent',
+      // nsenter, not `ip netns exec`: that would give the agent a private mount namespace, where the
+      // qrouter/fip namespaces it makes are invisible to the machine and vanish when it stops.
+      `--net=/run/netns/${agent.netns}`, process.execPath, cliPath(), 'agent',
       '--listen', `${agent.listenIp}:${AGENT_PORT}`,
       '--token-file', p.tokenFile,
       '--host', agent.name,
       '--data-dir', p.dataDir,
       '--instances-path', instancesPath(),
+      ...(agent.extraArgs ?? []),
     ];
     const logFd = openSync(p.log, 'a');
     try {
       // child_process, not execa: execa refuses raw fds in async mode and pipes `{file}`
       // through this process, which the detached agent must outlive.
-      // `ip netns exec` execs the command, so the child's pid is the agent's.
-      const child = spawn('ip', argv, { cwd: projectRoot(), detached: true, stdio: ['ignore', logFd, logFd] });
+      // nsenter execs the command, so the child's pid is the agent's.
+      const child = spawn('nsenter', argv, { cwd: projectRoot(), detached: true, stdio: ['ignore', logFd, logFd] });
       child.on('error', () => undefined);
       child.unref();
       if (child.pid === undefined) throw new Error(`could not start the ${agent.name} agent`);

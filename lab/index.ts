@@ -79,3 +79,6 @@ export const agentPid = (name: string) => agents.agentPid(labAgentByName(name));
 export const agentHealth = (name: string, token: string | undefined) => agents.agentHealth(labAgentByName(name), token);
 export { PROBER_AGENT_NAME } from './agents';
 export type { AgentHealthCheck } from './agents';
+export { addEndpoint, removeEndpoint, endpointNetns } from './endpoint';
+export type { Endpoint, EndpointSpec } from './endpoint';
+export { hostNetnsPrefix } from './agents';

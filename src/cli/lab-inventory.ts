@@ -21,6 +21,7 @@ export async function registerLabInventory(api: ControllerApi): Promise<LabInven
       memoryMiB: 4096,
       agentEndpoint: host.agentUrl,
       agentToken: agentToken(host.name),
+      vtepIp: host.vtepIp,
     });
     hostIds[host.name] = created.id;
   }

@@ -5,6 +5,9 @@ import { HostEntity } from '../inventory/hosts/host.entity';
 import { InstanceEntity } from '../inventory/instances/instance.entity';
 import { AgentsModule } from '../agents/agents.module';
 import { CaptureModule } from '../capture/capture.module';
+import { NetworkModule } from '../network/network.module';
+import { NetworkFollowService } from '../network/follow/network-follow.service';
+import { NETWORK_FOLLOWER } from './network-follower';
 import { HostCapacityService } from './host-capacity.service';
 import { Hypervisor } from './hypervisor';
 import { LIBVIRT_REPOSITORY, NativeLibvirtRepository } from './libvirt';
@@ -27,11 +30,13 @@ import { ReservationsService } from './reservations.service';
   imports: [
     AgentsModule,
     CaptureModule,
+    NetworkModule,
     TypeOrmModule.forFeature([LiveMigrationEntity, MigrationPhaseEntity, MigrationSampleEntity, ReservationEntity, HostEntity, InstanceEntity, FlavorEntity]),
   ],
   controllers: [MigrationsController],
   providers: [
     { provide: LIBVIRT_REPOSITORY, useClass: NativeLibvirtRepository },
+    { provide: NETWORK_FOLLOWER, useExisting: NetworkFollowService },
     HostCapacityService,
     Hypervisor,
     MigrationEventBus,

@@ -53,6 +53,10 @@ export class PrechecksService {
 
     await timed('agents', async () => {
       for (const host of [source, destination]) {
+        if (host.agentState === 'down') {
+          const since = host.agentLastSeenAt ? `last heartbeat at ${host.agentLastSeenAt.toISOString()}` : 'no heartbeat answered';
+          throw new PrecheckRefusal('agent', `the agent on ${host.name} is down: it missed its heartbeats (${since})`, 409, { host: host.name });
+        }
         const health = await this.agents.check(host.id);
         if (!health.up) throw new PrecheckRefusal('agent', `the agent on ${host.name} is down: ${health.reason}`, 409, { host: host.name });
       }

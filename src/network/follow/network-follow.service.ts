@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { HostEntity } from '../../inventory/hosts/host.entity';
+import type { NetworkFollower } from '../../migration/network-follower';
+import { FloatingIpEntity } from '../floating-ips/floating-ip.entity';
 import { PortBindingService } from '../ports/port-binding.service';
 import { PortEntity } from '../ports/port.entity';
 import { NetworkSyncService } from '../sync/network-sync.service';
@@ -13,9 +15,10 @@ import type { NetworkStep } from './network-step';
  * or undo it all on rollback. Never throws: failures are steps with ok=false, for the runner to record.
  */
 @Injectable()
-export class NetworkFollowService {
+export class NetworkFollowService implements NetworkFollower {
   constructor(
     @InjectRepository(PortEntity) private readonly ports: Repository<PortEntity>,
+    @InjectRepository(FloatingIpEntity) private readonly floatingIps: Repository<FloatingIpEntity>,
     @InjectRepository(HostEntity) private readonly hosts: Repository<HostEntity>,
     private readonly bindings: PortBindingService,
     private readonly sync: NetworkSyncService,
@@ -57,6 +60,16 @@ export class NetworkFollowService {
         await this.step(steps, 'unbind', destinationHostId, port.id, () => this.bindings.remove(port.id, destinationHostId));
       }
     });
+  }
+
+  /** The first floating IP mapped to one of the instance's ports: the north-south probe's target. */
+  async floatingIpOf(instanceId: string): Promise<string | null> {
+    const ports = await this.ports.find({ where: { deviceOwner: 'compute', deviceId: instanceId }, select: { id: true }, order: { id: 'ASC' } });
+    for (const port of ports) {
+      const fip = await this.floatingIps.findOne({ where: { portId: port.id } });
+      if (fip) return fip.address;
+    }
+    return null;
   }
 
   /** Runs the per-port binding work, then one sync for all of it. */
