@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { In, Not, type Repository } from 'typeorm';
@@ -7,6 +7,7 @@ import { InstanceEntity } from '../inventory/instances/instance.entity';
 import { errorMessage, Hypervisor, type GuestPresence } from './hypervisor';
 import { MigrationQueueService } from './migration-queue.service';
 import { MigrationRecorder } from './migration-recorder.service';
+import { NETWORK_FOLLOWER, type NetworkFollower } from './network-follower';
 import { TERMINAL_STATES } from './migration-phase';
 import { reconcile, type Whereabouts } from './reconcile';
 import { LiveMigrationEntity } from './records/live-migration.entity';
@@ -29,6 +30,7 @@ export class MigrationRecoveryService implements OnApplicationBootstrap {
     private readonly recorder: MigrationRecorder,
     private readonly reservations: ReservationsService,
     private readonly queue: MigrationQueueService,
+    @Optional() @Inject(NETWORK_FOLLOWER) private readonly network: NetworkFollower | null = null,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -131,6 +133,27 @@ export class MigrationRecoveryService implements OnApplicationBootstrap {
       await this.recorder.save(migration, { reportState: 'failed', reportError: 'the controller restarted during the migration; its captures were not collected' });
     }
     if (state === 'failed') await this.instances.update({ id: migration.instanceId }, { state: 'active' });
-    await this.recorder.enterPhase(migration, state, detail);
+    const networkNote = await this.settleNetwork(migration);
+    await this.recorder.enterPhase(migration, state, `${detail}${networkNote}`);
+  }
+
+  /** The bindings follow wherever the guest was found: activated and committed there, or rolled back to the source. */
+  private async settleNetwork(migration: LiveMigrationEntity): Promise<string> {
+    if (!this.network) return '';
+    const network = this.network;
+    try {
+      const instance = await this.instances.findOneBy({ id: migration.instanceId });
+      const onDestination = instance?.hostId === migration.destinationHostId;
+      const steps = onDestination
+        ? [...(await network.switchover(migration.instanceId, migration.destinationHostId)), ...(await network.commit(migration.instanceId, migration.sourceHostId))]
+        : await network.rollback(migration.instanceId, migration.sourceHostId, migration.destinationHostId);
+      if (steps.length === 0) return '';
+      const phase = onDestination ? 'commitment' : 'rollback';
+      await this.recorder.save(migration, { networkSteps: [...(migration.networkSteps ?? []), ...steps.map((s) => ({ ...s, phase }) as const)] });
+      const failed = steps.filter((s) => !s.ok);
+      return failed.length === 0 ? '' : `; network steps failed: ${failed.map((s) => `${s.step}${s.host ? ` on ${s.host}` : ''}: ${s.error ?? 'failed'}`).join('; ')}`;
+    } catch (err) {
+      return `; network not settled: ${errorMessage(err)}`;
+    }
   }
 }

@@ -73,6 +73,13 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
   }
 
   describe('hosts', () => {
+    it('get no push while no tenant network is modelled and livemig never managed them (their own bridges stay)', async () => {
+      await new Promise((r) => setTimeout(r, 600));
+      const res = await op(http().post('/network/sync'));
+      expect(res.status).toBeLessThan(300);
+      for (const host of Object.keys(VTEP)) expect(agents.network.get(host)?.pushes ?? [], host).toEqual([]);
+    });
+
     it('take a VTEP address, validated, and show the agent heartbeat fields', async () => {
       const bad = await op(http().post('/hosts')).send(sampleHost('vtep-bad', { vtepIp: '198.51.100.300' }));
       expect(bad.status).toBe(400);

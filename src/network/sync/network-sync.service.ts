@@ -69,8 +69,14 @@ export class NetworkSyncService {
     const started = Date.now();
     const base = { host: host.name, hostId: host.id, revision: model.revision };
     try {
+      const client = await this.agents.clientFor(host.id);
+      // No tenant network modelled: a host livemig never managed keeps its own networking (a lab or
+      // a cloud whose networks live elsewhere); one it managed before is emptied, so nothing is left.
+      if (model.networks.length === 0 && !managed((await client.networkStatus()).desired)) {
+        return { ...base, ok: true, durationMs: Date.now() - started, drift: [] };
+      }
       const state = compileHostState(model, host.id);
-      const report = await (await this.agents.clientFor(host.id)).applyNetwork(state);
+      const report = await client.applyNetwork(state);
       return { ...base, ok: true, durationMs: Date.now() - started, drift: report.drift };
     } catch (err) {
       return { ...base, ok: false, durationMs: Date.now() - started, drift: [], error: err instanceof Error ? err.message : String(err) };
@@ -108,4 +114,8 @@ export class NetworkSyncService {
 function skipped(model: NetworkModel, host: HostEntity): HostSyncResult {
   const seen = host.agentLastSeenAt ? `last seen ${host.agentLastSeenAt.toISOString()}` : 'never seen';
   return { host: host.name, hostId: host.id, revision: model.revision, ok: false, durationMs: 0, drift: [], error: `agent on ${host.name} is down (missed ${MISSED_HEARTBEATS_DOWN} heartbeats, ${seen}); the resync will retry` };
+}
+
+function managed(state: HostNetworkState | null): boolean {
+  return state !== null && (state.networks.length > 0 || state.routers.length > 0 || state.fipNamespaces.length > 0);
 }
