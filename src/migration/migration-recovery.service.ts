@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { In, Not, type Repository } from 'typeorm';
@@ -18,9 +18,11 @@ const MAX_WAIT_MS = 30 * 60_000;
 
 /** On start, settles every migration a previous controller left unfinished, from libvirt's truth. */
 @Injectable()
-export class MigrationRecoveryService implements OnApplicationBootstrap {
+export class MigrationRecoveryService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MigrationRecoveryService.name);
   private recovering: Promise<void> = Promise.resolve();
+  /** Set at shutdown: settling stops at its next poll, before the database closes under it. */
+  private closing = false;
 
   constructor(
     @InjectRepository(LiveMigrationEntity) private readonly migrations: Repository<LiveMigrationEntity>,
@@ -45,6 +47,11 @@ export class MigrationRecoveryService implements OnApplicationBootstrap {
     this.recovering = Promise.all(interrupted.map((m) => this.settle(m))).then(() => undefined);
   }
 
+  async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    await this.recovering;
+  }
+
   /** Resolves when every interrupted migration found at start has been settled. */
   settled(): Promise<void> {
     return this.recovering;
@@ -61,6 +68,7 @@ export class MigrationRecoveryService implements OnApplicationBootstrap {
         const [onSource, sourceJobActive] = await this.look(source, migration.domainName, true);
         const [onDestination] = await this.look(destination, migration.domainName, false);
         const decision = reconcile(onSource, onDestination, sourceJobActive);
+        if (this.closing) return;
         if (decision.verdict === 'wait') {
           if (Date.now() - started > MAX_WAIT_MS) return this.finish(migration, 'failed', `recovery gave up: ${decision.reason}`);
           await sleep(POLL_MS);
@@ -91,8 +99,9 @@ export class MigrationRecoveryService implements OnApplicationBootstrap {
         }
       }
     } catch (err) {
+      if (this.closing) return;
       this.logger.error(`recovery of ${migration.id} failed: ${errorMessage(err)}`);
-      await this.finish(migration, 'failed', `recovery error: ${errorMessage(err)}`);
+      await this.finish(migration, 'failed', `recovery error: ${errorMessage(err)}`).catch((e: unknown) => this.logger.error(`recovery of ${migration.id} could not be recorded: ${errorMessage(e)}`));
     }
   }
 

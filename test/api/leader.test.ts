@@ -61,8 +61,11 @@ describe('policy jobs run on the leader only', () => {
     const [a, b] = [await leaderOf(first), await leaderOf(second)];
     expect([a.leader, b.leader]).toEqual([true, false]);
     expect(a).toMatchObject({ mechanism: 'pg-advisory-lock', retryIntervalMs: RETRY_MS, lastError: null });
-    // The lock lives in the leader's own session, visible to PostgreSQL.
-    const held = await first.get(DataSource).query("SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted", [a.lockKey]);
+    // The lock lives in the leader's own session, visible to PostgreSQL; advisory locks are per database,
+    // and other suites' replicas hold the same key in theirs.
+    const held = await first
+      .get(DataSource)
+      .query("SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", [a.lockKey]);
     expect(Number(held[0].n)).toBe(1);
 
     const policy = (
