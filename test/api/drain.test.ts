@@ -2,7 +2,11 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_CLIENT_FACTORY } from '../../src/agents/agent-directory.service';
+import { getRepositoryToken } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
 import { DrainsService } from '../../src/migration/drain/drains.service';
+import { LiveMigrationEntity } from '../../src/migration/records/live-migration.entity';
+import { completedMigrationRow } from '../support/api/migration-row';
 import { LIBVIRT_REPOSITORY } from '../../src/migration/libvirt';
 import { FakeAgents } from '../support/migration/fake-agents';
 import { FakeLibvirt } from '../support/migration/fake-libvirt';
@@ -275,5 +279,24 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('host drain on %s', (kind) =
     } finally {
       libvirt.bandwidthBytesPerSec = 200 * MiB;
     }
+  });
+
+  it('plans a guest with the dirty rate libvirt measured before its last migration, not as an idle one', async () => {
+    const busy = await guest('s5');
+    const plannedTime = async () => {
+      const res = await http().post(`/hosts/${hostIds.s5}/drain`).set(auth(OPERATOR)).send({ dryRun: true });
+      expect(res.status).toBe(200);
+      return (res.body.moves as { instanceId: string; predictedTimeSec: number }[]).find((m) => m.instanceId === busy.id)!.predictedTimeSec;
+    };
+    const idle = await plannedTime();
+    const inputs = { dirtyRateBytesPerSec: 60 * MiB };
+    await app.get<Repository<LiveMigrationEntity>>(getRepositoryToken(LiveMigrationEntity)).save(
+      completedMigrationRow(900 + (kind === 'postgres' ? 1 : 0), [hostIds.s5, hostIds.s6], {
+        instanceId: busy.id,
+        precopyPrediction: { madeAt: new Date().toISOString(), inputs, prediction: null, error: null, notes: [] } as unknown as LiveMigrationEntity['precopyPrediction'],
+      }),
+    );
+    const measured = await plannedTime();
+    expect(measured).toBeGreaterThan(idle * 1.01);
   });
 });

@@ -56,22 +56,25 @@ export class FleetSnapshotService {
         hostId: i.hostId,
         vcpus: flavor.vcpus,
         memoryMiB: flavor.ramMiB,
-        // Not measured yet: planning assumes an idle guest; the engine's convergence policy handles busy ones.
-        dirtyRateBytesPerSec: 0,
-        ...(lastMigrated.has(i.id) ? { lastMigratedAt: lastMigrated.get(i.id) } : {}),
+        // libvirt's measurement before the instance's last migration; never migrated: planned as idle
+        // (the engine's convergence policy handles a busy one).
+        dirtyRateBytesPerSec: lastMigrated.get(i.id)?.dirtyRateBytesPerSec ?? 0,
+        ...(lastMigrated.has(i.id) ? { lastMigratedAt: lastMigrated.get(i.id)!.at } : {}),
       });
     }
     return { hosts, hostEntities, instances: loads, agentDown };
   }
 
-  /** Epoch ms of each instance's last completed migration (anti-flap cooldowns). */
-  private async lastCompletedMigrations(): Promise<Map<string, number>> {
-    const rows = await this.migrations.find({ where: { state: 'completed' }, select: { instanceId: true, finishedAt: true } });
-    const last = new Map<string, number>();
+  /** Each instance's last completed migration: when (anti-flap cooldowns) and the dirty rate measured before it. */
+  private async lastCompletedMigrations(): Promise<Map<string, { at: number; dirtyRateBytesPerSec?: number }>> {
+    const rows = await this.migrations.find({ where: { state: 'completed' }, select: { instanceId: true, finishedAt: true, precopyPrediction: true } });
+    const last = new Map<string, { at: number; dirtyRateBytesPerSec?: number }>();
     for (const r of rows) {
       if (!r.finishedAt) continue;
       const at = r.finishedAt.getTime();
-      if (at > (last.get(r.instanceId) ?? -Infinity)) last.set(r.instanceId, at);
+      if (at <= (last.get(r.instanceId)?.at ?? -Infinity)) continue;
+      const rate = r.precopyPrediction?.inputs?.dirtyRateBytesPerSec;
+      last.set(r.instanceId, { at, ...(rate !== undefined ? { dirtyRateBytesPerSec: rate } : {}) });
     }
     return last;
   }
