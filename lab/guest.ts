@@ -22,6 +22,8 @@ export interface BootGuestOptions {
   memoryMiB?: number;
   vcpus?: number;
   mac?: string;
+  /** The domain's UUID, when the controller's instance record was made first (ports before boot, as Nova does). */
+  uuid?: string;
   dirtyMiB?: number;
   dirtyPauseMs?: number;
   /** Attach a raw disk from shared storage that the guest writes to every second. */
@@ -67,7 +69,7 @@ export async function bootGuest(opts: BootGuestOptions): Promise<BootedGuest> {
   const ip = assertName(checkIpAddress, opts.ip);
   const host = hostByName(opts.host);
   const mac = opts.mac ?? guestMac(ip);
-  const uuid = randomUUID();
+  const uuid = opts.uuid ?? randomUUID();
   const { kernelPath, initrdPath } = await installGuestImage();
   const diskPath = opts.disk ? join(instancesPath(), `${name}.img`) : undefined;
   if (diskPath) {

@@ -1,6 +1,8 @@
-import { agentToken, bootGuest, LAB_FLAVORS, topology, type BootedGuest } from '../../lab';
+import { randomUUID } from 'node:crypto';
+import { agentToken, bootGuest, guestMac, LAB_FLAVORS, topology, type BootedGuest } from '../../lab';
 import { instancesPath } from '../../lab/paths';
 import type { ControllerApi } from './controller-api';
+import { createFloatingIp, createLabPort } from './lab-network';
 
 export interface LabInventory {
   hostIds: Record<string, string>;
@@ -39,16 +41,26 @@ export async function registerLabInventory(api: ControllerApi): Promise<LabInven
 
 export interface LabInstance extends BootedGuest {
   instanceId: string;
+  /** Set when booted on a tenant network of the controller's model. */
+  portId?: string;
+  floatingIp?: string;
+}
+
+export interface LabInstancePort {
+  subnetId: string;
+  /** A floating IP from this external network, probed north-south during migrations. */
+  externalNetworkId?: string;
 }
 
 /** Boots a guest on a lab host and registers it as an instance of the flavor. */
 export async function bootInstance(
   api: ControllerApi,
   inventory: LabInventory,
-  opts: { name: string; host: string; ip: string; flavor: string; dirtyMiB?: number; dirtyPauseMs?: number },
+  opts: { name: string; host: string; ip: string; flavor: string; dirtyMiB?: number; dirtyPauseMs?: number; port?: LabInstancePort },
 ): Promise<LabInstance> {
   const flavor = LAB_FLAVORS.find((f) => f.name === opts.flavor);
   if (!flavor) throw new Error(`unknown lab flavor ${opts.flavor}`);
+  if (opts.port) return bootWithPort(api, inventory, { ...opts, port: opts.port }, flavor.ramMiB);
   const guest = await bootGuest({ name: opts.name, host: opts.host, ip: opts.ip, memoryMiB: flavor.ramMiB, dirtyMiB: opts.dirtyMiB, dirtyPauseMs: opts.dirtyPauseMs });
   const created = await api.ok<{ id: string }>('POST', '/instances', {
     name: opts.name,
@@ -59,4 +71,27 @@ export async function bootInstance(
     ipAddress: guest.ip,
   });
   return { ...guest, instanceId: created.id };
+}
+
+/** Nova's order: the instance record, then its port bound on the host (the agent plugs the network), then the boot. */
+async function bootWithPort(
+  api: ControllerApi,
+  inventory: LabInventory,
+  opts: { name: string; host: string; ip: string; flavor: string; dirtyMiB?: number; dirtyPauseMs?: number; port: LabInstancePort },
+  ramMiB: number,
+): Promise<LabInstance> {
+  const uuid = randomUUID();
+  const mac = guestMac(opts.ip);
+  const created = await api.ok<{ id: string }>('POST', '/instances', {
+    name: opts.name,
+    domainName: opts.name,
+    domainUuid: uuid,
+    flavorId: inventory.flavorIds[opts.flavor],
+    hostId: inventory.hostIds[opts.host],
+    ipAddress: opts.ip,
+  });
+  const port = await createLabPort(api, { subnetId: opts.port.subnetId, mac, fixedIp: opts.ip, hostId: inventory.hostIds[opts.host]!, deviceId: created.id });
+  const floatingIp = opts.port.externalNetworkId ? (await createFloatingIp(api, opts.port.externalNetworkId, port.id)).address : undefined;
+  const guest = await bootGuest({ name: opts.name, host: opts.host, ip: opts.ip, mac, uuid, memoryMiB: ramMiB, dirtyMiB: opts.dirtyMiB, dirtyPauseMs: opts.dirtyPauseMs });
+  return { ...guest, instanceId: created.id, portId: port.id, ...(floatingIp ? { floatingIp } : {}) };
 }

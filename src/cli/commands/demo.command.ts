@@ -6,6 +6,7 @@ import { formatFlavorSummary, formatTable3 } from '../../analysis/reports/flavor
 import { ControllerApi, waitForMigration } from '../controller-api';
 import { controllerLogFile, startControllerProcess } from '../controller-process';
 import { bootInstance, registerLabInventory } from '../lab-inventory';
+import { registerLabNetwork } from '../lab-network';
 
 interface DemoFlags {
   out: string;
@@ -45,23 +46,33 @@ export async function runDemo(flags: DemoFlags): Promise<boolean> {
     log(`controller: ${controller.url} (SQLite in ${outDir})`);
     const api = new ControllerApi(controller.url, TOKEN);
     const inventory = await registerLabInventory(api);
+    // Two tenant networks on a distributed router with a gateway outside: each guest gets a port and a floating IP.
+    const net = await registerLabNetwork(api);
+    log('tenant networks: 203.0.113.0/25 and 203.0.113.128/25 on a distributed router, floating IPs on 192.0.2.128/25');
 
     for (const [i, g] of GUESTS.entries()) {
       // A guest that crashes after switchover is reported, its record kept, and the flavor measured once more.
       for (let attempt = 1; attempt <= 2; attempt++) {
         const name = `demo-${g.flavor.replace('lab.', '')}${attempt > 1 ? `-${attempt}` : ''}`;
-        const vm = await bootInstance(api, inventory, { name, host: 'host-a', ip: `203.0.113.${60 + i * 2 + attempt - 1}`, flavor: g.flavor, dirtyMiB: g.dirtyMiB, dirtyPauseMs: 100 });
-        log(`booted ${name} (${g.flavor}) on host-a in ${(vm.bootMs / 1000).toFixed(1)} s`);
+        const vm = await bootInstance(api, inventory, { name, host: 'host-a', ip: `203.0.113.${60 + i * 2 + attempt - 1}`, flavor: g.flavor, dirtyMiB: g.dirtyMiB, dirtyPauseMs: 100, port: { subnetId: net.subnetId, externalNetworkId: net.externalNetworkId } });
+        log(`booted ${name} (${g.flavor}) on host-a in ${(vm.bootMs / 1000).toFixed(1)} s, floating IP ${vm.floatingIp ?? 'none'}`);
         const started = await api.ok<{ id: string }>('POST', '/migrations', { instanceId: vm.instanceId, destinationHostId: inventory.hostIds['host-b'] });
         const done = await waitForMigration(api, started.id, 300_000);
-        const report = await api.ok<{ network: Record<string, number | null>; hypervisor: Record<string, number | null>; detail: { notes: string[] } | null }>(
+        const report = await api.ok<{
+          network: Record<string, number | null>;
+          hypervisor: Record<string, number | null>;
+          networkSteps: { ok: boolean }[];
+          detail: { notes: string[] } | null;
+        }>(
           'GET',
           `/migrations/${started.id}/report`,
         );
         log(
           `  ${name} host-a → host-b: ${done.state}${done.failureReason ? ` (${done.failureReason})` : ''}; ` +
             `total ${ms(report.network.totalMigrationTimeMs)} (hv ${ms(report.hypervisor.hvTotalTimeMs)}), ` +
-            `downtime ${ms(report.network.downtimeMs)} (hv ${ms(report.hypervisor.hvDowntimeMs)}), loss ${typeof report.network.lossPct === 'number' ? report.network.lossPct.toFixed(2) : '—'} %`,
+            `downtime ${ms(report.network.downtimeMs)} (hv ${ms(report.hypervisor.hvDowntimeMs)}), loss ${typeof report.network.lossPct === 'number' ? report.network.lossPct.toFixed(2) : '—'} %; ` +
+            `north-south downtime ${ms(report.network.northSouthDowntimeMs)}, network convergence ${ms(report.network.networkConvergenceMs)}, ` +
+            `${report.networkSteps.length} network steps${report.networkSteps.every((s) => s.ok) ? '' : ' (some FAILED)'}`,
         );
         for (const note of report.detail?.notes ?? []) log(`    note: ${note}`);
         const crash = lab.checkGuestCrash(vm.domainName);
