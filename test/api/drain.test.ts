@@ -1,16 +1,14 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_CLIENT_FACTORY } from '../../src/agents/agent-directory.service';
 import { getRepositoryToken } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { DrainsService } from '../../src/migration/drain/drains.service';
 import { LiveMigrationEntity } from '../../src/migration/records/live-migration.entity';
 import { completedMigrationRow } from '../support/api/migration-row';
-import { LIBVIRT_REPOSITORY } from '../../src/migration/libvirt';
 import { FakeAgents } from '../support/migration/fake-agents';
 import { FakeLibvirt } from '../support/migration/fake-libvirt';
-import { auth, ANALYST, OPERATOR, sampleHost, startTestApp } from '../support/api/test-app';
+import { startFakeFleetApp, auth, ANALYST, OPERATOR, sampleHost } from '../support/api/test-app';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../support/api/test-database';
 
 const MiB = 1024 * 1024;
@@ -27,14 +25,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('host drain on %s', (kind) =
   let db: TestDatabase;
   let app: NestExpressApplication;
   const start = () =>
-    startTestApp({
-      databaseUrl: db.url,
-      env: { LIVEMIG_MONITOR_INTERVAL_MS: '50', LIVEMIG_CAPTURE_TAIL_MS: '0' },
-      overrides: [
-        { token: LIBVIRT_REPOSITORY, value: libvirt },
-        { token: AGENT_CLIENT_FACTORY, value: agents.factory },
-      ],
-    });
+    startFakeFleetApp(db.url, { libvirt, agentFactory: agents.factory });
   const libvirt = new FakeLibvirt();
   const agents = new FakeAgents();
   const hostIds = {} as Record<HostName, string>;

@@ -2,12 +2,11 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_CLIENT_FACTORY } from '../../src/agents/agent-directory.service';
-import { LIBVIRT_REPOSITORY, LibvirtError } from '../../src/migration/libvirt';
+import { LibvirtError } from '../../src/migration/libvirt';
 import { MigrationQueueService } from '../../src/migration/migration-queue.service';
 import { FakeAgents } from '../support/migration/fake-agents';
 import { FakeLibvirt } from '../support/migration/fake-libvirt';
-import { auth, OPERATOR, sampleHost, startTestApp } from '../support/api/test-app';
+import { startFakeFleetApp, auth, OPERATOR, sampleHost } from '../support/api/test-app';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../support/api/test-database';
 
 const MiB = 1024 * 1024;
@@ -24,14 +23,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
-    app = await startTestApp({
-      databaseUrl: db.url,
-      env: { LIVEMIG_MONITOR_INTERVAL_MS: '50', LIVEMIG_CAPTURE_TAIL_MS: '0' },
-      overrides: [
-        { token: LIBVIRT_REPOSITORY, value: libvirt },
-        { token: AGENT_CLIENT_FACTORY, value: agents.factory },
-      ],
-    });
+    app = await startFakeFleetApp(db.url, { libvirt, agentFactory: agents.factory });
     for (const [name, ip, memoryMiB] of [['fa', '192.0.2.11', 65536], ['fb', '192.0.2.12', 65536], ['fc', '192.0.2.13', 65536], ['tiny', '192.0.2.14', 64]] as const) {
       const uri = `qemu+tcp://${ip}/system`;
       libvirt.addHost(uri);

@@ -1,13 +1,11 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_CLIENT_FACTORY } from '../../src/agents/agent-directory.service';
-import { LIBVIRT_REPOSITORY } from '../../src/migration/libvirt';
 import { RebalanceJobs } from '../../src/migration/rebalance/rebalance-jobs.service';
 import { RebalanceRunner } from '../../src/migration/rebalance/rebalance-runner.service';
 import { FakeAgents } from '../support/migration/fake-agents';
 import { FakeLibvirt } from '../support/migration/fake-libvirt';
-import { auth, ANALYST, OPERATOR, sampleHost, startTestApp } from '../support/api/test-app';
+import { startFakeFleetApp, auth, ANALYST, OPERATOR, sampleHost } from '../support/api/test-app';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../support/api/test-database';
 
 const MiB = 1024 * 1024;
@@ -49,14 +47,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('rebalancing policies on %s'
   let guestNo = 0;
   const http = () => request(app.getHttpServer());
   const start = () =>
-    startTestApp({
-      databaseUrl: db.url,
-      env: { LIVEMIG_MONITOR_INTERVAL_MS: '50', LIVEMIG_CAPTURE_TAIL_MS: '0' },
-      overrides: [
-        { token: LIBVIRT_REPOSITORY, value: libvirt },
-        { token: AGENT_CLIENT_FACTORY, value: agents.factory },
-      ],
-    });
+    startFakeFleetApp(db.url, { libvirt, agentFactory: agents.factory });
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configureApp, createApp } from '../../../src/app.factory';
 import { AppModule } from '../../../src/app.module';
+import { AGENT_CLIENT_FACTORY } from '../../../src/agents/agent-directory.service';
+import { LIBVIRT_REPOSITORY } from '../../../src/migration/libvirt';
 
 export const OPERATOR = 'op-token-1';
 export const ANALYST = 'an-token-1';
@@ -75,3 +77,15 @@ export const sampleHost = (name: string, extra: Record<string, unknown> = {}) =>
   memoryMiB: 16384,
   ...extra,
 });
+
+/** The controller against a fake libvirt and fake agents, sampling fast and without capture tails. */
+export function startFakeFleetApp(databaseUrl: string, fakes: { libvirt: unknown; agentFactory: unknown }): Promise<NestExpressApplication> {
+  return startTestApp({
+    databaseUrl,
+    env: { LIVEMIG_MONITOR_INTERVAL_MS: '50', LIVEMIG_CAPTURE_TAIL_MS: '0' },
+    overrides: [
+      { token: LIBVIRT_REPOSITORY, value: fakes.libvirt },
+      { token: AGENT_CLIENT_FACTORY, value: fakes.agentFactory },
+    ],
+  });
+}
