@@ -8,6 +8,7 @@ import { analyzeCaptures } from '../src/analysis';
 import { BulkCaptureSpec, writeBulkPcap } from '../test/support/pcap/bulk-capture';
 
 // pcap-parser has no type declarations; only its event API is used.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const pcapParser = require('pcap-parser') as { parse(path: string): NodeJS.EventEmitter };
 
 const GOAL_VS_TSHARK = 30; // livemig at least 30× faster
@@ -58,7 +59,10 @@ function tsharkIoStat(path: string): { s: number; buckets: TsharkBucket[] } {
   const run = spawnSync('tshark', ['-q', '-z', 'io,stat,0.1', '-r', path], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const s = seconds(start);
   if (run.status !== 0) throw new Error(`tshark failed: ${run.stderr}`);
-  const buckets = [...run.stdout.matchAll(/^\|\s*[\d.]+\s*<>\s*[\d.Dur]+\s*\|\s*(\d+)\s*\|\s*(\d+)\s*\|/gm)].map((m) => ({ packets: Number(m[1]), bytes: Number(m[2]) }));
+  const buckets = [...run.stdout.matchAll(/^\|\s*[\d.]+\s*<>\s*[\d.Dur]+\s*\|\s*(\d+)\s*\|\s*(\d+)\s*\|/gm)].map((m) => ({
+    packets: Number(m[1]),
+    bytes: Number(m[2]),
+  }));
   return { s, buckets };
 }
 
@@ -96,30 +100,47 @@ async function main(): Promise<void> {
   try {
     const small = join(dir, 'two-million.pcap');
     const truth = writeBulkPcap(small, { ...baseSpec, packets: 2_000_000 });
-    console.log(`capture: ${truth.packets} packets, ${(truth.bytesWritten / 1048576).toFixed(0)} MiB, classic pcap µs, snaplen ${baseSpec.snaplen}`);
+    console.log(
+      `capture: ${truth.packets} packets, ${(truth.bytesWritten / 1048576).toFixed(0)} MiB, classic pcap µs, snaplen ${baseSpec.snaplen}`,
+    );
 
     const ours = await best(3, () => analyzeCaptures([small]));
     const report = ours.value;
-    const correct = report.packets === truth.packets && report.migrations[0]?.payloadBytes === truth.payloadBytes && report.probe?.sent === truth.probesSent;
-    console.log(`livemig analyze (in process): ${ours.s.toFixed(3)} s, ${(truth.packets / ours.s / 1e6).toFixed(2)} Mpackets/s; payload and probe counts match the generator: ${correct ? 'yes' : 'NO'}`);
+    const correct =
+      report.packets === truth.packets &&
+      report.migrations[0]?.payloadBytes === truth.payloadBytes &&
+      report.probe?.sent === truth.probesSent;
+    console.log(
+      `livemig analyze (in process): ${ours.s.toFixed(3)} s, ${(truth.packets / ours.s / 1e6).toFixed(2)} Mpackets/s; payload and probe counts match the generator: ${correct ? 'yes' : 'NO'}`,
+    );
 
     const parser = await best(3, () => pcapParserLoop(small));
     const parserRatio = ours.s / parser.s;
     console.log(`pcap-parser bare read loop:   ${parser.s.toFixed(3)} s (${parser.value} packets)`);
-    console.log(`  livemig / pcap-parser time = ${parserRatio.toFixed(2)}× (goal ≤ ${GOAL_VS_PCAP_PARSER}×): ${verdict(parserRatio <= GOAL_VS_PCAP_PARSER)}`);
+    console.log(
+      `  livemig / pcap-parser time = ${parserRatio.toFixed(2)}× (goal ≤ ${GOAL_VS_PCAP_PARSER}×): ${verdict(parserRatio <= GOAL_VS_PCAP_PARSER)}`,
+    );
 
     const tshark = tsharkIoStat(small);
     const processS = Math.min(livemigProcess(small), livemigProcess(small));
     const cli = livemigCli(small);
     const tsharkRatio = tshark.s / processS;
     console.log(`tshark -q -z io,stat,0.1:     ${tshark.s.toFixed(3)} s`);
-    console.log(`livemig, fresh process (analyzer + JSON report): ${processS.toFixed(3)} s; whole CLI (all commands loaded): ${cli.toFixed(3)} s`);
-    console.log(`  tshark / livemig process time = ${tsharkRatio.toFixed(1)}× (goal ≥ ${GOAL_VS_TSHARK}×): ${verdict(tsharkRatio >= GOAL_VS_TSHARK)}`);
-    console.log(`  tshark / livemig CLI time = ${(tshark.s / cli).toFixed(1)}×; tshark / livemig in-process = ${(tshark.s / ours.s).toFixed(1)}×`);
+    console.log(
+      `livemig, fresh process (analyzer + JSON report): ${processS.toFixed(3)} s; whole CLI (all commands loaded): ${cli.toFixed(3)} s`,
+    );
+    console.log(
+      `  tshark / livemig process time = ${tsharkRatio.toFixed(1)}× (goal ≥ ${GOAL_VS_TSHARK}×): ${verdict(tsharkRatio >= GOAL_VS_TSHARK)}`,
+    );
+    console.log(
+      `  tshark / livemig CLI time = ${(tshark.s / cli).toFixed(1)}×; tshark / livemig in-process = ${(tshark.s / ours.s).toFixed(1)}×`,
+    );
     const agree =
       tshark.buckets.length === report.timeline.length &&
       tshark.buckets.every((b, i) => b.packets === report.timeline[i].packets && b.bytes === report.timeline[i].bytes);
-    console.log(`  100 ms timeline (packets, bytes) identical to tshark's io,stat: ${agree ? 'yes' : 'NO'} (${report.timeline.length} vs ${tshark.buckets.length} buckets)`);
+    console.log(
+      `  100 ms timeline (packets, bytes) identical to tshark's io,stat: ${agree ? 'yes' : 'NO'} (${report.timeline.length} vs ${tshark.buckets.length} buckets)`,
+    );
     rmSync(small);
 
     const big = join(dir, 'over-one-gib.pcap');
@@ -127,7 +148,9 @@ async function main(): Promise<void> {
     const bigBytes = statSync(big).size;
     const rss = peakRssMiB(big);
     console.log(`capture: ${bigTruth.packets} packets, ${(bigBytes / 1e9).toFixed(2)} GB`);
-    console.log(`  peak RSS of a process analyzing it: ${rss.mib.toFixed(1)} MiB (goal ≤ ${GOAL_RSS_MIB} MB; read ${rss.packets} packets): ${verdict(rss.mib <= GOAL_RSS_MIB && bigBytes >= 1e9 && rss.packets === bigTruth.packets)}`);
+    console.log(
+      `  peak RSS of a process analyzing it: ${rss.mib.toFixed(1)} MiB (goal ≤ ${GOAL_RSS_MIB} MB; read ${rss.packets} packets): ${verdict(rss.mib <= GOAL_RSS_MIB && bigBytes >= 1e9 && rss.packets === bigTruth.packets)}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

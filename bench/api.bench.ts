@@ -28,7 +28,14 @@ function call(agent: Agent, method: string, path: string, body?: unknown): Promi
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((done) => {
     const req = request(
-      { host: '127.0.0.1', port: PORT, method, path, agent, headers: { Authorization: `Bearer ${TOKEN}`, ...(payload ? { 'Content-Type': 'application/json' } : {}) } },
+      {
+        host: '127.0.0.1',
+        port: PORT,
+        method,
+        path,
+        agent,
+        headers: { Authorization: `Bearer ${TOKEN}`, ...(payload ? { 'Content-Type': 'application/json' } : {}) },
+      },
       (res) => {
         res.resume();
         res.on('end', () => done({ status: res.statusCode ?? 0, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
@@ -70,15 +77,27 @@ async function main(): Promise<void> {
   let controller: ChildProcess | undefined;
   try {
     controller = spawn(process.execPath, [resolve(__dirname, '../src/main.js')], {
-      env: { ...process.env, PORT: String(PORT), DATABASE_URL: dbUrl.toString(), LIVEMIG_TOKENS: `${TOKEN}:operator`, LOG_LEVEL: 'warn', LIVEMIG_DATA_DIR: mkdtempSync(join(tmpdir(), 'livemig-bench-')) },
+      env: {
+        ...process.env,
+        PORT: String(PORT),
+        DATABASE_URL: dbUrl.toString(),
+        LIVEMIG_TOKENS: `${TOKEN}:operator`,
+        LOG_LEVEL: 'warn',
+        LIVEMIG_DATA_DIR: mkdtempSync(join(tmpdir(), 'livemig-bench-')),
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     await waitHealthy(agent);
     for (let i = 0; i < HOSTS; i++) {
       const r = await call(agent, 'POST', '/hosts', {
-        name: `bench-${i}`, libvirtUri: `qemu+tcp://192.0.2.${(i % 250) + 1}/system`, migrationAddress: `192.0.2.${(i % 250) + 1}`,
-        migrationInterface: 'mig0', instancesPath: '/var/lib/nova/instances', vcpus: 32, memoryMiB: 131072,
+        name: `bench-${i}`,
+        libvirtUri: `qemu+tcp://192.0.2.${(i % 250) + 1}/system`,
+        migrationAddress: `192.0.2.${(i % 250) + 1}`,
+        migrationInterface: 'mig0',
+        instancesPath: '/var/lib/nova/instances',
+        vcpus: 32,
+        memoryMiB: 131072,
       });
       if (r.status !== 201) throw new Error(`seeding host ${i} answered ${r.status}`);
     }
@@ -97,14 +116,25 @@ async function main(): Promise<void> {
       const ms = replies.map((r) => r.ms).sort((a, b) => a - b);
       all.push(...ms);
       console.log(
-        [round, errors.length, percentile(ms, 50), percentile(ms, 95), percentile(ms, 99), ms[ms.length - 1], wall, (CONCURRENCY / wall) * 1000]
+        [
+          round,
+          errors.length,
+          percentile(ms, 50),
+          percentile(ms, 95),
+          percentile(ms, 99),
+          ms[ms.length - 1],
+          wall,
+          (CONCURRENCY / wall) * 1000,
+        ]
           .map((v, i) => (i < 2 ? String(v) : v.toFixed(1)).padStart(i === 0 ? 5 : 7))
           .join(' '),
       );
       if (errors.length > 0) console.log(`  first error: status ${errors[0].status} ${errors[0].error ?? ''}`);
     }
     all.sort((a, b) => a - b);
-    console.log(`overall: ${all.length} requests, ${totalErrors} errors, p50 ${percentile(all, 50).toFixed(1)} ms, p99 ${percentile(all, 99).toFixed(1)} ms`);
+    console.log(
+      `overall: ${all.length} requests, ${totalErrors} errors, p50 ${percentile(all, 50).toFixed(1)} ms, p99 ${percentile(all, 99).toFixed(1)} ms`,
+    );
     agent.destroy();
     if (totalErrors > 0) process.exitCode = 1;
   } finally {

@@ -115,7 +115,18 @@ function startProbes(): ChildProcess[] {
   const echo = `const net=require('net');const go=()=>{const s=net.connect(7,'${GUEST_IP}');let t;s.on('connect',()=>{t=setInterval(()=>s.write('x\\n'),${PROBE_INTERVAL_MS})});s.on('data',()=>{});s.on('error',()=>{});s.on('close',()=>{clearInterval(t);setTimeout(go,200)})};go();`;
   const spawnIn = (argv: string[]) => spawn('ip', ['netns', 'exec', PROBER.netns, ...argv], { stdio: 'ignore' });
   return [
-    spawnIn(['fping', '-l', '-q', '-i', String(PROBE_INTERVAL_MS), '-p', String(PROBE_INTERVAL_MS), '-I', PROBER.tenantInterface, GUEST_IP]),
+    spawnIn([
+      'fping',
+      '-l',
+      '-q',
+      '-i',
+      String(PROBE_INTERVAL_MS),
+      '-p',
+      String(PROBE_INTERVAL_MS),
+      '-I',
+      PROBER.tenantInterface,
+      GUEST_IP,
+    ]),
     spawnIn([process.execPath, '-e', echo]),
   ];
 }
@@ -179,7 +190,13 @@ async function startController(main: string): Promise<{ api: ControllerApi; stop
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`controller exited (${child.exitCode}); see ${dataDir}/controller.log`);
-    if (await fetch(`${api.baseUrl}/health`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${api.baseUrl}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() > deadline) throw new Error('controller not healthy in 60 s');
     await sleep(200);
   }
@@ -209,7 +226,7 @@ interface RunOptions {
 
 /** Migrates one guest after another A→B→A… `total` times, replacing the guest after a fault and every `perGuest` migrations. */
 async function runVariant(o: RunOptions): Promise<string> {
-  const variant = VARIANTS[o.variantName]!;
+  const variant = VARIANTS[o.variantName];
   const label = o.engine
     ? `variant=${o.variantName} driver=engine vcpus=${o.vcpus}`
     : `variant=${o.variantName} driver=native events=${o.events ? 'on' : 'off'} downtime=${o.downtimeMs}ms vcpus=${o.vcpus}`;
@@ -230,7 +247,14 @@ async function runVariant(o: RunOptions): Promise<string> {
     await bootVariant(name, 'host-a', variant, o.vcpus);
     if (o.engine) {
       const uuid = (await virsh('host-a', ['domuuid', name])).stdout.trim();
-      const body = { name, domainName: name, domainUuid: uuid, flavorId: o.engine.inventory.flavorIds['lab.tiny'], hostId: o.engine.inventory.hostIds['host-a'], ipAddress: GUEST_IP };
+      const body = {
+        name,
+        domainName: name,
+        domainUuid: uuid,
+        flavorId: o.engine.inventory.flavorIds['lab.tiny'],
+        hostId: o.engine.inventory.hostIds['host-a'],
+        ipAddress: GUEST_IP,
+      };
       instanceId = (await o.engine.api.ok<{ id: string }>('POST', '/instances', body)).id;
     }
   };
@@ -247,7 +271,9 @@ async function runVariant(o: RunOptions): Promise<string> {
       }
       const to = at === 'host-a' ? 'host-b' : 'host-a';
       const beats = heartbeatCount(name);
-      const { ms } = o.engine ? await migrateByEngine(o.engine.api, o.engine.inventory, instanceId, to) : await migrateOnce(name, at, to, o.events, o.downtimeMs);
+      const { ms } = o.engine
+        ? await migrateByEngine(o.engine.api, o.engine.inventory, instanceId, to)
+        : await migrateOnce(name, at, to, o.events, o.downtimeMs);
       durations.push(ms);
       onGuest++;
       at = to;
@@ -257,7 +283,12 @@ async function runVariant(o: RunOptions): Promise<string> {
       const fault: Fault | undefined = crash.crashed
         ? { migration: i, direction: `→${to}`, kind: 'console', line: crash.line ?? '' }
         : replies === 0
-          ? { migration: i, direction: `→${to}`, kind: 'no-reply', line: `no reply to 5 pings; heartbeats ${beats} -> ${heartbeatCount(name)}` }
+          ? {
+              migration: i,
+              direction: `→${to}`,
+              kind: 'no-reply',
+              line: `no reply to 5 pings; heartbeats ${beats} -> ${heartbeatCount(name)}`,
+            }
           : undefined;
       process.stdout.write(`${label} #${i} ${at} ${ms} ms ${fault ? `FAULT ${fault.kind}: ${fault.line}` : 'ok'}\n`);
       if (fault) {

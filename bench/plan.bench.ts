@@ -44,7 +44,12 @@ const fmt = (n: number, digits = 2): string => n.toFixed(digits);
 /** The same moves started in instance-id order (source by source), for contrast with the planner's order. */
 function naiveMakespanSec(plan: DrainPlan): number {
   const jobs: MigrationJob[] = plan.moves
-    .map((m) => ({ id: m.instanceId, sourceHostId: m.sourceHostId, destinationHostId: m.destinationHostId, durationSec: m.prediction.totalTimeSec }))
+    .map((m) => ({
+      id: m.instanceId,
+      sourceHostId: m.sourceHostId,
+      destinationHostId: m.destinationHostId,
+      durationSec: m.prediction.totalTimeSec,
+    }))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
   return simulateSchedule(jobs, plan.limits).makespanSec;
 }
@@ -66,9 +71,7 @@ function main(): void {
     `  predicted downtime median ${fmt(pct(0.5), 1)} ms, p99 ${fmt(pct(0.99), 1)} ms, max ${fmt(downtimes[downtimes.length - 1] ?? 0, 1)} ms ` +
       `(max downtime 500 ms)`,
   );
-  console.log(
-    `  limits cluster ${plan.limits.perCluster}, outbound ${plan.limits.perOutboundHost}, inbound ${plan.limits.perInboundHost}`,
-  );
+  console.log(`  limits cluster ${plan.limits.perCluster}, outbound ${plan.limits.perOutboundHost}, inbound ${plan.limits.perInboundHost}`);
   console.log(
     `  makespan ${fmt(plan.makespanSec, 1)} s; RAM/bandwidth lower bound ${fmt(plan.ramLowerBound.boundSec, 1)} s ` +
       `(source ${fmt(plan.ramLowerBound.bySourceSec, 1)}, destination ${fmt(plan.ramLowerBound.byDestinationSec, 1)}, ` +

@@ -37,7 +37,12 @@ export function hostNetnsPrefix(host: LabHost): string {
 }
 
 export const PROBER_AGENT: LabAgent = { name: PROBER_AGENT_NAME, netns: PROBER.netns, listenIp: PROBER.mgmtIp, url: PROBER.agentUrl };
-export const EXTERNAL_AGENT: LabAgent = { name: EXTERNAL_AGENT_NAME, netns: EXTERNAL.netns, listenIp: EXTERNAL.mgmtIp, url: EXTERNAL.agentUrl };
+export const EXTERNAL_AGENT: LabAgent = {
+  name: EXTERNAL_AGENT_NAME,
+  netns: EXTERNAL.netns,
+  listenIp: EXTERNAL.mgmtIp,
+  url: EXTERNAL.agentUrl,
+};
 
 export function labAgents(hosts: readonly LabHost[]): LabAgent[] {
   return [...hosts.map(hostAgent), PROBER_AGENT, EXTERNAL_AGENT];
@@ -50,7 +55,13 @@ export function agentsDir(): string {
 export function agentPaths(name: string) {
   if (!/^[a-z][a-z0-9-]{0,30}$/.test(name)) throw new RangeError(`"${name}" is not a lab agent name`);
   const root = join(agentsDir(), name);
-  return { root, tokenFile: join(root, 'token'), pidFile: join(root, 'agent.pid'), log: join(root, 'agent.log'), dataDir: join(root, 'data') };
+  return {
+    root,
+    tokenFile: join(root, 'token'),
+    pidFile: join(root, 'agent.pid'),
+    log: join(root, 'agent.log'),
+    dataDir: join(root, 'data'),
+  };
 }
 
 /** The agent's bearer token; made (mode 0600) on first use and kept while the lab is up. */
@@ -118,7 +129,8 @@ export async function agentHealth(agent: LabAgent, token: string | undefined, ti
 
 function cliPath(): string {
   const root = projectRoot();
-  if (!existsSync(join(root, 'dist', 'src', 'cli', 'main.js'))) throw new Error('the lab agents run the built CLI: run `npm run build` first');
+  if (!existsSync(join(root, 'dist', 'src', 'cli', 'main.js')))
+    throw new Error('the lab agents run the built CLI: run `npm run build` first');
   return join(root, 'bin', 'livemig.js');
 }
 
@@ -133,12 +145,20 @@ export async function startLabAgent(agent: LabAgent, timeoutMs = 30_000): Promis
     const argv = [
       // nsenter, not `ip netns exec`: that would give the agent a private mount namespace, where the
       // qrouter/fip namespaces it makes are invisible to the machine and vanish when it stops.
-      `--net=/run/netns/${agent.netns}`, process.execPath, cliPath(), 'agent',
-      '--listen', `${agent.listenIp}:${AGENT_PORT}`,
-      '--token-file', p.tokenFile,
-      '--host', agent.name,
-      '--data-dir', p.dataDir,
-      '--instances-path', instancesPath(),
+      `--net=/run/netns/${agent.netns}`,
+      process.execPath,
+      cliPath(),
+      'agent',
+      '--listen',
+      `${agent.listenIp}:${AGENT_PORT}`,
+      '--token-file',
+      p.tokenFile,
+      '--host',
+      agent.name,
+      '--data-dir',
+      p.dataDir,
+      '--instances-path',
+      instancesPath(),
       ...(agent.extraArgs ?? []),
     ];
     const logFd = openSync(p.log, 'a');

@@ -1,6 +1,19 @@
 import { instancesPath } from './paths';
 import { readLabState } from './state';
-import { CONTROLLER_IFACE, CONTROLLER_IP, DEFAULT_LAB_HOSTS, EXTERNAL, FABRIC_NETNS, PROBER, TENANT_CIDR, TENANT_GATEWAY_IP, TENANT_VNI, labHosts, type LabHost, type LabTopology } from './topology';
+import {
+  CONTROLLER_IFACE,
+  CONTROLLER_IP,
+  DEFAULT_LAB_HOSTS,
+  EXTERNAL,
+  FABRIC_NETNS,
+  PROBER,
+  TENANT_CIDR,
+  TENANT_GATEWAY_IP,
+  TENANT_VNI,
+  labHosts,
+  type LabHost,
+  type LabTopology,
+} from './topology';
 
 /** The lab's plan for `hosts` hosts; without it, for as many as the running lab has. */
 export function topology(hosts?: number): LabTopology {
@@ -19,6 +32,11 @@ export function topology(hosts?: number): LabTopology {
 /** Looks a host up by name ("host-a") or netns ("lm-host-a"). */
 export function hostByName(name: string): LabHost {
   const host = topology().hosts.find((h) => h.name === name || h.netns === name);
-  if (!host) throw new Error(`no lab host "${name}" (lab hosts: ${topology().hosts.map((h) => h.name).join(', ')})`);
+  if (!host)
+    throw new Error(
+      `no lab host "${name}" (lab hosts: ${topology()
+        .hosts.map((h) => h.name)
+        .join(', ')})`,
+    );
   return host;
 }

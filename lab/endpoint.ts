@@ -42,7 +42,23 @@ export async function addEndpoint(spec: EndpointSpec): Promise<Endpoint> {
   if ((await listNetns()).includes(netns)) await removeEndpoint(spec.name);
   await run(['ip', 'netns', 'add', netns]);
   await run(['ip', '-n', netns, 'link', 'set', 'lo', 'up']);
-  await run(['ip', 'link', 'add', 'eth0', 'netns', netns, 'address', spec.mac, 'type', 'veth', 'peer', 'name', hostDevice, 'netns', spec.host.netns]);
+  await run([
+    'ip',
+    'link',
+    'add',
+    'eth0',
+    'netns',
+    netns,
+    'address',
+    spec.mac,
+    'type',
+    'veth',
+    'peer',
+    'name',
+    hostDevice,
+    'netns',
+    spec.host.netns,
+  ]);
   // IPv4 only, like the tenant networks: no router solicitations or MLD reports flooding the tunnel.
   await run(['ip', 'netns', 'exec', netns, 'sysctl', '-q', '-w', 'net.ipv6.conf.all.disable_ipv6=1']);
   await run(['ip', 'netns', 'exec', spec.host.netns, 'sysctl', '-q', '-w', `net.ipv6.conf.${hostDevice}.disable_ipv6=1`]);

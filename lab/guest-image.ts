@@ -1,5 +1,16 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  chmodSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -73,7 +84,11 @@ async function resolveKernelDeb(debDir: string): Promise<string> {
 }
 
 function cachedKernelDeb(debDir: string): string | undefined {
-  const files = existsSync(debDir) ? readdirSync(debDir).filter((f) => /^linux-image-.*-cloud-amd64_.*\.deb$/.test(f)).sort() : [];
+  const files = existsSync(debDir)
+    ? readdirSync(debDir)
+        .filter((f) => /^linux-image-.*-cloud-amd64_.*\.deb$/.test(f))
+        .sort()
+    : [];
   const last = files[files.length - 1];
   return last === undefined ? undefined : join(debDir, last);
 }
@@ -128,7 +143,10 @@ export async function ensureGuestImage(): Promise<GuestImage> {
     }
     const files = readdirSync(root, { recursive: true, encoding: 'utf8' });
     const cpioPath = join(work, 'initrd.cpio');
-    await run(['cpio', '--quiet', '-o', '-H', 'newc', '-R', '0:0', '-O', cpioPath], { cwd: root, input: ['.', ...files].join('\n') + '\n' });
+    await run(['cpio', '--quiet', '-o', '-H', 'newc', '-R', '0:0', '-O', cpioPath], {
+      cwd: root,
+      input: ['.', ...files].join('\n') + '\n',
+    });
     const vmlinuz = findFile(join(kdir, 'boot'), (n) => n.startsWith('vmlinuz-'));
     if (!vmlinuz) throw new Error('kernel package has no /boot/vmlinuz-*');
 

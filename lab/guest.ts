@@ -208,6 +208,9 @@ export function diskWriteCount(name: string): number {
   const path = join(instancesPath(), `${name}.img`);
   if (!existsSync(path)) return -1;
   let max = -1;
-  for (const m of readFileSync(path).toString('latin1').matchAll(/lm-disk (\d+) /g)) max = Math.max(max, Number(m[1]));
+  for (const m of readFileSync(path)
+    .toString('latin1')
+    .matchAll(/lm-disk (\d+) /g))
+    max = Math.max(max, Number(m[1]));
   return max;
 }

@@ -1,16 +1,48 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXTERNAL_AGENT, PROBER_AGENT, agentHealth, hostAgent, labAgents, readAgentToken, removeAgentDirs, startLabAgent, stopAllLabAgents, type LabAgent } from './agents';
+import {
+  EXTERNAL_AGENT,
+  PROBER_AGENT,
+  agentHealth,
+  hostAgent,
+  labAgents,
+  readAgentToken,
+  removeAgentDirs,
+  startLabAgent,
+  stopAllLabAgents,
+  type LabAgent,
+} from './agents';
 import { execIn, listNetns, run } from './exec';
 import { withLabLock } from './lab-lock';
 import { parseGuestCmdline } from './domain-xml';
 import { installGuestImage } from './guest';
 import { ensureHostWrapper, killNetnsProcesses, prepareHostDirs, saveCapabilityCache, startLibvirtd, virsh } from './libvirtd';
-import { controllerLegLeftovers, createExternal, createFabric, createHostNetwork, createProber, deleteNetns, ensureControllerLeg, ping, removeControllerLeg } from './network';
+import {
+  controllerLegLeftovers,
+  createExternal,
+  createFabric,
+  createHostNetwork,
+  createProber,
+  deleteNetns,
+  ensureControllerLeg,
+  ping,
+  removeControllerLeg,
+} from './network';
 import { hostPaths, instancesPath, labDir } from './paths';
 import { clearLabState, readLabState, writeLabState } from './state';
 import { topology } from './current-topology';
-import { ALL_LAB_HOSTS, CONTROLLER_IFACE, CONTROLLER_IP, DEFAULT_LAB_HOSTS, EXTERNAL, FABRIC_NETNS, PROBER, isLabNetns, labHosts, type LabHost } from './topology';
+import {
+  ALL_LAB_HOSTS,
+  CONTROLLER_IFACE,
+  CONTROLLER_IP,
+  DEFAULT_LAB_HOSTS,
+  EXTERNAL,
+  FABRIC_NETNS,
+  PROBER,
+  isLabNetns,
+  labHosts,
+  type LabHost,
+} from './topology';
 
 // `lab up`, `lab down` and `lab status`.
 
@@ -171,7 +203,7 @@ export async function labStatus(opts: { pingGuests?: boolean } = {}): Promise<La
   const out: HostStatus[] = [];
   for (const [i, host] of hosts.entries()) {
     // Ask from the other host's namespace: that is the path a migration takes.
-    const from = hosts[(i + 1) % hosts.length] as LabHost;
+    const from = hosts[(i + 1) % hosts.length];
     const status: HostStatus = {
       name: host.name,
       netns: host.netns,
@@ -186,13 +218,16 @@ export async function labStatus(opts: { pingGuests?: boolean } = {}): Promise<La
     const fromRoot = await run(['virsh', '-c', host.libvirtUri, 'hostname'], { allowFailure: true, timeoutMs: 10_000 });
     status.libvirtFromRootOk = fromRoot.exitCode === 0;
     status.agentOk = await agentAnswers(hostAgent(host));
-    const list = await execIn(from.netns, ['virsh', '-q', '-c', host.libvirtUri, 'list', '--all'], { allowFailure: true, timeoutMs: 10_000 });
+    const list = await execIn(from.netns, ['virsh', '-q', '-c', host.libvirtUri, 'list', '--all'], {
+      allowFailure: true,
+      timeoutMs: 10_000,
+    });
     status.libvirtOk = list.exitCode === 0;
     if (!status.libvirtOk) status.error = list.stderr.trim().split('\n').pop();
     for (const line of list.stdout.split('\n')) {
       const m = /^\s*(\S+)\s+(\S+)\s+(.+?)\s*$/.exec(line);
       if (!m) continue;
-      const guest: GuestStatus = { name: m[2] as string, state: m[3] as string };
+      const guest: GuestStatus = { name: m[2], state: m[3] };
       const xml = await virsh(host, ['dumpxml', guest.name], { allowFailure: true });
       guest.ip = parseGuestCmdline(xml.stdout).ip;
       if (opts.pingGuests !== false && guest.ip && guest.state === 'running') {
@@ -205,7 +240,10 @@ export async function labStatus(opts: { pingGuests?: boolean } = {}): Promise<La
   const prober = { agentUrl: PROBER.agentUrl, agentOk: await agentAnswers(PROBER_AGENT) };
   const external = { agentUrl: EXTERNAL.agentUrl, agentOk: await agentAnswers(EXTERNAL_AGENT) };
   const healthy =
-    leg.ok && prober.agentOk && external.agentOk && out.every((h) => h.libvirtOk && h.libvirtFromRootOk && h.agentOk && h.guests.every((g) => g.pingOk !== false));
+    leg.ok &&
+    prober.agentOk &&
+    external.agentOk &&
+    out.every((h) => h.libvirtOk && h.libvirtFromRootOk && h.agentOk && h.guests.every((g) => g.pingOk !== false));
   return { up: true, healthy, controllerLeg: leg, prober, external, hosts: out, namespaces };
 }
 
@@ -226,7 +264,9 @@ async function agentAnswers(agent: LabAgent): Promise<boolean> {
 
 export function formatLabStatus(status: LabStatus): string {
   if (!status.up) {
-    return status.namespaces.length > 0 ? `lab is down, but leftovers exist: ${status.namespaces.join(', ')} (run lab down)` : 'lab is down';
+    return status.namespaces.length > 0
+      ? `lab is down, but leftovers exist: ${status.namespaces.join(', ')} (run lab down)`
+      : 'lab is down';
   }
   const okText = (ok: boolean) => (ok ? 'ok' : 'FAILED');
   const lines = [

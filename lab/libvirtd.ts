@@ -62,12 +62,22 @@ function bindArgs(host: LabHost): string[] {
   return [
     // Shared storage first, so the recursive bind of the host's /var carries it along.
     ...(shared ? ['--bind', instancesPath(), shared] : []),
-    '--bind', p.run, '/run',
-    '--bind', p.etcLibvirt, '/etc/libvirt',
-    '--bind', p.passwd, '/etc/passwd',
-    '--bind', p.group, '/etc/group',
+    '--bind',
+    p.run,
+    '/run',
+    '--bind',
+    p.etcLibvirt,
+    '/etc/libvirt',
+    '--bind',
+    p.passwd,
+    '/etc/passwd',
+    '--bind',
+    p.group,
+    '/etc/group',
     // Last: the lab dir itself usually lives under /var and is hidden afterwards.
-    '--bind', p.var, '/var',
+    '--bind',
+    p.var,
+    '/var',
   ];
 }
 
@@ -75,8 +85,22 @@ export async function startLibvirtd(host: LabHost, wrapper?: string): Promise<vo
   const binary = wrapper ?? (await ensureHostWrapper());
   if (await libvirtdPid(host)) return;
   const argv: string[] = [
-    'netns', 'exec', host.netns, 'unshare', '-m', '--propagation', 'private',
-    binary, '--log', hostPaths(host.name).daemonLog, ...bindArgs(host), '--', LIBVIRTD, '--listen', '-f', '/etc/libvirt/libvirtd.conf',
+    'netns',
+    'exec',
+    host.netns,
+    'unshare',
+    '-m',
+    '--propagation',
+    'private',
+    binary,
+    '--log',
+    hostPaths(host.name).daemonLog,
+    ...bindArgs(host),
+    '--',
+    LIBVIRTD,
+    '--listen',
+    '-f',
+    '/etc/libvirt/libvirtd.conf',
   ];
   const child = execa('ip', argv, { detached: true, cleanup: false, reject: false, stdio: 'ignore' });
   child.unref();
@@ -176,4 +200,3 @@ export async function killNetnsProcesses(netns: string): Promise<number> {
   while (Date.now() < reapDeadline && [...seen].some((pid) => existsSync(`/proc/${pid}`))) await sleep(100);
   return seen.size;
 }
-

@@ -20,13 +20,18 @@ export async function virshMigrate(name: string, from: string, to: string, extra
   const hasDisk = /<disk\b/.test(xml);
   let unsafe = false;
   if (hasDisk) {
-    if (!(await verifySharedStorage(src, dst))) throw new Error(`storage is not shared between ${src.name} and ${dst.name}; refusing an unsafe migration`);
+    if (!(await verifySharedStorage(src, dst)))
+      throw new Error(`storage is not shared between ${src.name} and ${dst.name}; refusing an unsafe migration`);
     unsafe = true;
   }
   const started = Date.now();
-  await virsh(src, ['migrate', '--live', '--p2p', '--persistent', '--undefinesource', ...(unsafe ? ['--unsafe'] : []), ...extraArgs, name, dst.libvirtUri], {
-    timeoutMs: 300_000,
-  });
+  await virsh(
+    src,
+    ['migrate', '--live', '--p2p', '--persistent', '--undefinesource', ...(unsafe ? ['--unsafe'] : []), ...extraArgs, name, dst.libvirtUri],
+    {
+      timeoutMs: 300_000,
+    },
+  );
   const elapsedMs = Date.now() - started;
   return { elapsedMs, unsafe, completedJob: await completedJobInfo(dst.name, name) };
 }

@@ -56,7 +56,21 @@ export async function createFabric(): Promise<void> {
 
 /** A VXLAN VTEP with head-end replication to every other VTEP (no multicast, no learning of VTEPs). */
 async function createVtep(netns: string, localIp: string, remoteVteps: readonly string[]): Promise<void> {
-  await ip(netns, 'link', 'add', HOST_IFACES.vxlan, 'type', 'vxlan', 'id', String(TENANT_VNI), 'local', localIp, 'dstport', String(VXLAN_PORT), 'nolearning');
+  await ip(
+    netns,
+    'link',
+    'add',
+    HOST_IFACES.vxlan,
+    'type',
+    'vxlan',
+    'id',
+    String(TENANT_VNI),
+    'local',
+    localIp,
+    'dstport',
+    String(VXLAN_PORT),
+    'nolearning',
+  );
   for (const remote of remoteVteps) {
     await run(['bridge', '-n', netns, 'fdb', 'append', '00:00:00:00:00:00', 'dev', HOST_IFACES.vxlan, 'dst', remote]);
   }
@@ -72,7 +86,11 @@ export async function createHostNetwork(host: LabHost, allVteps: readonly string
   // No address on ext0: a floating-IP namespace on the host takes it over later.
   await attachToFabric(ns, HOST_IFACES.external, fabricPeer('external', host.letter), FABRIC_BRIDGES.external);
   await addBridge(ns, HOST_IFACES.tenantBridge);
-  await createVtep(ns, host.vtepIp, allVteps.filter((v) => v !== host.vtepIp));
+  await createVtep(
+    ns,
+    host.vtepIp,
+    allVteps.filter((v) => v !== host.vtepIp),
+  );
   await ip(ns, 'link', 'set', HOST_IFACES.vxlan, 'master', HOST_IFACES.tenantBridge, 'up');
 }
 
@@ -84,7 +102,11 @@ export async function createProber(allVteps: readonly string[]): Promise<void> {
   await ip(ns, 'addr', 'add', `${PROBER.mgmtIp}/${MGMT_PREFIX_LEN}`, 'dev', PROBER.mgmtIface);
   await attachToFabric(ns, PROBER.tunnelIface, fabricPeer('tunnel', 'p'), FABRIC_BRIDGES.tunnel, UNDERLAY_MTU);
   await ip(ns, 'addr', 'add', `${PROBER.vtepIp}/${TUNNEL_PREFIX_LEN}`, 'dev', PROBER.tunnelIface);
-  await createVtep(ns, PROBER.vtepIp, allVteps.filter((v) => v !== PROBER.vtepIp));
+  await createVtep(
+    ns,
+    PROBER.vtepIp,
+    allVteps.filter((v) => v !== PROBER.vtepIp),
+  );
   await ip(ns, 'addr', 'add', `${PROBER.tenantIp}/${TENANT_PREFIX_LEN}`, 'dev', PROBER.vxlanIface);
   await ip(ns, 'link', 'set', PROBER.vxlanIface, 'up');
 }
@@ -128,9 +150,11 @@ export async function controllerLegLeftovers(): Promise<string[]> {
   const out: string[] = [];
   if (await rootLinkExists(CONTROLLER_IFACE)) out.push(`link ${CONTROLLER_IFACE}`);
   const addrs = await run(['ip', '-4', '-o', 'addr', 'show']);
-  for (const line of addrs.stdout.split('\n')) if (/ inet (198\.51\.100\.|203\.0\.113\.|192\.0\.2\.(1[2-9]\d|2\d\d))/.test(line)) out.push(`address: ${line.trim()}`);
+  for (const line of addrs.stdout.split('\n'))
+    if (/ inet (198\.51\.100\.|203\.0\.113\.|192\.0\.2\.(1[2-9]\d|2\d\d))/.test(line)) out.push(`address: ${line.trim()}`);
   const routes = await run(['ip', '-4', 'route', 'show']);
-  for (const line of routes.stdout.split('\n')) if (/^(198\.51\.100\.|203\.0\.113\.|192\.0\.2\.128)/.test(line)) out.push(`route: ${line.trim()}`);
+  for (const line of routes.stdout.split('\n'))
+    if (/^(198\.51\.100\.|203\.0\.113\.|192\.0\.2\.128)/.test(line)) out.push(`route: ${line.trim()}`);
   return out;
 }
 
@@ -144,7 +168,21 @@ export async function shapeMigrationLink(host: LabHost, rateMbit: number | null)
   if (rateMbit === null) return;
   if (!(rateMbit > 0)) throw new RangeError(`rate must be positive, not ${rateMbit}`);
   const burstBytes = Math.max(32_768, Math.round((rateMbit * 1e6) / 8 / 250));
-  await execIn(host.netns, ['tc', 'qdisc', 'add', 'dev', host.migrationInterface, 'root', 'tbf', 'rate', `${rateMbit}mbit`, 'burst', String(burstBytes), 'latency', '100ms']);
+  await execIn(host.netns, [
+    'tc',
+    'qdisc',
+    'add',
+    'dev',
+    host.migrationInterface,
+    'root',
+    'tbf',
+    'rate',
+    `${rateMbit}mbit`,
+    'burst',
+    String(burstBytes),
+    'latency',
+    '100ms',
+  ]);
 }
 
 export async function setMigrationLink(host: LabHost, state: 'up' | 'down'): Promise<void> {
@@ -164,7 +202,11 @@ export function parsePing(stdout: string): PingResult {
   return { sent, received, lossPercent: sent === 0 ? 100 : Math.round(((sent - received) / sent) * 1000) / 10 };
 }
 
-export async function ping(fromNetns: string, target: string, opts: { count?: number; intervalMs?: number; timeoutS?: number } = {}): Promise<PingResult> {
+export async function ping(
+  fromNetns: string,
+  target: string,
+  opts: { count?: number; intervalMs?: number; timeoutS?: number } = {},
+): Promise<PingResult> {
   assertName(checkIpAddress, target);
   const count = opts.count ?? 3;
   const intervalS = ((opts.intervalMs ?? 200) / 1000).toFixed(3);

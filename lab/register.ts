@@ -55,7 +55,8 @@ class ControllerClient {
   async createOrFind(collection: 'hosts' | 'flavors' | 'instances', name: string, body: object): Promise<{ id: string; created: boolean }> {
     const res = await this.request('POST', `/${collection}`, body);
     const id = (res.json as { id?: unknown } | undefined)?.id;
-    if (res.status >= 200 && res.status < 300 && (typeof id === 'string' || typeof id === 'number')) return { id: String(id), created: true };
+    if (res.status >= 200 && res.status < 300 && (typeof id === 'string' || typeof id === 'number'))
+      return { id: String(id), created: true };
     if (res.status !== 409) throw new Error(`POST /${collection} -> ${res.status}: ${res.text.slice(0, 300)}`);
     const list = await this.request('GET', `/${collection}?limit=500`);
     const items = (list.json as { items?: Named[] } | undefined)?.items ?? [];
@@ -87,7 +88,7 @@ export async function registerLab(opts: RegisterOptions): Promise<RegisterResult
   const flavorIds: Record<string, string> = {};
   for (const flavor of LAB_FLAVORS) flavorIds[flavor.name] = (await client.createOrFind('flavors', flavor.name, flavor)).id;
 
-  const flavor: LabFlavor = LAB_FLAVORS.find((f) => f.name === (opts.guestFlavor ?? 'lab.tiny')) ?? (LAB_FLAVORS[2] as LabFlavor);
+  const flavor: LabFlavor = LAB_FLAVORS.find((f) => f.name === (opts.guestFlavor ?? 'lab.tiny')) ?? LAB_FLAVORS[2];
   const first = opts.hosts[0];
   if (!first) throw new Error('no hosts to register a guest on');
   const guest = await ensureLabGuest({ host: first.name, flavor: flavor.name, log });
@@ -100,6 +101,8 @@ export async function registerLab(opts: RegisterOptions): Promise<RegisterResult
     ipAddress: guest.ip,
     state: 'active',
   });
-  log(`registered ${opts.hosts.length} hosts, ${LAB_FLAVORS.length} flavors and instance ${guest.domainName} (${instance.created ? 'new' : 'existing'})`);
+  log(
+    `registered ${opts.hosts.length} hosts, ${LAB_FLAVORS.length} flavors and instance ${guest.domainName} (${instance.created ? 'new' : 'existing'})`,
+  );
   return { hostIds, flavorIds, instanceId: instance.id, guest };
 }

@@ -16,7 +16,18 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [LivemigConfigModule.forRoot(), ObservabilityModule, DatabaseModule, AuthModule, InventoryModule, MigrationModule, DrainModule, RebalanceModule, ReportsModule, NetworkModule],
+      imports: [
+        LivemigConfigModule.forRoot(),
+        ObservabilityModule,
+        DatabaseModule,
+        AuthModule,
+        InventoryModule,
+        MigrationModule,
+        DrainModule,
+        RebalanceModule,
+        ReportsModule,
+        NetworkModule,
+      ],
     };
   }
 }

@@ -17,9 +17,13 @@ export class AgentDirectory {
   ) {}
 
   async clientFor(hostId: string): Promise<AgentClient> {
-    const host = await this.hosts.findOne({ where: { id: hostId }, select: { id: true, name: true, agentEndpoint: true, agentToken: true } });
+    const host = await this.hosts.findOne({
+      where: { id: hostId },
+      select: { id: true, name: true, agentEndpoint: true, agentToken: true },
+    });
     if (!host) throw new AgentError(hostId, 'unreachable', 'host is not in the inventory');
-    if (!host.agentEndpoint || !host.agentToken) throw new AgentError(host.name, 'unreachable', 'host has no agent endpoint or agent token');
+    if (!host.agentEndpoint || !host.agentToken)
+      throw new AgentError(host.name, 'unreachable', 'host has no agent endpoint or agent token');
     return this.factory({ host: host.name, url: host.agentEndpoint, token: host.agentToken });
   }
 

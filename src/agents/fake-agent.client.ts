@@ -216,7 +216,14 @@ export class FakeAgentClient implements AgentClient {
   }
 
   private applied(revision: number): NetworkApplyReport {
-    const report: NetworkApplyReport = { host: this.host, revision, appliedAt: new Date().toISOString(), durationMs: 0, drift: [], commands: [] };
+    const report: NetworkApplyReport = {
+      host: this.host,
+      revision,
+      appliedAt: new Date().toISOString(),
+      durationMs: 0,
+      drift: [],
+      commands: [],
+    };
     this.network.lastApply = report;
     return report;
   }

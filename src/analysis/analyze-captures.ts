@@ -21,10 +21,19 @@ export interface AnalyzeHooks {
 }
 
 /** Analyzes capture files (pcap µs/ns or pcapng), merged by timestamp. Throws CaptureFormatError on bad input. */
-export async function analyzeCaptures(paths: string[], options: Partial<AnalysisOptions> = {}, hooks: AnalyzeHooks = {}): Promise<AnalysisReport> {
+export async function analyzeCaptures(
+  paths: string[],
+  options: Partial<AnalysisOptions> = {},
+  hooks: AnalyzeHooks = {},
+): Promise<AnalysisReport> {
   const sizes = await Promise.all(paths.map(async (p) => (await stat(p)).size));
   const inputs = paths.map((path) => ({ name: path, chunks: createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }) }));
-  return analyzeInputs(inputs, options, hooks, sizes.reduce((a, b) => a + b, 0));
+  return analyzeInputs(
+    inputs,
+    options,
+    hooks,
+    sizes.reduce((a, b) => a + b, 0),
+  );
 }
 
 /** Analyzes captures arriving as streams (e.g. HTTP uploads). */
@@ -33,10 +42,20 @@ export async function analyzeStreams(
   options: Partial<AnalysisOptions> = {},
   hooks: AnalyzeHooks = {},
 ): Promise<AnalysisReport> {
-  return analyzeInputs(streams.map((s) => ({ name: s.name, chunks: s.stream })), options, hooks, 0);
+  return analyzeInputs(
+    streams.map((s) => ({ name: s.name, chunks: s.stream })),
+    options,
+    hooks,
+    0,
+  );
 }
 
-async function analyzeInputs(inputs: CaptureInput[], given: Partial<AnalysisOptions>, hooks: AnalyzeHooks, totalBytes: number): Promise<AnalysisReport> {
+async function analyzeInputs(
+  inputs: CaptureInput[],
+  given: Partial<AnalysisOptions>,
+  hooks: AnalyzeHooks,
+  totalBytes: number,
+): Promise<AnalysisReport> {
   const options = resolveAnalysisOptions(given);
   const analyzer = new CaptureAnalyzer(options);
   const decoder = new PacketDecoder(analyzer.roleByPort);

@@ -4,7 +4,15 @@ export type { AnalyzeHooks, AnalyzeProgress } from './analyze-captures';
 export { CaptureFormatError } from './capture-format.error';
 export { AnalysisOptionsError, DEFAULT_ANALYSIS_OPTIONS, resolveAnalysisOptions } from './core/analysis-options';
 export type { AnalysisOptions, PortRange } from './core/analysis-options';
-export type { AnalysisReport, ProbeReport, ProbeSeriesPoint, RttReport, TcpEchoReport, TcpStreamReport, TimelineBucket } from './core/analysis-report';
+export type {
+  AnalysisReport,
+  ProbeReport,
+  ProbeSeriesPoint,
+  RttReport,
+  TcpEchoReport,
+  TcpStreamReport,
+  TimelineBucket,
+} from './core/analysis-report';
 export { CaptureAnalyzer } from './core/capture-analyzer';
 export { probeReport } from './core/probe-tracker';
 export { formatCsv, formatTable } from './report-format';

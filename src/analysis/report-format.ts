@@ -40,11 +40,17 @@ export function formatTable(r: AnalysisReport): string {
   lines.push(...streamTable('libvirt RPC', r.rpc), '');
   lines.push(...probeLines(r.probe));
   for (const e of r.tcpEcho) {
-    lines.push('', `TCP echo ${e.client} → ${e.server}:${e.serverPort}: echoed ${e.echoedBytes} bytes, longest stall ${ms(e.maxStallMs)} ms from ${iso(e.stallStartTs)}`);
+    lines.push(
+      '',
+      `TCP echo ${e.client} → ${e.server}:${e.serverPort}: echoed ${e.echoedBytes} bytes, longest stall ${ms(e.maxStallMs)} ms from ${iso(e.stallStartTs)}`,
+    );
   }
   if (r.timeline.length > 0) {
     const peak = r.timeline.reduce((a, b) => (b.migrationPayloadBytes > a.migrationPayloadBytes ? b : a));
-    lines.push('', `Timeline: ${r.timeline.length} buckets of ${r.timelineMs} ms; peak migration payload ${peak.migrationPayloadBytes} bytes at ${iso(peak.ts)} (--format json or csv lists them)`);
+    lines.push(
+      '',
+      `Timeline: ${r.timeline.length} buckets of ${r.timelineMs} ms; peak migration payload ${peak.migrationPayloadBytes} bytes at ${iso(peak.ts)} (--format json or csv lists them)`,
+    );
   }
   if (r.warnings.length > 0) lines.push('', 'Warnings:', ...r.warnings.map((w) => `  ${w}`));
   return lines.join('\n') + '\n';
@@ -60,7 +66,7 @@ export function formatCsv(r: AnalysisReport): string {
   const rows: (string | number | null)[][] = [['section', 'index', 'field', 'value']];
   const put = (section: string, index: number, record: object): void => {
     for (const [field, value] of Object.entries(record)) {
-      if (value !== null && typeof value === 'object') put(`${section}.${field}`, index, value);
+      if (value !== null && typeof value === 'object') put(`${section}.${field}`, index, value as object);
       else rows.push([section, index, field, value as string | number | null]);
     }
   };

@@ -92,12 +92,19 @@ export class MigrationCaptureService {
   private async startNorthSouth(session: CaptureSession, floatingIp: string): Promise<void> {
     const external = this.config.capture.externalProber;
     if (!external) {
-      session.problems.push(`the guest has floating IP ${floatingIp} but no external prober is configured (LIVEMIG_EXTERNAL_PROBER_AGENT_URL): no north-south probe`);
+      session.problems.push(
+        `the guest has floating IP ${floatingIp} but no external prober is configured (LIVEMIG_EXTERNAL_PROBER_AGENT_URL): no north-south probe`,
+      );
       return;
     }
     try {
       const client = this.agentFactory({ host: 'external-prober', url: external.url, token: external.token });
-      const info = await client.startProbe({ target: floatingIp, intervalMs: this.config.capture.probeIntervalMs, interface: external.interface, maxDurationSec: MAX_CAPTURE_SEC });
+      const info = await client.startProbe({
+        target: floatingIp,
+        intervalMs: this.config.capture.probeIntervalMs,
+        interface: external.interface,
+        maxDurationSec: MAX_CAPTURE_SEC,
+      });
       session.northSouth = { client, probeId: info.probeId, floatingIp };
     } catch (err) {
       session.problems.push(`north-south probe to ${floatingIp} did not start: ${message(err)}`);
@@ -133,7 +140,11 @@ export class MigrationCaptureService {
     const [migrationAnalysis, probeAnalysis, northSouthAnalysis] = await Promise.all([
       migrationFile ? analyzeCaptures([migrationFile], { migrationPorts: { ...MIGRATION_PORTS }, rpcPorts: LIBVIRT_RPC_PORTS }) : null,
       probeFile
-        ? analyzeCaptures([probeFile], { vmIp: session.guestIp ?? undefined, probeIntervalMs: this.config.capture.probeIntervalMs, echoPorts: [TCP_ECHO_PORT] })
+        ? analyzeCaptures([probeFile], {
+            vmIp: session.guestIp ?? undefined,
+            probeIntervalMs: this.config.capture.probeIntervalMs,
+            echoPorts: [TCP_ECHO_PORT],
+          })
         : null,
       northSouthFile && session.northSouth
         ? analyzeCaptures([northSouthFile], { vmIp: session.northSouth.floatingIp, probeIntervalMs: this.config.capture.probeIntervalMs })
@@ -144,7 +155,11 @@ export class MigrationCaptureService {
       destinationAddress: destination.migrationAddress,
     });
     if (session.northSouth) {
-      const northSouth = composeNorthSouth(northSouthAnalysis, session.northSouth.floatingIp, switchoverAt ? switchoverAt.getTime() / 1000 : null);
+      const northSouth = composeNorthSouth(
+        northSouthAnalysis,
+        session.northSouth.floatingIp,
+        switchoverAt ? switchoverAt.getTime() / 1000 : null,
+      );
       report.northSouth = northSouth;
       report.figures.nsDowntimeMs = northSouth.probe?.downtimeMs ?? null;
       report.figures.nsLossPct = northSouth.probe && northSouth.probe.sent > 0 ? northSouth.probe.lossPct : null;
@@ -155,7 +170,12 @@ export class MigrationCaptureService {
     return report;
   }
 
-  private async collect<T>(session: CaptureSession, what: 'migration' | 'probe' | 'north-south probe', handle: T | null, fetch: (handle: T) => Promise<string>): Promise<string | null> {
+  private async collect<T>(
+    session: CaptureSession,
+    what: 'migration' | 'probe' | 'north-south probe',
+    handle: T | null,
+    fetch: (handle: T) => Promise<string>,
+  ): Promise<string | null> {
     if (!handle) return null;
     try {
       return await fetch(handle);

@@ -46,7 +46,11 @@ export interface StreamEndpoints {
  * Pure: the migration capture and the probe capture, analyzed apart, become one report. Only
  * streams between the two hosts' migration addresses count; other traffic is noted, not summed.
  */
-export function composeNetworkReport(migration: AnalysisReport | null, probe: AnalysisReport | null, endpoints: StreamEndpoints): MigrationNetworkReport {
+export function composeNetworkReport(
+  migration: AnalysisReport | null,
+  probe: AnalysisReport | null,
+  endpoints: StreamEndpoints,
+): MigrationNetworkReport {
   const notes: string[] = [];
   const all = migration?.migrations ?? [];
   const streams = all.filter((s) => s.source === endpoints.sourceAddress && s.destination === endpoints.destinationAddress);
@@ -65,11 +69,14 @@ export function composeNetworkReport(migration: AnalysisReport | null, probe: An
   if (!probe) notes.push('no probe capture: downtime, loss and jitter are not measured');
   else if (!probeReport || probeReport.sent === 0) notes.push('the probe capture holds no echo requests to the guest');
   const probeSeries = probe?.probeSeries ?? [];
-  if (probeReport && probeSeries.length < probeReport.sent) notes.push(`probe series for charts downsampled: ${probeSeries.length} of ${probeReport.sent} requests`);
+  if (probeReport && probeSeries.length < probeReport.sent)
+    notes.push(`probe series for charts downsampled: ${probeSeries.length} of ${probeReport.sent} requests`);
   const silence = trailingSilence(probeSeries);
   if (silence !== null) {
     // The gap method only sees gaps between replies: an outage still open at the end is not in downtimeMs.
-    notes.push(`the guest stopped answering ${silence.lost} probe(s) before the capture ended (${silence.ms.toFixed(0)} ms of requests without a reply): downtimeMs does not include this outage`);
+    notes.push(
+      `the guest stopped answering ${silence.lost} probe(s) before the capture ended (${silence.ms.toFixed(0)} ms of requests without a reply): downtimeMs does not include this outage`,
+    );
   }
   const figures: NetworkFigures = {
     netTotalMigrationTimeMs: totalMs,

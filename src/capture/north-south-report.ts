@@ -20,7 +20,8 @@ export function composeNorthSouth(analysis: AnalysisReport | null, floatingIp: s
   const series = analysis?.probeSeries ?? [];
   if (!analysis) notes.push('no north-south probe capture');
   else if (!probe || probe.sent === 0) notes.push(`the north-south capture holds no echo requests to ${floatingIp}`);
-  if (probe && series.length < probe.sent) notes.push(`north-south series downsampled (${series.length} of ${probe.sent}): convergence is read from the kept requests`);
+  if (probe && series.length < probe.sent)
+    notes.push(`north-south series downsampled (${series.length} of ${probe.sent}): convergence is read from the kept requests`);
   let networkConvergenceMs: number | null = null;
   if (switchoverTs === null) notes.push('no switchover time: network convergence is not measured');
   else {

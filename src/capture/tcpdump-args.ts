@@ -40,15 +40,19 @@ export function buildTcpdumpArgs(options: TcpdumpOptions): string[] {
     throw new RangeError(`snaplen ${snaplen} is outside ${SNAPLEN_MIN_BYTES}..${SNAPLEN_MAX_BYTES}`);
   }
   const args = [
-    '-i', options.interface,
+    '-i',
+    options.interface,
     '-n', // no name resolution: it would stall the capture start and leak DNS queries
-    '-s', String(snaplen),
+    '-s',
+    String(snaplen),
     '-U', // flush each packet so a stopped or killed capture leaves a complete file
     // Without it TPACKET_V3 holds packets in a ring block for up to the 1 s read timeout,
     // and SIGINT drops that block: the last ~second (the switchover) would be missing.
     '--immediate-mode',
-    '-w', options.file,
-    '-c', String(maxPacketsFor(options.maxSizeBytes, snaplen)),
+    '-w',
+    options.file,
+    '-c',
+    String(maxPacketsFor(options.maxSizeBytes, snaplen)),
   ];
   if (options.bufferKiB !== undefined) args.push('-B', String(options.bufferKiB));
   if (options.nanosecond) args.push('--time-stamp-precision=nano');

@@ -28,6 +28,9 @@ export const TCPDUMP_LISTENING = /^tcpdump: listening on /m;
 
 /** The reason tcpdump gives when it refuses to start, e.g. "tcpdump: lmt0: No such device exists". */
 export function tcpdumpErrorReason(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith('(') );
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0 && !l.startsWith('('));
   return lines.find((l) => l.startsWith('tcpdump: ')) ?? lines.at(-1) ?? 'tcpdump exited without a message';
 }

@@ -12,7 +12,11 @@ export interface ControllerProcess {
 }
 
 /** Runs the built controller (dist/src/main.js) as its own process and waits for /health. */
-export async function startControllerProcess(opts: { port: number; env: Record<string, string>; logFile?: string }): Promise<ControllerProcess> {
+export async function startControllerProcess(opts: {
+  port: number;
+  env: Record<string, string>;
+  logFile?: string;
+}): Promise<ControllerProcess> {
   // Always the build, whether this runs from dist/ or from the TypeScript source under vitest.
   const main = join(projectRoot(), 'dist', 'src', 'main.js');
   const child = spawn(process.execPath, [main], {
@@ -30,7 +34,8 @@ export async function startControllerProcess(opts: { port: number; env: Record<s
   const url = `http://127.0.0.1:${opts.port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the controller exited with code ${child.exitCode}${opts.logFile ? `; see ${opts.logFile}` : ''}`);
+    if (child.exitCode !== null)
+      throw new Error(`the controller exited with code ${child.exitCode}${opts.logFile ? `; see ${opts.logFile}` : ''}`);
     try {
       if ((await fetch(`${url}/health`)).ok) break;
     } catch {

@@ -61,7 +61,14 @@ export async function bootInstance(
   const flavor = LAB_FLAVORS.find((f) => f.name === opts.flavor);
   if (!flavor) throw new Error(`unknown lab flavor ${opts.flavor}`);
   if (opts.port) return bootWithPort(api, inventory, { ...opts, port: opts.port }, flavor.ramMiB);
-  const guest = await bootGuest({ name: opts.name, host: opts.host, ip: opts.ip, memoryMiB: flavor.ramMiB, dirtyMiB: opts.dirtyMiB, dirtyPauseMs: opts.dirtyPauseMs });
+  const guest = await bootGuest({
+    name: opts.name,
+    host: opts.host,
+    ip: opts.ip,
+    memoryMiB: flavor.ramMiB,
+    dirtyMiB: opts.dirtyMiB,
+    dirtyPauseMs: opts.dirtyPauseMs,
+  });
   const created = await api.ok<{ id: string }>('POST', '/instances', {
     name: opts.name,
     domainName: guest.domainName,
@@ -90,8 +97,23 @@ async function bootWithPort(
     hostId: inventory.hostIds[opts.host],
     ipAddress: opts.ip,
   });
-  const port = await createLabPort(api, { subnetId: opts.port.subnetId, mac, fixedIp: opts.ip, hostId: inventory.hostIds[opts.host]!, deviceId: created.id });
+  const port = await createLabPort(api, {
+    subnetId: opts.port.subnetId,
+    mac,
+    fixedIp: opts.ip,
+    hostId: inventory.hostIds[opts.host],
+    deviceId: created.id,
+  });
   const floatingIp = opts.port.externalNetworkId ? (await createFloatingIp(api, opts.port.externalNetworkId, port.id)).address : undefined;
-  const guest = await bootGuest({ name: opts.name, host: opts.host, ip: opts.ip, mac, uuid, memoryMiB: ramMiB, dirtyMiB: opts.dirtyMiB, dirtyPauseMs: opts.dirtyPauseMs });
+  const guest = await bootGuest({
+    name: opts.name,
+    host: opts.host,
+    ip: opts.ip,
+    mac,
+    uuid,
+    memoryMiB: ramMiB,
+    dirtyMiB: opts.dirtyMiB,
+    dirtyPauseMs: opts.dirtyPauseMs,
+  });
   return { ...guest, instanceId: created.id, portId: port.id, ...(floatingIp ? { floatingIp } : {}) };
 }

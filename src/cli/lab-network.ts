@@ -1,4 +1,13 @@
-import { EXTERNAL, EXTERNAL_CIDR, FLOATING_IP_RANGE, PROBER, TENANT2, TENANT_CIDR, TENANT_GATEWAY_IP, TENANT_VNI } from '../../lab/topology';
+import {
+  EXTERNAL,
+  EXTERNAL_CIDR,
+  FLOATING_IP_RANGE,
+  PROBER,
+  TENANT2,
+  TENANT_CIDR,
+  TENANT_GATEWAY_IP,
+  TENANT_VNI,
+} from '../../lab/topology';
 import type { ControllerApi } from './controller-api';
 
 // The lab's tenant networks as a Neutron-style model in the controller: two
@@ -24,14 +33,32 @@ const EXTERNAL_VNI = 4000;
 const POOL_1 = { start: '203.0.113.100', end: '203.0.113.126' };
 const POOL_2 = { start: '203.0.113.200', end: '203.0.113.254' };
 
-export async function registerLabNetwork(api: ControllerApi, opts: { distributed?: boolean; legacyHostId?: string } = {}): Promise<LabNetwork> {
+export async function registerLabNetwork(
+  api: ControllerApi,
+  opts: { distributed?: boolean; legacyHostId?: string } = {},
+): Promise<LabNetwork> {
   // The prober takes part in the first network with its own VTEP, outside livemig's hosts.
   const net1 = await api.ok<Created>('POST', '/networks', { name: 'tenant-1', vni: TENANT_VNI, staticVteps: [PROBER.vtepIp] });
-  const sub1 = await api.ok<Created>('POST', '/subnets', { networkId: net1.id, cidr: TENANT_CIDR, gatewayIp: TENANT_GATEWAY_IP, allocationPool: POOL_1 });
+  const sub1 = await api.ok<Created>('POST', '/subnets', {
+    networkId: net1.id,
+    cidr: TENANT_CIDR,
+    gatewayIp: TENANT_GATEWAY_IP,
+    allocationPool: POOL_1,
+  });
   const net2 = await api.ok<Created>('POST', '/networks', { name: 'tenant-2', vni: TENANT2.vni });
-  const sub2 = await api.ok<Created>('POST', '/subnets', { networkId: net2.id, cidr: TENANT2.cidr, gatewayIp: TENANT2.gatewayIp, allocationPool: POOL_2 });
+  const sub2 = await api.ok<Created>('POST', '/subnets', {
+    networkId: net2.id,
+    cidr: TENANT2.cidr,
+    gatewayIp: TENANT2.gatewayIp,
+    allocationPool: POOL_2,
+  });
   const ext = await api.ok<Created>('POST', '/networks', { name: 'external', vni: EXTERNAL_VNI, external: true });
-  await api.ok('POST', '/subnets', { networkId: ext.id, cidr: EXTERNAL_CIDR, gatewayIp: EXTERNAL.ip, allocationPool: { start: FLOATING_IP_RANGE.first, end: FLOATING_IP_RANGE.last } });
+  await api.ok('POST', '/subnets', {
+    networkId: ext.id,
+    cidr: EXTERNAL_CIDR,
+    gatewayIp: EXTERNAL.ip,
+    allocationPool: { start: FLOATING_IP_RANGE.first, end: FLOATING_IP_RANGE.last },
+  });
   const router = await api.ok<Created>('POST', '/routers', {
     name: 'router-1',
     distributed: opts.distributed ?? true,
@@ -54,9 +81,20 @@ export async function createLabPort(
   api: ControllerApi,
   opts: { subnetId: string; mac: string; fixedIp: string; hostId: string; deviceId: string },
 ): Promise<LabPort> {
-  return api.ok<LabPort>('POST', '/ports', { subnetId: opts.subnetId, mac: opts.mac, fixedIp: opts.fixedIp, deviceOwner: 'compute', deviceId: opts.deviceId, host: opts.hostId });
+  return api.ok<LabPort>('POST', '/ports', {
+    subnetId: opts.subnetId,
+    mac: opts.mac,
+    fixedIp: opts.fixedIp,
+    deviceOwner: 'compute',
+    deviceId: opts.deviceId,
+    host: opts.hostId,
+  });
 }
 
-export async function createFloatingIp(api: ControllerApi, externalNetworkId: string, portId: string): Promise<{ id: string; address: string }> {
+export async function createFloatingIp(
+  api: ControllerApi,
+  externalNetworkId: string,
+  portId: string,
+): Promise<{ id: string; address: string }> {
   return api.ok<{ id: string; address: string }>('POST', '/floating-ips', { networkId: externalNetworkId, portId });
 }

@@ -95,7 +95,7 @@ function loadTokens(env: Environment): Map<string, Role> {
     try {
       text = readFileSync(env.LIVEMIG_TOKENS_FILE, 'utf8');
     } catch (err) {
-      throw new Error(`invalid configuration: LIVEMIG_TOKENS_FILE cannot be read (${(err as Error).message})`);
+      throw new Error(`invalid configuration: LIVEMIG_TOKENS_FILE cannot be read (${(err as Error).message})`, { cause: err });
     }
     return wrap('LIVEMIG_TOKENS_FILE', () => parseTokenList(text));
   }
@@ -106,6 +106,6 @@ function wrap<T>(key: string, fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    throw new Error(`invalid configuration: ${key}: ${(err as Error).message}`);
+    throw new Error(`invalid configuration: ${key}: ${(err as Error).message}`, { cause: err });
   }
 }

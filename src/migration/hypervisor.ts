@@ -1,5 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isLibvirtError, LibvirtErrorCode, LIBVIRT_REPOSITORY, type DomainRef, type DomainStateName, type HostConnectionRef, type LibvirtRepository } from './libvirt';
+import {
+  isLibvirtError,
+  LibvirtErrorCode,
+  LIBVIRT_REPOSITORY,
+  type DomainRef,
+  type DomainStateName,
+  type HostConnectionRef,
+  type LibvirtRepository,
+} from './libvirt';
 
 export type GuestPresence = { present: false } | { present: true; state: DomainStateName; domain: DomainRef };
 

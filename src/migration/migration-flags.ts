@@ -17,7 +17,9 @@ export function buildMigrateRequest(input: MigrateRequestInput): MigrateRequest 
   if (input.sharedStorageProven) flags.push('UNSAFE');
   if (policy.allowAutoConverge) flags.push('AUTO_CONVERGE');
   if (policy.allowPostCopy) flags.push('POSTCOPY');
-  const address = input.destinationMigrationAddress.includes(':') ? `[${input.destinationMigrationAddress}]` : input.destinationMigrationAddress;
+  const address = input.destinationMigrationAddress.includes(':')
+    ? `[${input.destinationMigrationAddress}]`
+    : input.destinationMigrationAddress;
   return {
     destinationUri: input.destinationLibvirtUri,
     flags,

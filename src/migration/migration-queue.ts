@@ -37,9 +37,12 @@ export class MigrationQueue {
   /** Takes every waiting migration that fits now, in arrival order, and marks it running. */
   admit(): QueuedMigration[] {
     const admitted: QueuedMigration[] = [];
-    for (let i = 0; i < this.pending.length && this.running.size < this.limits.perCluster; ) {
+    for (let i = 0; i < this.pending.length && this.running.size < this.limits.perCluster;) {
       const m = this.pending[i];
-      if (this.count('sourceHostId', m.sourceHostId) < this.limits.perOutboundHost && this.count('destinationHostId', m.destinationHostId) < this.limits.perInboundHost) {
+      if (
+        this.count('sourceHostId', m.sourceHostId) < this.limits.perOutboundHost &&
+        this.count('destinationHostId', m.destinationHostId) < this.limits.perInboundHost
+      ) {
         this.pending.splice(i, 1);
         this.running.set(m.id, m);
         admitted.push(m);

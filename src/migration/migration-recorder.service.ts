@@ -42,7 +42,11 @@ export class MigrationRecorder {
       convergenceEvents: migration.convergenceEvents,
       maxDowntimeMs: migration.maxDowntimeMs,
     } as QueryDeepPartialEntity<LiveMigrationEntity>);
-    this.bus.publish({ migrationId: migration.id, type: 'convergence', data: { atMs: event.atMs, action: event.action, outcome: event.outcome, detail: event.detail } });
+    this.bus.publish({
+      migrationId: migration.id,
+      type: 'convergence',
+      data: { atMs: event.atMs, action: event.action, outcome: event.outcome, detail: event.detail },
+    });
   }
 
   async save(migration: LiveMigrationEntity, changes: Partial<LiveMigrationEntity>): Promise<void> {

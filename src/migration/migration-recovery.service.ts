@@ -39,7 +39,8 @@ export class MigrationRecoveryService implements OnApplicationBootstrap, BeforeA
     const unfinished = await this.migrations.find({ where: { state: Not(In([...TERMINAL_STATES])) }, order: { createdAt: 'ASC' } });
     const interrupted: LiveMigrationEntity[] = [];
     for (const m of unfinished) {
-      if (m.state === 'queued' && !m.abortRequested) this.queue.submit({ id: m.id, sourceHostId: m.sourceHostId, destinationHostId: m.destinationHostId });
+      if (m.state === 'queued' && !m.abortRequested)
+        this.queue.submit({ id: m.id, sourceHostId: m.sourceHostId, destinationHostId: m.destinationHostId });
       else interrupted.push(m);
     }
     if (interrupted.length > 0) this.logger.warn(`recovering ${interrupted.length} interrupted migration(s)`);
@@ -101,7 +102,9 @@ export class MigrationRecoveryService implements OnApplicationBootstrap, BeforeA
     } catch (err) {
       if (this.closing) return;
       this.logger.error(`recovery of ${migration.id} failed: ${errorMessage(err)}`);
-      await this.finish(migration, 'failed', `recovery error: ${errorMessage(err)}`).catch((e: unknown) => this.logger.error(`recovery of ${migration.id} could not be recorded: ${errorMessage(e)}`));
+      await this.finish(migration, 'failed', `recovery error: ${errorMessage(err)}`).catch((e: unknown) =>
+        this.logger.error(`recovery of ${migration.id} could not be recorded: ${errorMessage(e)}`),
+      );
     }
   }
 
@@ -139,7 +142,10 @@ export class MigrationRecoveryService implements OnApplicationBootstrap, BeforeA
     await this.reservations.release(migration.id);
     if (migration.reportState === 'pending') {
       // The capture handles lived in the controller that died; the agents end those captures on their own time limit.
-      await this.recorder.save(migration, { reportState: 'failed', reportError: 'the controller restarted during the migration; its captures were not collected' });
+      await this.recorder.save(migration, {
+        reportState: 'failed',
+        reportError: 'the controller restarted during the migration; its captures were not collected',
+      });
     }
     if (state === 'failed') await this.instances.update({ id: migration.instanceId }, { state: 'active' });
     const networkNote = await this.settleNetwork(migration);
@@ -154,13 +160,20 @@ export class MigrationRecoveryService implements OnApplicationBootstrap, BeforeA
       const instance = await this.instances.findOneBy({ id: migration.instanceId });
       const onDestination = instance?.hostId === migration.destinationHostId;
       const steps = onDestination
-        ? [...(await network.switchover(migration.instanceId, migration.destinationHostId)), ...(await network.commit(migration.instanceId, migration.sourceHostId))]
+        ? [
+            ...(await network.switchover(migration.instanceId, migration.destinationHostId)),
+            ...(await network.commit(migration.instanceId, migration.sourceHostId)),
+          ]
         : await network.rollback(migration.instanceId, migration.sourceHostId, migration.destinationHostId);
       if (steps.length === 0) return '';
       const phase = onDestination ? 'commitment' : 'rollback';
-      await this.recorder.save(migration, { networkSteps: [...(migration.networkSteps ?? []), ...steps.map((s) => ({ ...s, phase }) as const)] });
+      await this.recorder.save(migration, {
+        networkSteps: [...(migration.networkSteps ?? []), ...steps.map((s) => ({ ...s, phase }) as const)],
+      });
       const failed = steps.filter((s) => !s.ok);
-      return failed.length === 0 ? '' : `; network steps failed: ${failed.map((s) => `${s.step}${s.host ? ` on ${s.host}` : ''}: ${s.error ?? 'failed'}`).join('; ')}`;
+      return failed.length === 0
+        ? ''
+        : `; network steps failed: ${failed.map((s) => `${s.step}${s.host ? ` on ${s.host}` : ''}: ${s.error ?? 'failed'}`).join('; ')}`;
     } catch (err) {
       return `; network not settled: ${errorMessage(err)}`;
     }

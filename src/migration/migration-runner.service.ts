@@ -38,7 +38,7 @@ interface RunContext {
 }
 
 interface CopyOutcome {
-  error: unknown | null;
+  error: unknown;
   switchoverSeen: boolean;
   abortReason: string | null;
   lastDirtyRatePagesPerSec: number | null;
@@ -224,7 +224,13 @@ export class MigrationRunner {
     const libvirt = this.hypervisor.libvirt;
     const { type, ...detail } = action;
     const record = (outcome: 'applied' | 'failed' | 'unsupported', error?: string) =>
-      this.recorder.addConvergenceEvent(ctx.migration, { atMs, action: type, detail: { ...detail, by }, outcome, ...(error ? { error } : {}) });
+      this.recorder.addConvergenceEvent(ctx.migration, {
+        atMs,
+        action: type,
+        detail: { ...detail, by },
+        outcome,
+        ...(error ? { error } : {}),
+      });
     try {
       switch (action.type) {
         case 'set-bandwidth':
@@ -266,7 +272,9 @@ export class MigrationRunner {
     await this.recorder.enterPhase(migration, 'commitment');
     const where = await this.hypervisor.withConnection(destination.libvirtUri, async (c) => {
       const presence = await this.hypervisor.presence(c, instance.domainName);
-      const completed = presence.present ? await this.hypervisor.libvirt.jobStats(presence.domain, { completed: true }).catch(() => null) : null;
+      const completed = presence.present
+        ? await this.hypervisor.libvirt.jobStats(presence.domain, { completed: true }).catch(() => null)
+        : null;
       return { presence, completed };
     });
     if (!isActive(where.presence)) {
@@ -287,7 +295,11 @@ export class MigrationRunner {
     const committed = await this.followNetwork(ctx, 'commitment', (n) => n.commit(instance.id, source.id));
     // The guest runs on the destination whatever the network did; a failed step is said, and the periodic resync repairs it.
     const networkNote = networkFollowed && committed ? '' : `; network steps failed: ${failedSteps(ctx)}`;
-    await this.recorder.enterPhase(migration, 'completed', `${instance.domainName} runs on ${destination.name}; left ${source.name}${networkNote}`);
+    await this.recorder.enterPhase(
+      migration,
+      'completed',
+      `${instance.domainName} runs on ${destination.name}; left ${source.name}${networkNote}`,
+    );
     return 'completed';
   }
 
@@ -306,11 +318,17 @@ export class MigrationRunner {
       return this.commit(ctx, { ...outcome, error: null });
     }
     if (!sourceActive) {
-      return this.end(ctx, 'failed', `${reason}; ${instance.domainName} is not running on ${source.name} either (source ${describe(onSource)}, destination ${describe(onDestination)})`);
+      return this.end(
+        ctx,
+        'failed',
+        `${reason}; ${instance.domainName} is not running on ${source.name} either (source ${describe(onSource)}, destination ${describe(onDestination)})`,
+      );
     }
     if (onSource?.present && onSource.state === 'running' && onDestination?.present && onDestination.state === 'paused') {
       // A failed incoming migration can leave a paused copy behind; the source is the guest.
-      await this.hypervisor.libvirt.destroy(onDestination.domain).catch((err: unknown) => this.logger.warn(`could not destroy the stale copy on ${destination.name}: ${errorMessage(err)}`));
+      await this.hypervisor.libvirt
+        .destroy(onDestination.domain)
+        .catch((err: unknown) => this.logger.warn(`could not destroy the stale copy on ${destination.name}: ${errorMessage(err)}`));
     }
     if (outcome.abortReason !== null) return this.end(ctx, 'aborted', `${outcome.abortReason}; guest keeps running on ${source.name}`);
     const terminal: TerminalState = outcome.switchoverSeen ? 'rolled-back' : 'failed';
@@ -354,14 +372,26 @@ export class MigrationRunner {
   }
 
   /** Runs one network step group, keeps its timed steps on the record; false when a step failed. */
-  private async followNetwork(ctx: RunContext, phase: NonNullable<NetworkStepRecord['phase']>, call: (n: NetworkFollower) => Promise<NetworkStepRecord[]>): Promise<boolean> {
+  private async followNetwork(
+    ctx: RunContext,
+    phase: NonNullable<NetworkStepRecord['phase']>,
+    call: (n: NetworkFollower) => Promise<NetworkStepRecord[]>,
+  ): Promise<boolean> {
     if (!this.network) return true;
     const startedAt = new Date();
     let steps: NetworkStepRecord[];
     try {
       steps = await call(this.network);
     } catch (err) {
-      steps = [{ step: phase, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), ok: false, error: errorMessage(err) }];
+      steps = [
+        {
+          step: phase,
+          startedAt: startedAt.toISOString(),
+          durationMs: Date.now() - startedAt.getTime(),
+          ok: false,
+          error: errorMessage(err),
+        },
+      ];
     }
     ctx.networkSteps.push(...steps.map((s) => ({ ...s, phase })));
     await this.recorder.save(ctx.migration, { networkSteps: [...ctx.networkSteps] });

@@ -31,7 +31,15 @@ import { ReservationsService } from './reservations.service';
     AgentsModule,
     CaptureModule,
     NetworkModule,
-    TypeOrmModule.forFeature([LiveMigrationEntity, MigrationPhaseEntity, MigrationSampleEntity, ReservationEntity, HostEntity, InstanceEntity, FlavorEntity]),
+    TypeOrmModule.forFeature([
+      LiveMigrationEntity,
+      MigrationPhaseEntity,
+      MigrationSampleEntity,
+      ReservationEntity,
+      HostEntity,
+      InstanceEntity,
+      FlavorEntity,
+    ]),
   ],
   controllers: [MigrationsController],
   providers: [

@@ -50,7 +50,11 @@ export class MigrationsController {
     const history = async (): Promise<MigrationEvent[]> => {
       const [migration, samples] = await Promise.all([this.migrations.get(id), this.migrations.samplesOf(id)]);
       return [
-        ...migration.phases.map((p): MigrationEvent => ({ migrationId: id, type: 'phase', data: { phase: p.phase, enteredAt: p.enteredAt.toISOString(), detail: p.detail } })),
+        ...migration.phases.map((p): MigrationEvent => ({
+          migrationId: id,
+          type: 'phase',
+          data: { phase: p.phase, enteredAt: p.enteredAt.toISOString(), detail: p.detail },
+        })),
         ...samples.map((s): MigrationEvent => {
           const { id: _id, migrationId: _m, sampledAt: _at, ...figures } = s;
           return { migrationId: id, type: 'sample', data: figures };

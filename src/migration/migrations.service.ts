@@ -1,4 +1,11 @@
-import { BadRequestException, ConflictException, HttpException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  HttpException,
+  Injectable,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Not, type FindOptionsWhere, type Repository } from 'typeorm';
 import { toPage, type Page } from '../common/http/page';
@@ -7,7 +14,14 @@ import { FlavorEntity } from '../inventory/flavors/flavor.entity';
 import { HostEntity } from '../inventory/hosts/host.entity';
 import { InstanceEntity } from '../inventory/instances/instance.entity';
 import { AgentDirectory } from '../agents/agent-directory.service';
-import { CONVERGENCE_PRESETS, isConvergencePresetName, mergePolicy, scheduleInstance, summariseRejections, type ConvergencePolicy } from './core';
+import {
+  CONVERGENCE_PRESETS,
+  isConvergencePresetName,
+  mergePolicy,
+  scheduleInstance,
+  summariseRejections,
+  type ConvergencePolicy,
+} from './core';
 import type { CreateMigrationDto, MigrationQueryDto } from './dto';
 import { HostCapacityService } from './host-capacity.service';
 import { MigrationQueueService } from './migration-queue.service';
@@ -46,14 +60,27 @@ export class MigrationsService {
     const policyName = dto.policyName ?? DEFAULT_POLICY;
     const policy = resolvePolicy(policyName, dto.policy ?? {});
     const instance = await this.instances.findOneBy({ id: dto.instanceId });
-    if (!instance) throw new UnprocessableEntityException({ message: `instanceId ${dto.instanceId} refers to no instance`, details: { field: 'instanceId' } });
+    if (!instance)
+      throw new UnprocessableEntityException({
+        message: `instanceId ${dto.instanceId} refers to no instance`,
+        details: { field: 'instanceId' },
+      });
     const busy = await this.migrations.findOneBy({ instanceId: instance.id, state: Not(In([...TERMINAL_STATES])) });
-    if (busy) throw new ConflictException({ message: `instance ${instance.name} is already migrating (${busy.id}, ${busy.state})`, details: { migrationId: busy.id } });
+    if (busy)
+      throw new ConflictException({
+        message: `instance ${instance.name} is already migrating (${busy.id}, ${busy.state})`,
+        details: { migrationId: busy.id },
+      });
     const flavor = await this.flavors.findOneByOrFail({ id: instance.flavorId });
     const source = await this.hosts.findOneByOrFail({ id: instance.hostId });
-    const destination = dto.destinationHostId ? await this.hosts.findOneBy({ id: dto.destinationHostId }) : await this.schedule(instance, flavor);
+    const destination = dto.destinationHostId
+      ? await this.hosts.findOneBy({ id: dto.destinationHostId })
+      : await this.schedule(instance, flavor);
     if (!destination) {
-      throw new UnprocessableEntityException({ message: `destinationHostId ${dto.destinationHostId} refers to no host`, details: { check: 'destination', field: 'destinationHostId' } });
+      throw new UnprocessableEntityException({
+        message: `destinationHostId ${dto.destinationHostId} refers to no host`,
+        details: { check: 'destination', field: 'destinationHostId' },
+      });
     }
 
     try {
@@ -94,8 +121,18 @@ export class MigrationsService {
     const base: FindOptionsWhere<LiveMigrationEntity> = {};
     if (query.state) base.state = query.state;
     if (query.instanceId) base.instanceId = query.instanceId;
-    const where = query.hostId ? [{ ...base, sourceHostId: query.hostId }, { ...base, destinationHostId: query.hostId }] : base;
-    const [items, total] = await this.migrations.findAndCount({ where, order: { createdAt: 'DESC' }, skip: (query.page - 1) * query.limit, take: query.limit });
+    const where = query.hostId
+      ? [
+          { ...base, sourceHostId: query.hostId },
+          { ...base, destinationHostId: query.hostId },
+        ]
+      : base;
+    const [items, total] = await this.migrations.findAndCount({
+      where,
+      order: { createdAt: 'DESC' },
+      skip: (query.page - 1) * query.limit,
+      take: query.limit,
+    });
     return toPage([await Promise.all(items.map((m) => this.view(m))), total], query);
   }
 
@@ -113,9 +150,16 @@ export class MigrationsService {
   async abort(id: string): Promise<MigrationView> {
     const migration = await this.migrations.findOneBy({ id });
     if (!migration) throw new NotFoundException({ message: `migration ${id} not found`, details: { id } });
-    if (isTerminal(migration.state)) throw new ConflictException({ message: `migration ${id} has already ended (${migration.state})`, details: { state: migration.state } });
+    if (isTerminal(migration.state))
+      throw new ConflictException({
+        message: `migration ${id} has already ended (${migration.state})`,
+        details: { state: migration.state },
+      });
     if (migration.state === 'switchover' || migration.state === 'commitment') {
-      throw new ConflictException({ message: `migration ${id} is past the point of abort (${migration.state})`, details: { state: migration.state } });
+      throw new ConflictException({
+        message: `migration ${id} is past the point of abort (${migration.state})`,
+        details: { state: migration.state },
+      });
     }
     await this.recorder.save(migration, { abortRequested: true });
     if (this.queue.withdraw(id)) {
@@ -143,16 +187,26 @@ export class MigrationsService {
     const result = scheduleInstance({ instance: { hostId: instance.hostId, vcpus: flavor.vcpus, memoryMiB: flavor.ramMiB } }, capacities);
     const best = result.ranked[0];
     if (!best) {
-      const why = summariseRejections(result.rejected).map((r) => `${r.reason} (${r.hostCount})`).join(', ');
-      throw new ConflictException({ message: `no valid host for ${instance.name}: ${why || 'no other hosts'}`, details: { check: 'capacity', rejected: result.rejected } });
+      const why = summariseRejections(result.rejected)
+        .map((r) => `${r.reason} (${r.hostCount})`)
+        .join(', ');
+      throw new ConflictException({
+        message: `no valid host for ${instance.name}: ${why || 'no other hosts'}`,
+        details: { check: 'capacity', rejected: result.rejected },
+      });
     }
     return hosts.find((h) => h.id === best.host.id)!;
   }
 }
 
 export function resolvePolicy(name: string, overrides: Record<string, unknown>): ConvergencePolicy {
-  if (!isConvergencePresetName(name)) throw new BadRequestException({ message: `unknown policy ${name}`, details: { field: 'policyName' } });
+  if (!isConvergencePresetName(name))
+    throw new BadRequestException({ message: `unknown policy ${name}`, details: { field: 'policyName' } });
   const merged = mergePolicy(CONVERGENCE_PRESETS[name], overrides);
-  if (!merged.ok) throw new BadRequestException({ message: `invalid policy: ${merged.errors.join('; ')}`, details: [{ field: 'policy', errors: merged.errors }] });
+  if (!merged.ok)
+    throw new BadRequestException({
+      message: `invalid policy: ${merged.errors.join('; ')}`,
+      details: [{ field: 'policy', errors: merged.errors }],
+    });
   return merged.policy;
 }

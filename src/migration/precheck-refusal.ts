@@ -1,15 +1,6 @@
 /** Why a migration may not start; the API answers 409 (state) or 422 (request) with it. */
 export type PrecheckName =
-  | 'instance'
-  | 'destination'
-  | 'same-host'
-  | 'host-state'
-  | 'agent'
-  | 'capacity'
-  | 'shared-storage'
-  | 'cpu'
-  | 'libvirt'
-  | 'domain';
+  'instance' | 'destination' | 'same-host' | 'host-state' | 'agent' | 'capacity' | 'shared-storage' | 'cpu' | 'libvirt' | 'domain';
 
 export class PrecheckRefusal extends Error {
   override readonly name = 'PrecheckRefusal';

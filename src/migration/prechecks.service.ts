@@ -43,9 +43,13 @@ export class PrechecksService {
     };
 
     await timed('hosts', async () => {
-      if (source.id === destination.id) throw new PrecheckRefusal('same-host', `instance ${instance.name} already runs on ${source.name}`, 422);
+      if (source.id === destination.id)
+        throw new PrecheckRefusal('same-host', `instance ${instance.name} already runs on ${source.name}`, 422);
       if (destination.state !== 'enabled') {
-        throw new PrecheckRefusal('host-state', `destination ${destination.name} is ${destination.state}`, 409, { host: destination.name, state: destination.state });
+        throw new PrecheckRefusal('host-state', `destination ${destination.name} is ${destination.state}`, 409, {
+          host: destination.name,
+          state: destination.state,
+        });
       }
       if (source.state === 'disabled') throw new PrecheckRefusal('host-state', `source ${source.name} is disabled`, 409);
       return `${source.name} → ${destination.name}`;
@@ -55,7 +59,9 @@ export class PrechecksService {
       for (const host of [source, destination]) {
         if (host.agentState === 'down') {
           const since = host.agentLastSeenAt ? `last heartbeat at ${host.agentLastSeenAt.toISOString()}` : 'no heartbeat answered';
-          throw new PrecheckRefusal('agent', `the agent on ${host.name} is down: it missed its heartbeats (${since})`, 409, { host: host.name });
+          throw new PrecheckRefusal('agent', `the agent on ${host.name} is down: it missed its heartbeats (${since})`, 409, {
+            host: host.name,
+          });
         }
         const health = await this.agents.check(host.id);
         if (!health.up) throw new PrecheckRefusal('agent', `the agent on ${host.name} is down: ${health.reason}`, 409, { host: host.name });
@@ -67,7 +73,12 @@ export class PrechecksService {
       const host = (await this.capacity.capacities(() => true)).find((h) => h.id === destination.id);
       const free = host ? { vcpus: freeVcpus(host), memoryMiB: freeMemoryMiB(host) } : { vcpus: 0, memoryMiB: 0 };
       if (free.vcpus < flavor.vcpus || free.memoryMiB < flavor.ramMiB) {
-        throw new PrecheckRefusal('capacity', `destination ${destination.name} has ${free.vcpus} vCPU and ${free.memoryMiB} MiB free; ${flavor.name} needs ${flavor.vcpus} vCPU and ${flavor.ramMiB} MiB`, 409, { free });
+        throw new PrecheckRefusal(
+          'capacity',
+          `destination ${destination.name} has ${free.vcpus} vCPU and ${free.memoryMiB} MiB free; ${flavor.name} needs ${flavor.vcpus} vCPU and ${flavor.ramMiB} MiB`,
+          409,
+          { free },
+        );
       }
       return `${free.vcpus} vCPU, ${free.memoryMiB} MiB free`;
     });
@@ -78,7 +89,9 @@ export class PrechecksService {
         try {
           names.push(await this.hypervisor.withConnection(host.libvirtUri, (c) => this.hypervisor.libvirt.hostname(c)));
         } catch (err) {
-          throw new PrecheckRefusal('libvirt', `libvirt on ${host.name} (${host.libvirtUri}) does not answer: ${errorMessage(err)}`, 409, { host: host.name });
+          throw new PrecheckRefusal('libvirt', `libvirt on ${host.name} (${host.libvirtUri}) does not answer: ${errorMessage(err)}`, 409, {
+            host: host.name,
+          });
         }
       }
       return names.join(', ');
@@ -88,7 +101,8 @@ export class PrechecksService {
       this.hypervisor.withConnection(source.libvirtUri, async (c) => {
         const presence = await this.hypervisor.presence(c, instance.domainName);
         if (!presence.present) throw new PrecheckRefusal('domain', `domain ${instance.domainName} is not defined on ${source.name}`, 409);
-        if (presence.state !== 'running') throw new PrecheckRefusal('domain', `domain ${instance.domainName} is ${presence.state} on ${source.name}, not running`, 409);
+        if (presence.state !== 'running')
+          throw new PrecheckRefusal('domain', `domain ${instance.domainName} is ${presence.state} on ${source.name}, not running`, 409);
         return 'running on the source';
       }),
     );
@@ -97,10 +111,13 @@ export class PrechecksService {
       const caps = await this.hypervisor.withConnection(source.libvirtUri, (c) => this.hypervisor.libvirt.capabilities(c));
       const cpuXml = HOST_CPU.exec(caps)?.[1];
       if (!cpuXml) return 'source reports no host CPU; not compared';
-      const result = await this.hypervisor.withConnection(destination.libvirtUri, (c) => this.hypervisor.libvirt.compareCpu(c, cpuXml)).catch((err: unknown) => {
-        throw new PrecheckRefusal('cpu', `could not compare CPUs on ${destination.name}: ${errorMessage(err)}`, 409);
-      });
-      if (result === 'incompatible') throw new PrecheckRefusal('cpu', `the CPU of ${source.name} is not compatible with ${destination.name}`, 409);
+      const result = await this.hypervisor
+        .withConnection(destination.libvirtUri, (c) => this.hypervisor.libvirt.compareCpu(c, cpuXml))
+        .catch((err: unknown) => {
+          throw new PrecheckRefusal('cpu', `could not compare CPUs on ${destination.name}: ${errorMessage(err)}`, 409);
+        });
+      if (result === 'incompatible')
+        throw new PrecheckRefusal('cpu', `the CPU of ${source.name} is not compatible with ${destination.name}`, 409);
       return `destination CPU is ${result}`;
     });
 
@@ -111,20 +128,36 @@ export class PrechecksService {
   /** Writes a marker from the source's agent and reads it from the destination's. */
   private async proveSharedStorage(source: HostEntity, destination: HostEntity): Promise<string> {
     if (source.instancesPath !== destination.instancesPath) {
-      throw new PrecheckRefusal('shared-storage', `instances paths differ (${source.instancesPath} on ${source.name}, ${destination.instancesPath} on ${destination.name})`, 422);
+      throw new PrecheckRefusal(
+        'shared-storage',
+        `instances paths differ (${source.instancesPath} on ${source.name}, ${destination.instancesPath} on ${destination.name})`,
+        422,
+      );
     }
     const [writer, reader] = await Promise.all([this.agents.clientFor(source.id), this.agents.clientFor(destination.id)]);
     const marker = await writer.createMarker(source.instancesPath).catch((err: unknown) => {
       const why = err instanceof AgentError ? err.reason : errorMessage(err);
-      throw new PrecheckRefusal('shared-storage', `no shared storage proven: the agent on ${source.name} could not write a marker in ${source.instancesPath} (${why})`, 422);
+      throw new PrecheckRefusal(
+        'shared-storage',
+        `no shared storage proven: the agent on ${source.name} could not write a marker in ${source.instancesPath} (${why})`,
+        422,
+      );
     });
     try {
       const seen = await reader.readMarker(marker.markerId, destination.instancesPath).catch((err: unknown) => {
         const why = err instanceof AgentError ? err.reason : errorMessage(err);
-        throw new PrecheckRefusal('shared-storage', `no shared storage: a marker written on ${source.name} is not visible on ${destination.name} (${why})`, 422);
+        throw new PrecheckRefusal(
+          'shared-storage',
+          `no shared storage: a marker written on ${source.name} is not visible on ${destination.name} (${why})`,
+          422,
+        );
       });
       if (seen.content !== marker.content) {
-        throw new PrecheckRefusal('shared-storage', `no shared storage: the marker read on ${destination.name} differs from the one written on ${source.name}`, 422);
+        throw new PrecheckRefusal(
+          'shared-storage',
+          `no shared storage: the marker read on ${destination.name} differs from the one written on ${source.name}`,
+          422,
+        );
       }
       return `marker ${marker.markerId} written on ${source.name}, read on ${destination.name}`;
     } finally {

@@ -26,7 +26,12 @@ export class ReservationsService {
       if (!host) throw new PrecheckRefusal('destination', `host ${hostId} is not in the inventory`, 422);
       const free = { vcpus: freeVcpus(host), memoryMiB: freeMemoryMiB(host) };
       if (free.vcpus < vcpus || free.memoryMiB < memoryMiB) {
-        throw new PrecheckRefusal('capacity', `destination ${host.name} has ${free.vcpus} vCPU and ${free.memoryMiB} MiB free; needs ${vcpus} vCPU and ${memoryMiB} MiB`, 409, { free, needed: { vcpus, memoryMiB } });
+        throw new PrecheckRefusal(
+          'capacity',
+          `destination ${host.name} has ${free.vcpus} vCPU and ${free.memoryMiB} MiB free; needs ${vcpus} vCPU and ${memoryMiB} MiB`,
+          409,
+          { free, needed: { vcpus, memoryMiB } },
+        );
       }
       return this.reservations.save(this.reservations.create({ id: newId(), migrationId, hostId, vcpus, memoryMiB, releasedAt: null }));
     });

@@ -7,5 +7,9 @@ import { ApiErrors } from '../common/http/api-errors.decorator';
 export const ApiNetworkErrors = () =>
   applyDecorators(
     ApiErrors(),
-    ApiResponse({ status: 422, type: ApiErrorDto, description: 'semantically invalid (gateway outside the CIDR, unknown host, FIP on a non-external network…)' }),
+    ApiResponse({
+      status: 422,
+      type: ApiErrorDto,
+      description: 'semantically invalid (gateway outside the CIDR, unknown host, FIP on a non-external network…)',
+    }),
   );

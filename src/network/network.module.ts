@@ -31,7 +31,16 @@ import { NetworkSyncService } from './sync/network-sync.service';
 /** Tenant networks (Neutron model), their compilation to per-host state and its push to the host agents. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([HostEntity, NetworkEntity, SubnetEntity, PortEntity, PortBindingEntity, RouterEntity, FloatingIpEntity, NetworkRevisionEntity]),
+    TypeOrmModule.forFeature([
+      HostEntity,
+      NetworkEntity,
+      SubnetEntity,
+      PortEntity,
+      PortBindingEntity,
+      RouterEntity,
+      FloatingIpEntity,
+      NetworkRevisionEntity,
+    ]),
     AgentsModule,
   ],
   controllers: [NetworksController, SubnetsController, PortsController, RoutersController, FloatingIpsController, NetworkStatusController],

@@ -8,7 +8,8 @@ export const IsIpv4Cidr = (options?: ValidationOptions): PropertyDecorator =>
       name: 'isIpv4Cidr',
       validator: {
         validate: (value: unknown) => typeof value === 'string' && cidrProblem(value) === null,
-        defaultMessage: (args) => `${args?.property ?? 'cidr'}: ${typeof args?.value === 'string' ? cidrProblem(args.value) : 'must be a string'}`,
+        defaultMessage: (args) =>
+          `${args?.property ?? 'cidr'}: ${typeof args?.value === 'string' ? cidrProblem(args.value) : 'must be a string'}`,
       },
     },
     options,

@@ -15,17 +15,32 @@ const MiB = 1024 * 1024;
 
 // Sources s1..s4 are drained one per test; ra and rb receive; rm is in maintenance, rd's agent is down.
 const HOSTS = [
-  ['s1', 21], ['s2', 22], ['s3', 23], ['s4', 24], ['s5', 25], ['s6', 26], ['ra', 31], ['rb', 32], ['rm', 33], ['rd', 34],
+  ['s1', 21],
+  ['s2', 22],
+  ['s3', 23],
+  ['s4', 24],
+  ['s5', 25],
+  ['s6', 26],
+  ['ra', 31],
+  ['rb', 32],
+  ['rm', 33],
+  ['rd', 34],
 ] as const;
 type HostName = (typeof HOSTS)[number][0];
 
-interface MoveRow { instanceId: string; instanceName: string; destinationHostId: string | null; migrationId: string | null; outcome: string; reason: string | null }
+interface MoveRow {
+  instanceId: string;
+  instanceName: string;
+  destinationHostId: string | null;
+  migrationId: string | null;
+  outcome: string;
+  reason: string | null;
+}
 
 describe.each<DatabaseKind>(['sqlite', 'postgres'])('host drain on %s', (kind) => {
   let db: TestDatabase;
   let app: NestExpressApplication;
-  const start = () =>
-    startFakeFleetApp(db.url, { libvirt, agentFactory: agents.factory });
+  const start = () => startFakeFleetApp(db.url, { libvirt, agentFactory: agents.factory });
   const libvirt = new FakeLibvirt();
   const agents = new FakeAgents();
   const hostIds = {} as Record<HostName, string>;
@@ -46,12 +61,24 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('host drain on %s', (kind) =
       const res = await http()
         .post('/hosts')
         .set(auth(OPERATOR))
-        .send(sampleHost(name, { libvirtUri: uriOf[name], migrationAddress: ip, memoryMiB: 65536, vcpus: 64, agentEndpoint: `http://${ip}:7070`, agentToken: `agent-token-${name}`, ...(name === 'rm' ? { state: 'maintenance' } : {}) }));
+        .send(
+          sampleHost(name, {
+            libvirtUri: uriOf[name],
+            migrationAddress: ip,
+            memoryMiB: 65536,
+            vcpus: 64,
+            agentEndpoint: `http://${ip}:7070`,
+            agentToken: `agent-token-${name}`,
+            ...(name === 'rm' ? { state: 'maintenance' } : {}),
+          }),
+        );
       expect(res.status).toBe(201);
       hostIds[name] = res.body.id;
     }
-    smallFlavor = (await http().post('/flavors').set(auth(OPERATOR)).send({ name: 'drain.small', vcpus: 1, ramMiB: 512, diskGiB: 0 })).body.id;
-    hugeFlavor = (await http().post('/flavors').set(auth(OPERATOR)).send({ name: 'drain.huge', vcpus: 8, ramMiB: 60000, diskGiB: 0 })).body.id;
+    smallFlavor = (await http().post('/flavors').set(auth(OPERATOR)).send({ name: 'drain.small', vcpus: 1, ramMiB: 512, diskGiB: 0 })).body
+      .id;
+    hugeFlavor = (await http().post('/flavors').set(auth(OPERATOR)).send({ name: 'drain.huge', vcpus: 8, ramMiB: 60000, diskGiB: 0 })).body
+      .id;
     // Fill ra and rb so the huge guest fits nowhere: it is unplaceable for RAM, not for lack of hosts.
     for (const h of ['ra', 'rb'] as const) await guest(h, { flavor: hugeFlavor });
   });
@@ -61,13 +88,22 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('host drain on %s', (kind) =
     await db?.drop();
   });
 
-  async function guest(host: HostName, options: { flavor?: string; inLibvirt?: boolean; ramBytes?: number } = {}): Promise<{ id: string; domain: string }> {
+  async function guest(
+    host: HostName,
+    options: { flavor?: string; inLibvirt?: boolean; ramBytes?: number } = {},
+  ): Promise<{ id: string; domain: string }> {
     const domain = `drain-${kind}-${++guestNo}`;
     if (options.inLibvirt !== false) libvirt.addGuest(uriOf[host], domain, { ramBytes: options.ramBytes ?? 32 * MiB });
     const res = await http()
       .post('/instances')
       .set(auth(OPERATOR))
-      .send({ name: domain, domainName: domain, domainUuid: crypto.randomUUID(), flavorId: options.flavor ?? smallFlavor, hostId: hostIds[host] });
+      .send({
+        name: domain,
+        domainName: domain,
+        domainUuid: crypto.randomUUID(),
+        flavorId: options.flavor ?? smallFlavor,
+        hostId: hostIds[host],
+      });
     expect(res.status).toBe(201);
     return { id: res.body.id, domain };
   }
@@ -99,13 +135,21 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('host drain on %s', (kind) =
     expect(plan.predictedMakespanSec).toBeGreaterThanOrEqual(plan.lowerBoundSec - 1e-9);
 
     // Backup nodes only: ra and rb are nearly full, rm and rd cannot receive, so the huge guest has nowhere to go.
-    const narrow = await http().post(`/hosts/${hostIds.s1}/drain`).set(auth(OPERATOR)).send({ dryRun: true, destinations: [hostIds.ra, hostIds.rb, hostIds.rm, hostIds.rd] });
+    const narrow = await http()
+      .post(`/hosts/${hostIds.s1}/drain`)
+      .set(auth(OPERATOR))
+      .send({ dryRun: true, destinations: [hostIds.ra, hostIds.rb, hostIds.rm, hostIds.rd] });
     expect(narrow.status).toBe(200);
     expect(narrow.body.moves).toHaveLength(3);
     expect(narrow.body.moves.map((m: { instanceId: string }) => m.instanceId).sort()).toEqual(vms.map((v) => v.id).sort());
     for (const move of narrow.body.moves) {
       expect([hostIds.ra, hostIds.rb]).toContain(move.destinationHostId);
-      expect(move).toMatchObject({ memoryMiB: 512, converges: true, predictedTimeSec: expect.any(Number), predictedDowntimeMs: expect.any(Number) });
+      expect(move).toMatchObject({
+        memoryMiB: 512,
+        converges: true,
+        predictedTimeSec: expect.any(Number),
+        predictedDowntimeMs: expect.any(Number),
+      });
       expect(move.predictedTimeSec).toBeGreaterThan(0);
     }
     expect(narrow.body.unplaceable).toEqual([
@@ -113,7 +157,12 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('host drain on %s', (kind) =
         instanceId: huge.id,
         instanceName: huge.domain,
         reason: 'no valid host: excluded (5), insufficient-ram (2), agent-down (1), maintenance (1)',
-        rejections: [{ reason: 'excluded', hostCount: 5 }, { reason: 'insufficient-ram', hostCount: 2 }, { reason: 'agent-down', hostCount: 1 }, { reason: 'maintenance', hostCount: 1 }],
+        rejections: [
+          { reason: 'excluded', hostCount: 5 },
+          { reason: 'insufficient-ram', hostCount: 2 },
+          { reason: 'agent-down', hostCount: 1 },
+          { reason: 'maintenance', hostCount: 1 },
+        ],
       },
     ]);
     // A dry run changes nothing.
@@ -122,18 +171,27 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('host drain on %s', (kind) =
   });
 
   it('validates the request and needs the operator role', async () => {
-    const bad = await http().post(`/hosts/${hostIds.s1}/drain`).set(auth(OPERATOR)).send({ dryRun: 'yes', maxParallel: 0, destinations: ['nope'] });
+    const bad = await http()
+      .post(`/hosts/${hostIds.s1}/drain`)
+      .set(auth(OPERATOR))
+      .send({ dryRun: 'yes', maxParallel: 0, destinations: ['nope'] });
     expect(bad.status).toBe(400);
     expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['destinations', 'dryRun', 'maxParallel']);
     expect((await http().post(`/hosts/${hostIds.s1}/drain`).set(auth(ANALYST)).send({ dryRun: true })).status).toBe(403);
     expect((await http().post(`/hosts/${crypto.randomUUID()}/drain`).set(auth(OPERATOR)).send({ dryRun: true })).status).toBe(404);
-    const unknownDestination = await http().post(`/hosts/${hostIds.s1}/drain`).set(auth(OPERATOR)).send({ dryRun: true, destinations: [crypto.randomUUID()] });
+    const unknownDestination = await http()
+      .post(`/hosts/${hostIds.s1}/drain`)
+      .set(auth(OPERATOR))
+      .send({ dryRun: true, destinations: [crypto.randomUUID()] });
     expect(unknownDestination.status).toBe(422);
   });
 
   it('moves every instance off the host, which ends in maintenance, with an outcome per instance', async () => {
     const vms = [await guest('s2'), await guest('s2'), await guest('s2')];
-    const res = await http().post(`/hosts/${hostIds.s2}/drain`).set(auth(OPERATOR)).send({ dryRun: false, maxParallel: 2, destinations: [hostIds.ra, hostIds.rb] });
+    const res = await http()
+      .post(`/hosts/${hostIds.s2}/drain`)
+      .set(auth(OPERATOR))
+      .send({ dryRun: false, maxParallel: 2, destinations: [hostIds.ra, hostIds.rb] });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ hostId: hostIds.s2, state: 'running', maxParallel: 2 });
     expect(res.body.moves).toHaveLength(3);
@@ -165,14 +223,26 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('host drain on %s', (kind) =
     const ok = await guest('s3');
     const huge = await guest('s3', { flavor: hugeFlavor });
     const ghost = await guest('s3', { inLibvirt: false });
-    const res = await http().post(`/hosts/${hostIds.s3}/drain`).set(auth(OPERATOR)).send({ dryRun: false, destinations: [hostIds.ra, hostIds.rb] });
+    const res = await http()
+      .post(`/hosts/${hostIds.s3}/drain`)
+      .set(auth(OPERATOR))
+      .send({ dryRun: false, destinations: [hostIds.ra, hostIds.rb] });
     expect(res.status).toBe(202);
     const done = await finishedDrain(res.body.id);
     const byInstance = new Map(done.moves.map((m) => [m.instanceId, m]));
     expect(done.moves).toHaveLength(3);
     expect(byInstance.get(ok.id)).toMatchObject({ outcome: 'completed' });
-    expect(byInstance.get(huge.id)).toMatchObject({ outcome: 'unplaceable', destinationHostId: null, migrationId: null, reason: expect.stringMatching(/insufficient-ram/) });
-    expect(byInstance.get(ghost.id)).toMatchObject({ outcome: 'refused', migrationId: null, reason: expect.stringMatching(/^409 domain: /) });
+    expect(byInstance.get(huge.id)).toMatchObject({
+      outcome: 'unplaceable',
+      destinationHostId: null,
+      migrationId: null,
+      reason: expect.stringMatching(/insufficient-ram/),
+    });
+    expect(byInstance.get(ghost.id)).toMatchObject({
+      outcome: 'refused',
+      migrationId: null,
+      reason: expect.stringMatching(/^409 domain: /),
+    });
     expect(done.state).toBe('failed');
     expect(done.failureReason).toBe('2 of 3 instances are still on the host');
   });
@@ -181,7 +251,10 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('host drain on %s', (kind) =
     libvirt.bandwidthBytesPerSec = 64 * MiB;
     try {
       for (let i = 0; i < 4; i++) await guest('s4', { ramBytes: 48 * MiB });
-      const res = await http().post(`/hosts/${hostIds.s4}/drain`).set(auth(OPERATOR)).send({ dryRun: false, maxParallel: 1, destinations: [hostIds.ra, hostIds.rb] });
+      const res = await http()
+        .post(`/hosts/${hostIds.s4}/drain`)
+        .set(auth(OPERATOR))
+        .send({ dryRun: false, maxParallel: 1, destinations: [hostIds.ra, hostIds.rb] });
       expect(res.status).toBe(202);
       const cancel = await http().post(`/drains/${res.body.id}/cancel`).set(auth(OPERATOR)).send({ abortRunning: false });
       expect(cancel.status).toBe(202);
@@ -191,7 +264,11 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('host drain on %s', (kind) =
       expect(outcomes.filter((o) => o === 'skipped').length).toBeGreaterThanOrEqual(3);
       expect(outcomes.filter((o) => o === 'completed').length).toBeLessThanOrEqual(1);
       expect(outcomes.every((o) => o === 'skipped' || o === 'completed')).toBe(true);
-      expect(done.moves.filter((m) => m.outcome === 'skipped').every((m) => m.reason === 'drain cancelled before this move started' && m.migrationId === null)).toBe(true);
+      expect(
+        done.moves
+          .filter((m) => m.outcome === 'skipped')
+          .every((m) => m.reason === 'drain cancelled before this move started' && m.migrationId === null),
+      ).toBe(true);
       expect((await http().post(`/drains/${res.body.id}/cancel`).set(auth(OPERATOR)).send({})).status).toBe(409);
     } finally {
       libvirt.bandwidthBytesPerSec = 200 * MiB;
@@ -202,7 +279,10 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('host drain on %s', (kind) =
     libvirt.bandwidthBytesPerSec = 16 * MiB;
     try {
       const vms = [await guest('s5', { ramBytes: 64 * MiB }), await guest('s5', { ramBytes: 64 * MiB })];
-      const res = await http().post(`/hosts/${hostIds.s5}/drain`).set(auth(OPERATOR)).send({ dryRun: false, maxParallel: 1, destinations: [hostIds.ra, hostIds.rb] });
+      const res = await http()
+        .post(`/hosts/${hostIds.s5}/drain`)
+        .set(auth(OPERATOR))
+        .send({ dryRun: false, maxParallel: 1, destinations: [hostIds.ra, hostIds.rb] });
       expect(res.status).toBe(202);
       const stream = http()
         .get(`/drains/${res.body.id}/events`)
@@ -242,7 +322,10 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('host drain on %s', (kind) =
     libvirt.bandwidthBytesPerSec = 32 * MiB;
     try {
       const vms = [await guest('s6', { ramBytes: 32 * MiB }), await guest('s6', { ramBytes: 32 * MiB })];
-      const res = await http().post(`/hosts/${hostIds.s6}/drain`).set(auth(OPERATOR)).send({ dryRun: false, maxParallel: 1, destinations: [hostIds.ra, hostIds.rb] });
+      const res = await http()
+        .post(`/hosts/${hostIds.s6}/drain`)
+        .set(auth(OPERATOR))
+        .send({ dryRun: false, maxParallel: 1, destinations: [hostIds.ra, hostIds.rb] });
       expect(res.status).toBe(202);
       for (let i = 0; i < 100; i++) {
         const current = (await http().get(`/drains/${res.body.id}`).set(auth(OPERATOR))).body as { moves: MoveRow[] };
@@ -284,7 +367,13 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('host drain on %s', (kind) =
     await app.get<Repository<LiveMigrationEntity>>(getRepositoryToken(LiveMigrationEntity)).save(
       completedMigrationRow(900 + (kind === 'postgres' ? 1 : 0), [hostIds.s5, hostIds.s6], {
         instanceId: busy.id,
-        precopyPrediction: { madeAt: new Date().toISOString(), inputs, prediction: null, error: null, notes: [] } as unknown as LiveMigrationEntity['precopyPrediction'],
+        precopyPrediction: {
+          madeAt: new Date().toISOString(),
+          inputs,
+          prediction: null,
+          error: null,
+          notes: [],
+        } as unknown as LiveMigrationEntity['precopyPrediction'],
       }),
     );
     const measured = await plannedTime();

@@ -28,7 +28,12 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('inventory API on %s', (kind
     it('answers 401 without a token, in the error shape', async () => {
       const res = await http().post('/hosts').send(sampleHost('auth-a'));
       expect(res.status).toBe(401);
-      expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'a bearer token is required', details: { header: 'Authorization' } });
+      expect(res.body).toEqual({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'a bearer token is required',
+        details: { header: 'Authorization' },
+      });
     });
 
     it('answers 401 for an unknown token', async () => {
@@ -81,13 +86,19 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('inventory API on %s', (kind
       ['vcpus', 1.5],
       ['libvirtUri', 'qemu+tcp:///system'],
     ])('refuses %s = %j', async (field, value) => {
-      const res = await http().post('/hosts').set(auth(OPERATOR)).send(sampleHost('bad-2', { [field]: value }));
+      const res = await http()
+        .post('/hosts')
+        .set(auth(OPERATOR))
+        .send(sampleHost('bad-2', { [field]: value }));
       expect(res.status).toBe(400);
       expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
     });
 
     it('refuses unknown fields and malformed JSON', async () => {
-      const extra = await http().post('/hosts').set(auth(OPERATOR)).send(sampleHost('bad-3', { sshPassword: 'x' }));
+      const extra = await http()
+        .post('/hosts')
+        .set(auth(OPERATOR))
+        .send(sampleHost('bad-3', { sshPassword: 'x' }));
       expect(extra.status).toBe(400);
       expect(extra.body.message).toContain('sshPassword');
       const broken = await http().post('/hosts').set(auth(OPERATOR)).set('Content-Type', 'application/json').send('{"name":');
@@ -129,7 +140,12 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('inventory API on %s', (kind
       const flavor = await http().post('/flavors').set(auth(OPERATOR)).send({ name: 'lab.tiny', vcpus: 1, ramMiB: 256, diskGiB: 0 });
       expect(flavor.status).toBe(201);
       const hostA = (await http().post('/hosts').set(auth(OPERATOR)).send(sampleHost('inv-a'))).body;
-      const hostB = (await http().post('/hosts').set(auth(OPERATOR)).send(sampleHost('inv-b', { state: 'maintenance' }))).body;
+      const hostB = (
+        await http()
+          .post('/hosts')
+          .set(auth(OPERATOR))
+          .send(sampleHost('inv-b', { state: 'maintenance' }))
+      ).body;
       for (let i = 0; i < 5; i++) {
         const res = await http()
           .post('/instances')
@@ -162,10 +178,13 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('inventory API on %s', (kind
       const badLimit = await http().get('/instances').query({ limit: 0 }).set(auth(ANALYST));
       expect(badLimit.status).toBe(400);
 
-      const dangling = await http()
-        .post('/instances')
-        .set(auth(OPERATOR))
-        .send({ name: 'vm-x', domainName: 'instance-x', domainUuid: '6e1b0f7a-0c1d-4a55-9d6e-0000000000ff', flavorId: flavor.body.id, hostId: '3f1f7e38-27b3-4d5a-9a64-2f4f1d9b8c11' });
+      const dangling = await http().post('/instances').set(auth(OPERATOR)).send({
+        name: 'vm-x',
+        domainName: 'instance-x',
+        domainUuid: '6e1b0f7a-0c1d-4a55-9d6e-0000000000ff',
+        flavorId: flavor.body.id,
+        hostId: '3f1f7e38-27b3-4d5a-9a64-2f4f1d9b8c11',
+      });
       expect(dangling.status).toBe(422);
       expect(dangling.body.details).toEqual({ field: 'hostId' });
 
@@ -179,7 +198,10 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('inventory API on %s', (kind
     });
 
     it('stores an agent token but never returns it', async () => {
-      const created = await http().post('/hosts').set(auth(OPERATOR)).send(sampleHost('tok-a', { agentEndpoint: 'http://192.0.2.11:7070', agentToken: 'agent-secret-1' }));
+      const created = await http()
+        .post('/hosts')
+        .set(auth(OPERATOR))
+        .send(sampleHost('tok-a', { agentEndpoint: 'http://192.0.2.11:7070', agentToken: 'agent-secret-1' }));
       expect(created.status).toBe(201);
       expect(created.body).not.toHaveProperty('agentToken');
       const listed = await http().get('/hosts').set(auth(ANALYST));

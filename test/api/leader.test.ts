@@ -23,10 +23,13 @@ describe('policy jobs run on the leader only', () => {
     for (const db of dbs) await db.drop();
   });
 
-  const leaderOf = async (app: NestExpressApplication) => (await request(app.getHttpServer()).get('/rebalance-policies/leader').set(auth(ANALYST))).body;
+  const leaderOf = async (app: NestExpressApplication) =>
+    (await request(app.getHttpServer()).get('/rebalance-policies/leader').set(auth(ANALYST))).body;
 
   async function cronRunTimes(app: NestExpressApplication, policyId: string): Promise<number[]> {
-    const rows: { created_at: string | Date; trigger: string }[] = await app.get(DataSource).query('SELECT created_at, trigger FROM rebalance_runs WHERE policy_id = $1 ORDER BY created_at', [policyId]);
+    const rows: { created_at: string | Date; trigger: string }[] = await app
+      .get(DataSource)
+      .query('SELECT created_at, trigger FROM rebalance_runs WHERE policy_id = $1 ORDER BY created_at', [policyId]);
     expect(rows.every((r) => r.trigger === 'cron')).toBe(true);
     return rows.map((r) => new Date(r.created_at).getTime());
   }
@@ -40,7 +43,15 @@ describe('policy jobs run on the leader only', () => {
     const policy = await request(app.getHttpServer())
       .post('/rebalance-policies')
       .set(auth(OPERATOR))
-      .send({ name: 'tick', metric: 'cpu', goal: { kind: 'threshold', value: 0.9 }, cron: '*/1 * * * * *', maxMigrationsPerRun: 1, cooldownSec: 0, mode: 'dry-run' });
+      .send({
+        name: 'tick',
+        metric: 'cpu',
+        goal: { kind: 'threshold', value: 0.9 },
+        cron: '*/1 * * * * *',
+        maxMigrationsPerRun: 1,
+        cooldownSec: 0,
+        mode: 'dry-run',
+      });
     await sleep(1300);
     const runs = await app.get(DataSource).query('SELECT COUNT(*) AS n FROM rebalance_runs WHERE policy_id = ?', [policy.body.id]);
     expect(Number(runs[0].n)).toBeGreaterThanOrEqual(1);
@@ -65,14 +76,25 @@ describe('policy jobs run on the leader only', () => {
     // and other suites' replicas hold the same key in theirs.
     const held = await first
       .get(DataSource)
-      .query("SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", [a.lockKey]);
+      .query(
+        "SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+        [a.lockKey],
+      );
     expect(Number(held[0].n)).toBe(1);
 
     const policy = (
       await request(first.getHttpServer())
         .post('/rebalance-policies')
         .set(auth(OPERATOR))
-        .send({ name: 'tick', metric: 'ram', goal: { kind: 'stddev', value: 0.1 }, cron: '*/1 * * * * *', maxMigrationsPerRun: 1, cooldownSec: 0, mode: 'dry-run' })
+        .send({
+          name: 'tick',
+          metric: 'ram',
+          goal: { kind: 'stddev', value: 0.1 },
+          cron: '*/1 * * * * *',
+          maxMigrationsPerRun: 1,
+          cooldownSec: 0,
+          mode: 'dry-run',
+        })
     ).body;
     // The follower learns of the policy on its next sync, so both replicas have the job and both timers fire.
     await sleep(RETRY_MS * 2);

@@ -24,13 +24,27 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
     app = await startFakeFleetApp(db.url, { libvirt, agentFactory: agents.factory });
-    for (const [name, ip, memoryMiB] of [['fa', '192.0.2.11', 65536], ['fb', '192.0.2.12', 65536], ['fc', '192.0.2.13', 65536], ['tiny', '192.0.2.14', 64]] as const) {
+    for (const [name, ip, memoryMiB] of [
+      ['fa', '192.0.2.11', 65536],
+      ['fb', '192.0.2.12', 65536],
+      ['fc', '192.0.2.13', 65536],
+      ['tiny', '192.0.2.14', 64],
+    ] as const) {
       const uri = `qemu+tcp://${ip}/system`;
       libvirt.addHost(uri);
       const res = await http()
         .post('/hosts')
         .set(auth(OPERATOR))
-        .send(sampleHost(name, { libvirtUri: uri, migrationAddress: ip, memoryMiB, vcpus: memoryMiB > 64 ? 64 : 1, agentEndpoint: `http://${ip}:7070`, agentToken: `agent-token-${name}` }));
+        .send(
+          sampleHost(name, {
+            libvirtUri: uri,
+            migrationAddress: ip,
+            memoryMiB,
+            vcpus: memoryMiB > 64 ? 64 : 1,
+            agentEndpoint: `http://${ip}:7070`,
+            agentToken: `agent-token-${name}`,
+          }),
+        );
       hostIds[name] = res.body.id;
     }
     flavorId = (await http().post('/flavors').set(auth(OPERATOR)).send({ name: 'lab.small', vcpus: 1, ramMiB: 512, diskGiB: 0 })).body.id;
@@ -83,7 +97,15 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
     expect(res.body.state).toBe('queued');
     const done = await finished(res.body.id);
     expect(done.state).toBe('completed');
-    expect(done.phases.map((p: { phase: string }) => p.phase)).toEqual(['queued', 'pre-migration', 'reservation', 'pre-copy', 'switchover', 'commitment', 'completed']);
+    expect(done.phases.map((p: { phase: string }) => p.phase)).toEqual([
+      'queued',
+      'pre-migration',
+      'reservation',
+      'pre-copy',
+      'switchover',
+      'commitment',
+      'completed',
+    ]);
     const times = done.phases.map((p: { enteredAt: string }) => Date.parse(p.enteredAt));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     expect(done.sampleCount).toBeGreaterThanOrEqual(2);
@@ -106,27 +128,43 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
     // The pre-copy model ran before the copy on what libvirt and the agent said, and its error is kept.
     expect(done.precopyPrediction.inputs).toMatchObject({
       dirtyRateBytesPerSec: 8 * MiB,
-      dirtyWindows: [{ seconds: 1, bytes: 8 * MiB }, { seconds: 2, bytes: 16 * MiB }],
+      dirtyWindows: [
+        { seconds: 1, bytes: 8 * MiB },
+        { seconds: 2, bytes: 16 * MiB },
+      ],
       workingSetBytes: null,
       // The fake agent's host holds all of the guest's RAM, none of it zero.
       residentSource: 'host-nonzero',
       bandwidthSource: 'link-speed',
       bandwidthBytesPerSec: 10e9 / 8,
     });
-    expect(done).toMatchObject({ predConverges: true, predIterations: expect.any(Number), predTotalTimeMs: expect.any(Number), predDowntimeMs: expect.any(Number) });
+    expect(done).toMatchObject({
+      predConverges: true,
+      predIterations: expect.any(Number),
+      predTotalTimeMs: expect.any(Number),
+      predDowntimeMs: expect.any(Number),
+    });
     expect(done.predTotalTimeError).toBeCloseTo((done.predTotalTimeMs - done.hvTotalTimeMs) / done.hvTotalTimeMs, 9);
-    expect(report.prediction).toMatchObject({ totalTimeMs: done.predTotalTimeMs, converges: true, totalTimeError: done.predTotalTimeError });
+    expect(report.prediction).toMatchObject({
+      totalTimeMs: done.predTotalTimeMs,
+      converges: true,
+      totalTimeError: done.predTotalTimeError,
+    });
     expect(report.totalTime.predictedMs).toBe(done.predTotalTimeMs);
   });
 
   it('streams phases and samples as server-sent events until the end', async () => {
     const vm = await guest('fa');
     const created = await http().post('/migrations').set(auth(OPERATOR)).send({ instanceId: vm.id, destinationHostId: hostIds.fb });
-    const stream = await http().get(`/migrations/${created.body.id}/events`).set(auth(OPERATOR)).buffer(true).parse((res, done) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => done(null, text));
-    });
+    const stream = await http()
+      .get(`/migrations/${created.body.id}/events`)
+      .set(auth(OPERATOR))
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => done(null, text));
+      });
     const body = stream.body as string;
     expect(body).toContain('event: phase');
     expect(body).toMatch(/"phase":"completed"/);
@@ -149,10 +187,16 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
     const res = await http()
       .post('/migrations')
       .set(auth(OPERATOR))
-      .send({ instanceId: vm.id, destinationHostId: hostIds.fb, policy: { maxDowntimeMs: 900, downtimeSteps: 3, downtimeDelayPerGiBSec: 1, completionTimeoutPerGiBSec: 0, progressTimeoutSec: 0 } });
+      .send({
+        instanceId: vm.id,
+        destinationHostId: hostIds.fb,
+        policy: { maxDowntimeMs: 900, downtimeSteps: 3, downtimeDelayPerGiBSec: 1, completionTimeoutPerGiBSec: 0, progressTimeoutSec: 0 },
+      });
     const done = await finished(res.body.id);
     expect(done.state).toBe('completed');
-    const raised = done.convergenceEvents.filter((e: { action: string }) => e.action === 'set-max-downtime').map((e: { detail: { downtimeMs: number } }) => e.detail.downtimeMs);
+    const raised = done.convergenceEvents
+      .filter((e: { action: string }) => e.action === 'set-max-downtime')
+      .map((e: { detail: { downtimeMs: number } }) => e.detail.downtimeMs);
     expect(raised.length).toBeGreaterThanOrEqual(2);
     expect([...raised].sort((a, b) => a - b)).toEqual(raised);
     expect(raised.at(-1)).toBeGreaterThan(raised[0]);
@@ -164,7 +208,11 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
     const res = await http()
       .post('/migrations')
       .set(auth(OPERATOR))
-      .send({ instanceId: vm.id, destinationHostId: hostIds.fb, policy: { maxDowntimeMs: 50, completionTimeoutPerGiBSec: 1, timeoutAction: 'abort', progressTimeoutSec: 0 } });
+      .send({
+        instanceId: vm.id,
+        destinationHostId: hostIds.fb,
+        policy: { maxDowntimeMs: 50, completionTimeoutPerGiBSec: 1, timeoutAction: 'abort', progressTimeoutSec: 0 },
+      });
     const done = await finished(res.body.id);
     expect(done.state).toBe('aborted');
     expect(done.failureReason).toMatch(/completion-timeout/);
@@ -178,7 +226,17 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
     const res = await http()
       .post('/migrations')
       .set(auth(OPERATOR))
-      .send({ instanceId: vm.id, destinationHostId: hostIds.fb, policy: { maxDowntimeMs: 50, completionTimeoutPerGiBSec: 1, timeoutAction: 'force-complete', forceCompleteMaxDowntimeMs: null, progressTimeoutSec: 0 } });
+      .send({
+        instanceId: vm.id,
+        destinationHostId: hostIds.fb,
+        policy: {
+          maxDowntimeMs: 50,
+          completionTimeoutPerGiBSec: 1,
+          timeoutAction: 'force-complete',
+          forceCompleteMaxDowntimeMs: null,
+          progressTimeoutSec: 0,
+        },
+      });
     const done = await finished(res.body.id);
     expect(done.state).toBe('completed');
     expect(done.convergenceEvents.find((e: { action: string }) => e.action === 'pause-guest')).toMatchObject({ outcome: 'applied' });
@@ -187,8 +245,12 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
   it('aborts on request mid-copy', async () => {
     const vm = await guest('fa', { ramBytes: 256 * MiB, dirtyRateBytesPerSec: 200 * MiB });
     libvirt.bandwidthBytesPerSec = 128 * MiB;
-    const res = await http().post('/migrations').set(auth(OPERATOR)).send({ instanceId: vm.id, destinationHostId: hostIds.fb, policy: { completionTimeoutPerGiBSec: 0, progressTimeoutSec: 0 } });
-    for (let i = 0; i < 100 && (await http().get(`/migrations/${res.body.id}`).set(auth(OPERATOR))).body.state !== 'pre-copy'; i++) await new Promise((r) => setTimeout(r, 20));
+    const res = await http()
+      .post('/migrations')
+      .set(auth(OPERATOR))
+      .send({ instanceId: vm.id, destinationHostId: hostIds.fb, policy: { completionTimeoutPerGiBSec: 0, progressTimeoutSec: 0 } });
+    for (let i = 0; i < 100 && (await http().get(`/migrations/${res.body.id}`).set(auth(OPERATOR))).body.state !== 'pre-copy'; i++)
+      await new Promise((r) => setTimeout(r, 20));
     const aborted = await http().post(`/migrations/${res.body.id}/abort`).set(auth(OPERATOR));
     expect(aborted.status).toBe(202);
     const done = await finished(res.body.id);
@@ -201,7 +263,10 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
   it('fails with libvirt reason when the destination dies mid-copy', async () => {
     const vm = await guest('fa', { ramBytes: 256 * MiB, dirtyRateBytesPerSec: 200 * MiB });
     libvirt.bandwidthBytesPerSec = 128 * MiB;
-    const res = await http().post('/migrations').set(auth(OPERATOR)).send({ instanceId: vm.id, destinationHostId: hostIds.fb, policy: { completionTimeoutPerGiBSec: 0, progressTimeoutSec: 0 } });
+    const res = await http()
+      .post('/migrations')
+      .set(auth(OPERATOR))
+      .send({ instanceId: vm.id, destinationHostId: hostIds.fb, policy: { completionTimeoutPerGiBSec: 0, progressTimeoutSec: 0 } });
     await new Promise((r) => setTimeout(r, 200));
     libvirt.failWith = new LibvirtError('operation failed: migration out job: Unable to write to socket: Broken pipe', 9, 10);
     const done = await finished(res.body.id);
@@ -218,7 +283,10 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
     ])('%s answers %i', async (_what, status, check, body) => {
       const vm = await guest('fa');
       const before = libvirt.migrateRequests.length;
-      const res = await http().post('/migrations').set(auth(OPERATOR)).send({ instanceId: vm.id, ...body() });
+      const res = await http()
+        .post('/migrations')
+        .set(auth(OPERATOR))
+        .send({ instanceId: vm.id, ...body() });
       expect(res.status).toBe(status);
       expect(res.body.details.check).toBe(check);
       expect(libvirt.migrateRequests.length).toBe(before);
@@ -259,7 +327,10 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
 
     it('a bad policy answers 400', async () => {
       const vm = await guest('fa');
-      const res = await http().post('/migrations').set(auth(OPERATOR)).send({ instanceId: vm.id, destinationHostId: hostIds.fb, policy: { maxDowntimeMs: -1, nonsense: true } });
+      const res = await http()
+        .post('/migrations')
+        .set(auth(OPERATOR))
+        .send({ instanceId: vm.id, destinationHostId: hostIds.fb, policy: { maxDowntimeMs: -1, nonsense: true } });
       expect(res.status).toBe(400);
       expect(res.body.message).toMatch(/maxDowntimeMs.*nonsense|nonsense.*maxDowntimeMs/);
     });

@@ -35,7 +35,12 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
     for (const [i, name] of (['net-a', 'net-b', 'net-c', 'net-d'] as const).entries()) {
       const ip = `192.0.2.${21 + i}`;
       const res = await op(http().post('/hosts')).send(
-        sampleHost(name, { migrationAddress: ip, agentEndpoint: `http://${ip}:7070`, agentToken: `agent-token-${name}`, ...(name in VTEP ? { vtepIp: VTEP[name as HostName] } : {}) }),
+        sampleHost(name, {
+          migrationAddress: ip,
+          agentEndpoint: `http://${ip}:7070`,
+          agentToken: `agent-token-${name}`,
+          ...(name in VTEP ? { vtepIp: VTEP[name as HostName] } : {}),
+        }),
       );
       expect(res.status).toBe(201);
       hostIds[name] = res.body.id;
@@ -52,7 +57,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
   const lastPush = (host: HostName): HostNetworkState => {
     const pushes = agents.network.get(host)?.pushes ?? [];
     expect(pushes.length).toBeGreaterThan(0);
-    return pushes[pushes.length - 1]!;
+    return pushes[pushes.length - 1];
   };
   const desired = async (host: HostName): Promise<HostNetworkState> => {
     const res = await http().get(`/network/hosts/${host}/desired-state`).set(auth(ANALYST));
@@ -129,7 +134,11 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
       const gateway = await op(http().post('/subnets')).send({ networkId: netId, cidr: '10.52.0.0/24', gatewayIp: '10.53.0.1' });
       expect(gateway.status).toBe(422);
       expect(gateway.body.message).toBe('gatewayIp 10.53.0.1 is not a host address of 10.52.0.0/24');
-      const pool = await op(http().post('/subnets')).send({ networkId: netId, cidr: '10.52.0.0/24', allocationPool: { start: '10.52.0.10', end: '10.52.1.5' } });
+      const pool = await op(http().post('/subnets')).send({
+        networkId: netId,
+        cidr: '10.52.0.0/24',
+        allocationPool: { start: '10.52.0.10', end: '10.52.1.5' },
+      });
       expect(pool.status).toBe(422);
       expect(pool.body.details).toEqual({ field: 'allocationPool.end' });
       const overlap = await op(http().post('/subnets')).send({ networkId: netId, cidr: '10.50.0.128/25' });
@@ -196,7 +205,12 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
       expect(port.status).toBe(201);
       portId = port.body.id;
       expect(port.body.bindings).toEqual([
-        { host: 'net-a', hostId: hostIds['net-a'], status: 'ACTIVE', vifDetails: { vifType: 'bridge', bridge: 'brq600', tap: `tap${portId.replace(/-/g, '').slice(0, 11)}` } },
+        {
+          host: 'net-a',
+          hostId: hostIds['net-a'],
+          status: 'ACTIVE',
+          vifDetails: { vifType: 'bridge', bridge: 'brq600', tap: `tap${portId.replace(/-/g, '').slice(0, 11)}` },
+        },
       ]);
     });
 
@@ -231,7 +245,9 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
       expect((await op(http().delete(`/ports/${portId}/bindings/net-a`))).status).toBe(200);
       expect((await op(http().delete(`/ports/${portId}/bindings/net-a`))).status).toBe(404);
       const port = await http().get(`/ports/${portId}`).set(auth(ANALYST));
-      expect(port.body.bindings).toEqual([{ host: 'net-b', hostId: hostIds['net-b'], status: 'ACTIVE', vifDetails: expect.objectContaining({ bridge: 'brq600' }) }]);
+      expect(port.body.bindings).toEqual([
+        { host: 'net-b', hostId: hostIds['net-b'], status: 'ACTIVE', vifDetails: expect.objectContaining({ bridge: 'brq600' }) },
+      ]);
     });
   });
 
@@ -270,48 +286,48 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
 
     it('pushed the pre-migration state: vm1 at A, its FIP in A qrouter and A fip namespace', () => {
       const [a, b, c] = (['net-a', 'net-b', 'net-c'] as const).map(lastPush);
-      expect(fdbOf(c!, vm1.mac)).toBe(VTEP['net-a']);
-      expect(fdbOf(a!, vm2Mac)).toBe(VTEP['net-c']);
-      expect(a!.routers[0]?.floatingIps).toEqual([{ floatingIp: fipAddress, fixedIp: '10.0.0.2' }]);
-      expect(a!.fipNamespaces).toHaveLength(1);
-      expect(b!.networks.find((n) => n.vni === 1000)).toBeUndefined();
-      expect(c!.fipNamespaces).toEqual([]);
+      expect(fdbOf(c, vm1.mac)).toBe(VTEP['net-a']);
+      expect(fdbOf(a, vm2Mac)).toBe(VTEP['net-c']);
+      expect(a.routers[0]?.floatingIps).toEqual([{ floatingIp: fipAddress, fixedIp: '10.0.0.2' }]);
+      expect(a.fipNamespaces).toHaveLength(1);
+      expect(b.networks.find((n) => n.vni === 1000)).toBeUndefined();
+      expect(c.fipNamespaces).toEqual([]);
     });
 
     it('an instance without ports gives no steps', async () => {
-      expect(await follow.prePlug('no-ports-here', hostIds['net-b']!)).toEqual([]);
-      expect(await follow.rollback('no-ports-here', hostIds['net-a']!, hostIds['net-b']!)).toEqual([]);
+      expect(await follow.prePlug('no-ports-here', hostIds['net-b'])).toEqual([]);
+      expect(await follow.rollback('no-ports-here', hostIds['net-a'], hostIds['net-b'])).toEqual([]);
     });
 
     it('prePlug → switchover → commit moves the FDB entry to B on every host and the FIP to B', async () => {
       const before = await Promise.all((['net-a', 'net-b', 'net-c'] as const).map(desired));
 
-      const pre = await follow.prePlug(instanceId, hostIds['net-b']!);
+      const pre = await follow.prePlug(instanceId, hostIds['net-b']);
       expect(pre.map((s) => [s.step, s.host, s.ok])).toEqual([
         ['bind-inactive', 'net-b', true],
         ['sync', 'net-a', true],
         ['sync', 'net-b', true],
         ['sync', 'net-c', true],
       ]);
-      expect(Date.parse(pre[0]!.startedAt)).not.toBeNaN();
+      expect(Date.parse(pre[0].startedAt)).not.toBeNaN();
       const bPre = lastPush('net-b');
       expect(bPre.routers).toHaveLength(1);
-      expect(bPre.routers[0]!.floatingIps).toEqual([]);
+      expect(bPre.routers[0].floatingIps).toEqual([]);
       expect(bPre.fipNamespaces).toHaveLength(1);
       expect(fdbOf(bPre, vm1.mac)).toBe(VTEP['net-a']);
       expect(fdbOf(lastPush('net-c'), vm1.mac)).toBe(VTEP['net-a']);
-      expect(lastPush('net-c').networks[0]!.floodVteps).toEqual([VTEP['net-a'], VTEP['net-b']]);
+      expect(lastPush('net-c').networks[0].floodVteps).toEqual([VTEP['net-a'], VTEP['net-b']]);
 
-      const sw = await follow.switchover(instanceId, hostIds['net-b']!);
+      const sw = await follow.switchover(instanceId, hostIds['net-b']);
       expect(sw.filter((s) => s.step !== 'sync').map((s) => [s.step, s.host, s.ok])).toEqual([['activate', 'net-b', true]]);
       expect(sw.filter((s) => s.step === 'sync' && s.ok)).toHaveLength(3);
       expect(fdbOf(lastPush('net-a'), vm1.mac)).toBe(VTEP['net-b']);
       expect(fdbOf(lastPush('net-c'), vm1.mac)).toBe(VTEP['net-b']);
       expect(fdbOf(lastPush('net-b'), vm1.mac)).toBeUndefined();
-      expect(lastPush('net-b').routers[0]!.floatingIps).toEqual([{ floatingIp: fipAddress, fixedIp: '10.0.0.2' }]);
-      expect(lastPush('net-a').routers[0]!.floatingIps).toEqual([]);
+      expect(lastPush('net-b').routers[0].floatingIps).toEqual([{ floatingIp: fipAddress, fixedIp: '10.0.0.2' }]);
+      expect(lastPush('net-a').routers[0].floatingIps).toEqual([]);
 
-      const done = await follow.commit(instanceId, hostIds['net-a']!);
+      const done = await follow.commit(instanceId, hostIds['net-a']);
       expect(done.filter((s) => s.step !== 'sync').map((s) => [s.step, s.host, s.ok])).toEqual([['unbind', 'net-a', true]]);
       const a = lastPush('net-a');
       expect(a.networks).toEqual([]);
@@ -325,30 +341,31 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
       // The revision only grew.
       const revisions = agents.network.get('net-c')!.pushes.map((p) => p.revision);
       expect([...revisions].sort((x, y) => x - y)).toEqual(revisions);
-      expect(shape(await desired('net-c'))).not.toEqual(shape(before[2]!));
+      expect(shape(await desired('net-c'))).not.toEqual(shape(before[2]));
     });
 
     it('rollback after switchover restores exactly the state before prePlug', async () => {
       const before = await Promise.all((['net-a', 'net-b', 'net-c'] as const).map(desired));
-      const revisionBefore = before[0]!.revision;
-      await follow.prePlug(instanceId, hostIds['net-a']!);
-      await follow.switchover(instanceId, hostIds['net-a']!);
+      const revisionBefore = before[0].revision;
+      await follow.prePlug(instanceId, hostIds['net-a']);
+      await follow.switchover(instanceId, hostIds['net-a']);
       expect(fdbOf(lastPush('net-c'), vm1.mac)).toBe(VTEP['net-a']);
-      const back = await follow.rollback(instanceId, hostIds['net-b']!, hostIds['net-a']!);
+      const back = await follow.rollback(instanceId, hostIds['net-b'], hostIds['net-a']);
       expect(back.filter((s) => s.step !== 'sync').map((s) => [s.step, s.host, s.ok])).toEqual([
         ['activate', 'net-b', true],
         ['unbind', 'net-a', true],
       ]);
       const after = await Promise.all((['net-a', 'net-b', 'net-c'] as const).map(desired));
       expect(after.map(shape)).toEqual(before.map(shape));
-      expect(after[0]!.revision).toBeGreaterThan(revisionBefore);
-      for (const host of ['net-a', 'net-b', 'net-c'] as const) expect(shape(lastPush(host))).toEqual(shape(after[['net-a', 'net-b', 'net-c'].indexOf(host)]!));
+      expect(after[0].revision).toBeGreaterThan(revisionBefore);
+      for (const host of ['net-a', 'net-b', 'net-c'] as const)
+        expect(shape(lastPush(host))).toEqual(shape(after[['net-a', 'net-b', 'net-c'].indexOf(host)]));
     });
 
     it('rollback before switchover removes the pre-plugged destination', async () => {
       const before = await Promise.all((['net-a', 'net-b', 'net-c'] as const).map(desired));
-      await follow.prePlug(instanceId, hostIds['net-c']!);
-      const back = await follow.rollback(instanceId, hostIds['net-b']!, hostIds['net-c']!);
+      await follow.prePlug(instanceId, hostIds['net-c']);
+      const back = await follow.rollback(instanceId, hostIds['net-b'], hostIds['net-c']);
       expect(back.filter((s) => s.step !== 'sync').map((s) => [s.step, s.host])).toEqual([['unbind', 'net-c']]);
       expect((await Promise.all((['net-a', 'net-b', 'net-c'] as const).map(desired))).map(shape)).toEqual(before.map(shape));
     });
@@ -381,7 +398,12 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
       expect(status.status).toBe(502);
       expect(status.body.message).toContain('did not answer');
 
-      await expect.poll(async () => (await http().get(`/hosts/${hostIds['net-c']}`).set(auth(ANALYST))).body.agentState, { timeout: 5000, interval: 50 }).toBe('down');
+      await expect
+        .poll(async () => (await http().get(`/hosts/${hostIds['net-c']}`).set(auth(ANALYST))).body.agentState, {
+          timeout: 5000,
+          interval: 50,
+        })
+        .toBe('down');
       // Known down: a change does not wait for it.
       const whileKnownDown = await op(http().patch(`/networks/${res.body.id}`)).send({ mtu: 1400 });
       expect(whileKnownDown.status).toBe(200);
@@ -396,7 +418,12 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
       expect(Date.parse(a.agentLastSeenAt)).not.toBeNaN();
 
       agents.down.delete('net-c');
-      await expect.poll(async () => (await http().get(`/hosts/${hostIds['net-c']}`).set(auth(ANALYST))).body.agentState, { timeout: 5000, interval: 50 }).toBe('up');
+      await expect
+        .poll(async () => (await http().get(`/hosts/${hostIds['net-c']}`).set(auth(ANALYST))).body.agentState, {
+          timeout: 5000,
+          interval: 50,
+        })
+        .toBe('up');
       // The periodic resync catches the host up without any new change.
       await expect.poll(() => lastPush('net-c').revision, { timeout: 5000, interval: 50 }).toBe(whileKnownDown.body.sync.revision);
       const resync = await op(http().post('/network/sync'));
@@ -412,15 +439,29 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
       const sub = await subnet(net, '10.11.0.0/24');
       const ext = await network('legacy-public', 2100, true);
       await subnet(ext, '198.18.0.0/24');
-      const distributedWithHost = await op(http().post('/routers')).send({ name: 'bad', distributed: true, legacyHostId: hostIds['net-c'] });
+      const distributedWithHost = await op(http().post('/routers')).send({
+        name: 'bad',
+        distributed: true,
+        legacyHostId: hostIds['net-c'],
+      });
       expect(distributedWithHost.status).toBe(422);
       const noHost = await op(http().post('/routers')).send({ name: 'bad', distributed: false });
       expect(noHost.status).toBe(422);
       expect(noHost.body.message).toBe('a non-distributed router needs legacyHostId');
-      const notExternal = await op(http().post('/routers')).send({ name: 'bad', distributed: false, legacyHostId: hostIds['net-c'], externalNetworkId: net });
+      const notExternal = await op(http().post('/routers')).send({
+        name: 'bad',
+        distributed: false,
+        legacyHostId: hostIds['net-c'],
+        externalNetworkId: net,
+      });
       expect(notExternal.status).toBe(422);
       expect(notExternal.body.message).toBe('network legacy-net is not external');
-      const router = await op(http().post('/routers')).send({ name: 'legacy', distributed: false, legacyHostId: hostIds['net-c'], externalNetworkId: ext });
+      const router = await op(http().post('/routers')).send({
+        name: 'legacy',
+        distributed: false,
+        legacyHostId: hostIds['net-c'],
+        externalNetworkId: ext,
+      });
       expect(router.status).toBe(201);
       const port = await op(http().post('/ports')).send({ subnetId: sub.id, host: 'net-a', deviceId: 'legacy-instance' });
       const unreachable = await op(http().post('/floating-ips')).send({ networkId: ext, portId: port.body.id });
@@ -439,7 +480,11 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
 
       const c = await desired('net-c');
       const placement = c.routers.find((r) => r.routerId === router.body.id);
-      expect(placement).toMatchObject({ distributed: false, dvrHostMac: null, floatingIps: [{ floatingIp: fip.body.address, fixedIp: port.body.fixedIp }] });
+      expect(placement).toMatchObject({
+        distributed: false,
+        dvrHostMac: null,
+        floatingIps: [{ floatingIp: fip.body.address, fixedIp: port.body.fixedIp }],
+      });
       expect(placement?.externalGateway).toMatchObject({ address: router.body.gateway.ip, prefixLength: 24, gatewayIp: '198.18.0.1' });
       const a = await desired('net-a');
       expect(a.routers.find((r) => r.routerId === router.body.id)).toBeUndefined();
@@ -464,7 +509,9 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
       expect(patched.status).toBe(200);
       const after = await desired('net-c');
       expect(after.revision).toBeGreaterThan(before.revision);
-      expect(after.networks.find((n) => n.vni === 1000)?.floodVteps).toEqual(tenant?.floodVteps.map((v) => (v === VTEP['net-b'] ? '198.51.100.22' : v)));
+      expect(after.networks.find((n) => n.vni === 1000)?.floodVteps).toEqual(
+        tenant?.floodVteps.map((v) => (v === VTEP['net-b'] ? '198.51.100.22' : v)),
+      );
       await expect.poll(() => lastPush('net-c').revision, { timeout: 5000, interval: 50 }).toBe(after.revision);
       expect(lastPush('net-b').localVtepIp).toBe('198.51.100.22');
       await op(http().patch(`/hosts/${hostIds['net-b']}`)).send({ vtepIp: VTEP['net-b'] });
@@ -472,7 +519,11 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
 
     it('keeps growing across a controller restart', async () => {
       const before = (await desired('net-a')).revision;
-      const replica = await startTestApp({ databaseUrl: db.url, env: { LIVEMIG_NETWORK_RESYNC_MS: '0', LIVEMIG_HEARTBEAT_MS: '0' }, overrides: [{ token: AGENT_CLIENT_FACTORY, value: agents.factory }] });
+      const replica = await startTestApp({
+        databaseUrl: db.url,
+        env: { LIVEMIG_NETWORK_RESYNC_MS: '0', LIVEMIG_HEARTBEAT_MS: '0' },
+        overrides: [{ token: AGENT_CLIENT_FACTORY, value: agents.factory }],
+      });
       try {
         const res = await request(replica.getHttpServer()).post('/networks').set(auth(OPERATOR)).send({ name: 'after-restart', vni: 4000 });
         expect(res.status).toBe(201);

@@ -12,12 +12,14 @@ interface RouterLayer {
 /** Every route Express serves, less the docs themselves. */
 function servedRoutes(app: NestExpressApplication): string[] {
   const express = app.getHttpAdapter().getInstance() as { router: { stack: RouterLayer[] } };
-  return express.router.stack
-    .flatMap((layer) => (layer.route ? Object.keys(layer.route.methods).map((m) => `${m} ${layer.route!.path}`) : []))
-    // Middleware mounted for every path shows up as catch-all routes.
-    .filter((r) => !r.includes('/api/docs') && !r.includes('{*path}') && !r.includes('/*path'))
-    .map((r) => r.replace(/:(\w+)/g, '{$1}'))
-    .sort();
+  return (
+    express.router.stack
+      .flatMap((layer) => (layer.route ? Object.keys(layer.route.methods).map((m) => `${m} ${layer.route!.path}`) : []))
+      // Middleware mounted for every path shows up as catch-all routes.
+      .filter((r) => !r.includes('/api/docs') && !r.includes('{*path}') && !r.includes('/*path'))
+      .map((r) => r.replace(/:(\w+)/g, '{$1}'))
+      .sort()
+  );
 }
 
 describe('OpenAPI document', () => {

@@ -52,7 +52,12 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('persistence on %s', (kind) 
 });
 
 describe('configuration', () => {
-  const base = { DATABASE_URL: `sqlite:${join(tmpdir(), 'livemig-config-test.sqlite')}`, LOG_LEVEL: 'silent', LIVEMIG_TOKENS: undefined, LIVEMIG_TOKENS_FILE: undefined };
+  const base = {
+    DATABASE_URL: `sqlite:${join(tmpdir(), 'livemig-config-test.sqlite')}`,
+    LOG_LEVEL: 'silent',
+    LIVEMIG_TOKENS: undefined,
+    LIVEMIG_TOKENS_FILE: undefined,
+  };
 
   it.each([
     [{ PORT: 'eighty' }, /PORT must be an integer/],

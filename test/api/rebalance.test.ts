@@ -9,7 +9,11 @@ import { startFakeFleetApp, auth, ANALYST, OPERATOR, sampleHost } from '../suppo
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../support/api/test-database';
 
 const MiB = 1024 * 1024;
-const HOSTS = [['h1', 41], ['h2', 42], ['h3', 43]] as const;
+const HOSTS = [
+  ['h1', 41],
+  ['h2', 42],
+  ['h3', 43],
+] as const;
 type HostName = (typeof HOSTS)[number][0];
 
 const policyBody = (extra: Record<string, unknown> = {}) => ({
@@ -28,11 +32,22 @@ interface RunBody {
   state: string;
   mode: string;
   trigger: string;
-  moves: { instanceId: string; sourceHostId: string; destinationHostId: string; reason: { kind: string; stddevBefore: number; stddevAfter: number } }[];
+  moves: {
+    instanceId: string;
+    sourceHostId: string;
+    destinationHostId: string;
+    reason: { kind: string; stddevBefore: number; stddevAfter: number };
+  }[];
   stddevBefore: number;
   stddevAfter: number;
   stopReason: string;
-  inputs: { utilisationSource: string; metric: string; hosts: { name: string; utilisation: number }[]; instances: unknown[]; inCooldownInstanceIds: string[] };
+  inputs: {
+    utilisationSource: string;
+    metric: string;
+    hosts: { name: string; utilisation: number }[];
+    instances: unknown[];
+    inCooldownInstanceIds: string[];
+  };
   results: { instanceId: string; migrationId: string | null; outcome: string; reason: string | null }[];
 }
 
@@ -46,8 +61,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('rebalancing policies on %s'
   let flavorId = '';
   let guestNo = 0;
   const http = () => request(app.getHttpServer());
-  const start = () =>
-    startFakeFleetApp(db.url, { libvirt, agentFactory: agents.factory });
+  const start = () => startFakeFleetApp(db.url, { libvirt, agentFactory: agents.factory });
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
@@ -59,10 +73,20 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('rebalancing policies on %s'
       const res = await http()
         .post('/hosts')
         .set(auth(OPERATOR))
-        .send(sampleHost(name, { libvirtUri: uriOf[name], migrationAddress: ip, memoryMiB: 16384, vcpus: 16, agentEndpoint: `http://${ip}:7070`, agentToken: `agent-token-${name}` }));
+        .send(
+          sampleHost(name, {
+            libvirtUri: uriOf[name],
+            migrationAddress: ip,
+            memoryMiB: 16384,
+            vcpus: 16,
+            agentEndpoint: `http://${ip}:7070`,
+            agentToken: `agent-token-${name}`,
+          }),
+        );
       hostIds[name] = res.body.id;
     }
-    flavorId = (await http().post('/flavors').set(auth(OPERATOR)).send({ name: 'rebalance.2g', vcpus: 1, ramMiB: 2048, diskGiB: 0 })).body.id;
+    flavorId = (await http().post('/flavors').set(auth(OPERATOR)).send({ name: 'rebalance.2g', vcpus: 1, ramMiB: 2048, diskGiB: 0 })).body
+      .id;
   });
 
   afterAll(async () => {
@@ -86,23 +110,55 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('rebalancing policies on %s'
   const jobs = () => app.get(RebalanceJobs).registeredPolicyIds();
 
   it('creates, validates, updates and deletes policies, registering their cron jobs', async () => {
-    const created = await http().post('/rebalance-policies').set(auth(OPERATOR)).send(policyBody({ name: 'crud' }));
+    const created = await http()
+      .post('/rebalance-policies')
+      .set(auth(OPERATOR))
+      .send(policyBody({ name: 'crud' }));
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'crud', metric: 'ram', goal: { kind: 'stddev', value: 0.05 }, enabled: true, mode: 'dry-run' });
+    expect(created.body).toMatchObject({
+      name: 'crud',
+      metric: 'ram',
+      goal: { kind: 'stddev', value: 0.05 },
+      enabled: true,
+      mode: 'dry-run',
+    });
     const id = created.body.id as string;
     expect(jobs()).toContain(id);
 
-    const badCron = await http().post('/rebalance-policies').set(auth(OPERATOR)).send(policyBody({ name: 'bad', cron: 'every tuesday' }));
+    const badCron = await http()
+      .post('/rebalance-policies')
+      .set(auth(OPERATOR))
+      .send(policyBody({ name: 'bad', cron: 'every tuesday' }));
     expect(badCron.status).toBe(400);
     expect(badCron.body.details).toEqual([{ field: 'cron', errors: [expect.stringMatching(/cron must be a cron expression/)] }]);
-    const badGoal = await http().post('/rebalance-policies').set(auth(OPERATOR)).send(policyBody({ name: 'bad', goal: { kind: 'median', value: 2 }, metric: 'disk', mode: 'yes' }));
+    const badGoal = await http()
+      .post('/rebalance-policies')
+      .set(auth(OPERATOR))
+      .send(policyBody({ name: 'bad', goal: { kind: 'median', value: 2 }, metric: 'disk', mode: 'yes' }));
     expect(badGoal.status).toBe(400);
     expect(badGoal.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['goal.kind', 'goal.value', 'metric', 'mode']);
-    expect((await http().post('/rebalance-policies').set(auth(OPERATOR)).send(policyBody({ name: 'crud' }))).status).toBe(409);
-    expect((await http().post('/rebalance-policies').set(auth(ANALYST)).send(policyBody({ name: 'other' }))).status).toBe(403);
+    expect(
+      (
+        await http()
+          .post('/rebalance-policies')
+          .set(auth(OPERATOR))
+          .send(policyBody({ name: 'crud' }))
+      ).status,
+    ).toBe(409);
+    expect(
+      (
+        await http()
+          .post('/rebalance-policies')
+          .set(auth(ANALYST))
+          .send(policyBody({ name: 'other' }))
+      ).status,
+    ).toBe(403);
     expect((await http().patch(`/rebalance-policies/${id}`).set(auth(OPERATOR)).send({ cron: '61 * * * *' })).status).toBe(400);
 
-    const updated = await http().patch(`/rebalance-policies/${id}`).set(auth(OPERATOR)).send({ cron: '*/10 * * * *', goal: { kind: 'threshold', value: 0.8 } });
+    const updated = await http()
+      .patch(`/rebalance-policies/${id}`)
+      .set(auth(OPERATOR))
+      .send({ cron: '*/10 * * * *', goal: { kind: 'threshold', value: 0.8 } });
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ cron: '*/10 * * * *', goal: { kind: 'threshold', value: 0.8 } });
     expect(jobs()).toContain(id);
@@ -123,7 +179,12 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('rebalancing policies on %s'
 
   it('a dry-run policy records its moves with reasons and migrates nothing', async () => {
     const vms = [await guest('h1'), await guest('h1'), await guest('h1'), await guest('h1')];
-    const policy = (await http().post('/rebalance-policies').set(auth(OPERATOR)).send(policyBody({ name: 'dry' }))).body;
+    const policy = (
+      await http()
+        .post('/rebalance-policies')
+        .set(auth(OPERATOR))
+        .send(policyBody({ name: 'dry' }))
+    ).body;
     const res = await http().post(`/rebalance-policies/${policy.id}/run`).set(auth(OPERATOR));
     expect(res.status).toBe(202);
     const run = res.body as RunBody;
@@ -150,7 +211,12 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('rebalancing policies on %s'
   });
 
   it('an execute run migrates; a second run inside the cooldown does not move the same instances back', async () => {
-    const policy = (await http().post('/rebalance-policies').set(auth(OPERATOR)).send(policyBody({ name: 'exec', mode: 'execute' }))).body;
+    const policy = (
+      await http()
+        .post('/rebalance-policies')
+        .set(auth(OPERATOR))
+        .send(policyBody({ name: 'exec', mode: 'execute' }))
+    ).body;
     const first = (await http().post(`/rebalance-policies/${policy.id}/run`).set(auth(OPERATOR))).body as RunBody;
     expect(first).toMatchObject({ state: 'running', mode: 'execute' });
     expect(first.moves).toHaveLength(2);
@@ -183,7 +249,12 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('rebalancing policies on %s'
     libvirt.bandwidthBytesPerSec = 16 * MiB;
     try {
       for (let i = 0; i < 4; i++) await guest('h3');
-      const policy = (await http().post('/rebalance-policies').set(auth(OPERATOR)).send(policyBody({ name: 'orphan', mode: 'execute', cooldownSec: 0, goal: { kind: 'stddev', value: 0.01 } }))).body;
+      const policy = (
+        await http()
+          .post('/rebalance-policies')
+          .set(auth(OPERATOR))
+          .send(policyBody({ name: 'orphan', mode: 'execute', cooldownSec: 0, goal: { kind: 'stddev', value: 0.01 } }))
+      ).body;
       const run = (await http().post(`/rebalance-policies/${policy.id}/run`).set(auth(OPERATOR))).body as RunBody;
       expect(run.state).toBe('running');
       expect(run.moves.length).toBeGreaterThan(0);
@@ -193,7 +264,9 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('rebalancing policies on %s'
       const closed = (await http().get(`/rebalance-runs/${run.id}`).set(auth(ANALYST))).body as RunBody;
       expect(closed.state).toBe('failed');
       expect(closed.results).toHaveLength(run.moves.length);
-      expect(closed.results.some((r) => r.outcome === 'not-executed' && /controller stopped during the run/.test(r.reason ?? ''))).toBe(true);
+      expect(closed.results.some((r) => r.outcome === 'not-executed' && /controller stopped during the run/.test(r.reason ?? ''))).toBe(
+        true,
+      );
     } finally {
       libvirt.bandwidthBytesPerSec = 200 * 1024 * 1024;
     }

@@ -9,7 +9,6 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeNetworkReport } from '../../src/capture/migration-report';
-import { CONVERGENCE_PRESETS } from '../../src/migration/core/convergence/presets';
 import { LiveMigrationEntity } from '../../src/migration/records/live-migration.entity';
 import { ANALYST, auth, OPERATOR, sampleHost, startTestApp } from '../support/api/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/api/test-database';
@@ -19,7 +18,16 @@ import { buildScenario, defaultScenario } from '../support/pcap/scenario';
 
 // Debian's chromium, installed by scripts/setup.sh; playwright-core brings no browser of its own.
 const CHROMIUM = process.env.LIVEMIG_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SCREENSHOT = join(tmpdir(), 'livemig-report-page.png');
 
 describe('report page in a headless browser', () => {
@@ -30,7 +38,8 @@ describe('report page in a headless browser', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/setup.sh (it installs Debian's chromium) or set LIVEMIG_CHROMIUM`);
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: run scripts/setup.sh (it installs Debian's chromium) or set LIVEMIG_CHROMIUM`);
     db = await createTestDatabase('sqlite');
     app = await startTestApp({ databaseUrl: db.url });
     await app.listen(0, '127.0.0.1');
@@ -51,27 +60,40 @@ describe('report page in a headless browser', () => {
     const response = await page.goto(`${baseUrl}/reports`);
     expect(response?.status()).toBe(200);
     await expect(page.title()).resolves.toBe('livemig reports');
-    const { flavors } = (await request(app.getHttpServer()).get('/reports/flavors').set(auth(ANALYST))).body as { flavors: { flavor: string; n: number; figures: Record<string, Record<string, number | null>> }[] };
+    const { flavors } = (await request(app.getHttpServer()).get('/reports/flavors').set(auth(ANALYST))).body as {
+      flavors: { flavor: string; n: number; figures: Record<string, Record<string, number | null>> }[];
+    };
     expect(flavors.map((f) => f.flavor)).toEqual(['m1.small', 'm1.large']);
     const shown = await page.locator('table.flavors tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-flavor')));
     expect(shown).toEqual(['m1.small', 'm1.large']);
     for (const f of flavors) {
       const row = page.locator(`tr[data-flavor="${f.flavor}"]`);
       await expect(row.locator('td[data-figure="n"]').textContent()).resolves.toBe(String(f.n));
-      for (const [figure, digits] of [['totalMigrationTimeMs', 1], ['downtimeMs', 1], ['hvDowntimeMs', 1], ['lossPct', 2], ['jitterMs', 3]] as const) {
+      for (const [figure, digits] of [
+        ['totalMigrationTimeMs', 1],
+        ['downtimeMs', 1],
+        ['hvDowntimeMs', 1],
+        ['lossPct', 2],
+        ['jitterMs', 3],
+      ] as const) {
         for (const stat of ['mean', 'p50', 'p95', 'max']) {
           const v = f.figures[figure][stat];
-          await expect(row.locator(`td[data-figure="${figure}"][data-stat="${stat}"]`).textContent()).resolves.toBe(v === null ? '—' : v.toFixed(digits));
+          await expect(row.locator(`td[data-figure="${figure}"][data-stat="${stat}"]`).textContent()).resolves.toBe(
+            v === null ? '—' : v.toFixed(digits),
+          );
         }
       }
     }
-    await expect(page.locator('tr[data-flavor="m1.large"] td[data-figure="downtimeMs"][data-stat="max"]').textContent()).resolves.toBe('300.0');
+    await expect(page.locator('tr[data-flavor="m1.large"] td[data-figure="downtimeMs"][data-stat="max"]').textContent()).resolves.toBe(
+      '300.0',
+    );
   });
 
   it('draws the chart inline: throughput, RTT dots, lost probes, the shaded downtime window', async () => {
     const chart = page.locator('section.migration svg.migration-chart');
     await expect(chart.count()).resolves.toBe(1);
-    for (const cls of ['throughput', 'probe-rtt', 'probe-lost', 'downtime-window']) await expect(chart.locator(`.${cls}`).count()).resolves.toBe(1);
+    for (const cls of ['throughput', 'probe-rtt', 'probe-lost', 'downtime-window'])
+      await expect(chart.locator(`.${cls}`).count()).resolves.toBe(1);
     // Laid out by the browser: the window has width, inside the plot, left of the chart's right edge.
     const window = await chart.locator('rect.downtime-window').boundingBox();
     const whole = await chart.boundingBox();
@@ -79,7 +101,9 @@ describe('report page in a headless browser', () => {
     expect((window?.x ?? 0) + (window?.width ?? 0)).toBeLessThan((whole?.x ?? 0) + (whole?.width ?? 0));
     await expect(chart.locator('.chart-title').textContent()).resolves.toBe('<vm>&"web" (m1.small): compute-a → compute-b');
     await expect(chart.locator('.downtime-label').textContent()).resolves.toMatch(/^downtime: network \d+\.\d ms · hypervisor 48\.0 ms$/);
-    await expect(page.locator('section[data-migration-id$="-000000000002"] .no-chart').textContent()).resolves.toBe('no chart: report failed: tcpdump <exited> early');
+    await expect(page.locator('section[data-migration-id$="-000000000002"] .no-chart').textContent()).resolves.toBe(
+      'no chart: report failed: tcpdump <exited> early',
+    );
     await expect(page.locator('section.migration').count()).resolves.toBe(3);
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
   });
@@ -89,7 +113,9 @@ describe('report page in a headless browser', () => {
     expect(response?.status()).toBe(200);
     expect(response?.headers()['content-type']).toMatch(/^image\/svg\+xml/);
     // A parse error would leave chromium's error page, without the chart's elements.
-    await expect(page.locator(':root').evaluate((root) => `${root.namespaceURI} ${root.localName}`)).resolves.toBe('http://www.w3.org/2000/svg svg');
+    await expect(page.locator(':root').evaluate((root) => `${root.namespaceURI} ${root.localName}`)).resolves.toBe(
+      'http://www.w3.org/2000/svg svg',
+    );
     await expect(page.locator('rect.downtime-window').count()).resolves.toBe(1);
     await expect(page.locator('parsererror').count()).resolves.toBe(0);
   });
@@ -98,16 +124,41 @@ describe('report page in a headless browser', () => {
 /** Two hosts, then migrations written straight to the table: one with a report from the real analyzer. */
 async function seed(app: NestExpressApplication): Promise<void> {
   const hostIds: string[] = [];
-  for (const [name, address] of [['compute-a', '10.0.0.1'], ['compute-b', '10.0.0.2']]) {
-    const res = await request(app.getHttpServer()).post('/hosts').set(auth(OPERATOR)).send(sampleHost(name, { migrationAddress: address }));
+  for (const [name, address] of [
+    ['compute-a', '10.0.0.1'],
+    ['compute-b', '10.0.0.2'],
+  ]) {
+    const res = await request(app.getHttpServer())
+      .post('/hosts')
+      .set(auth(OPERATOR))
+      .send(sampleHost(name, { migrationAddress: address }));
     hostIds.push(res.body.id);
   }
   const analysis = await analyzeBuffers([encodeCapture(buildScenario(defaultScenario()).events, { format: 'pcap-us', link: 'ethernet' })]);
   const report = composeNetworkReport(analysis, analysis, { sourceAddress: '10.0.0.1', destinationAddress: '10.0.0.2' });
   const row = (n: number, over: Partial<LiveMigrationEntity>) => completedMigrationRow(n, hostIds, over);
-  await app.get(DataSource).getRepository(LiveMigrationEntity).save([
-    row(1, { instanceName: '<vm>&"web"', ...report.figures, hvDowntimeMs: 48, hvTotalTimeMs: 2100, reportState: 'ready', report }),
-    row(2, { netTotalMigrationTimeMs: 3000, netDowntimeMs: 200, hvDowntimeMs: 52, netLossPct: 5, netJitterMs: 0.5, reportState: 'failed', reportError: 'tcpdump <exited> early' }),
-    row(3, { flavorName: 'm1.large', flavorRamMiB: 8192, netTotalMigrationTimeMs: 9000, netDowntimeMs: 300, hvDowntimeMs: 90, netLossPct: 1, netJitterMs: 0.25 }),
-  ]);
+  await app
+    .get(DataSource)
+    .getRepository(LiveMigrationEntity)
+    .save([
+      row(1, { instanceName: '<vm>&"web"', ...report.figures, hvDowntimeMs: 48, hvTotalTimeMs: 2100, reportState: 'ready', report }),
+      row(2, {
+        netTotalMigrationTimeMs: 3000,
+        netDowntimeMs: 200,
+        hvDowntimeMs: 52,
+        netLossPct: 5,
+        netJitterMs: 0.5,
+        reportState: 'failed',
+        reportError: 'tcpdump <exited> early',
+      }),
+      row(3, {
+        flavorName: 'm1.large',
+        flavorRamMiB: 8192,
+        netTotalMigrationTimeMs: 9000,
+        netDowntimeMs: 300,
+        hvDowntimeMs: 90,
+        netLossPct: 1,
+        netJitterMs: 0.25,
+      }),
+    ]);
 }

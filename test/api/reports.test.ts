@@ -4,7 +4,6 @@ import { completedMigrationRow } from '../support/api/migration-row';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeNetworkReport, type MigrationNetworkReport } from '../../src/capture/migration-report';
-import { CONVERGENCE_PRESETS } from '../../src/migration/core/convergence/presets';
 import { LiveMigrationEntity } from '../../src/migration/records/live-migration.entity';
 import { ANALYST, auth, OPERATOR, sampleHost, startTestApp } from '../support/api/test-app';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../support/api/test-database';
@@ -36,19 +35,50 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('reports API on %s', (kind) 
     db = await createTestDatabase(kind);
     app = await startTestApp({ databaseUrl: db.url });
     const hostIds: string[] = [];
-    for (const [name, address] of [['compute-a', '10.0.0.1'], ['compute-b', '10.0.0.2']]) {
-      const res = await http().post('/hosts').set(auth(OPERATOR)).send(sampleHost(name, { migrationAddress: address }));
+    for (const [name, address] of [
+      ['compute-a', '10.0.0.1'],
+      ['compute-b', '10.0.0.2'],
+    ]) {
+      const res = await http()
+        .post('/hosts')
+        .set(auth(OPERATOR))
+        .send(sampleHost(name, { migrationAddress: address }));
       expect(res.status).toBe(201);
       hostIds.push(res.body.id);
     }
     report = await scenarioReport();
     const row = (id: string, over: Partial<LiveMigrationEntity>) => completedMigrationRow(Number(id.slice(-12)), hostIds, over);
-    await app.get(DataSource).getRepository(LiveMigrationEntity).save([
-      row(ids.ready, { instanceName: 'web<1>&"', ...report.figures, hvDowntimeMs: 48, hvTotalTimeMs: 2100, reportState: 'ready', report }),
-      row(ids.small2, { netTotalMigrationTimeMs: 3000, netDowntimeMs: 200, hvDowntimeMs: 52, netLossPct: 5, netJitterMs: 0.5, netRttAvgMs: 0.6 }),
-      row(ids.large, { flavorName: 'm1.large', flavorRamMiB: 8192, netTotalMigrationTimeMs: 9000, netDowntimeMs: 300, hvDowntimeMs: 90, netLossPct: 1, netJitterMs: 0.25 }),
-      row(ids.pending, { state: 'switchover', reportState: 'pending', finishedAt: null, netDowntimeMs: 9999 }),
-    ]);
+    await app
+      .get(DataSource)
+      .getRepository(LiveMigrationEntity)
+      .save([
+        row(ids.ready, {
+          instanceName: 'web<1>&"',
+          ...report.figures,
+          hvDowntimeMs: 48,
+          hvTotalTimeMs: 2100,
+          reportState: 'ready',
+          report,
+        }),
+        row(ids.small2, {
+          netTotalMigrationTimeMs: 3000,
+          netDowntimeMs: 200,
+          hvDowntimeMs: 52,
+          netLossPct: 5,
+          netJitterMs: 0.5,
+          netRttAvgMs: 0.6,
+        }),
+        row(ids.large, {
+          flavorName: 'm1.large',
+          flavorRamMiB: 8192,
+          netTotalMigrationTimeMs: 9000,
+          netDowntimeMs: 300,
+          hvDowntimeMs: 90,
+          netLossPct: 1,
+          netJitterMs: 0.25,
+        }),
+        row(ids.pending, { state: 'switchover', reportState: 'pending', finishedAt: null, netDowntimeMs: 9999 }),
+      ]);
   });
 
   afterAll(async () => {
@@ -59,21 +89,33 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('reports API on %s', (kind) 
   it('gives one migration side by side, with the probe window and series in the detail', async () => {
     const res = await http().get(`/migrations/${ids.ready}/report`).set(auth(ANALYST));
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ migrationId: ids.ready, instanceName: 'web<1>&"', reportState: 'ready', downtime: { networkMs: report.figures.netDowntimeMs, hypervisorMs: 48 } });
+    expect(res.body).toMatchObject({
+      migrationId: ids.ready,
+      instanceName: 'web<1>&"',
+      reportState: 'ready',
+      downtime: { networkMs: report.figures.netDowntimeMs, hypervisorMs: 48 },
+    });
     expect(res.body.totalTime).toEqual({ networkMs: report.figures.netTotalMigrationTimeMs, hypervisorMs: 2100, predictedMs: null });
     expect(res.body.detail.probeSeries).toHaveLength(250);
-    expect(res.body.detail.probe.gapEndTs - res.body.detail.probe.gapStartTs).toBeCloseTo((report.figures.netMaxReplyGapMs ?? NaN) / 1000, 6);
+    expect(res.body.detail.probe.gapEndTs - res.body.detail.probe.gapStartTs).toBeCloseTo(
+      (report.figures.netMaxReplyGapMs ?? NaN) / 1000,
+      6,
+    );
     expect((await http().get(`/migrations/${ids.unknown}/report`).set(auth(ANALYST))).status).toBe(404);
     expect((await http().get('/migrations/not-a-uuid/report').set(auth(ANALYST))).status).toBe(400);
     expect((await http().get(`/migrations/${ids.ready}/report`)).status).toBe(401);
   });
 
   it('charts a ready migration as SVG, every text escaped', async () => {
-    const res = await http().get(`/migrations/${ids.ready}/report.svg`).set(auth(ANALYST)).buffer(true).parse((r, done) => {
-      let text = '';
-      r.on('data', (c: Buffer) => (text += c.toString()));
-      r.on('end', () => done(null, text));
-    });
+    const res = await http()
+      .get(`/migrations/${ids.ready}/report.svg`)
+      .set(auth(ANALYST))
+      .buffer(true)
+      .parse((r, done) => {
+        let text = '';
+        r.on('data', (c: Buffer) => (text += c.toString()));
+        r.on('end', () => done(null, text));
+      });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^image\/svg\+xml/);
     const svg = res.body as string;
@@ -99,9 +141,19 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('reports API on %s', (kind) 
     expect(res.body.flavors).toHaveLength(2);
     expect(small).toMatchObject({ flavor: 'm1.small', ramMiB: 2048, n: 2 });
     const downtimes = [report.figures.netDowntimeMs ?? NaN, 200].sort((a, b) => a - b);
-    expect(small.figures.downtimeMs).toEqual({ n: 2, mean: expect.closeTo((downtimes[0] + downtimes[1]) / 2, 6), p50: expect.closeTo(downtimes[0], 6), p95: expect.closeTo(downtimes[1], 6), max: expect.closeTo(downtimes[1], 6) });
+    expect(small.figures.downtimeMs).toEqual({
+      n: 2,
+      mean: expect.closeTo((downtimes[0] + downtimes[1]) / 2, 6),
+      p50: expect.closeTo(downtimes[0], 6),
+      p95: expect.closeTo(downtimes[1], 6),
+      max: expect.closeTo(downtimes[1], 6),
+    });
     expect(small.figures.hvDowntimeMs).toEqual({ n: 2, mean: 50, p50: 48, p95: 52, max: 52 });
-    expect(large).toMatchObject({ flavor: 'm1.large', n: 1, figures: { downtimeMs: { mean: 300 }, lossPct: { mean: 1 }, rttAvgMs: { n: 0, mean: null } } });
+    expect(large).toMatchObject({
+      flavor: 'm1.large',
+      n: 1,
+      figures: { downtimeMs: { mean: 300 }, lossPct: { mean: 1 }, rttAvgMs: { n: 0, mean: null } },
+    });
   });
 
   it('gives the same numbers as CSV and as Table 3', async () => {

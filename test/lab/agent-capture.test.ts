@@ -116,8 +116,8 @@ interface Decoded {
 function decode(frame: Buffer): Decoded | undefined {
   if (frame.length < 34 || frame.readUInt16BE(12) !== 0x0800) return undefined;
   const ipHeader = 14;
-  const ihl = (frame[ipHeader]! & 0x0f) * 4;
-  const protocol = frame[ipHeader + 9]!;
+  const ihl = (frame[ipHeader] & 0x0f) * 4;
+  const protocol = frame[ipHeader + 9];
   const addr = (o: number) => [...frame.subarray(o, o + 4)].join('.');
   const l4 = ipHeader + ihl;
   const d: Decoded = { protocol, src: addr(ipHeader + 12), dst: addr(ipHeader + 16) };
@@ -133,7 +133,8 @@ beforeAll(async () => {
   if (process.getuid?.() !== 0) throw new Error('this test creates network namespaces and needs root');
   if (!existsSync(join(ROOT, 'dist/src/cli/commands/agent.command.js'))) throw new Error('run `npm run build` first');
   for (const tool of ['tcpdump', 'fping']) {
-    if ((await execa('which', [tool], { reject: false })).exitCode !== 0) throw new Error(`${tool} is not installed (Debian package ${tool})`);
+    if ((await execa('which', [tool], { reject: false })).exitCode !== 0)
+      throw new Error(`${tool} is not installed (Debian package ${tool})`);
   }
 
   work = await mkdtemp(join(tmpdir(), 'lmt-agent-'));
@@ -171,11 +172,16 @@ beforeAll(async () => {
   agentProcess = spawnIn(
     NS_AGENT,
     agentArgv([
-      '--listen', `${AGENT_MGMT_IP}:${AGENT_PORT}`,
-      '--token-file', join(work, 'token'),
-      '--host', 'lmt-agent',
-      '--data-dir', join(work, 'data'),
-      '--instances-path', join(work, 'instances'),
+      '--listen',
+      `${AGENT_MGMT_IP}:${AGENT_PORT}`,
+      '--token-file',
+      join(work, 'token'),
+      '--host',
+      'lmt-agent',
+      '--data-dir',
+      join(work, 'data'),
+      '--instances-path',
+      join(work, 'instances'),
     ]),
   );
   agentProcess.stdout?.on('data', (c: Buffer) => (agentLog += c.toString()));
@@ -204,7 +210,11 @@ describe('host agent in a network namespace', () => {
   });
 
   it('refuses a wrong token', async () => {
-    const intruder = new HttpAgentClient({ host: 'lmt-agent', url: `http://${AGENT_MGMT_IP}:${AGENT_PORT}`, token: 'not-the-token-0123456789' });
+    const intruder = new HttpAgentClient({
+      host: 'lmt-agent',
+      url: `http://${AGENT_MGMT_IP}:${AGENT_PORT}`,
+      token: 'not-the-token-0123456789',
+    });
     await expect(intruder.health()).rejects.toMatchObject({ statusCode: 401 });
   });
 
@@ -261,8 +271,11 @@ describe('host agent in a network namespace', () => {
     const requestTimesNs = probePcap.packets
       .filter((p) => decode(p.data)?.icmpType === 8)
       .map((p) => p.header.timestampSeconds * 1e9 + p.header.timestampMicroseconds);
-    const spacingMs = requestTimesNs.slice(1).map((t, i) => (t - requestTimesNs[i]!) / 1e6).sort((a, b) => a - b);
-    const medianSpacingMs = spacingMs[Math.floor(spacingMs.length / 2)]!;
+    const spacingMs = requestTimesNs
+      .slice(1)
+      .map((t, i) => (t - requestTimesNs[i]) / 1e6)
+      .sort((a, b) => a - b);
+    const medianSpacingMs = spacingMs[Math.floor(spacingMs.length / 2)];
     console.info(`probe: median request spacing ${medianSpacingMs.toFixed(3)} ms, largest ${spacingMs.at(-1)?.toFixed(3)} ms`);
     expect(medianSpacingMs).toBeGreaterThan(9.5);
     expect(medianSpacingMs).toBeLessThan(11);
@@ -285,13 +298,18 @@ describe('host agent in a network namespace', () => {
     expect(capturePcap.magic).toBe('4d3cb2a1');
     const captured = capturePcap.packets.map((p) => decode(p.data)).filter((d): d is Decoded => d !== undefined);
     const migration = captured.filter((d) => d.protocol === 6 && (d.dstPort === MIGRATION_PORT || d.srcPort === MIGRATION_PORT));
-    console.info(`capture: ${capturePcap.packets.length} packets, ${migration.length} on port ${MIGRATION_PORT}; ${JSON.stringify(captureResult.counters)}`);
+    console.info(
+      `capture: ${capturePcap.packets.length} packets, ${migration.length} on port ${MIGRATION_PORT}; ${JSON.stringify(captureResult.counters)}`,
+    );
     expect(migration.length).toBeGreaterThan(10);
     expect(migration.length).toBe(captured.length);
     expect(captured.some((d) => d.protocol === 1)).toBe(false);
     expect(Math.max(...capturePcap.packets.map((p) => p.header.capturedLength))).toBeLessThanOrEqual(128);
     expect(Math.max(...capturePcap.packets.map((p) => p.header.originalLength))).toBeGreaterThan(128);
-    expect(captureResult).toMatchObject({ state: 'stopped', counters: { packetsCaptured: capturePcap.packets.length, packetsDroppedByKernel: 0 } });
+    expect(captureResult).toMatchObject({
+      state: 'stopped',
+      counters: { packetsCaptured: capturePcap.packets.length, packetsDroppedByKernel: 0 },
+    });
 
     await client.deleteProbe(probe.probeId);
     await client.deleteCapture(capture.captureId);
@@ -306,8 +324,11 @@ describe('host agent in a network namespace', () => {
     const times = (await readPcap(file)).packets
       .filter((p) => decode(p.data)?.icmpType === 8)
       .map((p) => p.header.timestampSeconds * 1e9 + p.header.timestampMicroseconds);
-    const spacingMs = times.slice(1).map((t, i) => (t - times[i]!) / 1e6).sort((a, b) => a - b);
-    const median = spacingMs[Math.floor(spacingMs.length / 2)]!;
+    const spacingMs = times
+      .slice(1)
+      .map((t, i) => (t - times[i]) / 1e6)
+      .sort((a, b) => a - b);
+    const median = spacingMs[Math.floor(spacingMs.length / 2)];
     console.info(`1 ms probe: ${times.length} requests, median spacing ${median.toFixed(3)} ms; ${JSON.stringify(result.ping)}`);
     expect(times.length).toBeGreaterThan(900);
     expect(median).toBeGreaterThan(0.9);
@@ -316,7 +337,7 @@ describe('host agent in a network namespace', () => {
     await client.deleteProbe(probe.probeId);
   });
 
-  it('reports tcpdump\'s reason for a missing interface', async () => {
+  it("reports tcpdump's reason for a missing interface", async () => {
     await expect(client.startCapture({ interface: 'lmt-nosuch' })).rejects.toMatchObject({
       statusCode: 400,
       reason: expect.stringMatching(/did not start: tcpdump: lmt-nosuch: .*No such device/),

@@ -47,8 +47,28 @@ interface Host {
   fgIp: string;
   dvrMac: string;
 }
-const H1: Host = { name: 'h1', netns: 'lmt-nh1', vtep: '198.51.100.131', mgmt: '198.18.251.2', rootIface: 'lmt-nm1', rootIp: '198.18.251.1', fg: 'fg-1a2b3c4d5e1', fgIp: '192.0.2.141', dvrMac: 'fa:16:3f:00:00:01' };
-const H2: Host = { name: 'h2', netns: 'lmt-nh2', vtep: '198.51.100.132', mgmt: '198.18.251.6', rootIface: 'lmt-nm2', rootIp: '198.18.251.5', fg: 'fg-1a2b3c4d5e2', fgIp: '192.0.2.142', dvrMac: 'fa:16:3f:00:00:02' };
+const H1: Host = {
+  name: 'h1',
+  netns: 'lmt-nh1',
+  vtep: '198.51.100.131',
+  mgmt: '198.18.251.2',
+  rootIface: 'lmt-nm1',
+  rootIp: '198.18.251.1',
+  fg: 'fg-1a2b3c4d5e1',
+  fgIp: '192.0.2.141',
+  dvrMac: 'fa:16:3f:00:00:01',
+};
+const H2: Host = {
+  name: 'h2',
+  netns: 'lmt-nh2',
+  vtep: '198.51.100.132',
+  mgmt: '198.18.251.6',
+  rootIface: 'lmt-nm2',
+  rootIp: '198.18.251.5',
+  fg: 'fg-1a2b3c4d5e2',
+  fgIp: '192.0.2.142',
+  dvrMac: 'fa:16:3f:00:00:02',
+};
 const HOSTS = [H1, H2];
 const other = (h: Host) => (h === H1 ? H2 : H1);
 const prefix = (h: Host) => `${h.netns}-`;
@@ -105,10 +125,21 @@ function compile(h: Host, p: Placement): HostNetworkState {
   const legacyRouterHost = p.router.kind === 'legacy' ? p.router.on : null;
   const netsHere = NETS.filter((n) => routerHere || here.some((g) => g.net === n));
   const networks: NetworkPlug[] = netsHere.map((n) => {
-    const fdb = GUESTS.filter((g) => g.net === n && p.where.get(g) !== undefined && p.where.get(g) !== h).map((g) => ({ mac: g.mac, vtepIp: (p.where.get(g) as Host).vtep }));
+    const fdb = GUESTS.filter((g) => g.net === n && p.where.get(g) !== undefined && p.where.get(g) !== h).map((g) => ({
+      mac: g.mac,
+      vtepIp: (p.where.get(g) as Host).vtep,
+    }));
     // A legacy router's gateway MAC lives on one host only: l2population points at it.
     if (legacyRouterHost && legacyRouterHost !== h) fdb.push({ mac: n.gwMac, vtepIp: legacyRouterHost.vtep });
-    return { networkId: n.id, vni: n.vni, mtu: 1450, bridge: `brq${n.vni}`, vxlanDevice: `vxlan-${n.vni}`, floodVteps: [other(h).vtep], fdb };
+    return {
+      networkId: n.id,
+      vni: n.vni,
+      mtu: 1450,
+      bridge: `brq${n.vni}`,
+      vxlanDevice: `vxlan-${n.vni}`,
+      floodVteps: [other(h).vtep],
+      fdb,
+    };
   });
   const dvr = p.router.kind === 'dvr';
   const fipHere = dvr && p.fipOn !== null && p.where.get(p.fipOn) === h;
@@ -118,16 +149,50 @@ function compile(h: Host, p: Placement): HostNetworkState {
           routerId: ROUTER_ID,
           namespace: QROUTER,
           distributed: dvr,
-          interfaces: NETS.map((n) => ({ subnetId: `sub-${n.id}`, device: n.qr, peerDevice: n.tap, bridge: `brq${n.vni}`, vxlanDevice: `vxlan-${n.vni}`, gatewayIp: n.gw, prefixLength: 25, gatewayMac: n.gwMac })),
+          interfaces: NETS.map((n) => ({
+            subnetId: `sub-${n.id}`,
+            device: n.qr,
+            peerDevice: n.tap,
+            bridge: `brq${n.vni}`,
+            vxlanDevice: `vxlan-${n.vni}`,
+            gatewayIp: n.gw,
+            prefixLength: 25,
+            gatewayMac: n.gwMac,
+          })),
           arp: dvr ? GUESTS.map((g) => ({ ip: g.ip, mac: g.mac, device: g.net.qr })) : [],
-          floatingIps: fipHere && p.fipOn ? [{ floatingIp: FIP, fixedIp: p.fipOn.ip }] : !dvr && p.fipOn ? [{ floatingIp: LEGACY_FIP, fixedIp: p.fipOn.ip }] : [],
+          floatingIps:
+            fipHere && p.fipOn
+              ? [{ floatingIp: FIP, fixedIp: p.fipOn.ip }]
+              : !dvr && p.fipOn
+                ? [{ floatingIp: LEGACY_FIP, fixedIp: p.fipOn.ip }]
+                : [],
           dvrHostMac: dvr ? h.dvrMac : null,
           externalGateway: !dvr && p.fipOn ? { device: QG, address: QG_IP, prefixLength: 25, gatewayIp: EXT_GW } : null,
         },
       ]
     : [];
   const fipNamespaces = fipHere
-    ? [{ namespace: FIP_NS, externalNetworkId: 'ext1', gatewayDevice: h.fg, gatewayAddress: h.fgIp, prefixLength: 25, externalGatewayIp: EXT_GW, routers: [{ routerId: ROUTER_ID, routerNamespace: QROUTER, rfpDevice: RFP, fprDevice: FPR, rfpIp: '169.254.106.114', fprIp: '169.254.106.115', table: 16 }] }]
+    ? [
+        {
+          namespace: FIP_NS,
+          externalNetworkId: 'ext1',
+          gatewayDevice: h.fg,
+          gatewayAddress: h.fgIp,
+          prefixLength: 25,
+          externalGatewayIp: EXT_GW,
+          routers: [
+            {
+              routerId: ROUTER_ID,
+              routerNamespace: QROUTER,
+              rfpDevice: RFP,
+              fprDevice: FPR,
+              rfpIp: '169.254.106.114',
+              fprIp: '169.254.106.115',
+              table: 16,
+            },
+          ],
+        },
+      ]
     : [];
   return { host: h.name, revision, localVtepIp: h.vtep, networks, routers, fipNamespaces };
 }
@@ -141,7 +206,13 @@ const ip = (...args: string[]) => run(['ip', ...args]);
 const url = (h: Host, path: string) => `http://${h.mgmt}:7070${path}`;
 const auth = { authorization: `Bearer ${TOKEN}` };
 
-async function call<T>(h: Host, method: string, path: string, body?: unknown, headers: Record<string, string> = auth): Promise<{ status: number; body: T }> {
+async function call<T>(
+  h: Host,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = auth,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(url(h, path), {
     method,
     headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -155,7 +226,9 @@ async function apply(h: Host, state: HostNetworkState): Promise<NetworkApplyRepo
   const res = await call<NetworkApplyReport>(h, 'PUT', '/v1/network', state);
   if (res.status !== 200) throw new Error(`PUT /v1/network on ${h.name}: ${res.status} ${JSON.stringify(res.body)}`);
   const failed = res.body.drift.filter((d) => !d.repaired);
-  console.log(`apply ${h.name} rev ${state.revision}: ${res.body.durationMs} ms, ${res.body.commands.length} commands, ${res.body.drift.length} drift${failed.length ? `, NOT repaired: ${JSON.stringify(failed)}` : ''}`);
+  console.log(
+    `apply ${h.name} rev ${state.revision}: ${res.body.durationMs} ms, ${res.body.commands.length} commands, ${res.body.drift.length} drift${failed.length ? `, NOT repaired: ${JSON.stringify(failed)}` : ''}`,
+  );
   return res.body;
 }
 
@@ -169,21 +242,42 @@ async function applyAll(p: Placement, order: Host[] = HOSTS): Promise<void> {
 
 async function startAgent(h: Host, reconcileMs = RECONCILE_MS): Promise<void> {
   const argv = [
-    `--net=/run/netns/${h.netns}`, process.execPath, CLI, 'agent',
-    '--listen', `${h.mgmt}:7070`, '--token-file', join(work, 'token'), '--host', h.name,
-    '--data-dir', join(work, h.name), '--instances-path', work,
-    '--external-interface', 'ext0', '--reconcile-interval-ms', String(reconcileMs), '--netns-prefix', prefix(h),
+    `--net=/run/netns/${h.netns}`,
+    process.execPath,
+    CLI,
+    'agent',
+    '--listen',
+    `${h.mgmt}:7070`,
+    '--token-file',
+    join(work, 'token'),
+    '--host',
+    h.name,
+    '--data-dir',
+    join(work, h.name),
+    '--instances-path',
+    work,
+    '--external-interface',
+    'ext0',
+    '--reconcile-interval-ms',
+    String(reconcileMs),
+    '--netns-prefix',
+    prefix(h),
   ];
   const child = spawn('nsenter', argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = (c: Buffer) => agentLogs.set(h, (agentLogs.get(h) ?? '') + c.toString());
   child.stdout?.on('data', log);
   child.stderr?.on('data', log);
   agents.set(h, child);
-  await waitFor(`the ${h.name} agent`, async () => {
-    if (child.exitCode !== null) throw new Error(`agent ${h.name} exited: ${agentLogs.get(h) ?? ''}`);
-    const res = await fetch(url(h, '/v1/health'), { headers: auth, signal: AbortSignal.timeout(1_000) }).catch(() => null);
-    return res?.status === 200 ? true : undefined;
-  }, 30_000, 200);
+  await waitFor(
+    `the ${h.name} agent`,
+    async () => {
+      if (child.exitCode !== null) throw new Error(`agent ${h.name} exited: ${agentLogs.get(h) ?? ''}`);
+      const res = await fetch(url(h, '/v1/health'), { headers: auth, signal: AbortSignal.timeout(1_000) }).catch(() => null);
+      return res?.status === 200 ? true : undefined;
+    },
+    30_000,
+    200,
+  );
 }
 
 async function killAgent(h: Host, signal: NodeJS.Signals): Promise<void> {
@@ -195,7 +289,24 @@ async function killAgent(h: Host, signal: NodeJS.Signals): Promise<void> {
 }
 
 async function plug(g: Guest, h: Host): Promise<void> {
-  await ip('link', 'add', 'eth0', 'netns', g.netns, 'address', g.mac, 'mtu', '1450', 'type', 'veth', 'peer', 'name', g.tap, 'netns', h.netns);
+  await ip(
+    'link',
+    'add',
+    'eth0',
+    'netns',
+    g.netns,
+    'address',
+    g.mac,
+    'mtu',
+    '1450',
+    'type',
+    'veth',
+    'peer',
+    'name',
+    g.tap,
+    'netns',
+    h.netns,
+  );
   await ip('-n', h.netns, 'link', 'set', g.tap, 'master', `brq${g.net.vni}`, 'up');
   await ip('-n', g.netns, 'addr', 'add', `${g.ip}/25`, 'dev', 'eth0');
   await ip('-n', g.netns, 'link', 'set', 'eth0', 'up');
@@ -210,7 +321,13 @@ async function unplug(g: Guest, h: Host): Promise<void> {
 
 async function ping(ns: string, target: string, count = 3): Promise<{ ok: boolean; out: string }> {
   const r = await execIn(ns, ['ping', '-c', String(count), '-i', '0.2', '-W', '1', target], { allowFailure: true });
-  return { ok: r.exitCode === 0, out: r.stdout.split('\n').filter((l) => /packets transmitted|rtt/.test(l)).join(' | ') };
+  return {
+    ok: r.exitCode === 0,
+    out: r.stdout
+      .split('\n')
+      .filter((l) => /packets transmitted|rtt/.test(l))
+      .join(' | '),
+  };
 }
 
 /** Pings until one gets through (ARP/FDB settle), then a counted run that must lose nothing. */
@@ -230,7 +347,10 @@ async function counters(ns: string, dev: string): Promise<{ tx: number; rx: numb
 
 async function fdbDst(h: Host, dev: string): Promise<string[]> {
   const r = await execIn(h.netns, ['bridge', '-j', 'fdb', 'show', 'dev', dev]);
-  return (JSON.parse(r.stdout || '[]') as Array<{ mac: string; dst?: string }>).filter((e) => e.dst).map((e) => `${e.mac} ${e.dst}`).sort();
+  return (JSON.parse(r.stdout || '[]') as Array<{ mac: string; dst?: string }>)
+    .filter((e) => e.dst)
+    .map((e) => `${e.mac} ${e.dst}`)
+    .sort();
 }
 
 async function status(h: Host): Promise<AgentNetworkStatus> {
@@ -240,18 +360,25 @@ async function status(h: Host): Promise<AgentNetworkStatus> {
 /** Waits for the counter to stop moving (IPv6 chatter after links come up). */
 async function quiet(ns: string, dev: string): Promise<number> {
   let last = (await counters(ns, dev)).tx;
-  return waitFor(`${dev} in ${ns} to go quiet`, async () => {
-    await sleep(1_000);
-    const now = (await counters(ns, dev)).tx;
-    const settled = now === last;
-    last = now;
-    return settled ? now : undefined;
-  }, 20_000, 0);
+  return waitFor(
+    `${dev} in ${ns} to go quiet`,
+    async () => {
+      await sleep(1_000);
+      const now = (await counters(ns, dev)).tx;
+      const settled = now === last;
+      last = now;
+      return settled ? now : undefined;
+    },
+    20_000,
+    0,
+  );
 }
 
 /** tcpdump on a device, to show what crossed it (returns a stopper giving the lines). */
 async function watch(ns: string, dev: string): Promise<() => Promise<string>> {
-  const child = spawn('ip', ['netns', 'exec', ns, 'tcpdump', '-l', '-n', '-e', '-i', dev, '-Q', 'out'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('ip', ['netns', 'exec', ns, 'tcpdump', '-l', '-n', '-e', '-i', dev, '-Q', 'out'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
   await sleep(500);
@@ -269,7 +396,15 @@ async function cleanup(): Promise<void> {
   for (const h of HOSTS) await ip('link', 'del', h.rootIface).catch(() => undefined);
 }
 
-const dvrPlacement = (fipOn: Guest | null = G1): Placement => ({ where: new Map([[G1, H1], [G2, H2], [G3, H1]]), router: { kind: 'dvr' }, fipOn });
+const dvrPlacement = (fipOn: Guest | null = G1): Placement => ({
+  where: new Map([
+    [G1, H1],
+    [G2, H2],
+    [G3, H1],
+  ]),
+  router: { kind: 'dvr' },
+  fipOn,
+});
 
 describe('host agent network: real namespaces, two agents', () => {
   beforeAll(async () => {
@@ -310,7 +445,24 @@ describe('host agent network: real namespaces, two agents', () => {
     await ip('-n', EXT, 'link', 'set', 'ext0', 'up');
     // The lab pre-creates brq1000/vxlan-1000 on its hosts; h1 gets the same here, to be adopted as is.
     await ip('-n', H1.netns, 'link', 'add', 'brq1000', 'mtu', '1450', 'type', 'bridge');
-    await ip('-n', H1.netns, 'link', 'add', 'vxlan-1000', 'mtu', '1450', 'type', 'vxlan', 'id', '1000', 'local', H1.vtep, 'dstport', '4789', 'nolearning');
+    await ip(
+      '-n',
+      H1.netns,
+      'link',
+      'add',
+      'vxlan-1000',
+      'mtu',
+      '1450',
+      'type',
+      'vxlan',
+      'id',
+      '1000',
+      'local',
+      H1.vtep,
+      'dstport',
+      '4789',
+      'nolearning',
+    );
     await ip('-n', H1.netns, 'link', 'set', 'vxlan-1000', 'master', 'brq1000', 'up');
     await ip('-n', H1.netns, 'link', 'set', 'brq1000', 'up');
     for (const h of HOSTS) await startAgent(h);
@@ -333,7 +485,11 @@ describe('host agent network: real namespaces, two agents', () => {
   });
 
   it('refuses every network route without the token (401) and an injected interface name (400)', async () => {
-    for (const [method, path] of [['GET', '/v1/network'], ['PUT', '/v1/network'], ['POST', '/v1/network/reconcile']] as const) {
+    for (const [method, path] of [
+      ['GET', '/v1/network'],
+      ['PUT', '/v1/network'],
+      ['POST', '/v1/network/reconcile'],
+    ] as const) {
       expect((await call(H1, method, path, method === 'PUT' ? compile(H1, dvrPlacement()) : undefined, {})).status).toBe(401);
     }
     const bad = compile(H1, dvrPlacement());
@@ -385,7 +541,10 @@ describe('host agent network: real namespaces, two agents', () => {
   it('DVR: the gateway MAC never leaves a host (rewritten to the host MAC); gateway ARP stays local', async () => {
     // Routed g3(h1) → g2(h2): the frame leaves h1's vxlan-1000 with h1's DVR MAC, so h2's bridge learns that, not the gateway MAC.
     await pingSettled(G3.netns, G2.ip, 3);
-    const learned = JSON.parse((await execIn(H2.netns, ['bridge', '-j', 'fdb', 'show', 'br', 'brq1000'])).stdout) as Array<{ mac: string; ifname: string }>;
+    const learned = JSON.parse((await execIn(H2.netns, ['bridge', '-j', 'fdb', 'show', 'br', 'brq1000'])).stdout) as Array<{
+      mac: string;
+      ifname: string;
+    }>;
     const onTunnel = learned.filter((e) => e.ifname === 'vxlan-1000').map((e) => e.mac);
     console.log(`h2 brq1000 learned on vxlan-1000: ${onTunnel.join(' ')}`);
     expect(onTunnel).toContain(H1.dvrMac);
@@ -402,7 +561,9 @@ describe('host agent network: real namespaces, two agents', () => {
     const before = await Promise.all([counters(H1.netns, 'vxlan-1000'), counters(H1.netns, 'vxlan-1001')]);
     const out = await pingSettled(G1.netns, G3.ip, 20);
     const after = await Promise.all([counters(H1.netns, 'vxlan-1000'), counters(H1.netns, 'vxlan-1001')]);
-    console.log(`legacy g1 → g3 via h2: ${out}; h1 vxlan-1000 tx ${before[0]?.tx} → ${after[0]?.tx}, vxlan-1001 tx ${before[1]?.tx} → ${after[1]?.tx}`);
+    console.log(
+      `legacy g1 → g3 via h2: ${out}; h1 vxlan-1000 tx ${before[0]?.tx} → ${after[0]?.tx}, vxlan-1001 tx ${before[1]?.tx} → ${after[1]?.tx}`,
+    );
     expect((after[0]?.tx ?? 0) - (before[0]?.tx ?? 0)).toBeGreaterThanOrEqual(20);
     expect((after[1]?.tx ?? 0) - (before[1]?.tx ?? 0)).toBeGreaterThanOrEqual(20);
     // North-south through the legacy router: qg macvlan in h2's qrouter, DNAT to g1 on h1 across the tunnel.
@@ -412,33 +573,46 @@ describe('host agent network: real namespaces, two agents', () => {
     const qgAfter = await counters(router, QG);
     const qgMac = (JSON.parse((await ip('-n', router, '-j', 'link', 'show', QG)).stdout) as Array<{ address: string }>)[0]?.address;
     const neigh = (JSON.parse((await ip('-n', EXT, '-j', 'neigh', 'show', LEGACY_FIP)).stdout) as Array<{ lladdr?: string }>)[0]?.lladdr;
-    console.log(`h2 ${QG}: rx ${qgBefore.rx} → ${qgAfter.rx}, tx ${qgBefore.tx} → ${qgAfter.tx}; external neighbour ${LEGACY_FIP} is-at ${neigh} (qg ${qgMac})`);
+    console.log(
+      `h2 ${QG}: rx ${qgBefore.rx} → ${qgAfter.rx}, tx ${qgBefore.tx} → ${qgAfter.tx}; external neighbour ${LEGACY_FIP} is-at ${neigh} (qg ${qgMac})`,
+    );
     expect(qgAfter.rx - qgBefore.rx).toBeGreaterThanOrEqual(5);
     expect(neigh).toBe(qgMac);
     await applyAll(dvrPlacement(), [H1, H2]);
     await pingSettled(G1.netns, G3.ip, 3);
   });
 
-  it('floating IP: answers through h1\'s fip namespace, then follows its port to h2 (gratuitous ARP), leaving nothing on h1', async () => {
+  it("floating IP: answers through h1's fip namespace, then follows its port to h2 (gratuitous ARP), leaving nothing on h1", async () => {
     const neighMac = async () => {
       const r = await ip('-n', EXT, '-j', 'neigh', 'show', FIP);
       return (JSON.parse(r.stdout || '[]') as Array<{ lladdr?: string }>)[0]?.lladdr;
     };
-    const fgMac = async (h: Host) => ((JSON.parse((await ip('-n', `${prefix(h)}${FIP_NS}`, '-j', 'link', 'show', h.fg)).stdout) as Array<{ address: string }>)[0]?.address);
+    const fgMac = async (h: Host) =>
+      (JSON.parse((await ip('-n', `${prefix(h)}${FIP_NS}`, '-j', 'link', 'show', h.fg)).stdout) as Array<{ address: string }>)[0]?.address;
     console.log(`external → FIP on h1: ${await pingSettled(EXT, FIP)}`);
     const h1Fg = await fgMac(H1);
     expect(await neighMac()).toBe(h1Fg);
     const h1Before = await counters(`${prefix(H1)}${FIP_NS}`, H1.fg);
 
     // The port moves: h1 first loses the floating IP, then h2 gets it (and sends gratuitous ARP).
-    const moved: Placement = { where: new Map([[G1, H2], [G2, H2], [G3, H1]]), router: { kind: 'dvr' }, fipOn: G1 };
+    const moved: Placement = {
+      where: new Map([
+        [G1, H2],
+        [G2, H2],
+        [G3, H1],
+      ]),
+      router: { kind: 'dvr' },
+      fipOn: G1,
+    };
     await unplug(G1, H1);
     const t0 = Date.now();
     await applyAll(moved, [H1, H2]);
     await plug(G1, H2);
     const h2Fg = await fgMac(H2);
     const learned = await neighMac();
-    console.log(`FIP moved in ${Date.now() - t0} ms (both applies); external neighbour ${FIP}: ${h1Fg} → ${learned} (h2 fg ${h2Fg}); h1 fg counters before the move rx ${h1Before.rx} tx ${h1Before.tx}`);
+    console.log(
+      `FIP moved in ${Date.now() - t0} ms (both applies); external neighbour ${FIP}: ${h1Fg} → ${learned} (h2 fg ${h2Fg}); h1 fg counters before the move rx ${h1Before.rx} tx ${h1Before.tx}`,
+    );
     expect(learned).toBe(h2Fg);
     const h2Before = await counters(`${prefix(H2)}${FIP_NS}`, H2.fg);
     console.log(`external → FIP on h2: ${await pingSettled(EXT, FIP, 10)}`);
@@ -453,7 +627,7 @@ describe('host agent network: real namespaces, two agents', () => {
     expect((await ip('-n', h1Router, '-o', 'link', 'show')).stdout).not.toContain(RFP);
     expect((await ip('-n', h1Router, 'rule', 'show')).stdout).not.toContain('lookup 16');
     expect((await execIn(h1Router, ['nft', 'list', 'ruleset'])).stdout).not.toContain('livemig');
-    expect((await listNetns())).toContain(`${prefix(H2)}${FIP_NS}`);
+    expect(await listNetns()).toContain(`${prefix(H2)}${FIP_NS}`);
   });
 
   it('repairs hand-made drift (an FDB entry, a whole qrouter namespace) within a few reconcile intervals, and logs it', async () => {
@@ -461,11 +635,22 @@ describe('host agent network: real namespaces, two agents', () => {
     // After the move g1 is on h2: h1's vxlan-1000 points g1's MAC at h2.
     await execIn(H1.netns, ['bridge', 'fdb', 'del', G1.mac, 'dev', 'vxlan-1000', 'dst', H2.vtep]);
     const t0 = Date.now();
-    await waitFor('h1 to restore the FDB entry', async () => ((await fdbDst(H1, 'vxlan-1000')).includes(`${G1.mac} ${H2.vtep}`) ? true : undefined), 10 * RECONCILE_MS, 50);
+    await waitFor(
+      'h1 to restore the FDB entry',
+      async () => ((await fdbDst(H1, 'vxlan-1000')).includes(`${G1.mac} ${H2.vtep}`) ? true : undefined),
+      10 * RECONCILE_MS,
+      50,
+    );
     const fdbMs = Date.now() - t0;
     await ip('netns', 'del', `${prefix(H2)}${QROUTER}`);
     const t1 = Date.now();
-    await waitFor('h2 to rebuild its qrouter', async () => ((await status(H2)).driftLog.some((d) => d.kind === 'netns' && d.subject === `${prefix(H2)}${QROUTER}`) ? true : undefined), 20 * RECONCILE_MS, 50);
+    await waitFor(
+      'h2 to rebuild its qrouter',
+      async () =>
+        (await status(H2)).driftLog.some((d) => d.kind === 'netns' && d.subject === `${prefix(H2)}${QROUTER}`) ? true : undefined,
+      20 * RECONCILE_MS,
+      50,
+    );
     const nsMs = Date.now() - t1;
     console.log(`drift repaired: FDB entry in ${fdbMs} ms, qrouter namespace in ${nsMs} ms (reconcile every ${RECONCILE_MS} ms)`);
     const h1Log = (await status(H1)).driftLog;
@@ -473,7 +658,12 @@ describe('host agent network: real namespaces, two agents', () => {
     expect(Number.isNaN(Date.parse(h1Log.at(-1)?.at ?? ''))).toBe(false);
     const h2Log = (await status(H2)).driftLog;
     expect(h2Log.filter((d) => !d.repaired)).toEqual([]);
-    console.log(`h2 driftLog after the namespace loss: ${h2Log.length} entries, e.g. ${h2Log.slice(-3).map((d) => `${d.found} ${d.kind} ${d.subject}`).join('; ')}`);
+    console.log(
+      `h2 driftLog after the namespace loss: ${h2Log.length} entries, e.g. ${h2Log
+        .slice(-3)
+        .map((d) => `${d.found} ${d.kind} ${d.subject}`)
+        .join('; ')}`,
+    );
     await pingSettled(G1.netns, G3.ip, 3);
     console.log(`external → FIP after h2's qrouter came back: ${await pingSettled(EXT, FIP, 3)}`);
   });
@@ -488,7 +678,9 @@ describe('host agent network: real namespaces, two agents', () => {
     const t0 = Date.now();
     await startAgent(H1, 0);
     const s = await status(H1);
-    console.log(`h1 restarted and re-applied revision ${s.desired?.revision} in ${Date.now() - t0} ms (start included): ${s.lastApply?.commands.join('; ')}`);
+    console.log(
+      `h1 restarted and re-applied revision ${s.desired?.revision} in ${Date.now() - t0} ms (start included): ${s.lastApply?.commands.join('; ')}`,
+    );
     expect(s.desired?.revision).toBe(revision);
     // Deleting the gateway address also flushed qr's static ARP entries: the start-up apply puts them back too.
     expect(s.lastApply?.commands).toEqual([
@@ -496,13 +688,25 @@ describe('host agent network: real namespaces, two agents', () => {
       `ip -n ${prefix(H1)}${QROUTER} addr add ${NET_B.gw}/25 dev ${NET_B.qr}`,
       `ip -n ${prefix(H1)}${QROUTER} neigh replace ${G3.ip} lladdr ${G3.mac} dev ${NET_B.qr} nud permanent`,
     ]);
-    expect(s.driftLog.map((d) => `${d.found} ${d.kind} ${d.repaired}`)).toEqual(['missing fdb true', 'missing address true', 'missing arp true']);
+    expect(s.driftLog.map((d) => `${d.found} ${d.kind} ${d.repaired}`)).toEqual([
+      'missing fdb true',
+      'missing address true',
+      'missing arp true',
+    ]);
     await pingSettled(G2.netns, G3.ip, 3);
   });
 
   it('keeps a network whose bridge still has a foreign port (a guest tap), and removes it once the port is gone', async () => {
     revision++;
-    const state = compile(H1, { where: new Map([[G1, H2], [G2, H2], [G3, H1]]), router: { kind: 'dvr' }, fipOn: G1 });
+    const state = compile(H1, {
+      where: new Map([
+        [G1, H2],
+        [G2, H2],
+        [G3, H1],
+      ]),
+      router: { kind: 'dvr' },
+      fipOn: G1,
+    });
     state.networks = state.networks.filter((n) => n.vni !== NET_B.vni);
     for (const r of state.routers) {
       r.interfaces = r.interfaces.filter((i) => i.bridge !== `brq${NET_B.vni}`);
@@ -511,7 +715,10 @@ describe('host agent network: real namespaces, two agents', () => {
     const report = await apply(H1, state);
     const refused = report.drift.filter((d) => !d.repaired);
     console.log(`network 1001 dropped while vnet3 is on brq1001: ${JSON.stringify(refused)}`);
-    expect(refused.map((d) => `${d.subject}: ${d.error}`)).toEqual(['brq1001: not removed: vnet3 still on brq1001', 'vxlan-1001: not removed: vnet3 still on brq1001']);
+    expect(refused.map((d) => `${d.subject}: ${d.error}`)).toEqual([
+      'brq1001: not removed: vnet3 still on brq1001',
+      'vxlan-1001: not removed: vnet3 still on brq1001',
+    ]);
     expect((await ip('-n', H1.netns, '-o', 'link', 'show', 'vnet3')).stdout).toContain('master brq1001');
     await unplug(G3, H1);
     const after = (await call<NetworkApplyReport>(H1, 'POST', '/v1/network/reconcile')).body;

@@ -17,7 +17,12 @@ import {
 import { waitForMigration, waitForState, type ControllerApi } from '../../src/cli/controller-api';
 import { bootInstance, type LabInstance, type LabInventory } from '../../src/cli/lab-inventory';
 import { crashNote } from '../support/lab/guest-faults';
-import { openReservations as openReservationsIn, requestMigration, startLabController, type LabController } from '../support/lab/lab-controller';
+import {
+  openReservations as openReservationsIn,
+  requestMigration,
+  startLabController,
+  type LabController,
+} from '../support/lab/lab-controller';
 
 const PHASES = ['queued', 'pre-migration', 'reservation', 'pre-copy', 'switchover', 'commitment', 'completed'];
 // The busy guest rewrites 32 MiB as fast as TCG lets it; a 40 Mbit link carries far less.
@@ -57,7 +62,10 @@ describe('migration engine on the lab (real libvirt, REST only)', () => {
 
   const thereAndBack = async (name: string, ip: string) => {
     const vm = await bootInstance(api, inventory, { name, host: 'host-a', ip, flavor: 'lab.tiny', dirtyMiB: 16, dirtyPauseMs: 100 });
-    for (const [from, to] of [['host-a', 'host-b'], ['host-b', 'host-a']]) {
+    for (const [, to] of [
+      ['host-a', 'host-b'],
+      ['host-b', 'host-a'],
+    ]) {
       const beatsBefore = heartbeatCount(vm.domainName);
       const done = await waitForMigration(api, await migrate(vm, to));
       expect(done.state, `${done.failureReason}${crashNote(vm.domainName)}`).toBe('completed');
@@ -69,7 +77,10 @@ describe('migration engine on the lab (real libvirt, REST only)', () => {
       expect(done.hvTotalTimeMs).toBeGreaterThan(0);
       expect(await whereIsGuest(vm.domainName)).toEqual({ defined: [to], running: [to] });
       const pinged = await ping(PROBER.netns, vm.ip, { count: 10 });
-      expect(pinged.received, `ping ${JSON.stringify(pinged)}; heartbeats ${beatsBefore} -> ${heartbeatCount(vm.domainName)}${crashNote(vm.domainName)}`).toBeGreaterThan(0);
+      expect(
+        pinged.received,
+        `ping ${JSON.stringify(pinged)}; heartbeats ${beatsBefore} -> ${heartbeatCount(vm.domainName)}${crashNote(vm.domainName)}`,
+      ).toBeGreaterThan(0);
       expect(heartbeatCount(vm.domainName)).toBeGreaterThan(beatsBefore);
       expect((await api.ok<{ hostId: string }>('GET', `/instances/${vm.instanceId}`)).hostId).toBe(inventory.hostIds[to]);
 
@@ -116,7 +127,14 @@ describe('migration engine on the lab (real libvirt, REST only)', () => {
   describe('a guest that dirties more than the shaped link carries', () => {
     beforeAll(async () => {
       // Booted only now: two busy TCG guests compete for the two cores while the first test measures.
-      busy = await bootInstance(api, inventory, { name: 'eng-busy', host: 'host-a', ip: '203.0.113.31', flavor: 'lab.micro', dirtyMiB: 32, dirtyPauseMs: 0 });
+      busy = await bootInstance(api, inventory, {
+        name: 'eng-busy',
+        host: 'host-a',
+        ip: '203.0.113.31',
+        flavor: 'lab.micro',
+        dirtyMiB: 32,
+        dirtyPauseMs: 0,
+      });
       await shapeMigrationLink('host-a', SLOW_LINK_MBIT);
     }, 120_000);
     afterAll(async () => {
@@ -124,7 +142,16 @@ describe('migration engine on the lab (real libvirt, REST only)', () => {
     });
 
     it('aborts on the completion timeout and keeps running on the source', async () => {
-      const done = await waitForMigration(api, await migrate(busy, 'host-b', { maxDowntimeMs: 100, downtimeSteps: 1, progressTimeoutSec: 0, completionTimeoutPerGiBSec: 4, timeoutAction: 'abort' }));
+      const done = await waitForMigration(
+        api,
+        await migrate(busy, 'host-b', {
+          maxDowntimeMs: 100,
+          downtimeSteps: 1,
+          progressTimeoutSec: 0,
+          completionTimeoutPerGiBSec: 4,
+          timeoutAction: 'abort',
+        }),
+      );
       expect(done.state, `${done.failureReason}${crashNote(busy.domainName)}`).toBe('aborted');
       expect(done.failureReason).toMatch(/completion-timeout/);
       expect(await whereIsGuest(busy.domainName)).toEqual({ defined: ['host-a'], running: ['host-a'] });
@@ -188,7 +215,9 @@ describe('migration engine on the lab (real libvirt, REST only)', () => {
         240_000,
       );
       expect(done.state, `${done.failureReason}${crashNote(busy.domainName)}`).toBe('completed');
-      const raised = done.convergenceEvents.filter((e) => e.action === 'set-max-downtime' && e.outcome === 'applied').map((e) => e.detail.downtimeMs as number);
+      const raised = done.convergenceEvents
+        .filter((e) => e.action === 'set-max-downtime' && e.outcome === 'applied')
+        .map((e) => e.detail.downtimeMs as number);
       // The first step (8000 / 4 = 2000 ms) goes with the migrate call; every later one must be higher.
       expect(raised.length).toBeGreaterThanOrEqual(1);
       expect([...raised].sort((a, b) => a - b)).toEqual(raised);
@@ -205,7 +234,10 @@ describe('migration engine on the lab (real libvirt, REST only)', () => {
       vm = await bootInstance(api, inventory, { name: 'eng-pre', host: 'host-a', ip: '203.0.113.41', flavor: 'lab.nano' });
     }, 120_000);
     const request = (destination: string) =>
-      api.call<{ message: string; details: { check: string } }>('POST', '/migrations', { instanceId: vm.instanceId, destinationHostId: destination });
+      api.call<{ message: string; details: { check: string } }>('POST', '/migrations', {
+        instanceId: vm.instanceId,
+        destinationHostId: destination,
+      });
 
     it('a full destination answers 409', async () => {
       const before = await count();
@@ -222,15 +254,21 @@ describe('migration engine on the lab (real libvirt, REST only)', () => {
 
     it('storage that is not shared answers 422', async () => {
       const before = await count();
-      const paths = await Promise.all(['host-a', 'host-b'].map(async (h) => (await api.ok<{ instancesPath: string }>('GET', `/hosts/${inventory.hostIds[h]}`)).instancesPath));
-      for (const h of ['host-a', 'host-b']) await api.ok('PATCH', `/hosts/${inventory.hostIds[h]}`, { instancesPath: '/srv/livemig-not-shared' });
+      const paths = await Promise.all(
+        ['host-a', 'host-b'].map(
+          async (h) => (await api.ok<{ instancesPath: string }>('GET', `/hosts/${inventory.hostIds[h]}`)).instancesPath,
+        ),
+      );
+      for (const h of ['host-a', 'host-b'])
+        await api.ok('PATCH', `/hosts/${inventory.hostIds[h]}`, { instancesPath: '/srv/livemig-not-shared' });
       try {
         const res = await request(inventory.hostIds['host-b']);
         expect(res.status).toBe(422);
         expect(res.body.details.check).toBe('shared-storage');
         expect(res.body.message).toMatch(/no shared storage/);
       } finally {
-        for (const [i, h] of ['host-a', 'host-b'].entries()) await api.ok('PATCH', `/hosts/${inventory.hostIds[h]}`, { instancesPath: paths[i] });
+        for (const [i, h] of ['host-a', 'host-b'].entries())
+          await api.ok('PATCH', `/hosts/${inventory.hostIds[h]}`, { instancesPath: paths[i] });
       }
       expect(await count()).toBe(before);
     });

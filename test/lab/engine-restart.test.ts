@@ -2,7 +2,18 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquireLabLock, checkGuestCrash, controllerEnv, virsh, labDown, labUp, ping, PROBER, shapeMigrationLink, whereIsGuest } from '../../lab';
+import {
+  acquireLabLock,
+  checkGuestCrash,
+  controllerEnv,
+  virsh,
+  labDown,
+  labUp,
+  ping,
+  PROBER,
+  shapeMigrationLink,
+  whereIsGuest,
+} from '../../lab';
 import { ControllerApi, waitForMigration, waitForState } from '../../src/cli/controller-api';
 import { controllerLogFile, startControllerProcess, type ControllerProcess } from '../../src/cli/controller-process';
 import { bootInstance, registerLabInventory } from '../../src/cli/lab-inventory';
@@ -43,7 +54,11 @@ describe('a controller killed mid-migration', () => {
     const vm = await bootInstance(api, inventory, { name, host: 'host-a', ip, flavor: 'lab.micro', dirtyMiB: 16, dirtyPauseMs: 50 });
     // A slow link keeps the copy going for a while after the kill.
     await shapeMigrationLink('host-a', 60);
-    const started = await api.ok<{ id: string }>('POST', '/migrations', { instanceId: vm.instanceId, destinationHostId: inventory.hostIds['host-b'], policy: { completionTimeoutPerGiBSec: 0, progressTimeoutSec: 0 } });
+    const started = await api.ok<{ id: string }>('POST', '/migrations', {
+      instanceId: vm.instanceId,
+      destinationHostId: inventory.hostIds['host-b'],
+      policy: { completionTimeoutPerGiBSec: 0, progressTimeoutSec: 0 },
+    });
     await waitForState(api, started.id, ['pre-copy']);
     await new Promise((r) => setTimeout(r, 1500));
     await controller.stop('SIGKILL');
@@ -57,12 +72,19 @@ describe('a controller killed mid-migration', () => {
     expect(where.running).toEqual([expectedHost]);
     expect(['completed', 'failed']).toContain(done.state);
     expect(done.phases.at(-1)!.detail).toMatch(/restart/);
-    const instance = await new ControllerApi(controller.url, TOKEN).ok<{ hostId: string; state: string }>('GET', `/instances/${vm.instanceId}`);
+    const instance = await new ControllerApi(controller.url, TOKEN).ok<{ hostId: string; state: string }>(
+      'GET',
+      `/instances/${vm.instanceId}`,
+    );
     expect(instance.hostId).toBe(inventory.hostIds[expectedHost]);
     expect(instance.state).toBe('active');
     const crash = checkGuestCrash(vm.domainName);
     expect(crash.crashed, `guest crash: ${crash.line}`).toBe(false);
-    const states = await Promise.all(['host-a', 'host-b'].map(async (h) => `${h}: ${(await virsh(h, ['domstate', '--reason', vm.domainName], { allowFailure: true })).stdout.trim()}`));
+    const states = await Promise.all(
+      ['host-a', 'host-b'].map(
+        async (h) => `${h}: ${(await virsh(h, ['domstate', '--reason', vm.domainName], { allowFailure: true })).stdout.trim()}`,
+      ),
+    );
     const pinged = await ping(PROBER.netns, vm.ip, { count: 10 });
     expect(pinged.received, `${done.state}: ${done.phases.at(-1)!.detail}; ${states.join('; ')}`).toBeGreaterThan(0);
     expect(done.reportState).toBe('failed');

@@ -117,8 +117,17 @@ describe('lab agents and the controller leg', () => {
   it("the prober's agent probes a guest through its tenant interface", async () => {
     await bootGuest({ name: GUEST, host: 'host-b', ip: GUEST_IP, memoryMiB: 128, vcpus: 1 });
     const env = controllerEnv();
-    const prober = new HttpAgentClient({ host: 'prober', url: String(env.LIVEMIG_PROBER_AGENT_URL), token: String(env.LIVEMIG_PROBER_AGENT_TOKEN) });
-    const probe = await prober.startProbe({ target: GUEST_IP, interface: String(env.LIVEMIG_PROBER_INTERFACE), intervalMs: 10, maxDurationSec: 30 });
+    const prober = new HttpAgentClient({
+      host: 'prober',
+      url: String(env.LIVEMIG_PROBER_AGENT_URL),
+      token: String(env.LIVEMIG_PROBER_AGENT_TOKEN),
+    });
+    const probe = await prober.startProbe({
+      target: GUEST_IP,
+      interface: String(env.LIVEMIG_PROBER_INTERFACE),
+      intervalMs: 10,
+      maxDurationSec: 30,
+    });
     try {
       await sleep(1_500);
       const done = await prober.stopProbe(probe.probeId);
@@ -159,7 +168,9 @@ describe('lab agents and the controller leg', () => {
     for (const pid of pids) expect(existsSync(`/proc/${pid}`)).toBe(false);
     const link = await execa('ip', ['link', 'show', 'dev', CONTROLLER_IFACE], { reject: false });
     expect(link.exitCode).not.toBe(0);
-    expect((await rootAddresses()).split('\n').filter((l) => / inet (198\.51\.100\.|203\.0\.113\.)/.test(l) || l.includes(CONTROLLER_IFACE))).toEqual([]);
+    expect(
+      (await rootAddresses()).split('\n').filter((l) => / inet (198\.51\.100\.|203\.0\.113\.)/.test(l) || l.includes(CONTROLLER_IFACE)),
+    ).toEqual([]);
     const routes = (await execa('ip', ['-4', 'route', 'show'])).stdout.split('\n');
     expect(routes.filter((r) => /^(198\.51\.100\.|203\.0\.113\.)/.test(r))).toEqual([]);
     expect(() => agentToken('prober')).toThrow(/no agent token/);

@@ -51,7 +51,13 @@ describe('lab topology', () => {
   });
 
   it('puts the prober on management (for its agent), tunnel and tenant networks', () => {
-    expect(PROBER).toMatchObject({ mgmtIp: '198.51.100.3', agentUrl: 'http://198.51.100.3:7070', vtepIp: '198.51.100.130', tenantIp: '203.0.113.2', tenantInterface: 'vxlan-1000' });
+    expect(PROBER).toMatchObject({
+      mgmtIp: '198.51.100.3',
+      agentUrl: 'http://198.51.100.3:7070',
+      vtepIp: '198.51.100.130',
+      tenantIp: '203.0.113.2',
+      tenantInterface: 'vxlan-1000',
+    });
     expect(EXTERNAL).toMatchObject({ mgmtIp: '198.51.100.4', agentUrl: 'http://198.51.100.4:7070', ip: '192.0.2.129' });
   });
 
@@ -74,7 +80,7 @@ describe('lab topology', () => {
 
   it('gives management, tunnel and tenant disjoint ranges', () => {
     const nets = [MGMT_CIDR, TUNNEL_CIDR, TENANT_CIDR, TENANT2.cidr, EXTERNAL_CIDR];
-    for (const a of nets) for (const b of nets) if (a !== b) expect(inCidr(a.split('/')[0] as string, b)).toBe(false);
+    for (const a of nets) for (const b of nets) if (a !== b) expect(inCidr(a.split('/')[0], b)).toBe(false);
   });
 
   it('has distinct management addresses for controller, prober and hosts', () => {
@@ -94,7 +100,15 @@ describe('lab topology', () => {
   });
 
   it('uses names the kernel accepts', () => {
-    const ifaces = [CONTROLLER_IFACE, CONTROLLER_FABRIC_PEER, PROBER.mgmtIface, fabricPeer('mgmt', 'p'), ...Object.values(HOST_IFACES), ...Object.values(FABRIC_BRIDGES), ...ALL_LAB_HOSTS.flatMap((h) => [fabricPeer('mgmt', h.letter), fabricPeer('tunnel', h.letter), fabricPeer('external', h.letter)])];
+    const ifaces = [
+      CONTROLLER_IFACE,
+      CONTROLLER_FABRIC_PEER,
+      PROBER.mgmtIface,
+      fabricPeer('mgmt', 'p'),
+      ...Object.values(HOST_IFACES),
+      ...Object.values(FABRIC_BRIDGES),
+      ...ALL_LAB_HOSTS.flatMap((h) => [fabricPeer('mgmt', h.letter), fabricPeer('tunnel', h.letter), fabricPeer('external', h.letter)]),
+    ];
     for (const name of ifaces) expect(checkInterfaceName(name)).toEqual({ ok: true });
     for (const h of ALL_LAB_HOSTS) expect(checkNetnsName(h.netns)).toEqual({ ok: true });
   });
@@ -136,12 +150,15 @@ describe('libvirt configuration', () => {
     expect(libvirtdConf(host).split('\n')).toContain(line);
   });
 
-  it.each([['migration_address = "198.51.100.12"'], ['migration_host = "198.51.100.12"'], ['security_driver = "none"'], ['cgroup_controllers = [ ]'], ['stdio_handler = "file"']])(
-    'qemu.conf has %s',
-    (line) => {
-      expect(qemuConf(host).split('\n')).toContain(line);
-    },
-  );
+  it.each([
+    ['migration_address = "198.51.100.12"'],
+    ['migration_host = "198.51.100.12"'],
+    ['security_driver = "none"'],
+    ['cgroup_controllers = [ ]'],
+    ['stdio_handler = "file"'],
+  ])('qemu.conf has %s', (line) => {
+    expect(qemuConf(host).split('\n')).toContain(line);
+  });
 
   it.each([
     ['root:x:0:0::/root:/bin/sh\n', 'root:x:0:0::/root:/bin/sh\n' + LIBVIRT_QEMU_PASSWD + '\n'],
@@ -206,19 +223,31 @@ describe('parsers', () => {
   it.each([
     ['lm-heartbeat 1\nlm-heartbeat 2\n', undefined],
     ['lm-heartbeat 7\n[   12.1] kernel BUG at mm/slub.c:419!\n', '[   12.1] kernel BUG at mm/slub.c:419!'],
-    ['[    9.0] Oops: general protection fault, probably for non-canonical address\n', '[    9.0] Oops: general protection fault, probably for non-canonical address'],
-    ['[    9.9] Kernel panic - not syncing: Fatal exception in interrupt\n', '[    9.9] Kernel panic - not syncing: Fatal exception in interrupt'],
+    [
+      '[    9.0] Oops: general protection fault, probably for non-canonical address\n',
+      '[    9.0] Oops: general protection fault, probably for non-canonical address',
+    ],
+    [
+      '[    9.9] Kernel panic - not syncing: Fatal exception in interrupt\n',
+      '[    9.9] Kernel panic - not syncing: Fatal exception in interrupt',
+    ],
     // Linux 6.1 prints a GPF without "Oops" and may not panic: the guest stays up with a dead NIC.
     [
       'lm-heartbeat 3\n[    4.7] general protection fault, probably for non-canonical address 0x966b9fe15cfc7091: 0000 [#1] PREEMPT SMP NOPTI\n',
       '[    4.7] general protection fault, probably for non-canonical address 0x966b9fe15cfc7091: 0000 [#1] PREEMPT SMP NOPTI',
     ],
-    ['lm-heartbeat 4\n[    8.3] virtio_net virtio0: output.0:id 1 is not a head!\nlm-heartbeat 5\n', '[    8.3] virtio_net virtio0: output.0:id 1 is not a head!'],
+    [
+      'lm-heartbeat 4\n[    8.3] virtio_net virtio0: output.0:id 1 is not a head!\nlm-heartbeat 5\n',
+      '[    8.3] virtio_net virtio0: output.0:id 1 is not a head!',
+    ],
   ])('crash in console %j', (text, line) => {
     expect(findCrash(text)).toBe(line);
   });
 
   it('reads domjobinfo output', () => {
-    expect(parseKeyValues('Job type:         Completed\nTotal downtime:   73           ms\n')).toEqual({ 'Job type': 'Completed', 'Total downtime': '73           ms' });
+    expect(parseKeyValues('Job type:         Completed\nTotal downtime:   73           ms\n')).toEqual({
+      'Job type': 'Completed',
+      'Total downtime': '73           ms',
+    });
   });
 });

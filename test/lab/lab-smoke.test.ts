@@ -59,7 +59,9 @@ async function migrateAndCheck(from: string, to: string): Promise<void> {
   const diskWritesAtSwitch = diskWriteCount(GUEST);
   expect(result.unsafe).toBe(true); // the guest has a disk in shared storage, proven shared first
   expect(result.completedJob['Operation']).toBe('Incoming migration');
-  console.log(`${from} -> ${to}: ${result.elapsedMs} ms, downtime ${result.completedJob['Total downtime']}, data ${result.completedJob['Data processed']}`);
+  console.log(
+    `${from} -> ${to}: ${result.elapsedMs} ms, downtime ${result.completedJob['Total downtime']}, data ${result.completedJob['Data processed']}`,
+  );
 
   const where = await whereIsGuest(GUEST);
   expect(where).toEqual({ defined: [to], running: [to] });
@@ -100,7 +102,9 @@ describe('lab smoke', () => {
     // Other lab test runs on this machine wait for us instead of tearing the lab down.
     releaseLab = await acquireLabLock();
     const up = await labUp({ hosts: 2, log: (l) => console.log(l) });
-    console.log(up.alreadyUp ? 'lab was already up' : `lab up: ${up.upMs} ms (image ${up.imageBuilt ? 'built' : 'cached'} ${up.imageMs} ms)`);
+    console.log(
+      up.alreadyUp ? 'lab was already up' : `lab up: ${up.upMs} ms (image ${up.imageBuilt ? 'built' : 'cached'} ${up.imageMs} ms)`,
+    );
   });
 
   afterAll(async () => {
@@ -142,7 +146,12 @@ describe('lab smoke', () => {
         console.log(`booted ${guest.domainName} in ${guest.bootMs} ms`);
         const status = await labStatus();
         expect(status.healthy).toBe(true);
-        expect(status.hosts.find((h) => h.name === 'host-a')?.guests).toContainEqual({ name: GUEST, state: 'running', ip: guest.ip, pingOk: true });
+        expect(status.hosts.find((h) => h.name === 'host-a')?.guests).toContainEqual({
+          name: GUEST,
+          state: 'running',
+          ip: guest.ip,
+          pingOk: true,
+        });
         await until('first heartbeat', () => (heartbeatCount(GUEST) >= 0 ? true : undefined), 10_000);
         await until('first disk write', () => (diskWriteCount(GUEST) >= 0 ? true : undefined), 10_000);
 

@@ -46,7 +46,10 @@ interface Report {
 
 /** ping -i 0.05 in the background; the answered sequence numbers tell whether replies came back at the end. */
 function backgroundPing(netns: string, target: string, count: number) {
-  return execIn(netns, ['ping', '-n', '-i', '0.05', '-c', String(count), '-W', '1', target], { allowFailure: true, timeoutMs: count * 100 + 30_000 }).then((r) => {
+  return execIn(netns, ['ping', '-n', '-i', '0.05', '-c', String(count), '-W', '1', target], {
+    allowFailure: true,
+    timeoutMs: count * 100 + 30_000,
+  }).then((r) => {
     const seqs = [...r.stdout.matchAll(/icmp_seq=(\d+)/g)].map((m) => Number(m[1]));
     return { answered: new Set(seqs), count, stdout: r.stdout };
   });
@@ -55,18 +58,24 @@ function backgroundPing(netns: string, target: string, count: number) {
 async function linkStats(netns: string, device: string): Promise<{ rx: number; tx: number }> {
   const r = await execIn(netns, ['ip', '-s', '-j', 'link', 'show', 'dev', device]);
   const [link] = JSON.parse(r.stdout) as { stats64: { rx: { packets: number }; tx: { packets: number } } }[];
-  return { rx: link!.stats64.rx.packets, tx: link!.stats64.tx.packets };
+  return { rx: link.stats64.rx.packets, tx: link.stats64.tx.packets };
 }
 
 /** The VXLAN device's own FDB (`dst` entries: flood and l2population), not what the bridge learned. */
 async function fdb(host: string, device: string): Promise<string> {
   const out = (await run(['bridge', '-n', hostByName(host).netns, 'fdb', 'show', 'dev', device])).stdout;
-  return out.split('\n').filter((line) => line.includes(' dst ')).sort().join('\n');
+  return out
+    .split('\n')
+    .filter((line) => line.includes(' dst '))
+    .sort()
+    .join('\n');
 }
 
 /** ICMP frames seen leaving or entering through the tunnel devices while `during` runs (tcpdump). */
 async function icmpOnTunnel(netns: string, devices: string[], during: () => Promise<void>): Promise<number> {
-  const dumps = devices.map((d) => execIn(netns, ['timeout', '4', 'tcpdump', '-l', '-n', '-p', '-i', d, 'icmp'], { allowFailure: true, timeoutMs: 10_000 }));
+  const dumps = devices.map((d) =>
+    execIn(netns, ['timeout', '4', 'tcpdump', '-l', '-n', '-p', '-i', d, 'icmp'], { allowFailure: true, timeoutMs: 10_000 }),
+  );
   await new Promise((r) => setTimeout(r, 700));
   await during();
   const outs = await Promise.all(dumps);
@@ -87,13 +96,17 @@ describe('the network follows the guest (bindings, DVR, floating IP) on the lab'
   let hostB: ReturnType<typeof hostByName>;
 
   const migrate = async (to: string): Promise<string> => {
-    const res = await api.call<MigrationRecord>('POST', '/migrations', { instanceId: guest.instanceId, destinationHostId: inventory.hostIds[to] });
+    const res = await api.call<MigrationRecord>('POST', '/migrations', {
+      instanceId: guest.instanceId,
+      destinationHostId: inventory.hostIds[to],
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     return res.body.id;
   };
   const desired = (host: string) => api.ok<Record<string, unknown>>('GET', `/network/hosts/${host}/desired-state`);
   const withoutRevision = (state: Record<string, unknown>) => ({ ...state, revision: 0 });
-  const labNetns = async (host: string, kind: 'qrouter' | 'fip') => (await listNetns()).filter((n) => n.startsWith(`${hostNetnsPrefix(hostByName(host))}${kind}-`));
+  const labNetns = async (host: string, kind: 'qrouter' | 'fip') =>
+    (await listNetns()).filter((n) => n.startsWith(`${hostNetnsPrefix(hostByName(host))}${kind}-`));
 
   beforeAll(async () => {
     release = await acquireLabLock();
@@ -118,15 +131,49 @@ describe('the network follows the guest (bindings, DVR, floating IP) on the lab'
     // Booted on the bridge `lab up` made; the guest's tap keeps the agent from removing it before its port exists.
     guest = await bootInstance(api, inventory, { name: 'lm-netfollow', host: 'host-a', ip: GUEST_IP, flavor: 'lab.micro' });
     net = await registerLabNetwork(api);
-    const port = await createLabPort(api, { subnetId: net.subnetId, mac: guest.mac, fixedIp: guest.ip, hostId: inventory.hostIds['host-a']!, deviceId: guest.instanceId });
+    const port = await createLabPort(api, {
+      subnetId: net.subnetId,
+      mac: guest.mac,
+      fixedIp: guest.ip,
+      hostId: inventory.hostIds['host-a'],
+      deviceId: guest.instanceId,
+    });
     fip = (await createFloatingIp(api, net.externalNetworkId, port.id)).address;
     // The other subnet's endpoint lives on host-b: its port makes the agent plug brq1001 there first.
     const ep2Mac = '02:6c:ee:00:00:02';
-    await createLabPort(api, { subnetId: net.subnet2Id, mac: ep2Mac, fixedIp: EP2_IP, hostId: inventory.hostIds['host-b']!, deviceId: 'endpoint-ep2' });
-    ep2 = await addEndpoint({ name: 'ep2', host: hostB, bridge: `brq${TENANT2.vni}`, ip: EP2_IP, prefixLength: TENANT2.prefixLength, mac: ep2Mac, gatewayIp: TENANT2.gatewayIp });
+    await createLabPort(api, {
+      subnetId: net.subnet2Id,
+      mac: ep2Mac,
+      fixedIp: EP2_IP,
+      hostId: inventory.hostIds['host-b'],
+      deviceId: 'endpoint-ep2',
+    });
+    ep2 = await addEndpoint({
+      name: 'ep2',
+      host: hostB,
+      bridge: `brq${TENANT2.vni}`,
+      ip: EP2_IP,
+      prefixLength: TENANT2.prefixLength,
+      mac: ep2Mac,
+      gatewayIp: TENANT2.gatewayIp,
+    });
     const ep1Mac = '02:6c:ee:00:00:01';
-    await createLabPort(api, { subnetId: net.subnetId, mac: ep1Mac, fixedIp: EP1_IP, hostId: inventory.hostIds['host-c']!, deviceId: 'endpoint-ep1' });
-    await addEndpoint({ name: 'ep1', host: hostByName('host-c'), bridge: 'brq1000', ip: EP1_IP, prefixLength: 25, mac: ep1Mac, gatewayIp: '203.0.113.1' });
+    await createLabPort(api, {
+      subnetId: net.subnetId,
+      mac: ep1Mac,
+      fixedIp: EP1_IP,
+      hostId: inventory.hostIds['host-c'],
+      deviceId: 'endpoint-ep1',
+    });
+    await addEndpoint({
+      name: 'ep1',
+      host: hostByName('host-c'),
+      bridge: 'brq1000',
+      ip: EP1_IP,
+      prefixLength: 25,
+      mac: ep1Mac,
+      gatewayIp: '203.0.113.1',
+    });
   }, 300_000);
 
   afterAll(async () => {
@@ -170,11 +217,11 @@ describe('the network follows the guest (bindings, DVR, floating IP) on the lab'
     // North-south enters through host-b's fip namespace; host-a has no qrouter or fip namespace left.
     const [fipNsB] = await labNetns('host-b', 'fip');
     expect(fipNsB).toBeDefined();
-    const fg = JSON.parse((await execIn(fipNsB!, ['ip', '-j', 'link', 'show'])).stdout) as { ifname: string }[];
+    const fg = JSON.parse((await execIn(fipNsB, ['ip', '-j', 'link', 'show'])).stdout) as { ifname: string }[];
     const fgDevice = fg.find((l) => l.ifname.startsWith('fg-'))!.ifname;
-    const fgBefore = await linkStats(fipNsB!, fgDevice);
+    const fgBefore = await linkStats(fipNsB, fgDevice);
     expect((await ping(EXTERNAL.netns, fip, { count: 20, intervalMs: 20 })).received).toBe(20);
-    const fgAfter = await linkStats(fipNsB!, fgDevice);
+    const fgAfter = await linkStats(fipNsB, fgDevice);
     console.log(`host-b ${fgDevice}: rx ${fgBefore.rx} → ${fgAfter.rx}, tx ${fgBefore.tx} → ${fgAfter.tx}`);
     expect(fgAfter.rx - fgBefore.rx).toBeGreaterThanOrEqual(20);
     expect(await labNetns('host-a', 'fip')).toEqual([]);
@@ -188,7 +235,10 @@ describe('the network follows the guest (bindings, DVR, floating IP) on the lab'
     expect(report.downtime.eastWestMs).not.toBeNull();
     expect(report.downtime.northSouthMs).not.toBeNull();
     expect(report.network.networkConvergenceMs).toBeGreaterThan(0);
-    expect(report.networkSteps.every((s) => s.ok), JSON.stringify(report.networkSteps)).toBe(true);
+    expect(
+      report.networkSteps.every((s) => s.ok),
+      JSON.stringify(report.networkSteps),
+    ).toBe(true);
     expect(new Set(report.networkSteps.map((s) => s.phase))).toEqual(new Set(['reservation', 'switchover', 'commitment']));
   }, 300_000);
 
@@ -223,14 +273,17 @@ describe('the network follows the guest (bindings, DVR, floating IP) on the lab'
     await killAgent('host-b');
     const [qrouterB] = await labNetns('host-b', 'qrouter');
     expect(qrouterB).toBeDefined();
-    await run(['ip', 'netns', 'del', qrouterB!]);
+    await run(['ip', 'netns', 'del', qrouterB]);
     // host-c's agent is running: a deleted FDB entry comes back at its next reconcile.
     await run(['bridge', '-n', hostByName('host-c').netns, 'fdb', 'del', guest.mac, 'dev', 'vxlan-1000', 'dst', hostB.vtepIp]);
     const startedAt = Date.now();
     await startAgent('host-b');
     let repairedAfterMs = -1;
     while (Date.now() - startedAt < 20_000) {
-      if ((await fdb('host-c', 'vxlan-1000')).includes(`${guest.mac} dst ${hostB.vtepIp}`) && (await labNetns('host-b', 'qrouter')).length === 1) {
+      if (
+        (await fdb('host-c', 'vxlan-1000')).includes(`${guest.mac} dst ${hostB.vtepIp}`) &&
+        (await labNetns('host-b', 'qrouter')).length === 1
+      ) {
         repairedAfterMs = Date.now() - startedAt;
         break;
       }
@@ -238,23 +291,51 @@ describe('the network follows the guest (bindings, DVR, floating IP) on the lab'
     }
     console.log(`drift repaired ${repairedAfterMs} ms after the agent restart`);
     expect(repairedAfterMs).toBeGreaterThanOrEqual(0);
-    const statusA = await api.ok<{ agent: { driftLog: { kind: string; subject: string; repaired: boolean }[] } }>('GET', '/network/hosts/host-c/status');
-    expect(statusA.agent.driftLog.some((d) => d.kind === 'fdb' && d.subject.includes(guest.mac) && d.repaired), JSON.stringify(statusA.agent.driftLog)).toBe(true);
-    const statusB = await api.ok<{ agent: { lastApply: { drift: { kind: string; subject: string }[] } | null; driftLog: { kind: string; subject: string }[] } }>('GET', '/network/hosts/host-b/status');
+    const statusA = await api.ok<{ agent: { driftLog: { kind: string; subject: string; repaired: boolean }[] } }>(
+      'GET',
+      '/network/hosts/host-c/status',
+    );
+    expect(
+      statusA.agent.driftLog.some((d) => d.kind === 'fdb' && d.subject.includes(guest.mac) && d.repaired),
+      JSON.stringify(statusA.agent.driftLog),
+    ).toBe(true);
+    const statusB = await api.ok<{
+      agent: { lastApply: { drift: { kind: string; subject: string }[] } | null; driftLog: { kind: string; subject: string }[] };
+    }>('GET', '/network/hosts/host-b/status');
     const driftB = [...(statusB.agent.lastApply?.drift ?? []), ...statusB.agent.driftLog];
-    expect(driftB.some((d) => d.subject.includes('qrouter')), JSON.stringify(driftB)).toBe(true);
+    expect(
+      driftB.some((d) => d.subject.includes('qrouter')),
+      JSON.stringify(driftB),
+    ).toBe(true);
     expect(await allThreeAnswer()).toEqual({ eastWest: 5, routed: 5, northSouth: 5 });
   }, 120_000);
 
   it('DVR routes between two ports on one host without the tunnel; a legacy router elsewhere sends it across', async () => {
     const hostA = hostByName('host-a');
-    const hostAId = inventory.hostIds['host-a']!;
-    const pair = async (names: [string, string], subnets: [string, string], ips: [string, string], prefix: number, gateways: [string, string], bridges: [string, string]) => {
+    const hostAId = inventory.hostIds['host-a'];
+    const pair = async (
+      names: [string, string],
+      subnets: [string, string],
+      ips: [string, string],
+      prefix: number,
+      gateways: [string, string],
+      bridges: [string, string],
+    ) => {
       const eps: Endpoint[] = [];
       for (const i of [0, 1] as const) {
         const mac = `02:6c:ee:00:01:${names[i].slice(-2)}`;
         await createLabPort(api, { subnetId: subnets[i], mac, fixedIp: ips[i], hostId: hostAId, deviceId: `endpoint-${names[i]}` });
-        eps.push(await addEndpoint({ name: names[i], host: hostA, bridge: bridges[i], ip: ips[i], prefixLength: prefix, mac, gatewayIp: gateways[i] }));
+        eps.push(
+          await addEndpoint({
+            name: names[i],
+            host: hostA,
+            bridge: bridges[i],
+            ip: ips[i],
+            prefixLength: prefix,
+            mac,
+            gatewayIp: gateways[i],
+          }),
+        );
       }
       return eps as [Endpoint, Endpoint];
     };
@@ -264,12 +345,23 @@ describe('the network follows the guest (bindings, DVR, floating IP) on the lab'
       return total;
     };
 
-    const [d1, d2] = await pair(['dvr11', 'dvr12'], [net.subnetId, net.subnet2Id], ['203.0.113.41', '203.0.113.141'], 25, ['203.0.113.1', TENANT2.gatewayIp], ['brq1000', `brq${TENANT2.vni}`]);
+    const [d1, d2] = await pair(
+      ['dvr11', 'dvr12'],
+      [net.subnetId, net.subnet2Id],
+      ['203.0.113.41', '203.0.113.141'],
+      25,
+      ['203.0.113.1', TENANT2.gatewayIp],
+      ['brq1000', `brq${TENANT2.vni}`],
+    );
     const first = await ping(d1.netns, d2.ip, { count: 3, intervalMs: 100 });
     if (first.received !== 3) {
       const [qr] = await labNetns('host-a', 'qrouter');
-      const dump = qr ? (await execIn(qr, ['ip', '-br', 'addr'])).stdout + (await execIn(qr, ['ip', 'neigh'])).stdout : 'no qrouter on host-a';
-      console.log(`DVR ping failed; ${await labNetns('host-a', 'qrouter')}\n${dump}\n${(await execIn(hostA.netns, ['ip', '-br', 'link'])).stdout}`);
+      const dump = qr
+        ? (await execIn(qr, ['ip', '-br', 'addr'])).stdout + (await execIn(qr, ['ip', 'neigh'])).stdout
+        : 'no qrouter on host-a';
+      console.log(
+        `DVR ping failed; ${await labNetns('host-a', 'qrouter')}\n${dump}\n${(await execIn(hostA.netns, ['ip', '-br', 'link'])).stdout}`,
+      );
     }
     expect(first.received).toBe(3);
     const dvrBefore = await tunnelTx(['vxlan-1000', `vxlan-${TENANT2.vni}`]);
@@ -283,10 +375,21 @@ describe('the network follows the guest (bindings, DVR, floating IP) on the lab'
     const s3 = await api.ok<{ id: string }>('POST', '/subnets', { networkId: n3.id, cidr: '198.18.0.0/25', gatewayIp: '198.18.0.1' });
     const n4 = await api.ok<{ id: string }>('POST', '/networks', { name: 'legacy-4', vni: 1003 });
     const s4 = await api.ok<{ id: string }>('POST', '/subnets', { networkId: n4.id, cidr: '198.18.0.128/25', gatewayIp: '198.18.0.129' });
-    const legacy = await api.ok<{ id: string }>('POST', '/routers', { name: 'router-legacy', distributed: false, legacyHostId: inventory.hostIds['host-b'] });
+    const legacy = await api.ok<{ id: string }>('POST', '/routers', {
+      name: 'router-legacy',
+      distributed: false,
+      legacyHostId: inventory.hostIds['host-b'],
+    });
     await api.ok('POST', `/routers/${legacy.id}/interfaces`, { subnetId: s3.id });
     await api.ok('POST', `/routers/${legacy.id}/interfaces`, { subnetId: s4.id });
-    const [l1, l2] = await pair(['leg31', 'leg42'], [s3.id, s4.id], ['198.18.0.10', '198.18.0.140'], 25, ['198.18.0.1', '198.18.0.129'], ['brq1002', 'brq1003']);
+    const [l1, l2] = await pair(
+      ['leg31', 'leg42'],
+      [s3.id, s4.id],
+      ['198.18.0.10', '198.18.0.140'],
+      25,
+      ['198.18.0.1', '198.18.0.129'],
+      ['brq1002', 'brq1003'],
+    );
     expect((await ping(l1.netns, l2.ip, { count: 3, intervalMs: 100 })).received).toBe(3);
     const legacyBefore = await tunnelTx(['vxlan-1002', 'vxlan-1003']);
     const legacyIcmp = await icmpOnTunnel(hostA.netns, ['vxlan-1002', 'vxlan-1003'], async () => {
@@ -318,7 +421,15 @@ describe('the network follows the guest (bindings, DVR, floating IP) on the lab'
     }
     const res = await api.call('POST', '/networks', { name: 'bad', vni: 2000, staticVteps: ['198.51.100.1; reboot'] });
     expect(res.status).toBe(400);
-    const hostRes = await api.call('POST', '/hosts', { name: 'bad host;', libvirtUri: 'qemu+tcp://198.51.100.99/system', migrationAddress: '198.51.100.99', migrationInterface: '-i', instancesPath: '/x', vcpus: 1, memoryMiB: 1 });
+    const hostRes = await api.call('POST', '/hosts', {
+      name: 'bad host;',
+      libvirtUri: 'qemu+tcp://198.51.100.99/system',
+      migrationAddress: '198.51.100.99',
+      migrationInterface: '-i',
+      instancesPath: '/x',
+      vcpus: 1,
+      memoryMiB: 1,
+    });
     expect(hostRes.status).toBe(400);
   });
 });

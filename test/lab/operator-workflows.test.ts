@@ -13,23 +13,46 @@ const TOLERANCE = 0.25;
 // twice the moderate dirtier's rate: page-sampling is coarse (QEMU samples half a page per MiB), and near the
 // bandwidth a small error in the rate swings the predicted rounds a lot.
 const CAP_MIB_PER_SEC = 16;
-const STEADY = { bandwidthMiBps: CAP_MIB_PER_SEC, maxDowntimeMs: 300, downtimeSteps: 1, completionTimeoutPerGiBSec: 0, progressTimeoutSec: 0 };
+const STEADY = {
+  bandwidthMiBps: CAP_MIB_PER_SEC,
+  maxDowntimeMs: 300,
+  downtimeSteps: 1,
+  completionTimeoutPerGiBSec: 0,
+  progressTimeoutSec: 0,
+};
 const SLOW_LINK_MBIT = 40;
 
-type Predicted = MigrationRecord & { predTotalTimeMs: number | null; predConverges: boolean | null; predTotalTimeError: number | null; precopyPrediction: PrecopyRecord | null };
+type Predicted = MigrationRecord & {
+  predTotalTimeMs: number | null;
+  predConverges: boolean | null;
+  predTotalTimeError: number | null;
+  precopyPrediction: PrecopyRecord | null;
+};
 
 interface DrainBody {
   id: string;
   state: string;
   failureReason: string | null;
-  moves: { instanceId: string; instanceName: string; destinationHostId: string | null; migrationId: string | null; outcome: string; reason: string | null }[];
+  moves: {
+    instanceId: string;
+    instanceName: string;
+    destinationHostId: string | null;
+    migrationId: string | null;
+    outcome: string;
+    reason: string | null;
+  }[];
   plan: { moves: unknown[]; predictedMakespanSec: number };
 }
 
 interface RunBody {
   id: string;
   state: string;
-  inputs: { utilisationSource: string; hosts: { name: string; utilisation: number }[]; instances: { name: string; cpuUtilisation?: number | null }[]; inCooldownInstanceIds: string[] };
+  inputs: {
+    utilisationSource: string;
+    hosts: { name: string; utilisation: number }[];
+    instances: { name: string; cpuUtilisation?: number | null }[];
+    inCooldownInstanceIds: string[];
+  };
   moves: { instanceId: string; instanceName: string; sourceHostId: string; destinationHostId: string }[];
   results: { instanceId: string; migrationId: string | null; outcome: string; reason: string | null }[];
 }
@@ -84,10 +107,21 @@ describe('operator workflows on the lab (controller process, REST only)', () => 
         await forget('drain');
         await api().ok('PATCH', `/hosts/${hostId('host-a')}`, { state: 'enabled' });
         const vms: LabInstance[] = await Promise.all(
-          names(base).map((name, i) => bootInstance(api(), lab!.inventory, { name, host: 'host-a', ip: `203.0.113.${70 + i}`, flavor: flavors[i], dirtyMiB: 2, dirtyPauseMs: 500 })),
+          names(base).map((name, i) =>
+            bootInstance(api(), lab!.inventory, {
+              name,
+              host: 'host-a',
+              ip: `203.0.113.${70 + i}`,
+              flavor: flavors[i],
+              dirtyMiB: 2,
+              dirtyPauseMs: 500,
+            }),
+          ),
         );
         const planStarted = Date.now();
-        const plan = await api().call<DrainBody['plan'] & { unplaceable: unknown[] }>('POST', `/hosts/${hostId('host-a')}/drain`, { dryRun: true });
+        const plan = await api().call<DrainBody['plan'] & { unplaceable: unknown[] }>('POST', `/hosts/${hostId('host-a')}/drain`, {
+          dryRun: true,
+        });
         const planMs = Date.now() - planStarted;
         expect(plan.status, JSON.stringify(plan.body)).toBe(200);
         expect(plan.body.moves).toHaveLength(3);
@@ -96,9 +130,16 @@ describe('operator workflows on the lab (controller process, REST only)', () => 
         const started = Date.now();
         const res = await api().call<DrainBody>('POST', `/hosts/${hostId('host-a')}/drain`, { dryRun: false, maxParallel: 2 });
         expect(res.status, JSON.stringify(res.body)).toBe(202);
-        const drain = await poll('drain', () => api().ok<DrainBody>('GET', `/drains/${res.body.id}`), (d) => d.state !== 'running', 300_000);
+        const drain = await poll(
+          'drain',
+          () => api().ok<DrainBody>('GET', `/drains/${res.body.id}`),
+          (d) => d.state !== 'running',
+          300_000,
+        );
         const drainMs = Date.now() - started;
-        console.log(`[drain] plan ${planMs} ms (predicted makespan ${plan.body.predictedMakespanSec.toFixed(1)} s); drain of 3 guests ${drainMs} ms; moves ${JSON.stringify(drain.moves.map((m) => [m.instanceName, m.outcome, m.reason]))}`);
+        console.log(
+          `[drain] plan ${planMs} ms (predicted makespan ${plan.body.predictedMakespanSec.toFixed(1)} s); drain of 3 guests ${drainMs} ms; moves ${JSON.stringify(drain.moves.map((m) => [m.instanceName, m.outcome, m.reason]))}`,
+        );
         expect(drain.state, `${drain.failureReason} ${JSON.stringify(drain.moves)}`).toBe('completed');
         expect(drain.moves.map((m) => m.outcome)).toEqual(['completed', 'completed', 'completed']);
         expect((await api().ok<{ state: string }>('GET', `/hosts/${hostId('host-a')}`)).state).toBe('maintenance');
@@ -109,7 +150,14 @@ describe('operator workflows on the lab (controller process, REST only)', () => 
         for (const move of drain.moves) {
           const report = await poll(
             `report of ${move.instanceName}`,
-            () => api().ok<{ reportState: string; network: Record<string, number | null>; hypervisor: Record<string, number | null>; prediction: { totalTimeMs: number | null }; detail: { notes: string[] } | null }>('GET', `/migrations/${move.migrationId}/report`),
+            () =>
+              api().ok<{
+                reportState: string;
+                network: Record<string, number | null>;
+                hypervisor: Record<string, number | null>;
+                prediction: { totalTimeMs: number | null };
+                detail: { notes: string[] } | null;
+              }>('GET', `/migrations/${move.migrationId}/report`),
             (r) => r.reportState !== 'pending',
             60_000,
           );
@@ -138,17 +186,43 @@ describe('operator workflows on the lab (controller process, REST only)', () => 
       GUEST_FAULT_ATTEMPTS,
       async (base) => {
         await forget('rebal');
-        const vms = await Promise.all(names(base).map((name, i) => bootInstance(api(), lab!.inventory, { name, host: 'host-a', ip: `203.0.113.${80 + i}`, flavor: 'lab.nano', dirtyMiB: 1, dirtyPauseMs: 0 })));
-        const policy = (mode: string) => ({ name: `cpu-spread-${mode}-${base}`, metric: 'cpu', goal: { kind: 'stddev', value: 0.02 }, cron: '0 0 3 1 1 *', maxMigrationsPerRun: 1, cooldownSec: 3600, mode });
+        const vms = await Promise.all(
+          names(base).map((name, i) =>
+            bootInstance(api(), lab!.inventory, {
+              name,
+              host: 'host-a',
+              ip: `203.0.113.${80 + i}`,
+              flavor: 'lab.nano',
+              dirtyMiB: 1,
+              dirtyPauseMs: 0,
+            }),
+          ),
+        );
+        const policy = (mode: string) => ({
+          name: `cpu-spread-${mode}-${base}`,
+          metric: 'cpu',
+          goal: { kind: 'stddev', value: 0.02 },
+          cron: '0 0 3 1 1 *',
+          maxMigrationsPerRun: 1,
+          cooldownSec: 3600,
+          mode,
+        });
         const run = async (policyId: string) => {
           const res = await api().call<RunBody>('POST', `/rebalance-policies/${policyId}/run`);
           expect(res.status, JSON.stringify(res.body)).toBe(202);
-          return poll('rebalance run', () => api().ok<RunBody>('GET', `/rebalance-runs/${res.body.id}`), (r) => r.state !== 'running', 300_000);
+          return poll(
+            'rebalance run',
+            () => api().ok<RunBody>('GET', `/rebalance-runs/${res.body.id}`),
+            (r) => r.state !== 'running',
+            300_000,
+          );
         };
 
         const dry = await api().ok<{ id: string }>('POST', '/rebalance-policies', policy('dry-run'));
         const proposed = await run(dry.id);
-        console.log(`[rebalance] dry run: ${JSON.stringify(proposed.inputs.hosts.map((h) => [h.name, h.utilisation]))}, instances ${JSON.stringify(proposed.inputs.instances.map((i) => [i.name, i.cpuUtilisation]))}, moves ${JSON.stringify(proposed.moves.map((m) => m.instanceName))}`);
+        console.log(
+          `[rebalance] dry run: ${JSON.stringify(proposed.inputs.hosts.map((h) => [h.name, h.utilisation]))}, instances ${JSON.stringify(proposed.inputs.instances.map((i) => [i.name, i.cpuUtilisation]))}, moves ${JSON.stringify(proposed.moves.map((m) => m.instanceName))}`,
+        );
         expect(proposed.inputs.utilisationSource).toBe('libvirt');
         expect(proposed.moves).toHaveLength(1);
         expect(proposed.moves[0]).toMatchObject({ sourceHostId: hostId('host-a'), destinationHostId: hostId('host-b') });
@@ -160,7 +234,10 @@ describe('operator workflows on the lab (controller process, REST only)', () => 
         const executed = await run(exec.id);
         console.log(`[rebalance] executing run ${Date.now() - started} ms: ${JSON.stringify(executed.results)}`);
         expect(executed.state).toBe('completed');
-        expect(executed.results.map((r) => r.outcome), JSON.stringify(executed.results)).toEqual(['completed']);
+        expect(
+          executed.results.map((r) => r.outcome),
+          JSON.stringify(executed.results),
+        ).toEqual(['completed']);
         const moved = executed.moves[0].instanceId;
         expect(await hostOf(moved)).toBe(hostId('host-b'));
 
@@ -169,7 +246,9 @@ describe('operator workflows on the lab (controller process, REST only)', () => 
         await virsh('host-a', ['suspend', stayed.domainName]);
         try {
           const again = await run(exec.id);
-          console.log(`[rebalance] run inside the cooldown: ${JSON.stringify(again.inputs.hosts.map((h) => [h.name, h.utilisation]))}, moves ${JSON.stringify(again.moves.map((m) => m.instanceName))}, cooling down ${JSON.stringify(again.inputs.inCooldownInstanceIds)}`);
+          console.log(
+            `[rebalance] run inside the cooldown: ${JSON.stringify(again.inputs.hosts.map((h) => [h.name, h.utilisation]))}, moves ${JSON.stringify(again.moves.map((m) => m.instanceName))}, cooling down ${JSON.stringify(again.inputs.inCooldownInstanceIds)}`,
+          );
           expect(again.inputs.inCooldownInstanceIds).toContain(moved);
           expect(again.moves.map((m) => m.instanceId)).not.toContain(moved);
           expect(await hostOf(moved)).toBe(hostId('host-b'));
@@ -186,7 +265,15 @@ describe('operator workflows on the lab (controller process, REST only)', () => 
   describe('pre-copy prediction against lab migrations (libvirt page-sampling dirty rate)', () => {
     const describeRecord = (m: Predicted) => {
       const r = m.precopyPrediction;
-      return JSON.stringify({ state: m.state, hvTotalTimeMs: m.hvTotalTimeMs, hvSetupTimeMs: m.hvSetupTimeMs, hvIterations: m.hvIterations, hvDataProcessedBytes: m.hvDataProcessedBytes, hvDowntimeMs: m.hvDowntimeMs, ...r });
+      return JSON.stringify({
+        state: m.state,
+        hvTotalTimeMs: m.hvTotalTimeMs,
+        hvSetupTimeMs: m.hvSetupTimeMs,
+        hvIterations: m.hvIterations,
+        hvDataProcessedBytes: m.hvDataProcessedBytes,
+        hvDowntimeMs: m.hvDowntimeMs,
+        ...r,
+      });
     };
 
     // Both dirtiers rewrite a small working set faster than once a round, slower than the link drains it: they converge.
@@ -201,7 +288,14 @@ describe('operator workflows on the lab (controller process, REST only)', () => 
         // There and back. QEMU sends zero pages as tiny records, so the first round sends only the guest RAM
         // that is not zero: the source's agent counts it in QEMU's mapping before each copy.
         const [first, second] = await retryOnGuestFault(`pred-${c.dirtyMiB}`, GUEST_FAULT_ATTEMPTS, async (name) => {
-          const vm = await bootInstance(api, inventory, { name, host: 'host-a', ip: c.ip, flavor: 'lab.micro', dirtyMiB: c.dirtyMiB, dirtyPauseMs: c.dirtyPauseMs });
+          const vm = await bootInstance(api, inventory, {
+            name,
+            host: 'host-a',
+            ip: c.ip,
+            flavor: 'lab.micro',
+            dirtyMiB: c.dirtyMiB,
+            dirtyPauseMs: c.dirtyPauseMs,
+          });
           const out: Predicted[] = [];
           for (const to of ['host-b', 'host-a']) {
             const res = await requestMigration(api, inventory, vm, to, STEADY);
@@ -214,7 +308,9 @@ describe('operator workflows on the lab (controller process, REST only)', () => 
           return out;
         });
         for (const [i, m] of [first, second].entries()) {
-          console.log(`[prediction] ${c.label}, migration ${i + 1}: predicted ${m.predTotalTimeMs?.toFixed(0)} ms, hypervisor ${m.hvTotalTimeMs} ms, error ${percent(m)}; ${describeRecord(m)}`);
+          console.log(
+            `[prediction] ${c.label}, migration ${i + 1}: predicted ${m.predTotalTimeMs?.toFixed(0)} ms, hypervisor ${m.hvTotalTimeMs} ms, error ${percent(m)}; ${describeRecord(m)}`,
+          );
         }
         for (const m of [first, second]) {
           expect(m.precopyPrediction?.inputs?.residentSource, describeRecord(m)).toBe('host-nonzero');
@@ -228,10 +324,23 @@ describe('operator workflows on the lab (controller process, REST only)', () => 
 
     it(`flags a guest that dirties more than a ${SLOW_LINK_MBIT} Mbit link carries as non-converging`, async () => {
       const { api, inventory } = lab!;
-      const vm = await bootInstance(api, inventory, { name: 'pred-busy', host: 'host-a', ip: '203.0.113.59', flavor: 'lab.micro', dirtyMiB: 32, dirtyPauseMs: 0 });
+      const vm = await bootInstance(api, inventory, {
+        name: 'pred-busy',
+        host: 'host-a',
+        ip: '203.0.113.59',
+        flavor: 'lab.micro',
+        dirtyMiB: 32,
+        dirtyPauseMs: 0,
+      });
       await shapeMigrationLink('host-a', SLOW_LINK_MBIT);
       try {
-        const res = await requestMigration(api, inventory, vm, 'host-b', { maxDowntimeMs: 100, downtimeSteps: 1, progressTimeoutSec: 0, completionTimeoutPerGiBSec: 4, timeoutAction: 'abort' });
+        const res = await requestMigration(api, inventory, vm, 'host-b', {
+          maxDowntimeMs: 100,
+          downtimeSteps: 1,
+          progressTimeoutSec: 0,
+          completionTimeoutPerGiBSec: 4,
+          timeoutAction: 'abort',
+        });
         expect(res.status, JSON.stringify(res.body)).toBe(202);
         const done = (await waitForMigration(api, res.body.id)) as Predicted;
         console.log(`[prediction] busy guest on a ${SLOW_LINK_MBIT} Mbit link: ${describeRecord(done)}`);

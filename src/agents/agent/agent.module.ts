@@ -22,7 +22,16 @@ export class AgentModule {
   static forRoot(config: AgentConfig, adapters: AgentAdapters = {}): DynamicModule {
     return {
       module: AgentModule,
-      imports: [AgentCoreModule.forRoot(config, adapters), GuestsModule, HealthModule, LinksModule, StorageModule, CapturesModule, ProbesModule, NetworkModule],
+      imports: [
+        AgentCoreModule.forRoot(config, adapters),
+        GuestsModule,
+        HealthModule,
+        LinksModule,
+        StorageModule,
+        CapturesModule,
+        ProbesModule,
+        NetworkModule,
+      ],
       providers: [
         { provide: APP_GUARD, useClass: BearerTokenGuard },
         { provide: APP_FILTER, useClass: AgentExceptionFilter },

@@ -56,5 +56,5 @@ export function resolveAnalysisOptions(given: Partial<AnalysisOptions> = {}): An
 }
 
 function stripUndefined(given: Partial<AnalysisOptions>): Partial<AnalysisOptions> {
-  return Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Partial<AnalysisOptions>;
+  return Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
 }

@@ -74,7 +74,8 @@ export class CaptureAnalyzer {
     const echo = this.streams.streams(StreamRole.Echo);
     const probe = this.probes.report(this.options.probeIntervalMs, warnings, toEpochSec);
     const probeSeries = this.probes.series(warnings, toEpochSec);
-    for (const s of [...migrations, ...rpc, ...echo].filter(seenInSeveralCaptures)) warnings.push(`${describe(s)} appears in several captures: its packets and bytes are counted once per copy`);
+    for (const s of [...migrations, ...rpc, ...echo].filter(seenInSeveralCaptures))
+      warnings.push(`${describe(s)} appears in several captures: its packets and bytes are counted once per copy`);
     return {
       packets: this.packets,
       firstPacketTs: this.packets === 0 ? null : toEpochSec(this.minRelNs),

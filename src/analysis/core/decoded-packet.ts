@@ -33,5 +33,19 @@ export interface DecodedPacket {
 export const TcpFlag = { Fin: 0x01, Syn: 0x02, Rst: 0x04, Ack: 0x10 } as const;
 
 export function emptyPacket(): DecodedPacket {
-  return { tsSec: 0, tsNs: 0, wireBytes: 0, kind: PacketKind.Other, src: '', dst: '', srcPort: 0, dstPort: 0, tcpFlags: 0, payloadBytes: 0, echoId: 0, echoSeq: 0, sourceIndex: 0 };
+  return {
+    tsSec: 0,
+    tsNs: 0,
+    wireBytes: 0,
+    kind: PacketKind.Other,
+    src: '',
+    dst: '',
+    srcPort: 0,
+    dstPort: 0,
+    tcpFlags: 0,
+    payloadBytes: 0,
+    echoId: 0,
+    echoSeq: 0,
+    sourceIndex: 0,
+  };
 }

@@ -19,7 +19,7 @@ export function formatIpv6(frame: Buffer, at: number): string {
   // The first longest run of two or more zero pieces is compressed to "::".
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (pieces[i] !== 0) {
       i++;
       continue;
@@ -33,8 +33,14 @@ export function formatIpv6(frame: Buffer, at: number): string {
     i = j;
   }
   if (bestStart < 0) return pieces.map((p) => p.toString(16)).join(':');
-  const head = pieces.slice(0, bestStart).map((p) => p.toString(16)).join(':');
-  const tail = pieces.slice(bestStart + bestLength).map((p) => p.toString(16)).join(':');
+  const head = pieces
+    .slice(0, bestStart)
+    .map((p) => p.toString(16))
+    .join(':');
+  const tail = pieces
+    .slice(bestStart + bestLength)
+    .map((p) => p.toString(16))
+    .join(':');
   return `${head}::${tail}`;
 }
 

@@ -50,5 +50,10 @@ export function splitTimestamp(high: number, low: number, unitsPerSec: number, o
     frac = Number(units % per);
   }
   out.sec = sec;
-  out.ns = unitsPerSec === 1e9 ? frac : unitsPerSec < 1e9 && 1e9 % unitsPerSec === 0 ? frac * (1e9 / unitsPerSec) : Math.floor((frac / unitsPerSec) * 1e9);
+  out.ns =
+    unitsPerSec === 1e9
+      ? frac
+      : unitsPerSec < 1e9 && 1e9 % unitsPerSec === 0
+        ? frac * (1e9 / unitsPerSec)
+        : Math.floor((frac / unitsPerSec) * 1e9);
 }

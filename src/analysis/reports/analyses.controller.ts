@@ -1,5 +1,14 @@
 import 'multer';
-import { BadRequestException, Controller, HttpCode, Post, UnprocessableEntityException, UploadedFiles, UseInterceptors, Body } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  HttpCode,
+  Post,
+  UnprocessableEntityException,
+  UploadedFiles,
+  UseInterceptors,
+  Body,
+} from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { rm } from 'node:fs/promises';
@@ -10,7 +19,6 @@ import { AnalysisUploadDto } from './analysis-upload.dto';
 
 /** Uploads per request; each is size-limited by the module's multer options. */
 const MAX_FILES = 8;
-
 
 @ApiTags('analyses')
 @ApiBearerAuth()
@@ -27,7 +35,11 @@ export class AnalysesController {
       type: 'object',
       required: ['files'],
       properties: {
-        files: { type: 'array', items: { type: 'string', format: 'binary' }, description: 'pcap (µs or ns) or pcapng captures, merged by timestamp' },
+        files: {
+          type: 'array',
+          items: { type: 'string', format: 'binary' },
+          description: 'pcap (µs or ns) or pcapng captures, merged by timestamp',
+        },
         vmIp: { type: 'string' },
         migrationPorts: { type: 'string', example: '49152-49215' },
         probeIntervalMs: { type: 'number' },
@@ -37,7 +49,11 @@ export class AnalysesController {
   })
   @ApiOkResponse({ description: 'the analysis: migration streams, libvirt RPC, probe figures and the timeline' })
   async analyze(@UploadedFiles() files: Express.Multer.File[] | undefined, @Body() form: AnalysisUploadDto) {
-    if (!files || files.length === 0) throw new BadRequestException({ message: 'upload at least one capture in the "files" field', details: [{ field: 'files', errors: ['required'] }] });
+    if (!files || files.length === 0)
+      throw new BadRequestException({
+        message: 'upload at least one capture in the "files" field',
+        details: [{ field: 'files', errors: ['required'] }],
+      });
     try {
       const ports = form.migrationPorts?.split('-').map(Number);
       return await analyzeCaptures(
@@ -52,7 +68,10 @@ export class AnalysesController {
     } catch (err) {
       if (err instanceof CaptureFormatError) {
         const file = files.find((f) => f.path === err.file)?.originalname ?? err.file;
-        throw new UnprocessableEntityException({ message: `${file}: ${err.reason} at byte offset ${err.offset}`, details: { file, offset: err.offset, reason: err.reason } });
+        throw new UnprocessableEntityException({
+          message: `${file}: ${err.reason} at byte offset ${err.offset}`,
+          details: { file, offset: err.offset, reason: err.reason },
+        });
       }
       if (err instanceof AnalysisOptionsError) throw new BadRequestException({ message: err.message, details: null });
       throw err;

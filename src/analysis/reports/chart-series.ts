@@ -28,7 +28,11 @@ export function throughputSteps(timeline: readonly TimelineBucket[], maxSteps: n
 }
 
 /** The time span the chart covers: the timeline, the probes and the downtime window together. */
-export function chartTimeRange(steps: readonly ThroughputStep[], probes: readonly ProbeSeriesPoint[], window: readonly (number | null)[]): { fromSec: number; toSec: number } | null {
+export function chartTimeRange(
+  steps: readonly ThroughputStep[],
+  probes: readonly ProbeSeriesPoint[],
+  window: readonly (number | null)[],
+): { fromSec: number; toSec: number } | null {
   let from = Infinity;
   let to = -Infinity;
   for (const s of steps) {

@@ -14,7 +14,16 @@ export interface MigrationFigures {
   rttAvgMs: number | null;
 }
 
-export const AGGREGATED_FIGURES = ['totalMigrationTimeMs', 'downtimeMs', 'downtimeLossMs', 'hvDowntimeMs', 'hvTotalTimeMs', 'lossPct', 'jitterMs', 'rttAvgMs'] as const;
+export const AGGREGATED_FIGURES = [
+  'totalMigrationTimeMs',
+  'downtimeMs',
+  'downtimeLossMs',
+  'hvDowntimeMs',
+  'hvTotalTimeMs',
+  'lossPct',
+  'jitterMs',
+  'rttAvgMs',
+] as const;
 export type AggregatedFigure = (typeof AGGREGATED_FIGURES)[number];
 
 export interface Distribution {
@@ -56,7 +65,10 @@ export function aggregateByFlavor(migrations: readonly MigrationFigures[]): Flav
       ramMiB: rows[0].flavorRamMiB,
       n: rows.length,
       figures: Object.fromEntries(
-        AGGREGATED_FIGURES.map((f) => [f, distribution(rows.map((r) => r[f]).filter((v): v is number => v !== null && Number.isFinite(v)))]),
+        AGGREGATED_FIGURES.map((f) => [
+          f,
+          distribution(rows.map((r) => r[f]).filter((v): v is number => v !== null && Number.isFinite(v))),
+        ]),
       ) as Record<AggregatedFigure, Distribution>,
     }))
     .sort((a, b) => a.ramMiB - b.ramMiB || a.flavor.localeCompare(b.flavor));

@@ -5,7 +5,12 @@ const fixed = (v: number | null, digits = 1): string => (v === null ? '—' : v.
 /** The thesis's Table 3 as it stands: flavor, packet loss, average RTT, downtime (means). */
 export function formatTable3(rows: readonly FlavorAggregate[]): string {
   const header = ['Flavor', 'Packet loss (%)', 'Avg RTT (ms)', 'Downtime (ms)'];
-  const body = rows.map((r) => [r.flavor, fixed(r.figures.lossPct.mean, 2), fixed(r.figures.rttAvgMs.mean, 3), fixed(r.figures.downtimeMs.mean, 1)]);
+  const body = rows.map((r) => [
+    r.flavor,
+    fixed(r.figures.lossPct.mean, 2),
+    fixed(r.figures.rttAvgMs.mean, 3),
+    fixed(r.figures.downtimeMs.mean, 1),
+  ]);
   return alignColumns([header, ...body]);
 }
 
@@ -25,7 +30,17 @@ export function formatFlavorTable(rows: readonly FlavorAggregate[]): string {
 
 /** A compact terminal table: per flavor, network and hypervisor side by side (means, p95 in brackets). */
 export function formatFlavorSummary(rows: readonly FlavorAggregate[]): string {
-  const header = ['flavor', 'n', 'total ms', 'downtime ms (net)', 'downtime ms (hv)', 'mtr downtime ms', 'loss %', 'jitter ms', 'avg RTT ms'];
+  const header = [
+    'flavor',
+    'n',
+    'total ms',
+    'downtime ms (net)',
+    'downtime ms (hv)',
+    'mtr downtime ms',
+    'loss %',
+    'jitter ms',
+    'avg RTT ms',
+  ];
   const cell = (r: FlavorAggregate, f: keyof FlavorAggregate['figures']) => {
     const d = r.figures[f];
     return d.mean === null ? '—' : `${fixed(d.mean)} (${fixed(d.p95)})`;
@@ -45,12 +60,22 @@ export function formatFlavorSummary(rows: readonly FlavorAggregate[]): string {
 }
 
 export function flavorCsv(rows: readonly FlavorAggregate[]): string {
-  const header = ['flavor', 'ramMiB', 'n', ...AGGREGATED_FIGURES.flatMap((f) => [`${f}.n`, `${f}.mean`, `${f}.p50`, `${f}.p95`, `${f}.max`])];
+  const header = [
+    'flavor',
+    'ramMiB',
+    'n',
+    ...AGGREGATED_FIGURES.flatMap((f) => [`${f}.n`, `${f}.mean`, `${f}.p50`, `${f}.p95`, `${f}.max`]),
+  ];
   const lines = rows.map((r) =>
-    [csvCell(r.flavor), r.ramMiB, r.n, ...AGGREGATED_FIGURES.flatMap((f) => {
-      const d = r.figures[f];
-      return [d.n, d.mean ?? '', d.p50 ?? '', d.p95 ?? '', d.max ?? ''];
-    })].join(','),
+    [
+      csvCell(r.flavor),
+      r.ramMiB,
+      r.n,
+      ...AGGREGATED_FIGURES.flatMap((f) => {
+        const d = r.figures[f];
+        return [d.n, d.mean ?? '', d.p50 ?? '', d.p95 ?? '', d.max ?? ''];
+      }),
+    ].join(','),
   );
   return [header.join(','), ...lines].join('\n') + '\n';
 }

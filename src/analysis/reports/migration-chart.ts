@@ -42,7 +42,10 @@ export function renderMigrationChart(input: MigrationChartInput): string {
     `<text class="downtime-label" x="${WIDTH / 2}" y="46" text-anchor="middle" fill="${COLORS.text}">downtime: network ${ms(input.networkDowntimeMs)} · hypervisor ${ms(input.hypervisorDowntimeMs)}</text>`,
   ];
   if (range === null) {
-    out.push(`<text class="no-data" x="${WIDTH / 2}" y="${HEIGHT / 2}" text-anchor="middle" fill="${COLORS.text}">no migration stream or probes were captured</text>`, '</svg>');
+    out.push(
+      `<text class="no-data" x="${WIDTH / 2}" y="${HEIGHT / 2}" text-anchor="middle" fill="${COLORS.text}">no migration stream or probes were captured</text>`,
+      '</svg>',
+    );
     return out.join('\n');
   }
   const x = (ts: number): number => PLOT.left + ((ts - range.fromSec) / (range.toSec - range.fromSec)) * (PLOT.right - PLOT.left);
@@ -62,7 +65,9 @@ export function renderMigrationChart(input: MigrationChartInput): string {
   }
   if (steps.length > 0) {
     const d = steps.map((s) => `L${num(x(s.tsSec))} ${num(yMbps(s.mbps))}H${num(x(s.tsSec + s.widthSec))}`).join('');
-    out.push(`<path class="throughput" d="M${num(x(steps[0].tsSec))} ${PLOT.bottom}${d}V${PLOT.bottom}Z" fill="${COLORS.throughput}" fill-opacity="0.25" stroke="${COLORS.throughput}" stroke-width="1.2"/>`);
+    out.push(
+      `<path class="throughput" d="M${num(x(steps[0].tsSec))} ${PLOT.bottom}${d}V${PLOT.bottom}Z" fill="${COLORS.throughput}" fill-opacity="0.25" stroke="${COLORS.throughput}" stroke-width="1.2"/>`,
+    );
   }
   out.push(...probeMarks(input.probeSeries, x, yRtt), ...legend(), '</svg>');
   return out.join('\n');
@@ -77,20 +82,37 @@ function probeMarks(series: readonly ProbeSeriesPoint[], x: (ts: number) => numb
   }
   const out: string[] = [];
   // One path per kind with zero-length round-capped segments: a dot each, small even for 20,000 probes.
-  if (dots.size > 0) out.push(`<path class="probe-rtt" d="${[...dots].join('')}" stroke="${COLORS.rtt}" stroke-width="3.5" stroke-linecap="round" fill="none"/>`);
-  if (ticks.size > 0) out.push(`<path class="probe-lost" d="${[...ticks].join('')}" stroke="${COLORS.lost}" stroke-width="1.5" fill="none"/>`);
+  if (dots.size > 0)
+    out.push(
+      `<path class="probe-rtt" d="${[...dots].join('')}" stroke="${COLORS.rtt}" stroke-width="3.5" stroke-linecap="round" fill="none"/>`,
+    );
+  if (ticks.size > 0)
+    out.push(`<path class="probe-lost" d="${[...ticks].join('')}" stroke="${COLORS.lost}" stroke-width="1.5" fill="none"/>`);
   return out;
 }
 
-function axes(range: { fromSec: number; toSec: number }, x: (ts: number) => number, mbpsTop: number, yMbps: (v: number) => number, rttTop: number, yRtt: (v: number) => number): string[] {
+function axes(
+  range: { fromSec: number; toSec: number },
+  x: (ts: number) => number,
+  mbpsTop: number,
+  yMbps: (v: number) => number,
+  rttTop: number,
+  yRtt: (v: number) => number,
+): string[] {
   const out: string[] = [];
   for (const t of niceTicks(0, range.toSec - range.fromSec, 8)) {
     const px = num(x(range.fromSec + t));
-    out.push(`<line x1="${px}" y1="${PLOT.top}" x2="${px}" y2="${PLOT.bottom}" stroke="${COLORS.grid}"/>`, `<text x="${px}" y="${PLOT.bottom + 16}" text-anchor="middle">${t}</text>`);
+    out.push(
+      `<line x1="${px}" y1="${PLOT.top}" x2="${px}" y2="${PLOT.bottom}" stroke="${COLORS.grid}"/>`,
+      `<text x="${px}" y="${PLOT.bottom + 16}" text-anchor="middle">${t}</text>`,
+    );
   }
   for (const v of niceTicks(0, mbpsTop)) {
     const py = num(yMbps(v));
-    out.push(`<line x1="${PLOT.left}" y1="${py}" x2="${PLOT.right}" y2="${py}" stroke="${COLORS.grid}"/>`, `<text x="${PLOT.left - 6}" y="${py}" dy="4" text-anchor="end" fill="${COLORS.throughput}">${v}</text>`);
+    out.push(
+      `<line x1="${PLOT.left}" y1="${py}" x2="${PLOT.right}" y2="${py}" stroke="${COLORS.grid}"/>`,
+      `<text x="${PLOT.left - 6}" y="${py}" dy="4" text-anchor="end" fill="${COLORS.throughput}">${v}</text>`,
+    );
   }
   for (const v of niceTicks(0, rttTop)) out.push(`<text x="${PLOT.right + 6}" y="${num(yRtt(v))}" dy="4" fill="${COLORS.rtt}">${v}</text>`);
   const midY = (PLOT.top + PLOT.bottom) / 2;

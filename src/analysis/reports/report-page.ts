@@ -72,7 +72,10 @@ function flavorTable(rows: readonly FlavorAggregate[]): string {
 
 function migrationSection(m: ReportPageMigration): string {
   const finished = m.finishedAt === null ? 'not finished' : `finished ${m.finishedAt.toISOString()}`;
-  const body = m.chart !== null ? renderMigrationChart(m.chart) : `<p class="no-chart">no chart: report ${esc(m.reportState)}${m.reportError ? `: ${esc(m.reportError)}` : ''}</p>`;
+  const body =
+    m.chart !== null
+      ? renderMigrationChart(m.chart)
+      : `<p class="no-chart">no chart: report ${esc(m.reportState)}${m.reportError ? `: ${esc(m.reportError)}` : ''}</p>`;
   return [
     `<section class="migration" data-migration-id="${esc(m.id)}">`,
     `<h3>${esc(m.instanceName)} <small>(${esc(m.flavorName)})</small></h3>`,

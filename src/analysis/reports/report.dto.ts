@@ -22,7 +22,11 @@ export class FlavorReportQueryDto {
   @IsUUID('all')
   host?: string;
 
-  @ApiPropertyOptional({ enum: FLAVOR_REPORT_FORMATS, default: 'json', description: 'table3 prints the thesis table: flavor, loss, avg RTT, downtime' })
+  @ApiPropertyOptional({
+    enum: FLAVOR_REPORT_FORMATS,
+    default: 'json',
+    description: 'table3 prints the thesis table: flavor, loss, avg RTT, downtime',
+  })
   @IsOptional()
   @IsIn(FLAVOR_REPORT_FORMATS)
   format?: (typeof FLAVOR_REPORT_FORMATS)[number];

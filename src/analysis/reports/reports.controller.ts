@@ -17,14 +17,19 @@ export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
 
   @Get('migrations/:id/report')
-  @ApiOkResponse({ description: 'network-observed, hypervisor and pre-copy-model figures side by side, with the analysis detail and the prediction error' })
+  @ApiOkResponse({
+    description: 'network-observed, hypervisor and pre-copy-model figures side by side, with the analysis detail and the prediction error',
+  })
   migrationReport(@Param('id', ParseUUIDPipe) id: string) {
     return this.reports.migrationReport(id);
   }
 
   @Get('migrations/:id/report.svg')
   @ApiProduces('image/svg+xml')
-  @ApiOkResponse({ description: 'a self-contained SVG chart: migration throughput, probe RTTs, lost probes, the downtime window. 409 while the report is not ready' })
+  @ApiOkResponse({
+    description:
+      'a self-contained SVG chart: migration throughput, probe RTTs, lost probes, the downtime window. 409 while the report is not ready',
+  })
   async migrationChart(@Param('id', ParseUUIDPipe) id: string, @Res({ passthrough: true }) res: Response): Promise<string> {
     const svg = await this.reports.migrationChart(id);
     res.type('image/svg+xml').set('Content-Security-Policy', CONTENT_POLICY);

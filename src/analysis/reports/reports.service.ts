@@ -28,7 +28,13 @@ export class ReportsService {
       reportState: m.reportState,
       reportError: m.reportError,
       // eastWestMs: the prober on the tenant network; northSouthMs: the external network to the floating IP.
-      downtime: { networkMs: m.netDowntimeMs, lossMethodMs: m.netDowntimeLossMs, hypervisorMs: m.hvDowntimeMs, eastWestMs: m.netDowntimeMs, northSouthMs: m.nsDowntimeMs },
+      downtime: {
+        networkMs: m.netDowntimeMs,
+        lossMethodMs: m.netDowntimeLossMs,
+        hypervisorMs: m.hvDowntimeMs,
+        eastWestMs: m.netDowntimeMs,
+        northSouthMs: m.nsDowntimeMs,
+      },
       totalTime: { networkMs: m.netTotalMigrationTimeMs, hypervisorMs: m.hvTotalTimeMs, predictedMs: m.predTotalTimeMs },
       data: { networkPayloadBytes: m.netPayloadBytes, hypervisorDataProcessedBytes: m.hvDataProcessedBytes },
       network: {
@@ -73,7 +79,12 @@ export class ReportsService {
     if (query.from && query.to) where.finishedAt = Between(query.from, query.to);
     else if (query.from) where.finishedAt = MoreThanOrEqual(query.from);
     else if (query.to) where.finishedAt = LessThanOrEqual(query.to);
-    const hostFilter = query.host ? [{ ...where, sourceHostId: query.host }, { ...where, destinationHostId: query.host }] : where;
+    const hostFilter = query.host
+      ? [
+          { ...where, sourceHostId: query.host },
+          { ...where, destinationHostId: query.host },
+        ]
+      : where;
     const rows = await this.migrations.find({ where: hostFilter });
     return aggregateByFlavor(rows.map(toFigures));
   }
@@ -83,7 +94,10 @@ export class ReportsService {
     const m = await this.migrations.findOne({ where: { id }, select: chartColumns() });
     if (!m) throw new NotFoundException({ message: `migration ${id} not found`, details: { id } });
     if (m.reportState !== 'ready') {
-      throw new ConflictException({ message: `migration ${id} has no chart: its report is ${m.reportState}`, details: { id, reportState: m.reportState, reportError: m.reportError } });
+      throw new ConflictException({
+        message: `migration ${id} has no chart: its report is ${m.reportState}`,
+        details: { id, reportState: m.reportState, reportError: m.reportError },
+      });
     }
     return renderMigrationChart(toChartInput(m, await this.hostNames([m])));
   }
@@ -138,17 +152,54 @@ function toFigures(m: LiveMigrationEntity): MigrationFigures {
 
 function chartColumns(): (keyof LiveMigrationEntity)[] {
   return [
-    'id', 'instanceName', 'flavorName', 'sourceHostId', 'destinationHostId', 'finishedAt', 'reportState', 'reportError', 'report',
-    'netDowntimeMs', 'hvDowntimeMs',
+    'id',
+    'instanceName',
+    'flavorName',
+    'sourceHostId',
+    'destinationHostId',
+    'finishedAt',
+    'reportState',
+    'reportError',
+    'report',
+    'netDowntimeMs',
+    'hvDowntimeMs',
   ];
 }
 
 function reportColumns(): (keyof LiveMigrationEntity)[] {
   return [
-    'id', 'instanceName', 'flavorName', 'state', 'reportState', 'reportError', 'report',
-    'netTotalMigrationTimeMs', 'netPayloadBytes', 'netThroughputMbps', 'netDowntimeMs', 'netDowntimeLossMs', 'netLossPct',
-    'netJitterMs', 'netRttAvgMs', 'netMaxReplyGapMs', 'netProbeIntervalMs', 'nsDowntimeMs', 'nsLossPct', 'networkConvergenceMs', 'networkSteps',
-    'hvTotalTimeMs', 'hvDowntimeMs', 'hvSetupTimeMs', 'hvDataProcessedBytes', 'hvIterations', 'hvDirtyRatePagesPerSec',
-    'predIterations', 'predTotalTimeMs', 'predDowntimeMs', 'predConverges', 'predTotalTimeError', 'precopyPrediction',
+    'id',
+    'instanceName',
+    'flavorName',
+    'state',
+    'reportState',
+    'reportError',
+    'report',
+    'netTotalMigrationTimeMs',
+    'netPayloadBytes',
+    'netThroughputMbps',
+    'netDowntimeMs',
+    'netDowntimeLossMs',
+    'netLossPct',
+    'netJitterMs',
+    'netRttAvgMs',
+    'netMaxReplyGapMs',
+    'netProbeIntervalMs',
+    'nsDowntimeMs',
+    'nsLossPct',
+    'networkConvergenceMs',
+    'networkSteps',
+    'hvTotalTimeMs',
+    'hvDowntimeMs',
+    'hvSetupTimeMs',
+    'hvDataProcessedBytes',
+    'hvIterations',
+    'hvDirtyRatePagesPerSec',
+    'predIterations',
+    'predTotalTimeMs',
+    'predDowntimeMs',
+    'predConverges',
+    'predTotalTimeError',
+    'precopyPrediction',
   ];
 }

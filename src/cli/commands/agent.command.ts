@@ -32,11 +32,15 @@ export function registerAgentCommand(program: Command): void {
     .description('run the host agent: authenticated RPC for storage markers, captures and probes')
     .requiredOption('--listen <address:port>', 'address and port to listen on, e.g. 192.0.2.11:7070')
     .requiredOption('--token-file <file>', 'file holding the bearer token the controller presents')
-    .requiredOption('--host <name>', 'this host\'s name as the controller\'s inventory knows it')
+    .requiredOption('--host <name>', "this host's name as the controller's inventory knows it")
     .option('--data-dir <dir>', 'where captures and probe pcaps are kept', DEFAULT_AGENT_DATA_DIR)
     .option('--instances-path <dir>', 'Nova instances path; the only place storage markers are written', DEFAULT_INSTANCES_PATH)
     .option('--external-interface <name>', 'interface onto the external network, parent of the fip/qg macvlans (e.g. ext0)')
-    .option('--reconcile-interval-ms <ms>', 'how often the network state is checked and repaired; 0 disables', String(DEFAULT_RECONCILE_INTERVAL_MS))
+    .option(
+      '--reconcile-interval-ms <ms>',
+      'how often the network state is checked and repaired; 0 disables',
+      String(DEFAULT_RECONCILE_INTERVAL_MS),
+    )
     .option('--netns-prefix <prefix>', 'prefix for the qrouter-/fip- namespaces, for several agents on one machine (lab)', '')
     .action(async (options: AgentCommandOptions) => {
       const listen = parseListenAddress(options.listen);
@@ -51,7 +55,8 @@ export function registerAgentCommand(program: Command): void {
           dataDir: requireAbsolutePath(options.dataDir, '--data-dir'),
           instancesPath: requireAbsolutePath(options.instancesPath, '--instances-path'),
           version: AGENT_VERSION,
-          externalInterface: options.externalInterface === undefined ? undefined : requireInterfaceName(options.externalInterface, '--external-interface'),
+          externalInterface:
+            options.externalInterface === undefined ? undefined : requireInterfaceName(options.externalInterface, '--external-interface'),
           reconcileIntervalMs: parseReconcileInterval(options.reconcileIntervalMs),
           netnsPrefix: requireNetnsPrefix(options.netnsPrefix),
         },

@@ -54,7 +54,9 @@ function progressBar(): ((p: AnalyzeProgress) => void) | undefined {
     const fraction = totalBytes > 0 ? Math.min(1, bytesRead / totalBytes) : 0;
     const width = 30;
     const filled = Math.round(fraction * width);
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)} % ${(bytesRead / 1048576).toFixed(1)} MiB`);
+    process.stderr.write(
+      `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)} % ${(bytesRead / 1048576).toFixed(1)} MiB`,
+    );
   };
 }
 
@@ -70,7 +72,7 @@ export async function runAnalyze(files: string[], flags: AnalyzeFlags): Promise<
   try {
     resolveAnalysisOptions(given);
   } catch (err) {
-    if (err instanceof AnalysisOptionsError) throw new Error(`bad argument: ${err.message}`);
+    if (err instanceof AnalysisOptionsError) throw new Error(`bad argument: ${err.message}`, { cause: err });
     throw err;
   }
   for (const file of files) {
@@ -82,7 +84,8 @@ export async function runAnalyze(files: string[], flags: AnalyzeFlags): Promise<
   try {
     const report = await analyzeCaptures(files, given, { onProgress });
     if (onProgress !== undefined) process.stderr.write('\n');
-    const text = flags.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : flags.format === 'csv' ? formatCsv(report) : formatTable(report);
+    const text =
+      flags.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : flags.format === 'csv' ? formatCsv(report) : formatTable(report);
     process.stdout.write(text);
   } catch (err) {
     if (onProgress !== undefined) process.stderr.write('\n');
@@ -101,8 +104,14 @@ export function registerAnalyzeCommand(program: Command): void {
     .description('analyze pcap/pcapng captures of a live migration: migration streams, libvirt RPC, probe downtime')
     .argument('<files...>', 'capture files (pcap µs/ns or pcapng), merged by timestamp')
     .option('--vm-ip <ip>', "the guest's IP (probe target); default: the IP that received the most echo requests")
-    .addOption(new Option('--migration-ports <from-to>', "QEMU's migration port range").argParser(parsePortRange).default({ from: 49152, to: 49215 }, '49152-49215'))
-    .addOption(new Option('--rpc-ports <list>', 'libvirt RPC ports, reported apart').argParser(parsePortList).default([16509, 22], '16509,22'))
+    .addOption(
+      new Option('--migration-ports <from-to>', "QEMU's migration port range")
+        .argParser(parsePortRange)
+        .default({ from: 49152, to: 49215 }, '49152-49215'),
+    )
+    .addOption(
+      new Option('--rpc-ports <list>', 'libvirt RPC ports, reported apart').argParser(parsePortList).default([16509, 22], '16509,22'),
+    )
     .addOption(new Option('--echo-ports <list>', 'TCP echo probe ports').argParser(parsePortList).default([7], '7'))
     .option('--probe-interval-ms <n>', "the prober's interval; default: the median gap between requests", parsePositive)
     .option('--timeline-ms <n>', 'timeline bucket width', parsePositive, 100)

@@ -37,11 +37,20 @@ export async function runDemo(flags: DemoFlags): Promise<boolean> {
   const crashes: string[] = [];
   try {
     const up = await lab.labUp({ hosts: 2, log });
-    log(`lab up: ${up.hosts.length} hosts in ${(up.upMs / 1000).toFixed(1)} s (guest image ${up.imageBuilt ? 'built' : 'cached'}, ${(up.imageMs / 1000).toFixed(1)} s)`);
+    log(
+      `lab up: ${up.hosts.length} hosts in ${(up.upMs / 1000).toFixed(1)} s (guest image ${up.imageBuilt ? 'built' : 'cached'}, ${(up.imageMs / 1000).toFixed(1)} s)`,
+    );
     controller = await startControllerProcess({
       port: flags.port,
       logFile: controllerLogFile(outDir),
-      env: { ...lab.controllerEnv(), LIVEMIG_MONITOR_INTERVAL_MS: '200', DATABASE_URL: `sqlite:${join(outDir, 'livemig.sqlite')}`, LIVEMIG_DATA_DIR: outDir, LIVEMIG_TOKENS: `${TOKEN}:operator`, LOG_LEVEL: 'info' },
+      env: {
+        ...lab.controllerEnv(),
+        LIVEMIG_MONITOR_INTERVAL_MS: '200',
+        DATABASE_URL: `sqlite:${join(outDir, 'livemig.sqlite')}`,
+        LIVEMIG_DATA_DIR: outDir,
+        LIVEMIG_TOKENS: `${TOKEN}:operator`,
+        LOG_LEVEL: 'info',
+      },
     });
     log(`controller: ${controller.url} (SQLite in ${outDir})`);
     const api = new ControllerApi(controller.url, TOKEN);
@@ -54,19 +63,27 @@ export async function runDemo(flags: DemoFlags): Promise<boolean> {
       // A guest that crashes after switchover is reported, its record kept, and the flavor measured once more.
       for (let attempt = 1; attempt <= 2; attempt++) {
         const name = `demo-${g.flavor.replace('lab.', '')}${attempt > 1 ? `-${attempt}` : ''}`;
-        const vm = await bootInstance(api, inventory, { name, host: 'host-a', ip: `203.0.113.${60 + i * 2 + attempt - 1}`, flavor: g.flavor, dirtyMiB: g.dirtyMiB, dirtyPauseMs: 100, port: { subnetId: net.subnetId, externalNetworkId: net.externalNetworkId } });
+        const vm = await bootInstance(api, inventory, {
+          name,
+          host: 'host-a',
+          ip: `203.0.113.${60 + i * 2 + attempt - 1}`,
+          flavor: g.flavor,
+          dirtyMiB: g.dirtyMiB,
+          dirtyPauseMs: 100,
+          port: { subnetId: net.subnetId, externalNetworkId: net.externalNetworkId },
+        });
         log(`booted ${name} (${g.flavor}) on host-a in ${(vm.bootMs / 1000).toFixed(1)} s, floating IP ${vm.floatingIp ?? 'none'}`);
-        const started = await api.ok<{ id: string }>('POST', '/migrations', { instanceId: vm.instanceId, destinationHostId: inventory.hostIds['host-b'] });
+        const started = await api.ok<{ id: string }>('POST', '/migrations', {
+          instanceId: vm.instanceId,
+          destinationHostId: inventory.hostIds['host-b'],
+        });
         const done = await waitForMigration(api, started.id, 300_000);
         const report = await api.ok<{
           network: Record<string, number | null>;
           hypervisor: Record<string, number | null>;
           networkSteps: { ok: boolean }[];
           detail: { notes: string[] } | null;
-        }>(
-          'GET',
-          `/migrations/${started.id}/report`,
-        );
+        }>('GET', `/migrations/${started.id}/report`);
         log(
           `  ${name} host-a → host-b: ${done.state}${done.failureReason ? ` (${done.failureReason})` : ''}; ` +
             `total ${ms(report.network.totalMigrationTimeMs)} (hv ${ms(report.hypervisor.hvTotalTimeMs)}), ` +
@@ -116,7 +133,9 @@ export async function runDemo(flags: DemoFlags): Promise<boolean> {
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('bring the lab up, migrate one guest per flavor with capture and probes, print the per-flavor table, write the report, tear down')
+    .description(
+      'bring the lab up, migrate one guest per flavor with capture and probes, print the per-flavor table, write the report, tear down',
+    )
     .option('--out <dir>', 'where reports, captures and the SQLite file go', 'demo-output')
     .option('--port <n>', 'controller port', (v) => Number(v), 18080)
     .option('--keep', 'leave the lab up afterwards', false)

@@ -1,6 +1,18 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { CONTROLLER_IFACE, CONTROLLER_IP, LAB_GUEST_NAME, MAX_LAB_HOSTS, PROBER, ensureLabGuest, formatLabStatus, labDown, labStatus, labUp, registerLab } from '../../../lab';
+import {
+  CONTROLLER_IFACE,
+  CONTROLLER_IP,
+  LAB_GUEST_NAME,
+  MAX_LAB_HOSTS,
+  PROBER,
+  ensureLabGuest,
+  formatLabStatus,
+  labDown,
+  labStatus,
+  labUp,
+  registerLab,
+} from '../../../lab';
 
 // `livemig lab up|status|down`: the one-machine lab of compute hosts (see lab/README.md).
 
@@ -30,7 +42,10 @@ export function registerLabCommand(program: Command): void {
           : `lab up: ${result.hosts.length} hosts in ${(result.upMs / 1000).toFixed(1)} s (guest image ${result.imageBuilt ? 'built' : 'cached'}, ${(result.imageMs / 1000).toFixed(1)} s)`,
       );
       say(`  controller leg ${CONTROLLER_IFACE} ${CONTROLLER_IP} (root namespace)`);
-      for (const h of result.hosts) say(`  ${h.name}  netns ${h.netns}  ${h.libvirtUri}  agent ${h.agentUrl}  migration ${h.migrationInterface} ${h.mgmtIp}  vtep ${h.vtepIp}`);
+      for (const h of result.hosts)
+        say(
+          `  ${h.name}  netns ${h.netns}  ${h.libvirtUri}  agent ${h.agentUrl}  migration ${h.migrationInterface} ${h.mgmtIp}  vtep ${h.vtepIp}`,
+        );
       say(`  prober  netns ${PROBER.netns}  agent ${PROBER.agentUrl}  probes via ${PROBER.tenantInterface} ${PROBER.tenantIp}`);
       const url = opts.register ?? process.env.LIVEMIG_API_URL;
       const first = result.hosts[0];
@@ -39,13 +54,17 @@ export function registerLabCommand(program: Command): void {
         const token = opts.token ?? process.env.LIVEMIG_API_TOKEN;
         if (!token) throw new Error('--register needs --token or LIVEMIG_API_TOKEN');
         const reg = await registerLab({ url, token, hosts: result.hosts, log: say });
-        say(`registered ${Object.keys(reg.hostIds).length} hosts, ${Object.keys(reg.flavorIds).length} flavors, instance ${reg.instanceId} (${reg.guest.domainName} on ${reg.guest.host})`);
+        say(
+          `registered ${Object.keys(reg.hostIds).length} hosts, ${Object.keys(reg.flavorIds).length} flavors, instance ${reg.instanceId} (${reg.guest.domainName} on ${reg.guest.host})`,
+        );
       }
     });
 
   lab
     .command('status')
-    .description("check each host's libvirt from the other host's namespace and from root, every agent's health, and ping guests from the prober")
+    .description(
+      "check each host's libvirt from the other host's namespace and from root, every agent's health, and ping guests from the prober",
+    )
     .option('--json', 'print the status as JSON')
     .action(async (opts: { json?: boolean }) => {
       const status = await labStatus();

@@ -22,7 +22,7 @@ export class ErrorFilter implements ExceptionFilter {
       const response = exception.getResponse();
       if (typeof response === 'string') return shape(status, response, null);
       const r = response as { message?: unknown; details?: unknown };
-      const message = Array.isArray(r.message) ? r.message.join('; ') : String(r.message ?? exception.message);
+      const message = Array.isArray(r.message) ? r.message.join('; ') : typeof r.message === 'string' ? r.message : exception.message;
       return shape(status, message, r.details ?? null);
     }
     if (isConstraintViolation(exception)) {

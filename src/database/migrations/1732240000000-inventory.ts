@@ -53,8 +53,18 @@ export class Inventory1732240000000 implements MigrationInterface {
           timestampColumn(runner, 'updated_at'),
         ],
         foreignKeys: [
-          new TableForeignKey({ columnNames: ['flavor_id'], referencedTableName: 'flavors', referencedColumnNames: ['id'], onDelete: 'RESTRICT' }),
-          new TableForeignKey({ columnNames: ['host_id'], referencedTableName: 'hosts', referencedColumnNames: ['id'], onDelete: 'RESTRICT' }),
+          new TableForeignKey({
+            columnNames: ['flavor_id'],
+            referencedTableName: 'flavors',
+            referencedColumnNames: ['id'],
+            onDelete: 'RESTRICT',
+          }),
+          new TableForeignKey({
+            columnNames: ['host_id'],
+            referencedTableName: 'hosts',
+            referencedColumnNames: ['id'],
+            onDelete: 'RESTRICT',
+          }),
         ],
         indices: [new TableIndex({ columnNames: ['host_id'] }), new TableIndex({ columnNames: ['flavor_id'] })],
       }),

@@ -14,9 +14,10 @@ export class SeedFlavors1732240000001 implements MigrationInterface {
   name = 'SeedFlavors1732240000001';
 
   async up(runner: QueryRunner): Promise<void> {
-    const sql = runner.connection.options.type === 'postgres'
-      ? 'INSERT INTO flavors (id, name, vcpus, ram_mib, disk_gib) VALUES ($1, $2, $3, $4, $5)'
-      : 'INSERT INTO flavors (id, name, vcpus, ram_mib, disk_gib) VALUES (?, ?, ?, ?, ?)';
+    const sql =
+      runner.connection.options.type === 'postgres'
+        ? 'INSERT INTO flavors (id, name, vcpus, ram_mib, disk_gib) VALUES ($1, $2, $3, $4, $5)'
+        : 'INSERT INTO flavors (id, name, vcpus, ram_mib, disk_gib) VALUES (?, ?, ?, ?, ?)';
     for (const f of DEFAULT_FLAVORS) await runner.query(sql, [f.id, f.name, f.vcpus, f.ramMiB, f.diskGiB]);
   }
 

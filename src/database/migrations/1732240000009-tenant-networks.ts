@@ -38,7 +38,14 @@ export class TenantNetworks1732240000009 implements MigrationInterface {
           { name: 'pool_end', type: 'varchar', length: '15' },
           timestampColumn(runner, 'created_at'),
         ],
-        foreignKeys: [new TableForeignKey({ columnNames: ['network_id'], referencedTableName: 'networks', referencedColumnNames: ['id'], onDelete: 'RESTRICT' })],
+        foreignKeys: [
+          new TableForeignKey({
+            columnNames: ['network_id'],
+            referencedTableName: 'networks',
+            referencedColumnNames: ['id'],
+            onDelete: 'RESTRICT',
+          }),
+        ],
         indices: [new TableIndex({ columnNames: ['network_id'] })],
       }),
     );
@@ -55,8 +62,18 @@ export class TenantNetworks1732240000009 implements MigrationInterface {
           timestampColumn(runner, 'updated_at'),
         ],
         foreignKeys: [
-          new TableForeignKey({ columnNames: ['legacy_host_id'], referencedTableName: 'hosts', referencedColumnNames: ['id'], onDelete: 'RESTRICT' }),
-          new TableForeignKey({ columnNames: ['external_network_id'], referencedTableName: 'networks', referencedColumnNames: ['id'], onDelete: 'RESTRICT' }),
+          new TableForeignKey({
+            columnNames: ['legacy_host_id'],
+            referencedTableName: 'hosts',
+            referencedColumnNames: ['id'],
+            onDelete: 'RESTRICT',
+          }),
+          new TableForeignKey({
+            columnNames: ['external_network_id'],
+            referencedTableName: 'networks',
+            referencedColumnNames: ['id'],
+            onDelete: 'RESTRICT',
+          }),
         ],
       }),
     );
@@ -76,8 +93,18 @@ export class TenantNetworks1732240000009 implements MigrationInterface {
         ],
         uniques: [new TableUnique({ columnNames: ['subnet_id', 'fixed_ip'] })],
         foreignKeys: [
-          new TableForeignKey({ columnNames: ['network_id'], referencedTableName: 'networks', referencedColumnNames: ['id'], onDelete: 'RESTRICT' }),
-          new TableForeignKey({ columnNames: ['subnet_id'], referencedTableName: 'subnets', referencedColumnNames: ['id'], onDelete: 'RESTRICT' }),
+          new TableForeignKey({
+            columnNames: ['network_id'],
+            referencedTableName: 'networks',
+            referencedColumnNames: ['id'],
+            onDelete: 'RESTRICT',
+          }),
+          new TableForeignKey({
+            columnNames: ['subnet_id'],
+            referencedTableName: 'subnets',
+            referencedColumnNames: ['id'],
+            onDelete: 'RESTRICT',
+          }),
         ],
         indices: [new TableIndex({ columnNames: ['network_id'] }), new TableIndex({ columnNames: ['device_id'] })],
       }),
@@ -95,8 +122,18 @@ export class TenantNetworks1732240000009 implements MigrationInterface {
         ],
         checks: [{ expression: "status IN ('ACTIVE','INACTIVE')" }],
         foreignKeys: [
-          new TableForeignKey({ columnNames: ['port_id'], referencedTableName: 'ports', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
-          new TableForeignKey({ columnNames: ['host_id'], referencedTableName: 'hosts', referencedColumnNames: ['id'], onDelete: 'CASCADE' }),
+          new TableForeignKey({
+            columnNames: ['port_id'],
+            referencedTableName: 'ports',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
+          new TableForeignKey({
+            columnNames: ['host_id'],
+            referencedTableName: 'hosts',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
         ],
         indices: [new TableIndex({ columnNames: ['host_id'] })],
       }),
@@ -114,9 +151,24 @@ export class TenantNetworks1732240000009 implements MigrationInterface {
           timestampColumn(runner, 'updated_at'),
         ],
         foreignKeys: [
-          new TableForeignKey({ columnNames: ['network_id'], referencedTableName: 'networks', referencedColumnNames: ['id'], onDelete: 'RESTRICT' }),
-          new TableForeignKey({ columnNames: ['port_id'], referencedTableName: 'ports', referencedColumnNames: ['id'], onDelete: 'SET NULL' }),
-          new TableForeignKey({ columnNames: ['router_id'], referencedTableName: 'routers', referencedColumnNames: ['id'], onDelete: 'SET NULL' }),
+          new TableForeignKey({
+            columnNames: ['network_id'],
+            referencedTableName: 'networks',
+            referencedColumnNames: ['id'],
+            onDelete: 'RESTRICT',
+          }),
+          new TableForeignKey({
+            columnNames: ['port_id'],
+            referencedTableName: 'ports',
+            referencedColumnNames: ['id'],
+            onDelete: 'SET NULL',
+          }),
+          new TableForeignKey({
+            columnNames: ['router_id'],
+            referencedTableName: 'routers',
+            referencedColumnNames: ['id'],
+            onDelete: 'SET NULL',
+          }),
         ],
       }),
     );
@@ -134,7 +186,8 @@ export class TenantNetworks1732240000009 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    for (const table of ['network_revision', 'floating_ips', 'port_bindings', 'ports', 'routers', 'subnets', 'networks']) await runner.dropTable(table);
+    for (const table of ['network_revision', 'floating_ips', 'port_bindings', 'ports', 'routers', 'subnets', 'networks'])
+      await runner.dropTable(table);
     for (const column of ['agent_last_seen_at', 'agent_state', 'vtep_ip']) await runner.dropColumn('hosts', column);
   }
 }

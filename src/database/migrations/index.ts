@@ -8,4 +8,13 @@ import { PrecopyPredictions1732240000008 } from './1732240000008-precopy-predict
 import { TenantNetworks1732240000009 } from './1732240000009-tenant-networks';
 
 /** Every schema migration, in order. Listed as classes so they load from src and dist alike. */
-export const MIGRATIONS = [Inventory1732240000000, SeedFlavors1732240000001, LiveMigrations1732240000002, NetworkReports1732240000003, Workflows1732240000004, NetworkFollow1732240000007, PrecopyPredictions1732240000008, TenantNetworks1732240000009];
+export const MIGRATIONS = [
+  Inventory1732240000000,
+  SeedFlavors1732240000001,
+  LiveMigrations1732240000002,
+  NetworkReports1732240000003,
+  Workflows1732240000004,
+  NetworkFollow1732240000007,
+  PrecopyPredictions1732240000008,
+  TenantNetworks1732240000009,
+];

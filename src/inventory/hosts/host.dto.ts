@@ -58,7 +58,12 @@ export class CreateHostDto {
   @Matches(/^\S+$/, { message: 'agentToken must not contain white space' })
   agentToken?: string;
 
-  @ApiPropertyOptional({ example: '198.51.100.11', nullable: true, type: String, description: 'VXLAN tunnel endpoint (IPv4) of the tenant networks' })
+  @ApiPropertyOptional({
+    example: '198.51.100.11',
+    nullable: true,
+    type: String,
+    description: 'VXLAN tunnel endpoint (IPv4) of the tenant networks',
+  })
   @IsOptional()
   @IsIP(4, { message: 'vtepIp must be an IPv4 address' })
   vtepIp?: string | null;

@@ -34,7 +34,16 @@ export class HostsService {
 
   async create(dto: CreateHostDto): Promise<HostEntity> {
     await this.assertNameFree(dto.name);
-    return this.hosts.save(this.hosts.create({ ...dto, id: newId(), state: dto.state ?? 'enabled', agentEndpoint: dto.agentEndpoint ?? null, agentToken: dto.agentToken ?? null, vtepIp: dto.vtepIp ?? null }));
+    return this.hosts.save(
+      this.hosts.create({
+        ...dto,
+        id: newId(),
+        state: dto.state ?? 'enabled',
+        agentEndpoint: dto.agentEndpoint ?? null,
+        agentToken: dto.agentToken ?? null,
+        vtepIp: dto.vtepIp ?? null,
+      }),
+    );
   }
 
   async update(id: string, dto: UpdateHostDto): Promise<HostEntity> {
@@ -51,7 +60,10 @@ export class HostsService {
     const host = await this.get(id);
     const count = await this.instances.countBy({ hostId: id });
     if (count > 0) {
-      throw new ConflictException({ message: `host ${host.name} still has ${count} instance(s); migrate or delete them first`, details: { instances: count } });
+      throw new ConflictException({
+        message: `host ${host.name} still has ${count} instance(s); migrate or delete them first`,
+        details: { instances: count },
+      });
     }
     await this.hosts.delete({ id });
   }

@@ -22,8 +22,14 @@ export class InstancesService {
     const where: FindOptionsWhere<InstanceEntity> = {};
     if (query.state) where.state = query.state;
     if (query.host) where.hostId = UUID.test(query.host) ? query.host : ((await this.hosts.findOneBy({ name: query.host }))?.id ?? '-');
-    if (query.flavor) where.flavorId = UUID.test(query.flavor) ? query.flavor : ((await this.flavors.findOneBy({ name: query.flavor }))?.id ?? '-');
-    const result = await this.instances.findAndCount({ where, order: { name: 'ASC' }, skip: (query.page - 1) * query.limit, take: query.limit });
+    if (query.flavor)
+      where.flavorId = UUID.test(query.flavor) ? query.flavor : ((await this.flavors.findOneBy({ name: query.flavor }))?.id ?? '-');
+    const result = await this.instances.findAndCount({
+      where,
+      order: { name: 'ASC' },
+      skip: (query.page - 1) * query.limit,
+      take: query.limit,
+    });
     return toPage(result, query);
   }
 
@@ -41,7 +47,9 @@ export class InstancesService {
     if (await this.instances.existsBy({ domainUuid: dto.domainUuid })) {
       throw new ConflictException({ message: `domain ${dto.domainUuid} is already registered`, details: { field: 'domainUuid' } });
     }
-    return this.instances.save(this.instances.create({ ...dto, id: newId(), state: dto.state ?? 'active', ipAddress: dto.ipAddress ?? null }));
+    return this.instances.save(
+      this.instances.create({ ...dto, id: newId(), state: dto.state ?? 'active', ipAddress: dto.ipAddress ?? null }),
+    );
   }
 
   async update(id: string, dto: UpdateInstanceDto): Promise<InstanceEntity> {

@@ -54,9 +54,12 @@ export function simulateSchedule(jobsInPriorityOrder: readonly MigrationJob[], l
   let makespanSec = 0;
 
   while (pending.length > 0 || running.length > 0) {
-    for (let i = 0; i < pending.length && running.length < limits.perCluster; ) {
+    for (let i = 0; i < pending.length && running.length < limits.perCluster;) {
       const job = pending[i];
-      if ((outbound.get(job.sourceHostId) ?? 0) < limits.perOutboundHost && (inbound.get(job.destinationHostId) ?? 0) < limits.perInboundHost) {
+      if (
+        (outbound.get(job.sourceHostId) ?? 0) < limits.perOutboundHost &&
+        (inbound.get(job.destinationHostId) ?? 0) < limits.perInboundHost
+      ) {
         pending.splice(i, 1);
         const endSec = nowSec + job.durationSec;
         running.push({ job, endSec });

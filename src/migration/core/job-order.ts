@@ -27,7 +27,9 @@ export function mostWorkRemaining(jobs: readonly MigrationJob[]): MigrationJob[]
       remainingSec -= job.durationSec;
     }
   }
-  return keyed.sort((a, b) => b.remainingSec - a.remainingSec || b.job.durationSec - a.job.durationSec || byId(a.job, b.job)).map((k) => k.job);
+  return keyed
+    .sort((a, b) => b.remainingSec - a.remainingSec || b.job.durationSec - a.job.durationSec || byId(a.job, b.job))
+    .map((k) => k.job);
 }
 
 export const JOB_ORDERINGS: Record<JobOrdering, (jobs: readonly MigrationJob[]) => MigrationJob[]> = {

@@ -1,7 +1,6 @@
 // Workload balancing (Watcher workload_balance / workload_stabilization) by greedy steepest descent.
 import { CapacityLedger } from './capacity-ledger';
 import { DEFAULT_SCHEDULER_OPTIONS, hostRejectReasons, type SchedulerOptions } from './scheduler';
-import { stddev } from './stats';
 import type { HostCapacity, InstanceLoad } from './types';
 import { hostUtilisation, instanceContribution, type BalanceMetric } from './utilisation';
 
@@ -66,7 +65,11 @@ class Balance {
   private sum = 0;
   private sumSq = 0;
 
-  constructor(readonly hosts: readonly HostCapacity[], residents: Map<string, InstanceLoad[]>, metric: BalanceMetric) {
+  constructor(
+    readonly hosts: readonly HostCapacity[],
+    residents: Map<string, InstanceLoad[]>,
+    metric: BalanceMetric,
+  ) {
     for (const host of hosts) {
       const u = hostUtilisation(host, residents.get(host.id) ?? [], metric);
       this.util.set(host.id, u);
@@ -91,7 +94,10 @@ class Balance {
   }
 
   move(from: string, cFrom: number, to: string, cTo: number): void {
-    for (const [id, delta] of [[from, -cFrom], [to, cTo]] as const) {
+    for (const [id, delta] of [
+      [from, -cFrom],
+      [to, cTo],
+    ] as const) {
       const u = this.util.get(id) as number;
       this.sumSq += (u + delta) ** 2 - u * u;
       this.sum += delta;
@@ -165,7 +171,10 @@ export function planRebalance(request: RebalanceRequest): RebalancePlan {
     balance.move(sourceId, candidate.contributionOnSource, destination.id, candidate.contributionOnDestination);
     ledger.claim({ hostId: destination.id, vcpus: instance.vcpus, memoryMiB: instance.memoryMiB });
     ledger.release({ hostId: sourceId, vcpus: instance.vcpus, memoryMiB: instance.memoryMiB });
-    residents.set(sourceId, (residents.get(sourceId) ?? []).filter((i) => i.id !== instance.id));
+    residents.set(
+      sourceId,
+      (residents.get(sourceId) ?? []).filter((i) => i.id !== instance.id),
+    );
     residents.set(destination.id, [...(residents.get(destination.id) ?? []), { ...instance, hostId: destination.id }]);
     moved.add(instance.id);
     moves.push({

@@ -2,14 +2,7 @@
 import type { HostCapacity, InstanceLoad } from './types';
 
 export type RejectReason =
-  | 'is-source'
-  | 'excluded'
-  | 'disabled'
-  | 'maintenance'
-  | 'agent-down'
-  | 'cpu-incompatible'
-  | 'insufficient-vcpus'
-  | 'insufficient-ram';
+  'is-source' | 'excluded' | 'disabled' | 'maintenance' | 'agent-down' | 'cpu-incompatible' | 'insufficient-vcpus' | 'insufficient-ram';
 
 export type PlacementInstance = Pick<InstanceLoad, 'hostId' | 'vcpus' | 'memoryMiB' | 'requiredCpuFeatures'>;
 

@@ -159,7 +159,16 @@ export class DrainExecutor implements OnModuleDestroy {
   private async record(move: DrainMoveEntity, change: Partial<Pick<DrainMoveEntity, 'outcome' | 'reason' | 'migrationId'>>): Promise<void> {
     Object.assign(move, change);
     await this.moves.update({ id: move.id }, change);
-    this.events.emit(move.drainId, { type: 'move', data: { instanceId: move.instanceId, instanceName: move.instanceName, outcome: move.outcome, migrationId: move.migrationId, reason: move.reason } });
+    this.events.emit(move.drainId, {
+      type: 'move',
+      data: {
+        instanceId: move.instanceId,
+        instanceName: move.instanceName,
+        outcome: move.outcome,
+        migrationId: move.migrationId,
+        reason: move.reason,
+      },
+    });
   }
 
   private async finish(drainId: string, state: DrainState, failureReason: string | null): Promise<void> {

@@ -6,7 +6,17 @@ import { numberColumn } from '../records/number-column';
  * no destination; refused: a pre-check said no; skipped: the drain was cancelled before it started.
  * completed, failed, aborted, rolled-back: the migration's own end state.
  */
-export const DRAIN_MOVE_OUTCOMES = ['pending', 'running', 'completed', 'failed', 'aborted', 'rolled-back', 'refused', 'unplaceable', 'skipped'] as const;
+export const DRAIN_MOVE_OUTCOMES = [
+  'pending',
+  'running',
+  'completed',
+  'failed',
+  'aborted',
+  'rolled-back',
+  'refused',
+  'unplaceable',
+  'skipped',
+] as const;
 export type DrainMoveOutcome = (typeof DRAIN_MOVE_OUTCOMES)[number];
 
 @Entity('drain_moves')

@@ -28,7 +28,8 @@ export class DrainPlanningService {
       if (!snapshot.hosts.some((h) => h.id === id)) {
         throw new UnprocessableEntityException({ message: `destination ${id} refers to no host`, details: { field: 'destinations', id } });
       }
-      if (id === request.hostId) throw new UnprocessableEntityException({ message: 'a host cannot receive its own drain', details: { field: 'destinations', id } });
+      if (id === request.hostId)
+        throw new UnprocessableEntityException({ message: 'a host cannot receive its own drain', details: { field: 'destinations', id } });
     }
     const engine = this.config.migration;
     const maxParallel = request.maxParallel ?? DEFAULT_DRAIN_MAX_PARALLEL;
@@ -48,7 +49,12 @@ export class DrainPlanningService {
   }
 }
 
-function excludedDestinations(hosts: readonly HostCapacity[], sourceId: string, agentDown: ReadonlyMap<string, string>, allowed?: string[]): DrainPlanView['excludedDestinations'] {
+function excludedDestinations(
+  hosts: readonly HostCapacity[],
+  sourceId: string,
+  agentDown: ReadonlyMap<string, string>,
+  allowed?: string[],
+): DrainPlanView['excludedDestinations'] {
   const out: DrainPlanView['excludedDestinations'] = [];
   for (const h of hosts) {
     if (h.id === sourceId) continue;

@@ -37,7 +37,9 @@ export class DrainRecovery implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   scan(): Promise<void> {
-    this.scanning = this.scanning.then(() => (this.stopped ? undefined : this.scanOnce())).catch((err: unknown) => this.logger.warn(`drain recovery: ${String(err)}`));
+    this.scanning = this.scanning
+      .then(() => (this.stopped ? undefined : this.scanOnce()))
+      .catch((err: unknown) => this.logger.warn(`drain recovery: ${String(err)}`));
     return this.scanning;
   }
 

@@ -9,14 +9,23 @@ export class DrainHostDto {
   @IsBoolean()
   dryRun!: boolean;
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'only these hosts may receive (backup nodes); default any enabled host with an answering agent' })
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    description: 'only these hosts may receive (backup nodes); default any enabled host with an answering agent',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
   @IsUUID('all', { each: true })
   destinations?: string[];
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 50, default: 2, description: 'moves of this drain running at once; the engine limits still apply' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 50,
+    default: 2,
+    description: 'moves of this drain running at once; the engine limits still apply',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

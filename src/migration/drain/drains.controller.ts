@@ -19,7 +19,10 @@ export class DrainsController {
   ) {}
 
   @Post('hosts/:id/drain')
-  @ApiOkResponse({ type: DrainPlanDto, description: 'dryRun: the plan (ordered moves with predicted time and downtime, makespan, unplaceable instances with reasons)' })
+  @ApiOkResponse({
+    type: DrainPlanDto,
+    description: 'dryRun: the plan (ordered moves with predicted time and downtime, makespan, unplaceable instances with reasons)',
+  })
   @ApiAcceptedResponse({ type: DrainDto, description: 'the drain record; the host is in maintenance and moves run in the background' })
   async drain(@Param('id', ParseUUIDPipe) id: string, @Body() dto: DrainHostDto, @Res({ passthrough: true }) res: Response) {
     if (dto.dryRun) {
@@ -53,8 +56,10 @@ export class DrainsController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'server-sent events: the drain first, then move and state changes; ends with the drain' })
   stream(@Param('id', ParseUUIDPipe) id: string): Observable<MessageEvent> {
-    const snapshot = from(this.drains.get(id)).pipe(map((d) => ({ type: 'drain', data: d as object })));
-    const live = this.events.of(id).pipe(map((e) => ({ type: e.type, data: e.data as object })));
-    return merge(snapshot, live).pipe(takeWhile((m) => !(m.type === 'state' || (m.type === 'drain' && (m.data as { state: string }).state !== 'running')), true));
+    const snapshot = from(this.drains.get(id)).pipe(map((d) => ({ type: 'drain', data: d })));
+    const live = this.events.of(id).pipe(map((e) => ({ type: e.type, data: e.data })));
+    return merge(snapshot, live).pipe(
+      takeWhile((m) => !(m.type === 'state' || (m.type === 'drain' && (m.data as { state: string }).state !== 'running')), true),
+    );
   }
 }

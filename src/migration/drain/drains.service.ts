@@ -117,7 +117,8 @@ export class DrainsService {
 
   async cancel(id: string, dto: CancelDrainDto): Promise<DrainView> {
     const drain = await this.get(id);
-    if (drain.state !== 'running') throw new ConflictException({ message: `drain ${id} has already ended (${drain.state})`, details: { state: drain.state } });
+    if (drain.state !== 'running')
+      throw new ConflictException({ message: `drain ${id} has already ended (${drain.state})`, details: { state: drain.state } });
     await this.drains.update({ id }, { cancelRequested: true });
     this.executor.cancel(id);
     if (dto.abortRunning) {

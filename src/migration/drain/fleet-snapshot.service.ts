@@ -67,7 +67,10 @@ export class FleetSnapshotService {
 
   /** Each instance's last completed migration: when (anti-flap cooldowns) and the dirty rate measured before it. */
   private async lastCompletedMigrations(): Promise<Map<string, { at: number; dirtyRateBytesPerSec?: number }>> {
-    const rows = await this.migrations.find({ where: { state: 'completed' }, select: { instanceId: true, finishedAt: true, precopyPrediction: true } });
+    const rows = await this.migrations.find({
+      where: { state: 'completed' },
+      select: { instanceId: true, finishedAt: true, precopyPrediction: true },
+    });
     const last = new Map<string, { at: number; dirtyRateBytesPerSec?: number }>();
     for (const r of rows) {
       if (!r.finishedAt) continue;

@@ -20,7 +20,8 @@ export class CreateMigrationDto {
   policyName?: string;
 
   @ApiPropertyOptional({
-    description: 'per-migration overrides of the named policy, e.g. {"maxDowntimeMs": 300, "completionTimeoutPerGiBSec": 60, "timeoutAction": "abort"}',
+    description:
+      'per-migration overrides of the named policy, e.g. {"maxDowntimeMs": 300, "completionTimeoutPerGiBSec": 60, "timeoutAction": "abort"}',
     type: 'object',
     additionalProperties: true,
   })

@@ -59,26 +59,39 @@ export class MigrationDto {
   @ApiProperty({ format: 'uuid' }) destinationHostId!: string;
   @ApiProperty({ enum: MIGRATION_STATES }) state!: MigrationState;
   @ApiProperty() policyName!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'the convergence policy in force' }) policy!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'the convergence policy in force' }) policy!: Record<
+    string,
+    unknown
+  >;
   @ApiProperty({ nullable: true, type: String }) failureReason!: string | null;
   @ApiProperty() abortRequested!: boolean;
-  @ApiProperty({ nullable: true, type: Number, description: 'hypervisor: time elapsed (COMPLETED job stats)' }) hvTotalTimeMs!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'hypervisor: time elapsed (COMPLETED job stats)' }) hvTotalTimeMs!:
+    number | null;
   @ApiProperty({ nullable: true, type: Number }) hvDowntimeMs!: number | null;
   @ApiProperty({ nullable: true, type: Number }) hvSetupTimeMs!: number | null;
   @ApiProperty({ nullable: true, type: Number }) hvDataProcessedBytes!: number | null;
   @ApiProperty({ nullable: true, type: Number }) hvIterations!: number | null;
   @ApiProperty({ nullable: true, type: Number, description: 'last sample before switchover' }) hvDirtyRatePagesPerSec!: number | null;
   @ApiProperty({ nullable: true, type: Number, description: 'max downtime in force now' }) maxDowntimeMs!: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'pre-copy model, before the copy: rounds before stop-and-copy' }) predIterations!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'pre-copy model, before the copy: rounds before stop-and-copy' })
+  predIterations!: number | null;
   @ApiProperty({ nullable: true, type: Number, description: 'pre-copy model: total time' }) predTotalTimeMs!: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'pre-copy model: downtime of the stop-and-copy' }) predDowntimeMs!: number | null;
-  @ApiProperty({ nullable: true, type: Boolean, description: 'pre-copy model: whether the remainder ever fits the max downtime' }) predConverges!: boolean | null;
-  @ApiProperty({ nullable: true, type: Number, description: '(predicted - actual) / actual total time, the actual being hvTotalTimeMs; completed migrations only' }) predTotalTimeError!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'pre-copy model: downtime of the stop-and-copy' }) predDowntimeMs!:
+    number | null;
+  @ApiProperty({ nullable: true, type: Boolean, description: 'pre-copy model: whether the remainder ever fits the max downtime' })
+  predConverges!: boolean | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: '(predicted - actual) / actual total time, the actual being hvTotalTimeMs; completed migrations only',
+  })
+  predTotalTimeError!: number | null;
   @ApiProperty({
     nullable: true,
     type: 'object',
     additionalProperties: true,
-    description: 'inputs (RAM, first-round bytes, dirty windows and working set from libvirt page-sampling, bandwidth and its source, max downtime, setup), prediction, error and notes',
+    description:
+      'inputs (RAM, first-round bytes, dirty windows and working set from libvirt page-sampling, bandwidth and its source, max downtime, setup), prediction, error and notes',
   })
   precopyPrediction!: Record<string, unknown> | null;
   @ApiProperty({ type: [ConvergenceEventDto] }) convergenceEvents!: ConvergenceEventDto[];

@@ -112,7 +112,7 @@ export class LeaderElection implements OnApplicationBootstrap, OnModuleDestroy {
         await this.runner.query('SELECT 1');
         return;
       }
-      const rows: { locked: boolean }[] = await this.runner.query('SELECT pg_try_advisory_lock($1) AS locked', [LEADER_LOCK_KEY]);
+      const rows = (await this.runner.query('SELECT pg_try_advisory_lock($1) AS locked', [LEADER_LOCK_KEY])) as { locked: boolean }[];
       if (rows[0]?.locked) {
         this.leading = true;
         this.since = new Date();

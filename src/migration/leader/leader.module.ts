@@ -6,7 +6,11 @@ import { SessionLocks } from './session-locks.service';
 
 @Module({
   providers: [
-    { provide: LEADER_OPTIONS, inject: [LIVEMIG_CONFIG], useFactory: (config: LivemigConfig): LeaderOptions => ({ retryIntervalMs: config.leaderRetryMs }) },
+    {
+      provide: LEADER_OPTIONS,
+      inject: [LIVEMIG_CONFIG],
+      useFactory: (config: LivemigConfig): LeaderOptions => ({ retryIntervalMs: config.leaderRetryMs }),
+    },
     LeaderElection,
     SessionLocks,
   ],

@@ -18,7 +18,7 @@ export class SessionLocks {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      const rows: { locked: boolean }[] = await runner.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [classId, key]);
+      const rows = (await runner.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [classId, key])) as { locked: boolean }[];
       if (rows[0]?.locked) {
         return async () => {
           // Unlock before the connection goes back to the pool, where the session (and lock) would live on.

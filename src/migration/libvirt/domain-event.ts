@@ -2,9 +2,17 @@ import { JobStats, JobType, toJobStats } from './job-stats';
 import { TypedParams } from './typed-params';
 
 export type LifecycleEventName =
-  | 'defined' | 'undefined' | 'started' | 'suspended' | 'resumed' | 'stopped' | 'shutdown' | 'pmsuspended' | 'crashed';
+  'defined' | 'undefined' | 'started' | 'suspended' | 'resumed' | 'stopped' | 'shutdown' | 'pmsuspended' | 'crashed';
 const LIFECYCLE_EVENTS: readonly LifecycleEventName[] = [
-  'defined', 'undefined', 'started', 'suspended', 'resumed', 'stopped', 'shutdown', 'pmsuspended', 'crashed',
+  'defined',
+  'undefined',
+  'started',
+  'suspended',
+  'resumed',
+  'stopped',
+  'shutdown',
+  'pmsuspended',
+  'crashed',
 ];
 
 // Detail names for the events a migration produces; others keep just the number.

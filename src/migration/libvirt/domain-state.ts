@@ -1,6 +1,15 @@
 /** virDomainState names, indexed by value. */
 export type DomainStateName = 'nostate' | 'running' | 'blocked' | 'paused' | 'shutdown' | 'shutoff' | 'crashed' | 'pmsuspended';
-const DOMAIN_STATES: readonly DomainStateName[] = ['nostate', 'running', 'blocked', 'paused', 'shutdown', 'shutoff', 'crashed', 'pmsuspended'];
+const DOMAIN_STATES: readonly DomainStateName[] = [
+  'nostate',
+  'running',
+  'blocked',
+  'paused',
+  'shutdown',
+  'shutoff',
+  'crashed',
+  'pmsuspended',
+];
 
 export interface DomainState {
   readonly state: DomainStateName;

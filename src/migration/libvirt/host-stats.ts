@@ -46,8 +46,19 @@ export interface DomainMemoryStats {
 
 // virDomainMemoryStatTags, indexed by tag value.
 const MEMORY_STAT_TAGS: readonly (keyof DomainMemoryStats)[] = [
-  'swapInKiB', 'swapOutKiB', 'majorFaults', 'minorFaults', 'unusedKiB', 'availableKiB', 'actualBalloonKiB',
-  'rssKiB', 'usableKiB', 'lastUpdateEpochS', 'diskCachesKiB', 'hugetlbPgAlloc', 'hugetlbPgFail',
+  'swapInKiB',
+  'swapOutKiB',
+  'majorFaults',
+  'minorFaults',
+  'unusedKiB',
+  'availableKiB',
+  'actualBalloonKiB',
+  'rssKiB',
+  'usableKiB',
+  'lastUpdateEpochS',
+  'diskCachesKiB',
+  'hugetlbPgAlloc',
+  'hugetlbPgFail',
 ];
 
 export function toNodeCpuStats(raw: Readonly<Record<string, number>>): NodeCpuStats {

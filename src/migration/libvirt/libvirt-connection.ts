@@ -1,5 +1,13 @@
 import { DomainEvent, NativeDomainEvent, toDomainEvent } from './domain-event';
-import { DomainStatsRecord, NodeCpuStats, NodeInfo, NodeMemoryStats, toDomainStatsRecord, toNodeCpuStats, toNodeMemoryStats } from './host-stats';
+import {
+  DomainStatsRecord,
+  NodeCpuStats,
+  NodeInfo,
+  NodeMemoryStats,
+  toDomainStatsRecord,
+  toNodeCpuStats,
+  toNodeMemoryStats,
+} from './host-stats';
 import { LibvirtDomain } from './libvirt-domain';
 import { assertLibvirtUri } from './libvirt-uri';
 import { loadNativeLibvirt } from './load-native';

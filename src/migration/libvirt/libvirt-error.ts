@@ -27,7 +27,11 @@ export class LibvirtError extends Error {
 
   /** True for "the driver cannot do this", as opposed to "it tried and failed". */
   get isUnsupported(): boolean {
-    return this.code === LibvirtErrorCode.NO_SUPPORT || this.code === LibvirtErrorCode.ARGUMENT_UNSUPPORTED || this.code === LibvirtErrorCode.OPERATION_UNSUPPORTED;
+    return (
+      this.code === LibvirtErrorCode.NO_SUPPORT ||
+      this.code === LibvirtErrorCode.ARGUMENT_UNSUPPORTED ||
+      this.code === LibvirtErrorCode.OPERATION_UNSUPPORTED
+    );
   }
 }
 

@@ -93,7 +93,11 @@ export function toMigrateParamSpecs(params: MigrateParams): TypedParamSpec[] {
     });
   }
   if (params.autoConvergeInitialPercent !== undefined) {
-    specs.push({ field: 'auto_converge.initial', type: 'int', value: percent('autoConvergeInitialPercent', params.autoConvergeInitialPercent) });
+    specs.push({
+      field: 'auto_converge.initial',
+      type: 'int',
+      value: percent('autoConvergeInitialPercent', params.autoConvergeInitialPercent),
+    });
   }
   if (params.autoConvergeIncrementPercent !== undefined) {
     specs.push({

@@ -42,7 +42,14 @@ export interface NativeConnection {
   close(): Promise<void>;
   hostname(): Promise<string>;
   nodeInfo(): Promise<{
-    model: string; memoryKiB: number; cpus: number; mhz: number; nodes: number; sockets: number; cores: number; threads: number;
+    model: string;
+    memoryKiB: number;
+    cpus: number;
+    mhz: number;
+    nodes: number;
+    sockets: number;
+    cores: number;
+    threads: number;
   }>;
   capabilities(): Promise<string>;
   compareCpu(cpuXml: string, flags?: number): Promise<number>;

@@ -34,7 +34,10 @@ export class LibvirtLoadService {
    * The instances with their measured utilisation filled in; an instance whose host could not be read,
    * or whose domain libvirt did not list, keeps none and counts at its full allocation.
    */
-  async measureFleet(hosts: readonly HostEntity[], instances: readonly InstanceLoad[]): Promise<{ instances: InstanceLoad[]; measurement: LoadMeasurement }> {
+  async measureFleet(
+    hosts: readonly HostEntity[],
+    instances: readonly InstanceLoad[],
+  ): Promise<{ instances: InstanceLoad[]; measurement: LoadMeasurement }> {
     const domainOf = new Map((await this.instanceRows.find({ select: { id: true, domainName: true } })).map((i) => [i.id, i.domainName]));
     const sizes = new Map<string, GuestSize>();
     for (const i of instances) {
@@ -56,7 +59,11 @@ export class LibvirtLoadService {
   }
 
   /** Host id → its load, or why it could not be read. All hosts are sampled at once. */
-  async measure(hosts: readonly HostEntity[], sizes: ReadonlyMap<string, GuestSize>, intervalMs = LOAD_SAMPLE_INTERVAL_MS): Promise<LoadMeasurement> {
+  async measure(
+    hosts: readonly HostEntity[],
+    sizes: ReadonlyMap<string, GuestSize>,
+    intervalMs = LOAD_SAMPLE_INTERVAL_MS,
+  ): Promise<LoadMeasurement> {
     const out: LoadMeasurement = new Map();
     await Promise.all(
       hosts.map(async (host) => {
@@ -75,7 +82,10 @@ export class LibvirtLoadService {
     await sleep(intervalMs);
     const after = await this.sample(c);
     const memory = await this.hypervisor.libvirt.nodeMemoryStats(c);
-    const usedKiB = memory.totalKiB !== undefined && memory.freeKiB !== undefined ? memory.totalKiB - memory.freeKiB - (memory.buffersKiB ?? 0) - (memory.cachedKiB ?? 0) : null;
+    const usedKiB =
+      memory.totalKiB !== undefined && memory.freeKiB !== undefined
+        ? memory.totalKiB - memory.freeKiB - (memory.buffersKiB ?? 0) - (memory.cachedKiB ?? 0)
+        : null;
     return {
       guests: guestLoads(before, after, sizes),
       nodeCpuBusy: nodeCpuBusy(before.nodeCpu, after.nodeCpu),

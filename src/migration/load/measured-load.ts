@@ -38,7 +38,11 @@ const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
  * CPU: cpu.time grown over the interval, over the interval times the flavor's vCPUs. RAM: the QEMU
  * process's resident memory over the flavor's RAM (touched guest memory plus QEMU's own, so an upper bound).
  */
-export function guestLoads(before: HostLoadSample, after: HostLoadSample, sizes: ReadonlyMap<string, GuestSize>): Map<string, MeasuredGuestLoad> {
+export function guestLoads(
+  before: HostLoadSample,
+  after: HostLoadSample,
+  sizes: ReadonlyMap<string, GuestSize>,
+): Map<string, MeasuredGuestLoad> {
   const intervalNs = (after.atMs - before.atMs) * 1e6;
   const earlier = new Map(before.domains.map((d) => [d.name, d]));
   const out = new Map<string, MeasuredGuestLoad>();

@@ -58,7 +58,11 @@ function median(values: readonly number[]): number {
  * pages dirties about as much in 2 s as in 1 s: its working set is the mean of the two, dirtied within the
  * first second. A guest that dirties new memory doubles it: its rate is the mean of the two windows' rates.
  */
-export function dirtyProfile(windows: readonly DirtyWindow[]): { rateBytesPerSec: number; workingSetBytes: number | null; dirtied: { seconds: number; bytes: number }[] } {
+export function dirtyProfile(windows: readonly DirtyWindow[]): {
+  rateBytesPerSec: number;
+  workingSetBytes: number | null;
+  dirtied: { seconds: number; bytes: number }[];
+} {
   if (windows.length === 0) throw new RangeError('at least one dirty-rate window is needed');
   const dirtied = windows.map((w) => ({ seconds: w.seconds, bytes: w.mibPerSec * MiB * w.seconds }));
   const first = dirtied[0];
@@ -94,7 +98,10 @@ export function precopyInputs(facts: MeasuredFacts): PrecopyRecordInputs {
     switchoverBandwidthBytesPerSec: link.rate,
     maxDowntimeMs: facts.maxDowntimeMs,
     setupSec: facts.recentSetupMs.length > 0 ? median(facts.recentSetupMs) / 1000 : 0,
-    setupSource: facts.recentSetupMs.length > 0 ? `median of ${facts.recentSetupMs.length} earlier migration(s) from the host` : 'none (no earlier migration from the host)',
+    setupSource:
+      facts.recentSetupMs.length > 0
+        ? `median of ${facts.recentSetupMs.length} earlier migration(s) from the host`
+        : 'none (no earlier migration from the host)',
   };
 }
 

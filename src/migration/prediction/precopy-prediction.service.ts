@@ -118,7 +118,11 @@ export class PrecopyPredictionService {
    * processed while libvirt still reported iteration 1.
    */
   private async previousFirstRoundBytes(instanceId: string): Promise<number | null> {
-    const last = await this.migrations.findOne({ where: { instanceId, state: 'completed' }, select: { id: true, finishedAt: true }, order: { finishedAt: 'DESC' } });
+    const last = await this.migrations.findOne({
+      where: { instanceId, state: 'completed' },
+      select: { id: true, finishedAt: true },
+      order: { finishedAt: 'DESC' },
+    });
     if (!last) return null;
     const sample = await this.samples.findOne({
       where: { migrationId: last.id, memoryIteration: 1, dataProcessedBytes: Not(IsNull()) },
@@ -139,7 +143,12 @@ export class PrecopyPredictionService {
   }
 
   /** The guest RAM its host holds and how much of it is not zero, from the source's agent; null (and a note) when it cannot say. */
-  private async hostMemory(source: HostEntity, domainName: string, ramMiB: number, notes: string[]): Promise<{ residentBytes: number; nonZeroBytes: number } | null> {
+  private async hostMemory(
+    source: HostEntity,
+    domainName: string,
+    ramMiB: number,
+    notes: string[],
+  ): Promise<{ residentBytes: number; nonZeroBytes: number } | null> {
     try {
       const m = await (await this.agents.clientFor(source.id)).guestMemory(domainName, ramMiB);
       return { residentBytes: m.residentBytes, nonZeroBytes: m.nonZeroBytes };

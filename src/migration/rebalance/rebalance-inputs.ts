@@ -31,7 +31,14 @@ export function runInputs(
   return {
     utilisationSource: measurement ? 'libvirt' : 'allocation-estimate',
     metric,
-    hosts: hosts.map((h) => ({ hostId: h.id, name: h.name, state: h.state, agentUp: h.agentUp, utilisation: hostUtilisation(h, residents.get(h.id) ?? [], metric), ...node(h.id) })),
+    hosts: hosts.map((h) => ({
+      hostId: h.id,
+      name: h.name,
+      state: h.state,
+      agentUp: h.agentUp,
+      utilisation: hostUtilisation(h, residents.get(h.id) ?? [], metric),
+      ...node(h.id),
+    })),
     instances: instances.map((i) => ({
       instanceId: i.id,
       name: i.name,

@@ -33,7 +33,10 @@ export class RebalanceJobs implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.sync();
-    this.timer = setInterval(() => void this.sync().catch((err: unknown) => this.logger.warn(`policy sync: ${String(err)}`)), this.options.retryIntervalMs);
+    this.timer = setInterval(
+      () => void this.sync().catch((err: unknown) => this.logger.warn(`policy sync: ${String(err)}`)),
+      this.options.retryIntervalMs,
+    );
     this.timer.unref();
   }
 

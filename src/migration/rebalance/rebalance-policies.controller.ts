@@ -56,7 +56,10 @@ export class RebalancePoliciesController {
 
   @Post('rebalance-policies/:id/run')
   @HttpCode(202)
-  @ApiAcceptedResponse({ type: RebalanceRunDto, description: 'the recorded run; in execute mode its migrations go on in the background (state running)' })
+  @ApiAcceptedResponse({
+    type: RebalanceRunDto,
+    description: 'the recorded run; in execute mode its migrations go on in the background (state running)',
+  })
   run(@Param('id', ParseUUIDPipe) id: string) {
     return this.policies.runNow(id);
   }

@@ -29,7 +29,9 @@ export class RebalancePoliciesService {
   }
 
   async create(dto: CreateRebalancePolicyDto): Promise<RebalancePolicyEntity> {
-    const policy = await this.saveOrConflict(this.policies.create({ id: newId(), ...dto, goal: { ...dto.goal }, enabled: dto.enabled ?? true }));
+    const policy = await this.saveOrConflict(
+      this.policies.create({ id: newId(), ...dto, goal: { ...dto.goal }, enabled: dto.enabled ?? true }),
+    );
     await this.jobs.sync();
     return policy;
   }
@@ -68,7 +70,8 @@ export class RebalancePoliciesService {
     try {
       return await this.policies.save(policy);
     } catch (err) {
-      if (isConstraintViolation(err)) throw new ConflictException({ message: `a rebalance policy named ${policy.name} exists`, details: { field: 'name' } });
+      if (isConstraintViolation(err))
+        throw new ConflictException({ message: `a rebalance policy named ${policy.name} exists`, details: { field: 'name' } });
       throw err;
     }
   }

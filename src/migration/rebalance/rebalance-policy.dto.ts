@@ -9,7 +9,10 @@ const GOAL_KINDS = ['threshold', 'stddev'] as const;
 const MAX_COOLDOWN_SEC = 30 * 24 * 3600;
 
 export class RebalanceGoalDto {
-  @ApiProperty({ enum: GOAL_KINDS, description: 'threshold: relieve every host above value; stddev: bring the stddev of host utilisation down to value' })
+  @ApiProperty({
+    enum: GOAL_KINDS,
+    description: 'threshold: relieve every host above value; stddev: bring the stddev of host utilisation down to value',
+  })
   @IsIn(GOAL_KINDS)
   kind!: (typeof GOAL_KINDS)[number];
 

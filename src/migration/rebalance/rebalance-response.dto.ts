@@ -34,10 +34,15 @@ export class RebalanceRunDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: "utilisationSource ('libvirt': measured cpu.time and balloon.rss of each instance, node stats of each host; 'allocation-estimate' otherwise), metric, hosts with utilisation, instances considered with lastMigratedAt and measured utilisation, inCooldownInstanceIds",
+    description:
+      "utilisationSource ('libvirt': measured cpu.time and balloon.rss of each instance, node stats of each host; 'allocation-estimate' otherwise), metric, hosts with utilisation, instances considered with lastMigratedAt and measured utilisation, inCooldownInstanceIds",
   })
   inputs!: Record<string, unknown>;
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'planned moves with reason (above-threshold or reduce-stddev) and utilisations after' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'planned moves with reason (above-threshold or reduce-stddev) and utilisations after',
+  })
   moves!: Record<string, unknown>[];
   @ApiProperty({ nullable: true, type: Number }) stddevBefore!: number | null;
   @ApiProperty({ nullable: true, type: Number, description: 'predicted' }) stddevAfter!: number | null;

@@ -46,7 +46,8 @@ export class RebalanceRunner implements OnModuleDestroy {
   }
 
   async run(policy: RebalancePolicyEntity, trigger: RebalanceTrigger): Promise<RebalanceRunEntity> {
-    if (this.inProgress.has(policy.id)) throw new ConflictException({ message: `policy ${policy.name} is already running`, details: { policyId: policy.id } });
+    if (this.inProgress.has(policy.id))
+      throw new ConflictException({ message: `policy ${policy.name} is already running`, details: { policyId: policy.id } });
     let release = () => {};
     this.inProgress.set(policy.id, new Promise<void>((resolve) => (release = resolve)));
     const runId = newId();
@@ -80,7 +81,12 @@ export class RebalanceRunner implements OnModuleDestroy {
           stddevBefore: plan.stddevBefore,
           stddevAfter: plan.stddevAfter,
           stopReason: plan.stopReason,
-          results: plan.moves.map((m): RebalanceRunResult => ({ instanceId: m.instanceId, migrationId: null, outcome: 'not-executed', reason: policy.mode === 'dry-run' ? 'dry-run' : null })),
+          results: plan.moves.map((m): RebalanceRunResult => ({
+            instanceId: m.instanceId,
+            migrationId: null,
+            outcome: 'not-executed',
+            reason: policy.mode === 'dry-run' ? 'dry-run' : null,
+          })),
           finishedAt: execute ? null : new Date(),
         }),
       );
@@ -127,7 +133,9 @@ export class RebalanceRunner implements OnModuleDestroy {
         const current = await this.runs.findOneBy({ id: run.id });
         if (current?.state !== 'running') continue;
         const results = current.results.map((r): RebalanceRunResult =>
-          r.outcome === 'not-executed' ? { ...r, reason: 'the controller stopped during the run; the engine settles any migration it had started' } : r,
+          r.outcome === 'not-executed'
+            ? { ...r, reason: 'the controller stopped during the run; the engine settles any migration it had started' }
+            : r,
         );
         await this.runs.update({ id: run.id }, { state: 'failed', results, finishedAt: new Date() });
         this.logger.warn(`closed rebalance run ${run.id} left running by a stopped controller`);

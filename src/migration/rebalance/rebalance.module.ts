@@ -14,7 +14,13 @@ import { RebalanceRunEntity } from './rebalance-run.entity';
 import { RebalanceRunner } from './rebalance-runner.service';
 
 @Module({
-  imports: [ScheduleModule.forRoot(), LeaderModule, DrainModule, MigrationModule, TypeOrmModule.forFeature([RebalancePolicyEntity, RebalanceRunEntity, InstanceEntity])],
+  imports: [
+    ScheduleModule.forRoot(),
+    LeaderModule,
+    DrainModule,
+    MigrationModule,
+    TypeOrmModule.forFeature([RebalancePolicyEntity, RebalanceRunEntity, InstanceEntity]),
+  ],
   controllers: [RebalancePoliciesController],
   providers: [LibvirtLoadService, RebalanceJobs, RebalancePoliciesService, RebalanceRunner],
   exports: [RebalanceRunner],

@@ -43,7 +43,10 @@ export class MissingFipGatewayError extends Error {
   }
 }
 
-const byString = <T>(key: (item: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const byString =
+  <T>(key: (item: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 /** Lookups built once per compile. */
 class ModelIndex {
@@ -208,7 +211,10 @@ function compileFdb(index: ModelIndex, network: ModelNetwork, host: ModelHost): 
 }
 
 function compileRouter(index: ModelIndex, router: ModelRouter, host: ModelHost): RouterPlacement {
-  const interfaces = index.interfaces(router).map((port) => compileInterface(index, port)).sort(byString((i) => i.subnetId));
+  const interfaces = index
+    .interfaces(router)
+    .map((port) => compileInterface(index, port))
+    .sort(byString((i) => i.subnetId));
   const deviceBySubnet = new Map(interfaces.map((i) => [i.subnetId, i.device]));
   const arp: StaticArp[] = router.distributed
     ? interfaces
@@ -265,7 +271,9 @@ function compileExternalGateway(index: ModelIndex, router: ModelRouter): Externa
 }
 
 function compileFipNamespace(index: ModelIndex, need: FipNeed, host: ModelHost): FipNamespacePlug {
-  const gateway = index.model.ports.find((p) => p.deviceOwner === 'floatingip_agent_gateway' && p.networkId === need.networkId && p.deviceId === host.id);
+  const gateway = index.model.ports.find(
+    (p) => p.deviceOwner === 'floatingip_agent_gateway' && p.networkId === need.networkId && p.deviceId === host.id,
+  );
   if (!gateway) throw new MissingFipGatewayError(host.id, need.networkId);
   const subnet = index.subnet(gateway.subnetId);
   return {

@@ -24,10 +24,12 @@ export function numberToIp(n: number): string {
 /** Why a string is not a canonical IPv4 CIDR (host bits zero), or null when it is. */
 export function cidrProblem(value: string): string | null {
   const [ip, prefix, ...rest] = value.split('/');
-  if (rest.length > 0 || ip === undefined || prefix === undefined || !isIpv4(ip) || !/^\d{1,2}$/.test(prefix)) return 'must be an IPv4 CIDR such as 10.0.0.0/24';
+  if (rest.length > 0 || ip === undefined || prefix === undefined || !isIpv4(ip) || !/^\d{1,2}$/.test(prefix))
+    return 'must be an IPv4 CIDR such as 10.0.0.0/24';
   const length = Number(prefix);
   if (length < 1 || length > 30) return 'prefix length must be 1..30';
-  if (ipToNumber(ip) % 2 ** (32 - length) !== 0) return `host bits are set; did you mean ${numberToIp(ipToNumber(ip) - (ipToNumber(ip) % 2 ** (32 - length)))}/${length}?`;
+  if (ipToNumber(ip) % 2 ** (32 - length) !== 0)
+    return `host bits are set; did you mean ${numberToIp(ipToNumber(ip) - (ipToNumber(ip) % 2 ** (32 - length)))}/${length}?`;
   return null;
 }
 

@@ -3,7 +3,14 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nest
 import { ApiNetworkErrors } from '../api-network-errors.decorator';
 import { NetworkChanges } from '../sync/network-changes.service';
 import { SyncedDeletionDto } from '../sync/network-sync.dto';
-import { CreateFloatingIpDto, FloatingIpChangeDto, FloatingIpDto, FloatingIpPageDto, FloatingIpQueryDto, UpdateFloatingIpDto } from './floating-ip.dto';
+import {
+  CreateFloatingIpDto,
+  FloatingIpChangeDto,
+  FloatingIpDto,
+  FloatingIpPageDto,
+  FloatingIpQueryDto,
+  UpdateFloatingIpDto,
+} from './floating-ip.dto';
 import { FloatingIpsService } from './floating-ips.service';
 
 @ApiTags('networks')

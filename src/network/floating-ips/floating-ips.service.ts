@@ -24,7 +24,11 @@ export class FloatingIpsService {
   ) {}
 
   async list(query: FloatingIpQueryDto): Promise<Page<FloatingIpEntity>> {
-    const result = await this.floatingIps.findAndCount({ order: { createdAt: 'ASC', id: 'ASC' }, skip: (query.page - 1) * query.limit, take: query.limit });
+    const result = await this.floatingIps.findAndCount({
+      order: { createdAt: 'ASC', id: 'ASC' },
+      skip: (query.page - 1) * query.limit,
+      take: query.limit,
+    });
     return toPage(result, query);
   }
 
@@ -36,20 +40,37 @@ export class FloatingIpsService {
 
   async create(dto: CreateFloatingIpDto): Promise<FloatingIpEntity> {
     const network = await this.networks.findOneBy({ id: dto.networkId });
-    if (!network) throw new UnprocessableEntityException({ message: `networkId ${dto.networkId} refers to no network`, details: { field: 'networkId' } });
-    if (!network.external) throw new UnprocessableEntityException({ message: `network ${network.name} is not external; floating IPs come from external networks`, details: { field: 'networkId' } });
+    if (!network)
+      throw new UnprocessableEntityException({
+        message: `networkId ${dto.networkId} refers to no network`,
+        details: { field: 'networkId' },
+      });
+    if (!network.external)
+      throw new UnprocessableEntityException({
+        message: `network ${network.name} is not external; floating IPs come from external networks`,
+        details: { field: 'networkId' },
+      });
     const subnet = await this.subnets.firstOf(network.id);
-    if (!subnet) throw new UnprocessableEntityException({ message: `external network ${network.name} has no subnet`, details: { field: 'networkId' } });
+    if (!subnet)
+      throw new UnprocessableEntityException({
+        message: `external network ${network.name} has no subnet`,
+        details: { field: 'networkId' },
+      });
     const used = await this.portsService.usedAddresses(subnet);
     let address = dto.address;
     if (address !== undefined) {
       if (!isHostAddress(parseCidr(subnet.cidr), address)) {
-        throw new UnprocessableEntityException({ message: `address ${address} is not a host address of ${subnet.cidr}`, details: { field: 'address' } });
+        throw new UnprocessableEntityException({
+          message: `address ${address} is not a host address of ${subnet.cidr}`,
+          details: { field: 'address' },
+        });
       }
-      if (used.has(address)) throw new ConflictException({ message: `address ${address} is in use on ${subnet.cidr}`, details: { field: 'address' } });
+      if (used.has(address))
+        throw new ConflictException({ message: `address ${address} is in use on ${subnet.cidr}`, details: { field: 'address' } });
     } else {
       address = firstFree(subnet.poolStart, subnet.poolEnd, used) ?? undefined;
-      if (!address) throw new ConflictException({ message: `external subnet ${subnet.cidr} has no free address`, details: { subnetId: subnet.id } });
+      if (!address)
+        throw new ConflictException({ message: `external subnet ${subnet.cidr} has no free address`, details: { subnetId: subnet.id } });
     }
     const fip = this.floatingIps.create({ id: newId(), networkId: network.id, address, portId: null, routerId: null });
     if (dto.portId) Object.assign(fip, await this.association(fip, dto.portId));
@@ -72,9 +93,17 @@ export class FloatingIpsService {
   private async association(fip: FloatingIpEntity, portId: string): Promise<{ portId: string; routerId: string }> {
     const port = await this.ports.findOneBy({ id: portId });
     if (!port) throw new UnprocessableEntityException({ message: `portId ${portId} refers to no port`, details: { field: 'portId' } });
-    if (port.deviceOwner !== 'compute') throw new UnprocessableEntityException({ message: `port ${portId} is a ${port.deviceOwner} port; floating IPs go to compute ports`, details: { field: 'portId' } });
+    if (port.deviceOwner !== 'compute')
+      throw new UnprocessableEntityException({
+        message: `port ${portId} is a ${port.deviceOwner} port; floating IPs go to compute ports`,
+        details: { field: 'portId' },
+      });
     const other = await this.floatingIps.findOneBy({ portId });
-    if (other && other.id !== fip.id) throw new ConflictException({ message: `port ${portId} already has floating IP ${other.address}`, details: { field: 'portId', floatingIpId: other.id } });
+    if (other && other.id !== fip.id)
+      throw new ConflictException({
+        message: `port ${portId} already has floating IP ${other.address}`,
+        details: { field: 'portId', floatingIpId: other.id },
+      });
     const router = await this.routers
       .createQueryBuilder('r')
       .innerJoin(PortEntity, 'p', "p.device_id = r.id AND p.device_owner = 'router_interface'")

@@ -37,7 +37,8 @@ export class NetworkFollowService implements NetworkFollower {
     return this.follow(instanceId, async (port, steps) => {
       const binding = await this.bindings.find(port.id, destinationHostId);
       if (binding?.status === 'ACTIVE') return;
-      if (!binding) await this.step(steps, 'bind-inactive', destinationHostId, port.id, () => this.bindings.create(port.id, destinationHostId));
+      if (!binding)
+        await this.step(steps, 'bind-inactive', destinationHostId, port.id, () => this.bindings.create(port.id, destinationHostId));
       await this.step(steps, 'activate', destinationHostId, port.id, () => this.bindings.activate(port.id, destinationHostId));
     });
   }
@@ -55,7 +56,8 @@ export class NetworkFollowService implements NetworkFollower {
     return this.follow(instanceId, async (port, steps) => {
       const source = await this.bindings.find(port.id, sourceHostId);
       if (!source) await this.step(steps, 'bind-inactive', sourceHostId, port.id, () => this.bindings.create(port.id, sourceHostId));
-      if (source?.status !== 'ACTIVE') await this.step(steps, 'activate', sourceHostId, port.id, () => this.bindings.activate(port.id, sourceHostId));
+      if (source?.status !== 'ACTIVE')
+        await this.step(steps, 'activate', sourceHostId, port.id, () => this.bindings.activate(port.id, sourceHostId));
       if (await this.bindings.find(port.id, destinationHostId)) {
         await this.step(steps, 'unbind', destinationHostId, port.id, () => this.bindings.remove(port.id, destinationHostId));
       }
@@ -64,7 +66,11 @@ export class NetworkFollowService implements NetworkFollower {
 
   /** The first floating IP mapped to one of the instance's ports: the north-south probe's target. */
   async floatingIpOf(instanceId: string): Promise<string | null> {
-    const ports = await this.ports.find({ where: { deviceOwner: 'compute', deviceId: instanceId }, select: { id: true }, order: { id: 'ASC' } });
+    const ports = await this.ports.find({
+      where: { deviceOwner: 'compute', deviceId: instanceId },
+      select: { id: true },
+      order: { id: 'ASC' },
+    });
     for (const port of ports) {
       const fip = await this.floatingIps.findOne({ where: { portId: port.id } });
       if (fip) return fip.address;
@@ -93,7 +99,14 @@ export class NetworkFollowService implements NetworkFollower {
     try {
       const report = await this.sync.afterChange();
       for (const r of report.hosts) {
-        steps.push({ step: 'sync', host: r.host, startedAt: startedAt.toISOString(), durationMs: r.durationMs, ok: r.ok, ...(r.error ? { error: r.error } : {}) });
+        steps.push({
+          step: 'sync',
+          host: r.host,
+          startedAt: startedAt.toISOString(),
+          durationMs: r.durationMs,
+          ok: r.ok,
+          ...(r.error ? { error: r.error } : {}),
+        });
       }
     } catch (err) {
       steps.push(failed('sync', startedAt, err));

@@ -33,9 +33,20 @@ export class NetworksService {
 
   async create(dto: CreateNetworkDto): Promise<NetworkEntity> {
     const holder = await this.networks.findOneBy({ vni: dto.vni });
-    if (holder) throw new ConflictException({ message: `VNI ${dto.vni} is taken by network ${holder.name}`, details: { field: 'vni', networkId: holder.id } });
+    if (holder)
+      throw new ConflictException({
+        message: `VNI ${dto.vni} is taken by network ${holder.name}`,
+        details: { field: 'vni', networkId: holder.id },
+      });
     return this.networks.save(
-      this.networks.create({ id: newId(), name: dto.name, vni: dto.vni, mtu: dto.mtu ?? DEFAULT_MTU, external: dto.external ?? false, staticVteps: dto.staticVteps ?? [] }),
+      this.networks.create({
+        id: newId(),
+        name: dto.name,
+        vni: dto.vni,
+        mtu: dto.mtu ?? DEFAULT_MTU,
+        external: dto.external ?? false,
+        staticVteps: dto.staticVteps ?? [],
+      }),
     );
   }
 

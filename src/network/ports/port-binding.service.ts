@@ -35,14 +35,19 @@ export class PortBindingService {
   async create(portId: string, hostRef: string): Promise<PortBindingDto> {
     const port = await this.port(portId);
     if (port.deviceOwner === 'router_interface' || port.deviceOwner === 'router_gateway') {
-      throw new UnprocessableEntityException({ message: `${port.deviceOwner} ports are placed by their router, not bound`, details: { deviceOwner: port.deviceOwner } });
+      throw new UnprocessableEntityException({
+        message: `${port.deviceOwner} ports are placed by their router, not bound`,
+        details: { deviceOwner: port.deviceOwner },
+      });
     }
     const host = await resolveHost(this.hosts, hostRef);
     if (await this.bindings.existsBy({ portId, hostId: host.id })) {
       throw new ConflictException({ message: `port ${portId} already has a binding on ${host.name}`, details: { host: host.name } });
     }
     const network = await this.networks.findOneByOrFail({ id: port.networkId });
-    const binding = await this.bindings.save(this.bindings.create({ portId, hostId: host.id, status: 'INACTIVE', vifDetails: vifDetails(network.vni, port.id) }));
+    const binding = await this.bindings.save(
+      this.bindings.create({ portId, hostId: host.id, status: 'INACTIVE', vifDetails: vifDetails(network.vni, port.id) }),
+    );
     return view(binding, host.name);
   }
 
@@ -50,7 +55,10 @@ export class PortBindingService {
   async activate(portId: string, hostRef: string): Promise<PortBindingDto> {
     const { host, binding } = await this.binding(portId, hostRef);
     if (binding.status === 'ACTIVE') {
-      throw new ConflictException({ message: `the binding of port ${portId} on ${host.name} is already ACTIVE`, details: { host: host.name, status: binding.status } });
+      throw new ConflictException({
+        message: `the binding of port ${portId} on ${host.name} is already ACTIVE`,
+        details: { host: host.name, status: binding.status },
+      });
     }
     await this.dataSource.transaction(async (m) => {
       await m.update(PortBindingEntity, { portId, status: 'ACTIVE' }, { status: 'INACTIVE' });

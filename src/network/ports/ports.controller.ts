@@ -3,7 +3,16 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nest
 import { ApiNetworkErrors } from '../api-network-errors.decorator';
 import { NetworkChanges } from '../sync/network-changes.service';
 import { SyncedDeletionDto } from '../sync/network-sync.dto';
-import { CreateBindingDto, CreatePortDto, PortBindingChangeDto, PortBindingDto, PortChangeDto, PortDto, PortPageDto, PortQueryDto } from './port.dto';
+import {
+  CreateBindingDto,
+  CreatePortDto,
+  PortBindingChangeDto,
+  PortBindingDto,
+  PortChangeDto,
+  PortDto,
+  PortPageDto,
+  PortQueryDto,
+} from './port.dto';
 import { PortBindingService } from './port-binding.service';
 import { PortsService } from './ports.service';
 

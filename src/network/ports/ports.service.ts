@@ -41,13 +41,22 @@ export class PortsService {
   ) {}
 
   async list(query: PortQueryDto): Promise<Page<PortView>> {
-    const where = { ...(query.networkId ? { networkId: query.networkId } : {}), ...(query.deviceId ? { deviceId: query.deviceId } : {}), ...(query.deviceOwner ? { deviceOwner: query.deviceOwner } : {}) };
-    const [items, total] = await this.ports.findAndCount({ where, order: { createdAt: 'ASC', id: 'ASC' }, skip: (query.page - 1) * query.limit, take: query.limit });
+    const where = {
+      ...(query.networkId ? { networkId: query.networkId } : {}),
+      ...(query.deviceId ? { deviceId: query.deviceId } : {}),
+      ...(query.deviceOwner ? { deviceOwner: query.deviceOwner } : {}),
+    };
+    const [items, total] = await this.ports.findAndCount({
+      where,
+      order: { createdAt: 'ASC', id: 'ASC' },
+      skip: (query.page - 1) * query.limit,
+      take: query.limit,
+    });
     return toPage([await this.views(items), total], query);
   }
 
   async get(id: string): Promise<PortView> {
-    return (await this.views([await this.entity(id)]))[0]!;
+    return (await this.views([await this.entity(id)]))[0];
   }
 
   async entity(id: string): Promise<PortEntity> {
@@ -58,12 +67,23 @@ export class PortsService {
 
   async create(dto: CreatePortDto): Promise<PortView> {
     const subnet = await this.subnets.findOneBy({ id: dto.subnetId });
-    if (!subnet) throw new UnprocessableEntityException({ message: `subnetId ${dto.subnetId} refers to no subnet`, details: { field: 'subnetId' } });
+    if (!subnet)
+      throw new UnprocessableEntityException({ message: `subnetId ${dto.subnetId} refers to no subnet`, details: { field: 'subnetId' } });
     if (dto.networkId && dto.networkId !== subnet.networkId) {
-      throw new UnprocessableEntityException({ message: `subnet ${subnet.cidr} is not on network ${dto.networkId}`, details: { field: 'networkId' } });
+      throw new UnprocessableEntityException({
+        message: `subnet ${subnet.cidr} is not on network ${dto.networkId}`,
+        details: { field: 'networkId' },
+      });
     }
     const host = dto.host === undefined ? undefined : await resolveHost(this.hosts, dto.host);
-    const port = await this.allocate({ subnet, deviceOwner: dto.deviceOwner ?? 'compute', deviceId: dto.deviceId ?? null, mac: dto.mac, fixedIp: dto.fixedIp, activeHostId: host?.id });
+    const port = await this.allocate({
+      subnet,
+      deviceOwner: dto.deviceOwner ?? 'compute',
+      deviceId: dto.deviceId ?? null,
+      mac: dto.mac,
+      fixedIp: dto.fixedIp,
+      activeHostId: host?.id,
+    });
     return this.get(port.id);
   }
 
@@ -78,7 +98,10 @@ export class PortsService {
     let fixedIp = spec.fixedIp;
     if (fixedIp !== undefined) {
       if (!isHostAddress(parseCidr(subnet.cidr), fixedIp)) {
-        throw new UnprocessableEntityException({ message: `fixedIp ${fixedIp} is not a host address of subnet ${subnet.cidr}`, details: { field: 'fixedIp' } });
+        throw new UnprocessableEntityException({
+          message: `fixedIp ${fixedIp} is not a host address of subnet ${subnet.cidr}`,
+          details: { field: 'fixedIp' },
+        });
       }
       const gatewayOk = spec.deviceOwner === 'router_interface' && fixedIp === subnet.gatewayIp;
       if (used.has(fixedIp) && !(gatewayOk && !(await manager.existsBy(PortEntity, { subnetId: subnet.id, fixedIp })))) {
@@ -86,15 +109,34 @@ export class PortsService {
       }
     } else {
       const free = firstFree(subnet.poolStart, subnet.poolEnd, used);
-      if (!free) throw new ConflictException({ message: `subnet ${subnet.cidr} has no free address in its pool ${subnet.poolStart}-${subnet.poolEnd}`, details: { subnetId: subnet.id } });
+      if (!free)
+        throw new ConflictException({
+          message: `subnet ${subnet.cidr} has no free address in its pool ${subnet.poolStart}-${subnet.poolEnd}`,
+          details: { subnetId: subnet.id },
+        });
       fixedIp = free;
     }
     const port = await manager.save(
-      manager.create(PortEntity, { id: newId(), networkId: subnet.networkId, subnetId: subnet.id, mac, fixedIp, deviceOwner: spec.deviceOwner, deviceId: spec.deviceId }),
+      manager.create(PortEntity, {
+        id: newId(),
+        networkId: subnet.networkId,
+        subnetId: subnet.id,
+        mac,
+        fixedIp,
+        deviceOwner: spec.deviceOwner,
+        deviceId: spec.deviceId,
+      }),
     );
     if (spec.activeHostId) {
       const network = await manager.findOneByOrFail(NetworkEntity, { id: subnet.networkId });
-      await manager.save(manager.create(PortBindingEntity, { portId: port.id, hostId: spec.activeHostId, status: 'ACTIVE', vifDetails: vifDetails(network.vni, port.id) }));
+      await manager.save(
+        manager.create(PortBindingEntity, {
+          portId: port.id,
+          hostId: spec.activeHostId,
+          status: 'ACTIVE',
+          vifDetails: vifDetails(network.vni, port.id),
+        }),
+      );
     }
     return port;
   }
@@ -102,7 +144,10 @@ export class PortsService {
   async remove(id: string): Promise<void> {
     const port = await this.entity(id);
     if (port.deviceOwner !== 'compute') {
-      throw new ConflictException({ message: `port ${id} is a ${port.deviceOwner} port; it goes with its router or host`, details: { deviceOwner: port.deviceOwner } });
+      throw new ConflictException({
+        message: `port ${id} is a ${port.deviceOwner} port; it goes with its router or host`,
+        details: { deviceOwner: port.deviceOwner },
+      });
     }
     await this.dataSource.transaction(async (m) => {
       await m.update(FloatingIpEntity, { portId: id }, { portId: null, routerId: null });

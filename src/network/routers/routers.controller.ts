@@ -3,7 +3,15 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nest
 import { ApiNetworkErrors } from '../api-network-errors.decorator';
 import { NetworkChanges } from '../sync/network-changes.service';
 import { SyncedDeletionDto } from '../sync/network-sync.dto';
-import { CreateRouterDto, RouterChangeDto, RouterDto, RouterInterfaceDto, RouterPageDto, RouterQueryDto, UpdateRouterDto } from './router.dto';
+import {
+  CreateRouterDto,
+  RouterChangeDto,
+  RouterDto,
+  RouterInterfaceDto,
+  RouterPageDto,
+  RouterQueryDto,
+  UpdateRouterDto,
+} from './router.dto';
 import { RoutersService } from './routers.service';
 
 @ApiTags('networks')

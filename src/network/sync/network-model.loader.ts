@@ -42,7 +42,12 @@ export class NetworkModelLoader {
         deviceId: p.deviceId,
         bindings: bindings.filter((b) => b.portId === p.id).map((b) => ({ hostId: b.hostId, status: b.status })),
       })),
-      routers: routers.map((r) => ({ id: r.id, distributed: r.distributed, legacyHostId: r.legacyHostId, externalNetworkId: r.externalNetworkId })),
+      routers: routers.map((r) => ({
+        id: r.id,
+        distributed: r.distributed,
+        legacyHostId: r.legacyHostId,
+        externalNetworkId: r.externalNetworkId,
+      })),
       floatingIps: fips.map((f) => ({ id: f.id, networkId: f.networkId, address: f.address, portId: f.portId, routerId: f.routerId })),
     };
   }

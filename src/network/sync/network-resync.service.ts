@@ -31,7 +31,8 @@ export class NetworkResyncService implements OnApplicationBootstrap, OnModuleDes
     this.running = this.sync
       .syncAll()
       .then((report) => {
-        if (report.notUpdated.length > 0) this.logger.warn(`resync: ${report.notUpdated.join(', ')} still behind revision ${report.revision}`);
+        if (report.notUpdated.length > 0)
+          this.logger.warn(`resync: ${report.notUpdated.join(', ')} still behind revision ${report.revision}`);
       })
       .catch((err: unknown) => this.logger.error(`resync failed: ${err instanceof Error ? err.message : String(err)}`))
       .finally(() => (this.running = null));

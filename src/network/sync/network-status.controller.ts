@@ -1,4 +1,13 @@
-import { BadGatewayException, ConflictException, Controller, Get, HttpCode, Param, Post, UnprocessableEntityException } from '@nestjs/common';
+import {
+  BadGatewayException,
+  ConflictException,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type Repository } from 'typeorm';
@@ -38,7 +47,10 @@ export class NetworkStatusController {
       const appliedRevision = agent.lastApply?.revision ?? null;
       return { host: host.name, desiredRevision, appliedRevision, inSync: appliedRevision === desiredRevision, agent };
     } catch (err) {
-      throw new BadGatewayException({ message: `the agent on ${host.name} did not answer: ${err instanceof Error ? err.message : String(err)}`, details: { host: host.name } });
+      throw new BadGatewayException({
+        message: `the agent on ${host.name} did not answer: ${err instanceof Error ? err.message : String(err)}`,
+        details: { host: host.name },
+      });
     }
   }
 
@@ -51,7 +63,10 @@ export class NetworkStatusController {
     try {
       return await (await this.agents.clientFor(host.id)).reconcileNetwork();
     } catch (err) {
-      throw new BadGatewayException({ message: `the agent on ${host.name} could not reconcile: ${err instanceof Error ? err.message : String(err)}`, details: { host: host.name } });
+      throw new BadGatewayException({
+        message: `the agent on ${host.name} could not reconcile: ${err instanceof Error ? err.message : String(err)}`,
+        details: { host: host.name },
+      });
     }
   }
 
@@ -62,7 +77,8 @@ export class NetworkStatusController {
     try {
       return await this.sync.desiredState(host.id);
     } catch (err) {
-      if (err instanceof MissingFipGatewayError) throw new ConflictException({ message: `${err.message}; the next sync allocates it`, details: { host: host.name } });
+      if (err instanceof MissingFipGatewayError)
+        throw new ConflictException({ message: `${err.message}; the next sync allocates it`, details: { host: host.name } });
       if (err instanceof RangeError) throw new UnprocessableEntityException({ message: err.message, details: { host: host.name } });
       throw err;
     }

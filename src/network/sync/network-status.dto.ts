@@ -13,6 +13,10 @@ export class HostNetworkStatusDto {
   @ApiProperty({ description: 'the agent applied the current revision' })
   inSync!: boolean;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, description: "the agent's GET /v1/network: desired state, last apply, drift log" })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: "the agent's GET /v1/network: desired state, last apply, drift log",
+  })
   agent!: object;
 }

@@ -59,7 +59,9 @@ export class NetworkSyncService {
     if (await this.reconcileFipGateways(model)) model = await this.loader.load();
     const hosts = await this.hosts.find({ order: { name: 'ASC' } });
     const targets = hosts.filter((h) => h.agentEndpoint && h.vtepIp);
-    const results = await Promise.all(targets.map((h) => (skipDown && h.agentState === 'down' ? skipped(model, h) : this.pushTo(model, h))));
+    const results = await Promise.all(
+      targets.map((h) => (skipDown && h.agentState === 'down' ? Promise.resolve(skipped(model, h)) : this.pushTo(model, h))),
+    );
     const notUpdated = results.filter((r) => !r.ok).map((r) => r.host);
     if (notUpdated.length > 0) this.logger.warn(`network revision ${model.revision} did not reach ${notUpdated.join(', ')}`);
     return { revision: model.revision, hosts: results, notUpdated };
@@ -113,7 +115,15 @@ export class NetworkSyncService {
 
 function skipped(model: NetworkModel, host: HostEntity): HostSyncResult {
   const seen = host.agentLastSeenAt ? `last seen ${host.agentLastSeenAt.toISOString()}` : 'never seen';
-  return { host: host.name, hostId: host.id, revision: model.revision, ok: false, durationMs: 0, drift: [], error: `agent on ${host.name} is down (missed ${MISSED_HEARTBEATS_DOWN} heartbeats, ${seen}); the resync will retry` };
+  return {
+    host: host.name,
+    hostId: host.id,
+    revision: model.revision,
+    ok: false,
+    durationMs: 0,
+    drift: [],
+    error: `agent on ${host.name} is down (missed ${MISSED_HEARTBEATS_DOWN} heartbeats, ${seen}); the resync will retry`,
+  };
 }
 
 function managed(state: HostNetworkState | null): boolean {

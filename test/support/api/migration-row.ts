@@ -2,7 +2,11 @@ import { CONVERGENCE_PRESETS } from '../../../src/migration/core';
 import type { LiveMigrationEntity } from '../../../src/migration/records/live-migration.entity';
 
 /** A completed m1.small migration record between two hosts, for report tests that insert rows directly. */
-export function completedMigrationRow(n: number, hostIds: readonly string[], over: Partial<LiveMigrationEntity> = {}): Partial<LiveMigrationEntity> {
+export function completedMigrationRow(
+  n: number,
+  hostIds: readonly string[],
+  over: Partial<LiveMigrationEntity> = {},
+): Partial<LiveMigrationEntity> {
   const id = `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
   return {
     id,

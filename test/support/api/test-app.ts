@@ -79,7 +79,10 @@ export const sampleHost = (name: string, extra: Record<string, unknown> = {}) =>
 });
 
 /** The controller against a fake libvirt and fake agents, sampling fast and without capture tails. */
-export function startFakeFleetApp(databaseUrl: string, fakes: { libvirt: unknown; agentFactory: unknown }): Promise<NestExpressApplication> {
+export function startFakeFleetApp(
+  databaseUrl: string,
+  fakes: { libvirt: unknown; agentFactory: unknown },
+): Promise<NestExpressApplication> {
   return startTestApp({
     databaseUrl,
     env: { LIVEMIG_MONITOR_INTERVAL_MS: '50', LIVEMIG_CAPTURE_TAIL_MS: '0' },

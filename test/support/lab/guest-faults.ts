@@ -16,7 +16,12 @@ export function crashNote(domainName: string): string {
  * Runs `attempt(name)` with a fresh guest name each time the guests it names fault, up to `attempts` in all;
  * any other failure, or the last fault, is thrown. Every fault is printed with its console.
  */
-export async function retryOnGuestFault<T>(baseName: string, attempts: number, attempt: (name: string, n: number) => Promise<T>, guestsOf: (name: string) => string[] = (n) => [n]): Promise<T> {
+export async function retryOnGuestFault<T>(
+  baseName: string,
+  attempts: number,
+  attempt: (name: string, n: number) => Promise<T>,
+  guestsOf: (name: string) => string[] = (n) => [n],
+): Promise<T> {
   for (let n = 1; ; n++) {
     const name = n === 1 ? baseName : `${baseName}-${n}`;
     try {

@@ -51,6 +51,16 @@ export function openReservations(dbFile: string): number {
 }
 
 /** POST /migrations; the caller checks the 202. */
-export async function requestMigration(api: ControllerApi, inventory: LabInventory, instance: LabInstance, to: string, policy?: Record<string, unknown>) {
-  return api.call<MigrationRecord>('POST', '/migrations', { instanceId: instance.instanceId, destinationHostId: inventory.hostIds[to], ...(policy ? { policy } : {}) });
+export async function requestMigration(
+  api: ControllerApi,
+  inventory: LabInventory,
+  instance: LabInstance,
+  to: string,
+  policy?: Record<string, unknown>,
+) {
+  return api.call<MigrationRecord>('POST', '/migrations', {
+    instanceId: instance.instanceId,
+    destinationHostId: inventory.hostIds[to],
+    ...(policy ? { policy } : {}),
+  });
 }

@@ -62,7 +62,13 @@ export class FakeLibvirt implements LibvirtRepository {
   }
 
   addGuest(uri: string, name: string, guest: Partial<FakeGuest> = {}): void {
-    this.hosts.get(uri)!.set(name, { uuid: guest.uuid ?? crypto.randomUUID(), state: 'running', ramBytes: 64 * 1024 * 1024, dirtyRateBytesPerSec: 0, ...guest });
+    this.hosts.get(uri)!.set(name, {
+      uuid: guest.uuid ?? crypto.randomUUID(),
+      state: 'running',
+      ramBytes: 64 * 1024 * 1024,
+      dirtyRateBytesPerSec: 0,
+      ...guest,
+    });
   }
 
   whereIs(name: string): { uri: string; state: DomainStateName }[] {
@@ -70,7 +76,8 @@ export class FakeLibvirt implements LibvirtRepository {
   }
 
   async connect(uri: string): Promise<HostConnectionRef> {
-    if (!this.hosts.has(uri) || this.down.has(uri)) throw new LibvirtError(`unable to connect to server at '${uri}': Connection refused`, 38, 7);
+    if (!this.hosts.has(uri) || this.down.has(uri))
+      throw new LibvirtError(`unable to connect to server at '${uri}': Connection refused`, 38, 7);
     return { uri };
   }
 
@@ -160,7 +167,13 @@ export class FakeLibvirt implements LibvirtRepository {
       }
       // Stop-and-copy: the source pauses, the rest goes over, the guest resumes on the destination.
       guest.state = 'paused';
-      this.emit(d.hostUri, { kind: 'lifecycle', domain: { name: d.name, uuid: d.uuid }, event: 'suspended', detail: 'migrated', detailCode: 1 });
+      this.emit(d.hostUri, {
+        kind: 'lifecycle',
+        domain: { name: d.name, uuid: d.uuid },
+        event: 'suspended',
+        detail: 'migrated',
+        detailCode: 1,
+      });
       const downtimeMs = Math.max(1, Math.round((job.remaining / job.bandwidthBytesPerSec) * 1000));
       await sleep(downtimeMs);
       this.hosts.get(d.hostUri)!.delete(d.name);

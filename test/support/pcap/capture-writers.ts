@@ -90,7 +90,11 @@ class BlockBuilder {
   block(type: number): Buffer {
     const body = Buffer.concat(this.parts);
     const total = body.length + 12;
-    return Buffer.concat([new BlockBuilder(this.bigEndian).u32(type).u32(total).finish(), body, new BlockBuilder(this.bigEndian).u32(total).finish()]);
+    return Buffer.concat([
+      new BlockBuilder(this.bigEndian).u32(type).u32(total).finish(),
+      body,
+      new BlockBuilder(this.bigEndian).u32(total).finish(),
+    ]);
   }
   finish(): Buffer {
     return Buffer.concat(this.parts);
@@ -102,7 +106,10 @@ export function pcapngHeader(o: PcapngOptions): Buffer {
   const shb = new BlockBuilder(be).u32(0x1a2b3c4d).u16(1).u16(0).u32(0xffffffff).u32(0xffffffff).block(0x0a0d0d0a);
   const idbs = o.interfaces.map((i) => {
     const b = new BlockBuilder(be).u16(i.linkType).u16(0).u32(i.snaplen);
-    if (i.tsresol !== undefined) b.u16(9).u16(1).bytes(Buffer.from([i.tsresol]));
+    if (i.tsresol !== undefined)
+      b.u16(9)
+        .u16(1)
+        .bytes(Buffer.from([i.tsresol]));
     if (i.tsOffsetSec !== undefined) b.u16(14).u16(8).i64(BigInt(i.tsOffsetSec));
     b.u16(0).u16(0);
     return b.block(1);

@@ -21,7 +21,12 @@ export function toFrameRecord(event: ScenarioEvent, link: LinkKind, snaplen: num
   const wireBytes = header.length + event.packet.ipBytes;
   const captured = Buffer.alloc(Math.min(snaplen, wireBytes));
   header.copy(captured, 0);
-  event.packet.headers.copy(captured, header.length, 0, Math.max(0, Math.min(event.packet.headers.length, captured.length - header.length)));
+  event.packet.headers.copy(
+    captured,
+    header.length,
+    0,
+    Math.max(0, Math.min(event.packet.headers.length, captured.length - header.length)),
+  );
   return { tsNs: event.tsNs, captured, wireBytes, iface };
 }
 
@@ -31,7 +36,12 @@ export function encodeCapture(events: ScenarioEvent[], o: EncodeOptions): Buffer
   const linkType = LINK_TYPE[o.link];
   const usable = o.link === 'raw' ? events.filter((e) => etherTypeOf(e.packet) !== 0x0806) : events;
   if (o.format === 'pcapng') {
-    const interfaces: PcapngInterface[] = (o.tsresols ?? [6]).map((tsresol) => ({ linkType, snaplen, tsresol, tsOffsetSec: o.tsOffsetSec }));
+    const interfaces: PcapngInterface[] = (o.tsresols ?? [6]).map((tsresol) => ({
+      linkType,
+      snaplen,
+      tsresol,
+      tsOffsetSec: o.tsOffsetSec,
+    }));
     const options = { bigEndian: o.bigEndian, interfaces, simple: o.simple };
     return Buffer.concat([
       pcapngHeader(options),

@@ -21,7 +21,8 @@ export function ipv6Bytes(text: string): Buffer {
   const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
   const headPieces = head === '' ? [] : head.split(':');
   const tailPieces = tail === undefined || tail === '' ? [] : tail.split(':');
-  const pieces = tail === undefined ? headPieces : [...headPieces, ...Array(8 - headPieces.length - tailPieces.length).fill('0'), ...tailPieces];
+  const pieces =
+    tail === undefined ? headPieces : [...headPieces, ...Array(8 - headPieces.length - tailPieces.length).fill('0'), ...tailPieces];
   const out = Buffer.alloc(16);
   pieces.forEach((p, i) => out.writeUInt16BE(parseInt(p, 16), 2 * i));
   return out;

@@ -84,7 +84,18 @@ export function defaultScenario(ipv6 = false): ScenarioSpec {
   const b = ipv6 ? 'fd00::2' : '10.0.0.2';
   return {
     startSec: 1_763_780_000,
-    migrations: [{ source: a, destination: b, sourcePort: 51234, destinationPort: 49152, startUs: 200_000, segments: 400, payloadPerSegment: 42_000, segmentGapUs: 5_000 }],
+    migrations: [
+      {
+        source: a,
+        destination: b,
+        sourcePort: 51234,
+        destinationPort: 49152,
+        startUs: 200_000,
+        segments: 400,
+        payloadPerSegment: 42_000,
+        segmentGapUs: 5_000,
+      },
+    ],
     rpcPackets: 12,
     probe: {
       prober: ipv6 ? 'fd00::64' : '10.0.0.100',
@@ -120,11 +131,28 @@ export function buildScenario(spec: ScenarioSpec): { events: ScenarioEvent[]; tr
     const fromClient = i % 2 === 0;
     const payload = 100 + i;
     if (fromClient) rpcPayloadBytes += payload;
-    add(150_000 + i * 1_000, tcpPacket({ src: fromClient ? rpcClient : rpcServer, dst: fromClient ? rpcServer : rpcClient, srcPort: fromClient ? 40_000 : 16509, dstPort: fromClient ? 16509 : 40_000, flags: TCP.ACK | TCP.PSH, payloadBytes: payload }), 2);
+    add(
+      150_000 + i * 1_000,
+      tcpPacket({
+        src: fromClient ? rpcClient : rpcServer,
+        dst: fromClient ? rpcServer : rpcClient,
+        srcPort: fromClient ? 40_000 : 16509,
+        dstPort: fromClient ? 16509 : 40_000,
+        flags: TCP.ACK | TCP.PSH,
+        payloadBytes: payload,
+      }),
+      2,
+    );
   }
   for (let i = 0; i < spec.noiseFrames; i++) {
     // ARP, and TCP on an unwatched port: counted, never part of a metric.
-    add(1_000 + i * 7_919, i % 2 === 0 ? arpFrameBody() : tcpPacket({ src: rpcClient, dst: rpcServer, srcPort: 33_000, dstPort: 443, flags: TCP.ACK, payloadBytes: 500 }), 2);
+    add(
+      1_000 + i * 7_919,
+      i % 2 === 0
+        ? arpFrameBody()
+        : tcpPacket({ src: rpcClient, dst: rpcServer, srcPort: 33_000, dstPort: 443, flags: TCP.ACK, payloadBytes: 500 }),
+      2,
+    );
   }
   const probe = spec.probe === null ? null : addProbes(spec.probe, add);
   events.sort((x, y) => (x.tsNs < y.tsNs ? -1 : x.tsNs > y.tsNs ? 1 : 0));
@@ -139,7 +167,11 @@ function addMigration(m: MigrationSpec, add: (offsetUs: number, p: IpPacket, cha
   add((t += 100), tcpPacket({ ...rev, flags: TCP.SYN | TCP.ACK, payloadBytes: 0 }), 0);
   add((t += 100), tcpPacket({ ...fwd, flags: TCP.ACK, payloadBytes: 0 }), 0);
   for (let k = 0; k < m.segments; k++) {
-    add(t + 100 + k * m.segmentGapUs, tcpPacket({ ...fwd, flags: TCP.ACK | TCP.PSH, payloadBytes: m.payloadPerSegment, seq: k * m.payloadPerSegment }), 0);
+    add(
+      t + 100 + k * m.segmentGapUs,
+      tcpPacket({ ...fwd, flags: TCP.ACK | TCP.PSH, payloadBytes: m.payloadPerSegment, seq: k * m.payloadPerSegment }),
+      0,
+    );
     if (k % 2 === 1) add(t + 100 + k * m.segmentGapUs + 30, tcpPacket({ ...rev, flags: TCP.ACK, payloadBytes: 0 }), 0);
   }
   t += 100 + m.segments * m.segmentGapUs;
@@ -195,6 +227,11 @@ function addProbes(p: ProbeSpec, add: (offsetUs: number, pk: IpPacket, channel: 
     downtimeMs: Math.max(0, maxGapUs / 1000 - p.intervalMs),
     downtimeLossMs: (p.count - received) * p.intervalMs,
     jitterMs: jitter,
-    rtt: { avgMs: rtts.reduce((a, b) => a + b, 0) / received, p50Ms: nearestRank(50), p95Ms: nearestRank(95), maxMs: sorted[sorted.length - 1] },
+    rtt: {
+      avgMs: rtts.reduce((a, b) => a + b, 0) / received,
+      p50Ms: nearestRank(50),
+      p95Ms: nearestRank(95),
+      maxMs: sorted[sorted.length - 1],
+    },
   };
 }

@@ -37,16 +37,23 @@ describe('HttpAgentClient against an agent', () => {
 
   it('runs a capture and downloads the pcap to a file', async () => {
     const c = client();
-    const started = await c.startCapture({ interface: 'veth-mig', filter: { migrationPorts: { from: 49152, to: 49215 }, rpcPorts: [16509] } });
+    const started = await c.startCapture({
+      interface: 'veth-mig',
+      filter: { migrationPorts: { from: 49152, to: 49215 }, rpcPorts: [16509] },
+    });
     expect(started.state).toBe('running');
-    expect((await c.stopCapture(started.captureId)).counters).toEqual({ packetsCaptured: 5, packetsReceivedByFilter: 6, packetsDroppedByKernel: 0 });
+    expect((await c.stopCapture(started.captureId)).counters).toEqual({
+      packetsCaptured: 5,
+      packetsReceivedByFilter: 6,
+      packetsDroppedByKernel: 0,
+    });
     const dest = join(await mkdtemp(join(tmpdir(), 'livemig-client-')), 'c.pcap');
     expect(await c.downloadCapture(started.captureId, dest)).toBe(PCAP_NS_HEADER.length);
     expect(Buffer.compare(readFileSync(dest), PCAP_NS_HEADER)).toBe(0);
     await c.deleteCapture(started.captureId);
   });
 
-  it('carries the agent\'s reason and details on a refusal', async () => {
+  it("carries the agent's reason and details on a refusal", async () => {
     const err = await client()
       .startCapture({ interface: 'eth0; rm -rf /' })
       .catch((e: unknown) => e);

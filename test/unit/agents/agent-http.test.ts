@@ -60,7 +60,10 @@ describe('storage markers', () => {
     expect(readFileSync(path, 'utf8')).toBe(content);
     expect(content).toMatch(/^[0-9a-f]{64}$/);
 
-    const read = await request(server).get(`/v1/storage/markers/${markerId}`).query({ instancesPath: agent.config.instancesPath }).set(auth);
+    const read = await request(server)
+      .get(`/v1/storage/markers/${markerId}`)
+      .query({ instancesPath: agent.config.instancesPath })
+      .set(auth);
     expect(read.body).toEqual({ markerId, content, path });
 
     expect((await request(server).delete(`/v1/storage/markers/${markerId}`).set(auth)).status).toBe(204);
@@ -144,11 +147,15 @@ describe('captures', () => {
     });
     expect(agent.runner.lastStarted('tcpdump')?.signals).toEqual(['SIGINT']);
 
-    const file = await request(server).get(`/v1/captures/${id}/file`).set(auth).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const file = await request(server)
+      .get(`/v1/captures/${id}/file`)
+      .set(auth)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(file.status).toBe(200);
     expect(file.headers['content-type']).toBe('application/vnd.tcpdump.pcap');
     expect(Buffer.compare(file.body as Buffer, PCAP_NS_HEADER)).toBe(0);
@@ -158,7 +165,11 @@ describe('captures', () => {
   });
 
   it('sizes the packet cap from maxSizeMiB and snaplenBytes', async () => {
-    await request(server).post('/v1/captures').set(auth).send({ ...body, maxSizeMiB: 1, snaplenBytes: 256 }).expect(201);
+    await request(server)
+      .post('/v1/captures')
+      .set(auth)
+      .send({ ...body, maxSizeMiB: 1, snaplenBytes: 256 })
+      .expect(201);
     const args = agent.runner.calls[0]?.args ?? [];
     expect(args[args.indexOf('-c') + 1]).toBe(String(Math.floor((1024 * 1024 - 24) / (16 + 256))));
   });
@@ -179,12 +190,15 @@ describe('captures', () => {
     expect(agent.runner.calls).toEqual([]);
   });
 
-  it('reports tcpdump\'s own reason when it cannot start', async () => {
+  it("reports tcpdump's own reason when it cannot start", async () => {
     agent.runner.whenStarted('tcpdump', (p) => {
       p.emit('stderr', 'tcpdump: nosuch0: No such device exists\n');
       p.exit({ exitCode: 1 });
     });
-    const res = await request(server).post('/v1/captures').set(auth).send({ ...body, interface: 'nosuch0' });
+    const res = await request(server)
+      .post('/v1/captures')
+      .set(auth)
+      .send({ ...body, interface: 'nosuch0' });
     expect(res.status).toBe(400);
     expect(res.body.message).toBe('capture on nosuch0 did not start: tcpdump: nosuch0: No such device exists');
   });
@@ -275,7 +289,7 @@ describe('probes', () => {
     expect(agent.runner.calls).toEqual([]);
   });
 
-  it('reports fping\'s reason and stops the capture when fping fails', async () => {
+  it("reports fping's reason and stops the capture when fping fails", async () => {
     agent.runner.whenStarted('fping', (p) => {
       p.emit('stderr', 'binding to specific interface (SO_BINTODEVICE): No such device\n');
       p.exit({ exitCode: 4 });

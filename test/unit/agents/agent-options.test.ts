@@ -9,9 +9,12 @@ describe('agent command options', () => {
   ])('parses --listen %s', (value, listen) => {
     expect(parseListenAddress(value)).toEqual(listen);
   });
-  it.each(['192.0.2.11', 'hostA:7070', '192.0.2.11:0', '192.0.2.11:70000', '192.0.2.11:70x', '2001:db8::1:7070'])('refuses --listen %s', (v) => {
-    expect(() => parseListenAddress(v)).toThrow(RangeError);
-  });
+  it.each(['192.0.2.11', 'hostA:7070', '192.0.2.11:0', '192.0.2.11:70000', '192.0.2.11:70x', '2001:db8::1:7070'])(
+    'refuses --listen %s',
+    (v) => {
+      expect(() => parseListenAddress(v)).toThrow(RangeError);
+    },
+  );
   it('reads one token from the first line', () => {
     expect(parseTokenFile('s3cr3t-token-0123456789\n')).toBe('s3cr3t-token-0123456789');
   });

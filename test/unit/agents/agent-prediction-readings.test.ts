@@ -19,21 +19,29 @@ afterEach(async () => {
 describe('GET /v1/links/:interface', () => {
   it("reads a tc shaper's rate with argument arrays; no speed when sysfs is another namespace's", async () => {
     agent.runner.whenRun((command, args) => {
-      if (command === 'tc' && args.join(' ') === '-j qdisc show dev mig0') return { stdout: '[{"kind":"tbf","root":true,"options":{"rate":5000000}}]' };
-      if (command === 'ip' && args.join(' ') === '-j link show') return { stdout: '[{"ifindex":1,"ifname":"lo"},{"ifindex":7,"ifname":"mig0"}]' };
+      if (command === 'tc' && args.join(' ') === '-j qdisc show dev mig0')
+        return { stdout: '[{"kind":"tbf","root":true,"options":{"rate":5000000}}]' };
+      if (command === 'ip' && args.join(' ') === '-j link show')
+        return { stdout: '[{"ifindex":1,"ifname":"lo"},{"ifindex":7,"ifname":"mig0"}]' };
       return undefined;
     });
     const res = await request(server).get('/v1/links/mig0').set(auth);
     expect(res.status).toBe(200);
     // This test's /sys/class/net is the machine's, which lists more than lo and mig0.
     expect(res.body).toEqual({ interface: 'mig0', speedBitsPerSec: null, shapedRateBitsPerSec: 40e6 });
-    expect(agent.runner.calls.map((c) => [c.command, ...c.args].join(' '))).toEqual(['ip -j link show dev mig0', 'tc -j qdisc show dev mig0', 'ip -j link show']);
+    expect(agent.runner.calls.map((c) => [c.command, ...c.args].join(' '))).toEqual([
+      'ip -j link show dev mig0',
+      'tc -j qdisc show dev mig0',
+      'ip -j link show',
+    ]);
   });
 
   it('refuses a bad interface name before running anything, and answers 404 for one netlink does not know', async () => {
     expect((await request(server).get('/v1/links/-lo').set(auth)).status).toBe(400);
     expect(agent.runner.calls).toEqual([]);
-    agent.runner.whenRun((command, args) => (command === 'ip' && args.includes('nosuchif0') ? { exitCode: 1, stderr: 'Device "nosuchif0" does not exist.' } : undefined));
+    agent.runner.whenRun((command, args) =>
+      command === 'ip' && args.includes('nosuchif0') ? { exitCode: 1, stderr: 'Device "nosuchif0" does not exist.' } : undefined,
+    );
     expect((await request(server).get('/v1/links/nosuchif0').set(auth)).status).toBe(404);
     expect(agent.runner.calls.filter((c) => c.command === 'tc')).toEqual([]);
   });

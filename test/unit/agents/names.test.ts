@@ -25,7 +25,10 @@ describe('interface names', () => {
     expect(checkInterfaceName(42)).toEqual({ ok: false, reason: 'interface name must be a string' });
   });
   it('explains the length limit', () => {
-    expect(checkInterfaceName('a'.repeat(16))).toEqual({ ok: false, reason: `interface name "${'a'.repeat(16)}" is longer than 15 characters` });
+    expect(checkInterfaceName('a'.repeat(16))).toEqual({
+      ok: false,
+      reason: `interface name "${'a'.repeat(16)}" is longer than 15 characters`,
+    });
   });
 });
 

@@ -6,7 +6,10 @@ import { FakeProcessRunner } from '../../../src/common/process/fake-process-runn
 describe('network executor', () => {
   it('runs changes in order; a failing command stops its own change only and says why', async () => {
     const b = new PlanBuilder();
-    b.change('link', 'brq1000', 'missing', [['ip', 'link', 'add', 'brq1000', 'type', 'bridge'], ['ip', 'link', 'set', 'dev', 'brq1000', 'up']]);
+    b.change('link', 'brq1000', 'missing', [
+      ['ip', 'link', 'add', 'brq1000', 'type', 'bridge'],
+      ['ip', 'link', 'set', 'dev', 'brq1000', 'up'],
+    ]);
     b.change('fdb', 'x', 'missing', [['bridge', 'fdb', 'append', '00:00:00:00:00:00', 'dev', 'vxlan-1000', 'dst', '198.51.100.132']]);
     b.followUp([['arping', '-U', '-c', '2', '-I', 'fg-x', '-s', '192.0.2.170', '192.0.2.170']]);
     const runner = new FakeProcessRunner().whenRun((cmd, args) =>
@@ -19,7 +22,13 @@ describe('network executor', () => {
       'arping -U -c 2 -I fg-x -s 192.0.2.170 192.0.2.170',
     ]);
     expect(result.drift).toEqual([
-      { kind: 'link', subject: 'brq1000', found: 'missing', repaired: false, error: 'ip link add brq1000 type bridge: RTNETLINK answers: File exists' },
+      {
+        kind: 'link',
+        subject: 'brq1000',
+        found: 'missing',
+        repaired: false,
+        error: 'ip link add brq1000 type bridge: RTNETLINK answers: File exists',
+      },
       { kind: 'fdb', subject: 'x', found: 'missing', repaired: true },
     ]);
   });
@@ -28,7 +37,9 @@ describe('network executor', () => {
     expect(alreadyGone(['ip', 'link', 'del', 'tap0'], 'Cannot find device "tap0"')).toBe(true);
     expect(alreadyGone(['ip', '-n', 'qrouter-1', 'link', 'del', 'qr-1'], 'Cannot find device "qr-1"')).toBe(true);
     expect(alreadyGone(['ip', 'link', 'add', 'tap0', 'type', 'veth'], 'Cannot find device "tap0"')).toBe(false);
-    expect(alreadyGone(['bridge', 'fdb', 'del', 'aa:bb:cc:dd:ee:ff', 'dev', 'vxlan-1'], 'RTNETLINK answers: No such file or directory')).toBe(false);
+    expect(
+      alreadyGone(['bridge', 'fdb', 'del', 'aa:bb:cc:dd:ee:ff', 'dev', 'vxlan-1'], 'RTNETLINK answers: No such file or directory'),
+    ).toBe(false);
   });
 
   it('turns drift still found after the apply into a failure, and adds drift that appeared', () => {
@@ -36,7 +47,12 @@ describe('network executor', () => {
       { kind: 'fdb', subject: 'a', found: 'missing' as const, repaired: true },
       { kind: 'link', subject: 'b', found: 'missing' as const, repaired: true },
     ];
-    expect(confirmDrift(applied, [{ kind: 'link', subject: 'b', found: 'missing', repaired: true }, { kind: 'arp', subject: 'c', found: 'missing', repaired: true }])).toEqual([
+    expect(
+      confirmDrift(applied, [
+        { kind: 'link', subject: 'b', found: 'missing', repaired: true },
+        { kind: 'arp', subject: 'c', found: 'missing', repaired: true },
+      ]),
+    ).toEqual([
       { kind: 'fdb', subject: 'a', found: 'missing', repaired: true },
       { kind: 'link', subject: 'b', found: 'missing', repaired: false, error: 'still differs after the apply' },
       { kind: 'arp', subject: 'c', found: 'missing', repaired: false, error: 'found when checking the apply' },

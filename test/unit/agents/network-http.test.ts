@@ -30,7 +30,11 @@ describe('network routes: authentication', () => {
 });
 
 describe('network routes: validation', () => {
-  const put = (body: unknown) => request(server).put('/v1/network').set(auth).send(body as object);
+  const put = (body: unknown) =>
+    request(server)
+      .put('/v1/network')
+      .set(auth)
+      .send(body as object);
   const mutate = (f: (s: HostNetworkState) => void): HostNetworkState => {
     const s = state();
     f(s);
@@ -54,9 +58,13 @@ describe('network routes: validation', () => {
     ['VNI above 24 bits', mutate((s) => ((s.networks[0] as { vni: number }).vni = 16_777_216)), /vni/],
     ['prefix length 33', mutate((s) => (iface(s).prefixLength = 33)), /prefixLength/],
     ['an unknown field', { ...state(), extra: 1 }, /extra/],
-    ['a bridge not named after its VNI', mutate((s) => ((s.networks[0] as { bridge: string }).bridge = 'eth0')), /bridge: "eth0" must be "brq1000"/],
+    [
+      'a bridge not named after its VNI',
+      mutate((s) => ((s.networks[0] as { bridge: string }).bridge = 'eth0')),
+      /bridge: "eth0" must be "brq1000"/,
+    ],
     ['a router peer without the tap prefix', mutate((s) => (iface(s).peerDevice = 'vnet3')), /peerDevice: "vnet3" must start with "tap"/],
-    ['another host\'s state', mutate((s) => (s.host = 'hostB')), /host: "hostB" is not this agent's host "hostA"/],
+    ["another host's state", mutate((s) => (s.host = 'hostB')), /host: "hostB" is not this agent's host "hostA"/],
   ])('refuses %s with 400 and the reason', async (_, body, reason) => {
     const res = await put(body);
     expect(res.status).toBe(400);
@@ -71,7 +79,15 @@ describe('network routes: apply, status, reconcile', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ host: 'hostA', revision: 3 });
     expect(res.body.commands).toContain('ip link add vxlan-1000 type vxlan id 1000 local 198.51.100.131 dstport 4789 nolearning');
-    expect(agent.runner.calls.find((c) => c.command === 'bridge' && c.args[1] === 'append')?.args).toEqual(['fdb', 'append', '00:00:00:00:00:00', 'dev', 'vxlan-1000', 'dst', '198.51.100.132']);
+    expect(agent.runner.calls.find((c) => c.command === 'bridge' && c.args[1] === 'append')?.args).toEqual([
+      'fdb',
+      'append',
+      '00:00:00:00:00:00',
+      'dev',
+      'vxlan-1000',
+      'dst',
+      '198.51.100.132',
+    ]);
     // The fake host never changes, so the confirmation finds everything still missing.
     const drift = res.body.drift as Array<{ subject: string; repaired: boolean; error?: string }>;
     expect(drift.every((d) => !d.repaired)).toBe(true);
@@ -87,7 +103,10 @@ describe('network routes: apply, status, reconcile', () => {
   it('refuses an older revision with 409 and re-checks on POST /v1/network/reconcile', async () => {
     expect((await request(server).post('/v1/network/reconcile').set(auth)).status).toBe(409);
     expect((await request(server).put('/v1/network').set(auth).send(state())).status).toBe(200);
-    const older = await request(server).put('/v1/network').set(auth).send({ ...state(), revision: 2 });
+    const older = await request(server)
+      .put('/v1/network')
+      .set(auth)
+      .send({ ...state(), revision: 2 });
     expect(older.status).toBe(409);
     expect(older.body.message).toBe('revision 2 is older than the applied revision 3');
     const reconciled = await request(server).post('/v1/network/reconcile').set(auth);

@@ -5,7 +5,8 @@ describe('network agent options', () => {
   it('--reconcile-interval-ms: 0 turns reconciliation off, otherwise 100 ms to 1 h', () => {
     expect(parseReconcileInterval('0')).toBe(0);
     expect(parseReconcileInterval('2000')).toBe(2000);
-    for (const bad of ['50', '-1', '1e3', '2s', '', '3600001']) expect(() => parseReconcileInterval(bad)).toThrow(/--reconcile-interval-ms/);
+    for (const bad of ['50', '-1', '1e3', '2s', '', '3600001'])
+      expect(() => parseReconcileInterval(bad)).toThrow(/--reconcile-interval-ms/);
   });
 
   it('--external-interface is an interface name', () => {
@@ -17,6 +18,7 @@ describe('network agent options', () => {
   it('--netns-prefix is empty or a short lower-case prefix ending in "-"', () => {
     expect(requireNetnsPrefix('')).toBe('');
     expect(requireNetnsPrefix('lab-h1-')).toBe('lab-h1-');
-    for (const bad of ['h1', '../h1-', 'H1-', '-h1-', 'a;b-', 'abcdefghijklmnopq-']) expect(() => requireNetnsPrefix(bad)).toThrow(/--netns-prefix/);
+    for (const bad of ['h1', '../h1-', 'H1-', '-h1-', 'a;b-', 'abcdefghijklmnopq-'])
+      expect(() => requireNetnsPrefix(bad)).toThrow(/--netns-prefix/);
   });
 });

@@ -20,7 +20,11 @@ describe('network parsers on captured output', () => {
     const links = parseIpAddrShow(fixture('host-addr.json'));
     const by = new Map(links.map((l) => [l.name, l]));
     expect(by.get('brq9')).toMatchObject({ kind: 'bridge', up: true, mtu: 1500, master: undefined, addresses: [] });
-    expect(by.get('vxlan-9')).toMatchObject({ kind: 'vxlan', master: 'brq9', vxlan: { id: 9, local: '10.9.9.1', port: 4789, learning: false } });
+    expect(by.get('vxlan-9')).toMatchObject({
+      kind: 'vxlan',
+      master: 'brq9',
+      vxlan: { id: 9, local: '10.9.9.1', port: 4789, learning: false },
+    });
     expect(by.get('tapaaaa')).toMatchObject({ kind: 'veth', master: 'brq9', up: true });
     expect(by.get('xa')).toMatchObject({ kind: 'veth', addresses: ['192.0.2.140/25'] });
     expect(by.get('fg-bbb')).toMatchObject({ kind: 'macvlan', macvlanMode: 'bridge', up: false });
@@ -54,18 +58,33 @@ describe('network parsers on captured output', () => {
 
   it('nft -j list ruleset: tables, chains, rules with handle and comment', () => {
     expect(parseNftRuleset(fixture('qrouter-nft.json'))).toEqual([
-      { family: 'ip', name: 'livemig', chains: ['prerouting'], rules: [{ chain: 'prerouting', handle: 2, comment: 'dnat 192.0.2.170 203.0.113.5' }] },
+      {
+        family: 'ip',
+        name: 'livemig',
+        chains: ['prerouting'],
+        rules: [{ chain: 'prerouting', handle: 2, comment: 'dnat 192.0.2.170 203.0.113.5' }],
+      },
     ]);
     const [dvr] = parseNftRuleset(fixture('host-nft.json'));
     expect(dvr).toMatchObject({ family: 'bridge', name: 'livemig-dvr', chains: ['dvr'] });
-    expect(dvr?.rules.map((r) => r.comment)).toEqual([undefined, undefined, undefined, undefined, undefined, 'dvr arp-in-src vxlan-9 203.0.113.1']);
+    expect(dvr?.rules.map((r) => r.comment)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      'dvr arp-in-src vxlan-9 203.0.113.1',
+    ]);
     expect(parseNftRuleset('{"nftables": [{"metainfo": {"version": "1.0.6"}}]}')).toEqual([]);
   });
 
   it('ip -j netns list and sysctl -e', () => {
     expect(parseNetnsList(fixture('netns.json'))).toEqual(['lmt-x2', 'lmt-x1', 'lmt-x3']);
     expect(parseNetnsList('')).toEqual([]);
-    expect(parseSysctl('net.ipv4.ip_forward = 1\nnet.ipv4.conf.fg-abc.proxy_arp = 0\n')).toEqual({ 'net.ipv4.ip_forward': '1', 'net.ipv4.conf.fg-abc.proxy_arp': '0' });
+    expect(parseSysctl('net.ipv4.ip_forward = 1\nnet.ipv4.conf.fg-abc.proxy_arp = 0\n')).toEqual({
+      'net.ipv4.ip_forward': '1',
+      'net.ipv4.conf.fg-abc.proxy_arp': '0',
+    });
   });
 
   it('refuses output that is not JSON instead of reading it as an empty host', () => {

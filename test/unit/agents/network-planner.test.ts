@@ -4,7 +4,8 @@ import type { ObservedHost } from '../../../src/agents/agent/network/observed-st
 import { FIP_NS, G2_MAC, OPTIONS, ROUTER, convergedHost, freshHost, link, sampleState } from './fixtures/network/states';
 
 const lines = (commands: string[][]) => commands.map((c) => c.join(' '));
-const subjects = (host: ObservedHost, state = sampleState()) => planNetwork(state, host, OPTIONS).drift.map((d) => `${d.found} ${d.kind} ${d.subject}`);
+const subjects = (host: ObservedHost, state = sampleState()) =>
+  planNetwork(state, host, OPTIONS).drift.map((d) => `${d.found} ${d.kind} ${d.subject}`);
 
 describe('network planner: fresh and converged hosts', () => {
   it('builds everything on a fresh host, namespaces before what goes into them', () => {
@@ -29,7 +30,10 @@ describe('network planner: fresh and converged hosts', () => {
       `ip netns exec ${ROUTER} sysctl -w net.ipv4.ip_forward=1`,
       'ip link add qr-aaaaaaaaaaa address fa:16:3e:00:00:01 mtu 1450 type veth peer name tapaaaaaaaaaaa mtu 1450',
       'ip link set dev tapaaaaaaaaaaa master brq1000',
-      `ip -n ${ROUTER} neigh replace 203.0.113.11 lladdr fa:16:3e:01:11 dev qr-aaaaaaaaaaa nud permanent`.replace('fa:16:3e:01:11', 'fa:16:3e:00:01:11'),
+      `ip -n ${ROUTER} neigh replace 203.0.113.11 lladdr fa:16:3e:01:11 dev qr-aaaaaaaaaaa nud permanent`.replace(
+        'fa:16:3e:01:11',
+        'fa:16:3e:00:01:11',
+      ),
       `ip -n ${ROUTER} rule add from 203.0.113.11 table 16 priority 32768`,
       `ip -n ${ROUTER} route replace default via 169.254.106.115 dev rfp-5b1f0c2a9d3 table 16`,
       `ip -n ${ROUTER} addr add 192.0.2.170/32 dev rfp-5b1f0c2a9d3`,
@@ -78,7 +82,15 @@ describe('network planner: each drift kind', () => {
     const moved = convergedHost();
     moved.fdb[1] = { mac: G2_MAC, dev: 'vxlan-1000', dst: '198.51.100.140', master: undefined };
     const movedPlan = planNetwork(sampleState(), moved, OPTIONS);
-    expect(movedPlan.drift).toEqual([{ kind: 'fdb', subject: `${G2_MAC} dev vxlan-1000 dst 198.51.100.132`, found: 'different', detail: 'dst 198.51.100.140', repaired: true }]);
+    expect(movedPlan.drift).toEqual([
+      {
+        kind: 'fdb',
+        subject: `${G2_MAC} dev vxlan-1000 dst 198.51.100.132`,
+        found: 'different',
+        detail: 'dst 198.51.100.140',
+        repaired: true,
+      },
+    ]);
     expect(lines(movedPlan.commands)).toEqual([`bridge fdb replace ${G2_MAC} dev vxlan-1000 dst 198.51.100.132`]);
   });
 
@@ -88,7 +100,12 @@ describe('network planner: each drift kind', () => {
     if (!vx?.vxlan) throw new Error('fixture');
     vx.vxlan = { ...vx.vxlan, id: 1001, learning: true };
     const plan = planNetwork(sampleState(), host, OPTIONS);
-    expect(plan.drift[0]).toMatchObject({ kind: 'link', subject: 'vxlan-1000', found: 'different', detail: 'id 1001 local 198.51.100.131 dstport 4789 learning; want id 1000 local 198.51.100.131 dstport 4789 nolearning' });
+    expect(plan.drift[0]).toMatchObject({
+      kind: 'link',
+      subject: 'vxlan-1000',
+      found: 'different',
+      detail: 'id 1001 local 198.51.100.131 dstport 4789 learning; want id 1000 local 198.51.100.131 dstport 4789 nolearning',
+    });
     expect(lines(plan.commands).slice(0, 5)).toEqual([
       'ip link del vxlan-1000',
       'ip link add vxlan-1000 type vxlan id 1000 local 198.51.100.131 dstport 4789 nolearning',
@@ -155,7 +172,10 @@ describe('network planner: each drift kind', () => {
     const rfp = r.links.find((l) => l.name === 'rfp-5b1f0c2a9d3');
     if (!rfp) throw new Error('fixture');
     rfp.addresses = ['169.254.106.114/31', '192.0.2.171/32'];
-    r.neighbours = [{ ip: '203.0.113.11', dev: 'qr-aaaaaaaaaaa', mac: 'fa:16:3e:00:00:ff' }, { ip: '203.0.113.99', dev: 'qr-aaaaaaaaaaa', mac: 'fa:16:3e:00:00:99' }];
+    r.neighbours = [
+      { ip: '203.0.113.11', dev: 'qr-aaaaaaaaaaa', mac: 'fa:16:3e:00:00:ff' },
+      { ip: '203.0.113.99', dev: 'qr-aaaaaaaaaaa', mac: 'fa:16:3e:00:00:99' },
+    ];
     r.rules.push({ priority: 32764, src: '203.0.113.12', table: '16' });
     r.routes = r.routes.filter((x) => x.table !== '16');
     r.sysctl['net.ipv4.ip_forward'] = '0';
@@ -228,7 +248,10 @@ describe('network planner: removals', () => {
     expect(lines(removed.commands).filter((c) => c.startsWith('ip link del'))).toEqual(['ip link del vxlan-1000', 'ip link del brq1000']);
     // a tap livemig never made counts as foreign
     const foreignTap = planNetwork(noNetworks, host, OPTIONS);
-    expect(foreignTap.drift.find((d) => d.subject === 'brq1000')).toMatchObject({ repaired: false, error: 'not removed: tapaaaaaaaaaaa still on brq1000' });
+    expect(foreignTap.drift.find((d) => d.subject === 'brq1000')).toMatchObject({
+      repaired: false,
+      error: 'not removed: tapaaaaaaaaaaa still on brq1000',
+    });
   });
 
   it('never touches devices or namespaces without a livemig name', () => {
@@ -258,7 +281,11 @@ describe('network planner: external network', () => {
     const state = sampleState();
     const router = state.routers[0];
     if (!router) throw new Error('fixture');
-    Object.assign(router, { distributed: false, dvrHostMac: null, externalGateway: { device: 'qg-ccccccccccc', address: '192.0.2.150', prefixLength: 25, gatewayIp: '192.0.2.129' } });
+    Object.assign(router, {
+      distributed: false,
+      dvrHostMac: null,
+      externalGateway: { device: 'qg-ccccccccccc', address: '192.0.2.150', prefixLength: 25, gatewayIp: '192.0.2.129' },
+    });
     state.fipNamespaces = [];
     const cmds = lines(planNetwork(state, freshHost(), OPTIONS).commands);
     for (const expected of [

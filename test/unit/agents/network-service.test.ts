@@ -27,7 +27,10 @@ async function service(dataDir?: string): Promise<{ svc: NetworkService; runner:
 }
 
 function state(fdbEntries: number): HostNetworkState {
-  const fdb = Array.from({ length: fdbEntries }, (_, k) => ({ mac: `fa:16:3e:00:${(k >> 8).toString(16).padStart(2, '0')}:${(k & 255).toString(16).padStart(2, '0')}`, vtepIp: '198.51.100.132' }));
+  const fdb = Array.from({ length: fdbEntries }, (_, k) => ({
+    mac: `fa:16:3e:00:${(k >> 8).toString(16).padStart(2, '0')}:${(k & 255).toString(16).padStart(2, '0')}`,
+    vtepIp: '198.51.100.132',
+  }));
   return {
     host: 'h1',
     revision: 1,
@@ -44,7 +47,11 @@ describe('network service', () => {
     await first.svc.apply(state(1));
     const second = await service(first.config.dataDir);
     expect(second.svc.status().desired).toEqual(state(1));
-    expect(second.runner.calls.some((c) => c.command === 'bridge' && c.args.join(' ') === 'fdb replace fa:16:3e:00:00:00 dev vxlan-1000 dst 198.51.100.132')).toBe(true);
+    expect(
+      second.runner.calls.some(
+        (c) => c.command === 'bridge' && c.args.join(' ') === 'fdb replace fa:16:3e:00:00:00 dev vxlan-1000 dst 198.51.100.132',
+      ),
+    ).toBe(true);
     expect(second.svc.status().lastApply?.revision).toBe(1);
     expect(second.svc.status().driftLog.length).toBeGreaterThan(0);
   });

@@ -26,7 +26,12 @@ describe('TCP echo stall (port 7)', () => {
     const expectedStall = Math.max(...echoTimesMs.slice(1).map((t, i) => t - echoTimesMs[i]));
     const report = await analyzeBuffers([encodeCapture(events, { format: 'pcap-ns', link: 'ethernet' })]);
     expect(report.tcpEcho).toHaveLength(1);
-    expect(report.tcpEcho[0]).toMatchObject({ client: '10.0.0.100', server: '10.0.0.50', serverPort: 7, echoedBytes: 32 * echoTimesMs.length });
+    expect(report.tcpEcho[0]).toMatchObject({
+      client: '10.0.0.100',
+      server: '10.0.0.50',
+      serverPort: 7,
+      echoedBytes: 32 * echoTimesMs.length,
+    });
     expect(report.tcpEcho[0].maxStallMs).toBeCloseTo(expectedStall, 6);
     expect(expectedStall).toBeCloseTo(250, 6);
     expect(report.migrations).toEqual([]);

@@ -14,8 +14,14 @@ describe('several captures merged by timestamp', () => {
     const { events, truth } = buildScenario(defaultScenario());
     const whole = await analyzeBuffers([encodeCapture(events, { format: 'pcap-us', link: 'ethernet' })]);
     // The migration interface capture and the probe point capture, as two tcpdumps would write them.
-    const migration = encodeCapture(events.filter((e) => e.channel !== 1), { format: 'pcapng', link: 'vlan', tsresols: [9] });
-    const probes = encodeCapture(events.filter((e) => e.channel === 1), { format: 'pcap-ns', link: 'sll' });
+    const migration = encodeCapture(
+      events.filter((e) => e.channel !== 1),
+      { format: 'pcapng', link: 'vlan', tsresols: [9] },
+    );
+    const probes = encodeCapture(
+      events.filter((e) => e.channel === 1),
+      { format: 'pcap-ns', link: 'sll' },
+    );
     const merged = await analyzeBuffers([probes, migration]);
     expect(merged.packets).toBe(truth.packets);
     expect(merged.migrations).toEqual(whole.migrations);
@@ -29,7 +35,12 @@ describe('several captures merged by timestamp', () => {
 
   it('interleaves three captures packet by packet', async () => {
     const { events } = buildScenario(defaultScenario());
-    const thirds = [0, 1, 2].map((r) => encodeCapture(events.filter((_, i) => i % 3 === r), { format: 'pcap-us', link: 'ethernet' }));
+    const thirds = [0, 1, 2].map((r) =>
+      encodeCapture(
+        events.filter((_, i) => i % 3 === r),
+        { format: 'pcap-us', link: 'ethernet' },
+      ),
+    );
     const whole = await analyzeBuffers([encodeCapture(events, { format: 'pcap-us', link: 'ethernet' })]);
     const merged = await analyzeBuffers(thirds, {}, 333);
     expect(merged.probe).toEqual(whole.probe);
@@ -72,15 +83,23 @@ describe('classic pcap reader agrees with pcap-parser', () => {
     const oracle: string[] = [];
     await new Promise<void>((resolve, reject) => {
       const parser = pcapParser.parse(Readable.from([capture]));
-      parser.on('packet', (p: { header: { timestampSeconds: number; timestampMicroseconds: number; capturedLength: number; originalLength: number }; data: Buffer }) =>
-        oracle.push(`${p.header.timestampSeconds}.${p.header.timestampMicroseconds * 1000} ${p.header.capturedLength}/${p.header.originalLength} ${p.data.toString('hex')}`),
+      parser.on(
+        'packet',
+        (p: {
+          header: { timestampSeconds: number; timestampMicroseconds: number; capturedLength: number; originalLength: number };
+          data: Buffer;
+        }) =>
+          oracle.push(
+            `${p.header.timestampSeconds}.${p.header.timestampMicroseconds * 1000} ${p.header.capturedLength}/${p.header.originalLength} ${p.data.toString('hex')}`,
+          ),
       );
       parser.on('end', resolve);
       parser.on('error', reject);
     });
     const ours: string[] = [];
     const sink: RawPacketSink = {
-      onPacket: (_lt, frame, at, cap, wire, sec, ns) => ours.push(`${sec}.${ns} ${cap}/${wire} ${frame.subarray(at, at + cap).toString('hex')}`),
+      onPacket: (_lt, frame, at, cap, wire, sec, ns) =>
+        ours.push(`${sec}.${ns} ${cap}/${wire} ${frame.subarray(at, at + cap).toString('hex')}`),
     };
     const reader = new AnyCaptureReader('x', sink);
     for (let at = 0; at < capture.length; at += 1000) reader.push(capture.subarray(at, at + 1000));

@@ -13,7 +13,12 @@ function expectMatchesTruth(report: AnalysisReport, truth: Truth, packets: numbe
   expect(report.migrations).toHaveLength(truth.migrations.length);
   truth.migrations.forEach((m, i) => {
     const got = report.migrations[i];
-    expect(got).toMatchObject({ source: m.source, destination: m.destination, sourcePort: m.sourcePort, destinationPort: m.destinationPort });
+    expect(got).toMatchObject({
+      source: m.source,
+      destination: m.destination,
+      sourcePort: m.sourcePort,
+      destinationPort: m.destinationPort,
+    });
     expect(got.payloadBytes).toBe(m.payloadBytes);
     expect(Math.abs(got.totalMigrationTimeMs - m.totalMigrationTimeMs)).toBeLessThanOrEqual(1);
     expect(got.firstPacketTs).toBeCloseTo(epochSec(m.firstNs), 6);
@@ -47,7 +52,15 @@ function expectMatchesTruth(report: AnalysisReport, truth: Truth, packets: numbe
   expect(report.timeline.reduce((a, b) => a + b.migrationPayloadBytes, 0)).toBe(truth.migrations.reduce((a, m) => a + m.payloadBytes, 0));
 }
 
-const cases: { name: string; format: CaptureFormat; link: LinkKind; bigEndian?: boolean; tsresols?: number[]; tsOffsetSec?: number; ipv6?: boolean }[] = [
+const cases: {
+  name: string;
+  format: CaptureFormat;
+  link: LinkKind;
+  bigEndian?: boolean;
+  tsresols?: number[];
+  tsOffsetSec?: number;
+  ipv6?: boolean;
+}[] = [
   { name: 'pcap µs, Ethernet', format: 'pcap-us', link: 'ethernet' },
   { name: 'pcap µs, big-endian, 802.1Q VLAN', format: 'pcap-us', link: 'vlan', bigEndian: true },
   { name: 'pcap ns, QinQ', format: 'pcap-ns', link: 'qinq' },
@@ -89,7 +102,15 @@ describe('metrics against the scenario ground truth', () => {
 
   it('reports two migrations in one capture separately, keyed by 4-tuple', async () => {
     const spec = defaultScenario();
-    spec.migrations.push({ ...spec.migrations[0], source: '10.0.0.2', destination: '10.0.0.1', sourcePort: 52000, destinationPort: 49153, startUs: 3_000_000, segments: 50 });
+    spec.migrations.push({
+      ...spec.migrations[0],
+      source: '10.0.0.2',
+      destination: '10.0.0.1',
+      sourcePort: 52000,
+      destinationPort: 49153,
+      startUs: 3_000_000,
+      segments: 50,
+    });
     const { events, truth } = buildScenario(spec);
     const report = await analyzeBuffers([encodeCapture(events, { format: 'pcapng', link: 'ethernet' })]);
     expectMatchesTruth(report, truth, events.length);

@@ -18,10 +18,26 @@ function decode(link: LinkKind, packet: IpPacket, snaplen = 128, patch?: (frame:
 }
 
 describe('PacketDecoder', () => {
-  const seg = tcpPacket({ src: '192.0.2.1', dst: '192.0.2.2', srcPort: 40000, dstPort: 49152, flags: TCP.ACK, payloadBytes: 1448, timestampOption: true });
+  const seg = tcpPacket({
+    src: '192.0.2.1',
+    dst: '192.0.2.2',
+    srcPort: 40000,
+    dstPort: 49152,
+    flags: TCP.ACK,
+    payloadBytes: 1448,
+    timestampOption: true,
+  });
 
   it.each(['ethernet', 'vlan', 'qinq', 'sll', 'sll2', 'raw'] as const)('TCP payload from IP total length over %s', (link) => {
-    expect(decode(link, seg)).toMatchObject({ kind: PacketKind.Tcp, src: '192.0.2.1', dst: '192.0.2.2', srcPort: 40000, dstPort: 49152, payloadBytes: 1448, tcpFlags: TCP.ACK });
+    expect(decode(link, seg)).toMatchObject({
+      kind: PacketKind.Tcp,
+      src: '192.0.2.1',
+      dst: '192.0.2.2',
+      srcPort: 40000,
+      dstPort: 49152,
+      payloadBytes: 1448,
+      tcpFlags: TCP.ACK,
+    });
   });
 
   it('ignores TCP on unwatched ports without decoding addresses', () => {
@@ -46,7 +62,13 @@ describe('PacketDecoder', () => {
     const headers = Buffer.concat([v6.headers.subarray(0, 40), hopByHop, v6.headers.subarray(40)]);
     headers[6] = 0;
     headers.writeUInt16BE(headers.readUInt16BE(4) + 8, 4);
-    expect(decode('ethernet', { headers, ipBytes: v6.ipBytes + 8 })).toMatchObject({ kind: PacketKind.Tcp, src: 'fd00::1', dst: 'fd00:0:0:1::2', payloadBytes: 0, tcpFlags: TCP.SYN });
+    expect(decode('ethernet', { headers, ipBytes: v6.ipBytes + 8 })).toMatchObject({
+      kind: PacketKind.Tcp,
+      src: 'fd00::1',
+      dst: 'fd00:0:0:1::2',
+      payloadBytes: 0,
+      tcpFlags: TCP.SYN,
+    });
   });
 
   it.each([

@@ -66,7 +66,11 @@ describe('probeSeries cap', () => {
     const shuffled = [3e6, 1e6, 2e6];
     const replied = [3.5e6, Number.NaN, 2.25e6];
     const a = probeSeries(shuffled, replied, [], (ns) => ns / 1e9);
-    expect(a).toEqual([[0.001, null], [0.002, 0.25], [0.003, 0.5]]);
+    expect(a).toEqual([
+      [0.001, null],
+      [0.002, 0.25],
+      [0.003, 0.5],
+    ]);
     expect(probeSeries(shuffled, replied, [], (ns) => ns / 1e9)).toEqual(a);
   });
 });

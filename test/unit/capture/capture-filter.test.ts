@@ -5,7 +5,10 @@ describe('buildMigrationBpf', () => {
   it.each([
     [{ migrationPorts: { from: 49152, to: 49215 }, rpcPorts: [16509] }, 'tcp and (portrange 49152-49215 or port 16509)'],
     [{ migrationPorts: { from: 49152, to: 49152 }, rpcPorts: [] }, 'tcp and (port 49152)'],
-    [{ migrationPorts: { from: 49152, to: 49215 }, rpcPorts: [16514, 16509, 16509] }, 'tcp and (portrange 49152-49215 or port 16509 or port 16514)'],
+    [
+      { migrationPorts: { from: 49152, to: 49215 }, rpcPorts: [16514, 16509, 16509] },
+      'tcp and (portrange 49152-49215 or port 16509 or port 16514)',
+    ],
   ])('%j -> %s', (filter, bpf) => {
     expect(buildMigrationBpf(filter)).toBe(bpf);
   });

@@ -22,12 +22,15 @@ describe('TcpdumpCaptureRepository', () => {
     expect(capture.isRunning()).toBe(true);
   });
 
-  it('stops with SIGINT and reports tcpdump\'s counters', async () => {
+  it("stops with SIGINT and reports tcpdump's counters", async () => {
     const runner = new FakeProcessRunner().whenStarted('tcpdump', listening);
     const capture = await new TcpdumpCaptureRepository(runner, timings).start(options);
     const result = await capture.stop();
     expect(runner.lastStarted('tcpdump')?.signals).toEqual(['SIGINT']);
-    expect(result).toMatchObject({ endedBy: 'stopped', stats: { packetsCaptured: 12, packetsReceivedByFilter: 14, packetsDroppedByKernel: 0 } });
+    expect(result).toMatchObject({
+      endedBy: 'stopped',
+      stats: { packetsCaptured: 12, packetsReceivedByFilter: 14, packetsDroppedByKernel: 0 },
+    });
     expect(capture.isRunning()).toBe(false);
     // A second stop is harmless and returns the same result.
     expect(await capture.stop()).toEqual(result);
@@ -55,7 +58,7 @@ describe('TcpdumpCaptureRepository', () => {
     expect((await capture.ended).endedBy).toBe('packet-limit');
   });
 
-  it('fails the start with tcpdump\'s reason when it exits at once', async () => {
+  it("fails the start with tcpdump's reason when it exits at once", async () => {
     const runner = new FakeProcessRunner().whenStarted('tcpdump', (p) => {
       p.emit('stderr', 'tcpdump: nosuch0: No such device exists\n(SIOCGIFHWADDR: No such device)\n');
       p.exit({ exitCode: 1 });

@@ -15,7 +15,21 @@ function series(outageFrom: number, outageTo: number, until = 103): ProbeSeriesP
 function analysis(points: ProbeSeriesPoint[]): AnalysisReport {
   const received = points.filter((p) => p[1] !== null).length;
   return {
-    probe: { target: '192.0.2.160', probeIntervalMs: 10, sent: points.length, received, lost: points.length - received, lossPct: 0, maxReplyGapMs: null, downtimeMs: null, downtimeLossMs: null, jitterMs: null, rtt: { minMs: 0.4, avgMs: 0.4, maxMs: 0.4, p50Ms: 0.4, p99Ms: 0.4 }, gapStartTs: null, gapEndTs: null },
+    probe: {
+      target: '192.0.2.160',
+      probeIntervalMs: 10,
+      sent: points.length,
+      received,
+      lost: points.length - received,
+      lossPct: 0,
+      maxReplyGapMs: null,
+      downtimeMs: null,
+      downtimeLossMs: null,
+      jitterMs: null,
+      rtt: { minMs: 0.4, avgMs: 0.4, maxMs: 0.4, p50Ms: 0.4, p99Ms: 0.4 },
+      gapStartTs: null,
+      gapEndTs: null,
+    },
     probeSeries: points,
   } as unknown as AnalysisReport;
 }
@@ -30,7 +44,15 @@ describe('north-south report', () => {
   });
 
   it('ignores replies to requests sent before the switchover, even when they arrive after it', () => {
-    expect(firstReplyAfter([[99.9995, 1], [100.5, 0.5]], 100)).toBeCloseTo(100.5005, 6);
+    expect(
+      firstReplyAfter(
+        [
+          [99.9995, 1],
+          [100.5, 0.5],
+        ],
+        100,
+      ),
+    ).toBeCloseTo(100.5005, 6);
   });
 
   it('says so when the floating IP never answered after the switchover', () => {

@@ -13,15 +13,20 @@ const base = {
 describe('buildTcpdumpArgs', () => {
   it('builds the migration capture command line', () => {
     expect(buildTcpdumpArgs({ ...base, bpf: 'tcp and (portrange 49152-49215 or port 16509)' })).toEqual([
-      '-i', 'veth-mig',
+      '-i',
+      'veth-mig',
       '-n',
-      '-s', '128',
+      '-s',
+      '128',
       '-U',
       '--immediate-mode',
-      '-w', '/var/lib/livemig-agent/captures/x.pcap',
-      '-c', String(maxPacketsFor(256 * 1024 * 1024, 128)),
+      '-w',
+      '/var/lib/livemig-agent/captures/x.pcap',
+      '-c',
+      String(maxPacketsFor(256 * 1024 * 1024, 128)),
       '--time-stamp-precision=nano',
-      '--', 'tcp and (portrange 49152-49215 or port 16509)',
+      '--',
+      'tcp and (portrange 49152-49215 or port 16509)',
     ]);
   });
 

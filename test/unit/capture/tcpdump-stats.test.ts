@@ -19,7 +19,9 @@ describe('parseTcpdumpStats', () => {
   });
 
   it('handles the singular and the interface drop line', () => {
-    const stats = parseTcpdumpStats('1 packet captured\n1 packet received by filter\n3 packets dropped by kernel\n2 packets dropped by interface\n');
+    const stats = parseTcpdumpStats(
+      '1 packet captured\n1 packet received by filter\n3 packets dropped by kernel\n2 packets dropped by interface\n',
+    );
     expect(stats).toEqual({ packetsCaptured: 1, packetsReceivedByFilter: 1, packetsDroppedByKernel: 3, packetsDroppedByInterface: 2 });
   });
 

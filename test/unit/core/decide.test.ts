@@ -11,7 +11,13 @@ import {
 
 const GiB = 1024 ** 3;
 // Nova's documented example, with nothing else enabled unless a test says so.
-const BASE: ConvergencePolicy = { ...NOVA_DEFAULT, maxDowntimeMs: 400, downtimeSteps: 10, downtimeDelayPerGiBSec: 30, completionTimeoutPerGiBSec: 0 };
+const BASE: ConvergencePolicy = {
+  ...NOVA_DEFAULT,
+  maxDowntimeMs: 400,
+  downtimeSteps: 10,
+  downtimeDelayPerGiBSec: 30,
+  completionTimeoutPerGiBSec: 0,
+};
 
 type Poll = Partial<ConvergenceSample> & { elapsedSec: number };
 
@@ -84,7 +90,10 @@ describe('decide: timeouts', () => {
     {
       why: 'force-complete without post-copy or cap pauses the guest, as Nova does',
       policy: { ...BASE, completionTimeoutPerGiBSec: 800, timeoutAction: 'force-complete' },
-      expected: [[{ type: 'pause-guest', reason: 'force-complete' }], [{ type: 'set-max-downtime', downtimeMs: 400, reason: 'downtime-step' }]],
+      expected: [
+        [{ type: 'pause-guest', reason: 'force-complete' }],
+        [{ type: 'set-max-downtime', downtimeMs: 400, reason: 'downtime-step' }],
+      ],
     },
   ] as const)('completion timeout (800 s/GiB × 3 GiB): $why', ({ policy, expected }) => {
     const { actions } = run(policy, timedOut);
@@ -115,7 +124,11 @@ describe('decide: timeouts', () => {
 describe('decide: post-copy on slow progress (Nova should_switch_to_postcopy)', () => {
   const policy = { ...BASE, allowPostCopy: true, postCopyOnSlowProgress: true };
   it.each([
-    { why: 'a second round that removed 5 % switches', secondRemaining: 0.95, expected: [{ type: 'start-post-copy', reason: 'slow-progress' }] },
+    {
+      why: 'a second round that removed 5 % switches',
+      secondRemaining: 0.95,
+      expected: [{ type: 'start-post-copy', reason: 'slow-progress' }],
+    },
     { why: 'a second round that removed 10 % does not', secondRemaining: 0.9, expected: [] },
   ])('$why', ({ secondRemaining, expected }) => {
     const { actions } = run(policy, [
@@ -178,7 +191,12 @@ describe('decide: auto-converge escalation', () => {
       { elapsedSec: 40, dataRemainingBytes: 2 * GiB },
       { elapsedSec: 50, dataRemainingBytes: 2 * GiB },
     ]);
-    expect(throttleActions(actions)).toEqual([[], [], [], [{ type: 'enable-auto-converge', throttleInitialPct: 20, throttleIncrementPct: 30 }]]);
+    expect(throttleActions(actions)).toEqual([
+      [],
+      [],
+      [],
+      [{ type: 'enable-auto-converge', throttleInitialPct: 20, throttleIncrementPct: 30 }],
+    ]);
   });
 
   it('does nothing when auto-converge is not allowed', () => {

@@ -12,7 +12,13 @@ describe('planDrain placement', () => {
   it('never targets a maintenance, disabled or agent-down host', () => {
     const instances = [vm('i1', 'src', { memoryMiB: 8192 }), vm('i2', 'src', { memoryMiB: 4096 }), vm('i3', 'src')];
     const p = plan(
-      [host('src'), host('ok', { usedMemoryMiB: 8192 }), host('maint', { state: 'maintenance' }), host('dis', { state: 'disabled' }), host('down', { agentUp: false })],
+      [
+        host('src'),
+        host('ok', { usedMemoryMiB: 8192 }),
+        host('maint', { state: 'maintenance' }),
+        host('dis', { state: 'disabled' }),
+        host('down', { agentUp: false }),
+      ],
       instances,
     );
     expect(destinationsOf(p)).toEqual({ i1: 'ok', i2: 'ok', i3: 'ok' });
@@ -48,7 +54,10 @@ describe('planDrain placement', () => {
   it('spreads load: each guest goes to the host with most free RAM after earlier moves', () => {
     const instances = ['i1', 'i2', 'i3', 'i4'].map((id) => vm(id, 'src', { memoryMiB: 4096 }));
     const p = plan([host('src'), host('a'), host('b')], instances);
-    const counts = p.moves.reduce<Record<string, number>>((acc, m) => ({ ...acc, [m.destinationHostId]: (acc[m.destinationHostId] ?? 0) + 1 }), {});
+    const counts = p.moves.reduce<Record<string, number>>(
+      (acc, m) => ({ ...acc, [m.destinationHostId]: (acc[m.destinationHostId] ?? 0) + 1 }),
+      {},
+    );
     expect(counts).toEqual({ a: 2, b: 2 });
   });
 
@@ -91,7 +100,11 @@ describe('planDrain timing', () => {
       vm('mid', 'src', { memoryMiB: 2048 }),
       vm('busy', 'src', { memoryMiB: 1024, dirtyRateBytesPerSec: 600 * MiB }),
     ];
-    const hosts = [host('src', { migrationBandwidthBytesPerSec: 1024 * MiB }), host('a', { memoryMiB: 64 * 1024 }), host('b', { memoryMiB: 64 * 1024 })];
+    const hosts = [
+      host('src', { migrationBandwidthBytesPerSec: 1024 * MiB }),
+      host('a', { memoryMiB: 64 * 1024 }),
+      host('b', { memoryMiB: 64 * 1024 }),
+    ];
     const p = plan(hosts, instances, { maxDowntimeMs: 300, precopy: { setupSec: 1, switchoverFixedMs: 20 } });
     const byId = Object.fromEntries(p.moves.map((m) => [m.instanceId, m]));
     // 512 MiB/s per migration: 4096 MiB takes 8 s plus 1 s setup and a 20 ms switchover.

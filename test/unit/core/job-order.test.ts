@@ -11,8 +11,21 @@ import {
   type PlanScenarioSpec,
 } from '../../../src/migration/core';
 
-const job = (id: string, sourceHostId: string, durationSec: number): MigrationJob => ({ id, sourceHostId, destinationHostId: `d-${id}`, durationSec });
-const jobs = [job('a1', 'a', 3), job('a2', 'a', 3), job('a3', 'a', 3), job('a4', 'a', 3), job('b1', 'b', 8), job('c1', 'c', 2), job('c2', 'c', 8)];
+const job = (id: string, sourceHostId: string, durationSec: number): MigrationJob => ({
+  id,
+  sourceHostId,
+  destinationHostId: `d-${id}`,
+  durationSec,
+});
+const jobs = [
+  job('a1', 'a', 3),
+  job('a2', 'a', 3),
+  job('a3', 'a', 3),
+  job('a4', 'a', 3),
+  job('b1', 'b', 8),
+  job('c1', 'c', 2),
+  job('c2', 'c', 8),
+];
 const ids = (list: MigrationJob[]) => list.map((j) => j.id);
 
 describe('job orderings', () => {
@@ -49,7 +62,9 @@ describe('drain ordering choice', () => {
       destinationHostId: m.destinationHostId,
       durationSec: m.prediction.totalTimeSec,
     }));
-    const makespans = Object.values(JOB_ORDERINGS).map((order) => simulateSchedule(order(planJobs), DEFAULT_CONCURRENCY_LIMITS).makespanSec);
+    const makespans = Object.values(JOB_ORDERINGS).map(
+      (order) => simulateSchedule(order(planJobs), DEFAULT_CONCURRENCY_LIMITS).makespanSec,
+    );
     expect(plan.makespanSec).toBe(Math.min(...makespans));
     expect(simulateSchedule(JOB_ORDERINGS[plan.ordering](planJobs), DEFAULT_CONCURRENCY_LIMITS).makespanSec).toBe(plan.makespanSec);
   });

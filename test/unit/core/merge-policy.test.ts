@@ -44,7 +44,10 @@ describe('mergePolicy', () => {
     { overrides: { timeoutAction: 'pause' }, error: 'timeoutAction must be one of abort, force-complete' },
     { overrides: { postCopyOnSlowProgress: true }, error: 'postCopyOnSlowProgress requires allowPostCopy' },
     { overrides: { forceCompleteMaxDowntimeMs: 100 }, error: 'forceCompleteMaxDowntimeMs must not be below maxDowntimeMs' },
-    { overrides: { autoConvergeInitialPct: 60, autoConvergeMaxPct: 50 }, error: 'autoConvergeInitialPct must not exceed autoConvergeMaxPct' },
+    {
+      overrides: { autoConvergeInitialPct: 60, autoConvergeMaxPct: 50 },
+      error: 'autoConvergeInitialPct must not exceed autoConvergeMaxPct',
+    },
   ])('rejects $overrides', ({ overrides, error }) => {
     const result = mergePolicy(NOVA_DEFAULT, overrides);
     expect(result.ok).toBe(false);

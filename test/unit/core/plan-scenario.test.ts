@@ -34,17 +34,23 @@ describe('planner scenario, 50 hosts × 10 VMs', () => {
     expect(fleet.instances).toHaveLength(500);
   });
 
-  it.each([{ perCluster: 5 }, { perCluster: 10 }])('drains 5 hosts within 1.15× the RAM/bandwidth bound ($perCluster per cluster)', (limits) => {
-    const plan = runDrain(fleet, SPEC, limits);
-    const sources = new Set(drainSourceIds(fleet, SPEC.drainHostCount));
-    const leaving = fleet.instances.filter((i) => sources.has(i.hostId)).map((i) => i.id).sort();
-    // Every instance is either moved or reported.
-    expect([...plan.moves.map((m) => m.instanceId), ...plan.unplaceable.map((u) => u.instanceId)].sort()).toEqual(leaving);
-    expect(plan.moves.length).toBeGreaterThan(0);
-    for (const m of plan.moves) expect(sources.has(m.destinationHostId)).toBe(false);
-    expect(plan.makespanSec).toBeGreaterThanOrEqual(plan.lowerBound.boundSec);
-    expect(plan.makespanSec / plan.ramLowerBound.boundSec).toBeLessThanOrEqual(1.15);
-  });
+  it.each([{ perCluster: 5 }, { perCluster: 10 }])(
+    'drains 5 hosts within 1.15× the RAM/bandwidth bound ($perCluster per cluster)',
+    (limits) => {
+      const plan = runDrain(fleet, SPEC, limits);
+      const sources = new Set(drainSourceIds(fleet, SPEC.drainHostCount));
+      const leaving = fleet.instances
+        .filter((i) => sources.has(i.hostId))
+        .map((i) => i.id)
+        .sort();
+      // Every instance is either moved or reported.
+      expect([...plan.moves.map((m) => m.instanceId), ...plan.unplaceable.map((u) => u.instanceId)].sort()).toEqual(leaving);
+      expect(plan.moves.length).toBeGreaterThan(0);
+      for (const m of plan.moves) expect(sources.has(m.destinationHostId)).toBe(false);
+      expect(plan.makespanSec).toBeGreaterThanOrEqual(plan.lowerBound.boundSec);
+      expect(plan.makespanSec / plan.ramLowerBound.boundSec).toBeLessThanOrEqual(1.15);
+    },
+  );
 
   it('never overcommits a destination once all drain moves land', () => {
     const plan = runDrain(fleet, SPEC);
@@ -68,7 +74,9 @@ describe('planner scenario, 50 hosts × 10 VMs', () => {
     expect(plan.moves.length).toBeLessThanOrEqual(SPEC.rebalanceMaxMigrations);
     expect(plan.stddevAfter).toBeLessThan(plan.stddevBefore);
     const recent = new Set(
-      fleet.instances.filter((i) => i.lastMigratedAt !== undefined && SCENARIO_NOW_MS - i.lastMigratedAt < SPEC.cooldownMs).map((i) => i.id),
+      fleet.instances
+        .filter((i) => i.lastMigratedAt !== undefined && SCENARIO_NOW_MS - i.lastMigratedAt < SPEC.cooldownMs)
+        .map((i) => i.id),
     );
     expect(recent.size).toBeGreaterThan(0);
     expect(plan.inCooldownInstanceIds.length).toBeGreaterThan(0);

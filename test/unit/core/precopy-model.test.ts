@@ -29,7 +29,14 @@ describe('predictPrecopy', () => {
     {
       why: 'dirty rate above bandwidth with the whole RAM as working set',
       input: { ...base, dirtyRateBytesPerSec: 150 * MiB, maxDowntimeMs: 300 },
-      expected: { converges: false, reason: 'dirty-rate-exceeds-bandwidth', iterations: 1, totalTimeSec: 20.48, downtimeMs: 10240, transferredMiB: 2048 },
+      expected: {
+        converges: false,
+        reason: 'dirty-rate-exceeds-bandwidth',
+        iterations: 1,
+        totalTimeSec: 20.48,
+        downtimeMs: 10240,
+        transferredMiB: 2048,
+      },
     },
     {
       why: 'slow rounds re-dirty everything: no progress though the rate is below bandwidth',
@@ -44,8 +51,21 @@ describe('predictPrecopy', () => {
     {
       // The lab saw a capped migration that never converged finish at once with ~141 ms once forced.
       why: 'stop-and-copy runs uncapped and pays a fixed switchover cost',
-      input: { ...base, dirtyRateBytesPerSec: 150 * MiB, maxDowntimeMs: 300, switchoverBandwidthBytesPerSec: 1024 * MiB, switchoverFixedMs: 40 },
-      expected: { converges: false, reason: 'dirty-rate-exceeds-bandwidth', iterations: 1, totalTimeSec: 11.28, downtimeMs: 1040, transferredMiB: 2048 },
+      input: {
+        ...base,
+        dirtyRateBytesPerSec: 150 * MiB,
+        maxDowntimeMs: 300,
+        switchoverBandwidthBytesPerSec: 1024 * MiB,
+        switchoverFixedMs: 40,
+      },
+      expected: {
+        converges: false,
+        reason: 'dirty-rate-exceeds-bandwidth',
+        iterations: 1,
+        totalTimeSec: 11.28,
+        downtimeMs: 1040,
+        transferredMiB: 2048,
+      },
     },
   ] as const)('$why', ({ input, expected }) => {
     const p = predictPrecopy(input);

@@ -90,7 +90,15 @@ describe('planRebalance', () => {
   it('balances CPU from measured host figures and per-instance utilisation', () => {
     const instances = [vm('hot', 'a', { vcpus: 8, cpuUtilisation: 0.5 }), vm('cold', 'a', { vcpus: 8, cpuUtilisation: 0.1 })];
     const hosts = withResidents([host('a', { cpuUtilisation: 0.9 }), host('b', { cpuUtilisation: 0.1 })], instances);
-    const p = planRebalance({ hosts, instances, metric: 'cpu', goal: { kind: 'threshold', threshold: 0.7 }, maxMigrations: 5, cooldownMs: 0, nowMs: NOW });
+    const p = planRebalance({
+      hosts,
+      instances,
+      metric: 'cpu',
+      goal: { kind: 'threshold', threshold: 0.7 },
+      maxMigrations: 5,
+      cooldownMs: 0,
+      nowMs: NOW,
+    });
     // hot adds 8 × 0.5 / 16 = 0.25: 0.9 → 0.65 and 0.1 → 0.35, best variance and both under 0.7.
     expect(p.moves.map((m) => [m.instanceId, m.sourceUtilisationAfter, m.destinationUtilisationAfter])).toEqual([['hot', 0.65, 0.35]]);
     expect(p.stopReason).toBe('goal-met');

@@ -5,9 +5,27 @@ import { bearerToken, TokenAuthenticator } from '../../../src/auth/token.authent
 describe('parseTokenList', () => {
   it.each([
     ['', []],
-    ['s3cret:operator,r3ad:analyst', [['s3cret', 'operator'], ['r3ad', 'analyst']]],
-    [' s3cret:operator , r3ad:analyst ,', [['s3cret', 'operator'], ['r3ad', 'analyst']]],
-    ['# comment\nabcd:operator\n\nefgh:analyst\n', [['abcd', 'operator'], ['efgh', 'analyst']]],
+    [
+      's3cret:operator,r3ad:analyst',
+      [
+        ['s3cret', 'operator'],
+        ['r3ad', 'analyst'],
+      ],
+    ],
+    [
+      ' s3cret:operator , r3ad:analyst ,',
+      [
+        ['s3cret', 'operator'],
+        ['r3ad', 'analyst'],
+      ],
+    ],
+    [
+      '# comment\nabcd:operator\n\nefgh:analyst\n',
+      [
+        ['abcd', 'operator'],
+        ['efgh', 'analyst'],
+      ],
+    ],
     ['a:b:c:d:analyst', [['a:b:c:d', 'analyst']]],
   ])('parses %j', (text, expected) => {
     expect([...parseTokenList(text)]).toEqual(expected);

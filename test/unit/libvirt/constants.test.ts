@@ -1,7 +1,13 @@
 // The TS side hard-codes libvirt's enum values; check them against the headers the addon was built with.
 import { describe, expect, it } from 'vitest';
 
-import { DIRTY_RATE_MODE_FLAG, DOMAIN_STATS_DIRTYRATE, DomainXmlFlag, JOB_STATS_COMPLETED, MAX_SPEED_POSTCOPY } from '../../../src/migration/libvirt/libvirt-domain';
+import {
+  DIRTY_RATE_MODE_FLAG,
+  DOMAIN_STATS_DIRTYRATE,
+  DomainXmlFlag,
+  JOB_STATS_COMPLETED,
+  MAX_SPEED_POSTCOPY,
+} from '../../../src/migration/libvirt/libvirt-domain';
 import { LibvirtErrorCode } from '../../../src/migration/libvirt/libvirt-error';
 import { MigrateFlag } from '../../../src/migration/libvirt/migrate-params';
 import { loadNativeLibvirt } from '../../../src/migration/libvirt/load-native';

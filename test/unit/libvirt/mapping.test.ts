@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 
 import { camelCaseField } from '../../../src/migration/libvirt/typed-params';
 import { toJobStats } from '../../../src/migration/libvirt/job-stats';
-import { MigrateFlagName, migrateFlagNames, migrateFlagsMask, MigrateParams, toMigrateParamSpecs } from '../../../src/migration/libvirt/migrate-params';
+import {
+  MigrateFlagName,
+  migrateFlagNames,
+  migrateFlagsMask,
+  MigrateParams,
+  toMigrateParamSpecs,
+} from '../../../src/migration/libvirt/migrate-params';
 import { NativeDomainEvent, toDomainEvent } from '../../../src/migration/libvirt/domain-event';
 import { toDirtyRate, toDomainMemoryStats } from '../../../src/migration/libvirt/host-stats';
 import { assertLibvirtUri } from '../../../src/migration/libvirt/libvirt-uri';
@@ -121,11 +127,26 @@ describe('toMigrateParamSpecs', () => {
 describe('toDomainEvent', () => {
   const base = { name: 'vm', uuid: '6695eb01-f6a4-8304-79aa-97f2502e193f' };
   it.each<[NativeDomainEvent, unknown]>([
-    [{ ...base, kind: 'lifecycle', event: 2, detail: 1 }, { kind: 'lifecycle', event: 'started', detail: 'migrated', detailCode: 1 }],
-    [{ ...base, kind: 'lifecycle', event: 5, detail: 3 }, { kind: 'lifecycle', event: 'stopped', detail: 'migrated', detailCode: 3 }],
-    [{ ...base, kind: 'lifecycle', event: 3, detail: 7 }, { kind: 'lifecycle', event: 'suspended', detail: 'postcopy', detailCode: 7 }],
-    [{ ...base, kind: 'lifecycle', event: 8, detail: 0 }, { kind: 'lifecycle', event: 'crashed', detail: '0', detailCode: 0 }],
-    [{ ...base, kind: 'migrationIteration', iteration: 2 }, { kind: 'migrationIteration', iteration: 2 }],
+    [
+      { ...base, kind: 'lifecycle', event: 2, detail: 1 },
+      { kind: 'lifecycle', event: 'started', detail: 'migrated', detailCode: 1 },
+    ],
+    [
+      { ...base, kind: 'lifecycle', event: 5, detail: 3 },
+      { kind: 'lifecycle', event: 'stopped', detail: 'migrated', detailCode: 3 },
+    ],
+    [
+      { ...base, kind: 'lifecycle', event: 3, detail: 7 },
+      { kind: 'lifecycle', event: 'suspended', detail: 'postcopy', detailCode: 7 },
+    ],
+    [
+      { ...base, kind: 'lifecycle', event: 8, detail: 0 },
+      { kind: 'lifecycle', event: 'crashed', detail: '0', detailCode: 0 },
+    ],
+    [
+      { ...base, kind: 'migrationIteration', iteration: 2 },
+      { kind: 'migrationIteration', iteration: 2 },
+    ],
   ])('%j', (raw, expected) => {
     expect(toDomainEvent(raw)).toEqual({ domain: base, ...(expected as object) });
   });

@@ -93,7 +93,13 @@ describe('libvirt addon on test:///default', () => {
   it('reports what the test driver cannot do as a LibvirtError, not a crash', async () => {
     const dom = await conn.lookupDomain('test');
     // Called one at a time: a call made before the previous one is awaited could reject with no handler yet.
-    const calls = [() => dom.jobStats(), () => dom.jobStats({ completed: true }), () => dom.abortJob(), () => dom.setMaxDowntime(300), () => dom.startPostCopy()];
+    const calls = [
+      () => dom.jobStats(),
+      () => dom.jobStats({ completed: true }),
+      () => dom.abortJob(),
+      () => dom.setMaxDowntime(300),
+      () => dom.startPostCopy(),
+    ];
     for (const call of calls) {
       const error = await rejection(call());
       expect(error.code).toBe(LibvirtErrorCode.NO_SUPPORT);

@@ -18,9 +18,20 @@ describe('buildMigrateRequest', () => {
   });
 
   it('maps post-copy, auto-converge and bandwidth from the policy; brackets IPv6', () => {
-    const policy = { ...CONVERGENCE_PRESETS['post-copy'], allowAutoConverge: true, bandwidthMiBps: 100, autoConvergeInitialPct: 30, autoConvergeIncrementPct: 15 };
+    const policy = {
+      ...CONVERGENCE_PRESETS['post-copy'],
+      allowAutoConverge: true,
+      bandwidthMiBps: 100,
+      autoConvergeInitialPct: 30,
+      autoConvergeIncrementPct: 15,
+    };
     const r = buildMigrateRequest({ ...base, destinationMigrationAddress: '2001:db8::2', policy, sharedStorageProven: true });
     expect([...r.flags]).toEqual(expect.arrayContaining(['POSTCOPY', 'AUTO_CONVERGE']));
-    expect(r.params).toMatchObject({ migrateUri: 'tcp://[2001:db8::2]', bandwidthMiBps: 100, autoConvergeInitialPercent: 30, autoConvergeIncrementPercent: 15 });
+    expect(r.params).toMatchObject({
+      migrateUri: 'tcp://[2001:db8::2]',
+      bandwidthMiBps: 100,
+      autoConvergeInitialPercent: 30,
+      autoConvergeIncrementPercent: 15,
+    });
   });
 });

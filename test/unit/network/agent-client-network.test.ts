@@ -4,8 +4,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentError, HttpAgentClient } from '../../../src/agents/agent.client';
 import type { AgentNetworkStatus, HostNetworkState, NetworkApplyReport } from '../../../src/agents/agent-api';
 
-const state: HostNetworkState = { host: 'compute-a', revision: 12, localVtepIp: '198.51.100.1', networks: [], routers: [], fipNamespaces: [] };
-const report: NetworkApplyReport = { host: 'compute-a', revision: 12, appliedAt: '2026-11-22T06:00:00.000Z', durationMs: 3, drift: [], commands: ['ip link add brq1000 type bridge'] };
+const state: HostNetworkState = {
+  host: 'compute-a',
+  revision: 12,
+  localVtepIp: '198.51.100.1',
+  networks: [],
+  routers: [],
+  fipNamespaces: [],
+};
+const report: NetworkApplyReport = {
+  host: 'compute-a',
+  revision: 12,
+  appliedAt: '2026-11-22T06:00:00.000Z',
+  durationMs: 3,
+  drift: [],
+  commands: ['ip link add brq1000 type bridge'],
+};
 
 describe('HttpAgentClient network routes', () => {
   const seen: Array<{ method: string; url: string; auth: string; body: string }> = [];
@@ -28,7 +42,14 @@ describe('HttpAgentClient network routes', () => {
         const parsed = JSON.parse(body) as HostNetworkState;
         if (parsed.revision < 0) {
           res.statusCode = 409;
-          res.end(JSON.stringify({ statusCode: 409, error: 'Conflict', message: 'revision 5 is older than the applied 12', details: { applied: 12 } }));
+          res.end(
+            JSON.stringify({
+              statusCode: 409,
+              error: 'Conflict',
+              message: 'revision 5 is older than the applied 12',
+              details: { applied: 12 },
+            }),
+          );
           return;
         }
         res.end(JSON.stringify(report));
@@ -48,7 +69,8 @@ describe('HttpAgentClient network routes', () => {
 
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const client = () => new HttpAgentClient({ host: 'compute-a', url, token: 'agent-secret' }, { requestTimeoutMs: 2000, downloadTimeoutMs: 2000 });
+  const client = () =>
+    new HttpAgentClient({ host: 'compute-a', url, token: 'agent-secret' }, { requestTimeoutMs: 2000, downloadTimeoutMs: 2000 });
 
   it('PUTs the desired state to /v1/network with the bearer token and returns the apply report', async () => {
     expect(await client().applyNetwork(state)).toEqual(report);
@@ -67,6 +89,11 @@ describe('HttpAgentClient network routes', () => {
       .applyNetwork({ ...state, revision: -1 })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AgentError);
-    expect(err).toMatchObject({ failure: 'rejected', statusCode: 409, reason: 'revision 5 is older than the applied 12', details: { applied: 12 } });
+    expect(err).toMatchObject({
+      failure: 'rejected',
+      statusCode: 409,
+      reason: 'revision 5 is older than the applied 12',
+      details: { applied: 12 },
+    });
   });
 });

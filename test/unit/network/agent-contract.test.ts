@@ -21,10 +21,30 @@ describe('compiled states against the agent contract', () => {
   const before = baseModel();
   const models: Array<[string, NetworkModel]> = [
     ['before', before],
-    ['pre-plugged', withBindings(before, VM1, [{ hostId: A, status: 'ACTIVE' }, { hostId: B, status: 'INACTIVE' }])],
-    ['switched', withBindings(before, VM1, [{ hostId: A, status: 'INACTIVE' }, { hostId: B, status: 'ACTIVE' }])],
+    [
+      'pre-plugged',
+      withBindings(before, VM1, [
+        { hostId: A, status: 'ACTIVE' },
+        { hostId: B, status: 'INACTIVE' },
+      ]),
+    ],
+    [
+      'switched',
+      withBindings(before, VM1, [
+        { hostId: A, status: 'INACTIVE' },
+        { hostId: B, status: 'ACTIVE' },
+      ]),
+    ],
     ['committed', withBindings(before, VM1, [{ hostId: B, status: 'ACTIVE' }])],
-    ['legacy', { ...before, routers: [{ id: before.routers[0]!.id, distributed: false, legacyHostId: C, externalNetworkId: before.routers[0]!.externalNetworkId }] }],
+    [
+      'legacy',
+      {
+        ...before,
+        routers: [
+          { id: before.routers[0].id, distributed: false, legacyHostId: C, externalNetworkId: before.routers[0].externalNetworkId },
+        ],
+      },
+    ],
   ];
 
   it.each(models)('the agent accepts every host state %s', (_name, model) => {

@@ -2,16 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { compileHostState, fipGatewaysNeeded, fipRouterLink, MissingFipGatewayError } from '../../../src/network/core/compile-host-state';
 import type { HostNetworkState } from '../../../src/network/core/host-network-state';
 import { dvrHostMac } from '../../../src/network/core/mac';
-import type { ModelPort, NetworkModel } from '../../../src/network/core/network-model';
-import { A, B, C, NET, EXT, SUB, EXT_SUB, ROUTER, VM1, VM2, QR, GW, FG_A, FG_B, VTEP, port, baseModel, withBindings } from './model-fixture';
+import type { NetworkModel } from '../../../src/network/core/network-model';
+import { A, B, C, NET, EXT, SUB, EXT_SUB, ROUTER, VM1, VM2, FG_B, VTEP, port, baseModel, withBindings } from './model-fixture';
 
 const net = (state: HostNetworkState, vni = 1001) => state.networks.find((n) => n.vni === vni);
 const vtepOf = (state: HostNetworkState, mac: string) => net(state)?.fdb.find((e) => e.mac === mac)?.vtepIp;
 
 describe('compileHostState', () => {
   const before = baseModel();
-  const prePlugged = withBindings(before, VM1, [{ hostId: A, status: 'ACTIVE' }, { hostId: B, status: 'INACTIVE' }]);
-  const switched = withBindings(before, VM1, [{ hostId: A, status: 'INACTIVE' }, { hostId: B, status: 'ACTIVE' }]);
+  const prePlugged = withBindings(before, VM1, [
+    { hostId: A, status: 'ACTIVE' },
+    { hostId: B, status: 'INACTIVE' },
+  ]);
+  const switched = withBindings(before, VM1, [
+    { hostId: A, status: 'INACTIVE' },
+    { hostId: B, status: 'ACTIVE' },
+  ]);
   const committed = withBindings(before, VM1, [{ hostId: B, status: 'ACTIVE' }]);
 
   it('before a migration: the network, the DVR router and the FIP live where the ports are', () => {
@@ -27,10 +33,25 @@ describe('compileHostState', () => {
       fdb: [{ mac: 'fa:16:3e:00:00:02', vtepIp: VTEP[C] }],
     });
     expect(a.routers).toHaveLength(1);
-    const router = a.routers[0]!;
-    expect(router).toMatchObject({ routerId: ROUTER, namespace: `qrouter-${ROUTER}`, distributed: true, dvrHostMac: dvrHostMac(A), externalGateway: null });
+    const router = a.routers[0];
+    expect(router).toMatchObject({
+      routerId: ROUTER,
+      namespace: `qrouter-${ROUTER}`,
+      distributed: true,
+      dvrHostMac: dvrHostMac(A),
+      externalGateway: null,
+    });
     expect(router.interfaces).toEqual([
-      { subnetId: SUB, device: 'qr-77777777000', peerDevice: 'tap77777777000', bridge: 'brq1001', vxlanDevice: 'vxlan-1001', gatewayIp: '10.0.0.1', prefixLength: 24, gatewayMac: 'fa:16:3e:00:00:0a' },
+      {
+        subnetId: SUB,
+        device: 'qr-77777777000',
+        peerDevice: 'tap77777777000',
+        bridge: 'brq1001',
+        vxlanDevice: 'vxlan-1001',
+        gatewayIp: '10.0.0.1',
+        prefixLength: 24,
+        gatewayMac: 'fa:16:3e:00:00:0a',
+      },
     ]);
     expect(router.arp).toEqual([
       { ip: '10.0.0.11', mac: 'fa:16:3e:00:00:01', device: 'qr-77777777000' },
@@ -45,7 +66,17 @@ describe('compileHostState', () => {
         gatewayAddress: '203.0.113.10',
         prefixLength: 24,
         externalGatewayIp: '203.0.113.1',
-        routers: [{ routerId: ROUTER, routerNamespace: `qrouter-${ROUTER}`, rfpDevice: 'rfp-55555555000', fprDevice: 'fpr-55555555000', rfpIp: '169.254.106.0', fprIp: '169.254.106.1', table: 16 }],
+        routers: [
+          {
+            routerId: ROUTER,
+            routerNamespace: `qrouter-${ROUTER}`,
+            rfpDevice: 'rfp-55555555000',
+            fprDevice: 'fpr-55555555000',
+            rfpIp: '169.254.106.0',
+            fprIp: '169.254.106.1',
+            table: 16,
+          },
+        ],
       },
     ]);
 
@@ -144,7 +175,10 @@ describe('compileHostState', () => {
     const a = compileHostState(both, A);
     expect(net(a)?.floodVteps).toEqual(['192.0.2.200']);
     expect(net(a)?.fdb).toEqual([]);
-    const selfStatic = { ...both, networks: both.networks.map((n) => (n.id === NET ? { ...n, staticVteps: [VTEP[A], '192.0.2.200', '192.0.2.200'] } : n)) };
+    const selfStatic = {
+      ...both,
+      networks: both.networks.map((n) => (n.id === NET ? { ...n, staticVteps: [VTEP[A], '192.0.2.200', '192.0.2.200'] } : n)),
+    };
     expect(net(compileHostState(selfStatic, A))?.floodVteps).toEqual(['192.0.2.200']);
   });
 
@@ -162,9 +196,30 @@ describe('compileHostState', () => {
       routers: [...before.routers, { id: ROUTER0, distributed: true, legacyHostId: null, externalNetworkId: EXT }],
       ports: [
         ...before.ports,
-        port(QR2, { networkId: NET2, subnetId: SUB2, mac: 'fa:16:3e:00:02:0a', fixedIp: '10.2.0.1', deviceOwner: 'router_interface', deviceId: ROUTER0 }),
-        port(GW2, { networkId: EXT, subnetId: EXT_SUB, mac: 'fa:16:3e:00:02:0b', fixedIp: '203.0.113.4', deviceOwner: 'router_gateway', deviceId: ROUTER0 }),
-        port(VM3, { networkId: NET2, subnetId: SUB2, mac: 'fa:16:3e:00:02:01', fixedIp: '10.2.0.5', deviceOwner: 'compute', bindings: [{ hostId: A, status: 'ACTIVE' }] }),
+        port(QR2, {
+          networkId: NET2,
+          subnetId: SUB2,
+          mac: 'fa:16:3e:00:02:0a',
+          fixedIp: '10.2.0.1',
+          deviceOwner: 'router_interface',
+          deviceId: ROUTER0,
+        }),
+        port(GW2, {
+          networkId: EXT,
+          subnetId: EXT_SUB,
+          mac: 'fa:16:3e:00:02:0b',
+          fixedIp: '203.0.113.4',
+          deviceOwner: 'router_gateway',
+          deviceId: ROUTER0,
+        }),
+        port(VM3, {
+          networkId: NET2,
+          subnetId: SUB2,
+          mac: 'fa:16:3e:00:02:01',
+          fixedIp: '10.2.0.5',
+          deviceOwner: 'compute',
+          bindings: [{ hostId: A, status: 'ACTIVE' }],
+        }),
       ],
     };
     const a = compileHostState(model, A);
@@ -190,7 +245,17 @@ describe('compileHostState', () => {
       ...before,
       networks: [...before.networks, { id: NET2, vni: 1002, mtu: 1400, external: false, staticVteps: [] }],
       subnets: [...before.subnets, { id: SUB2, networkId: NET2, cidr: '10.2.0.0/24', gatewayIp: '10.2.0.1' }],
-      ports: [...before.ports, port(QR2, { networkId: NET2, subnetId: SUB2, mac: 'fa:16:3e:00:02:0a', fixedIp: '10.2.0.1', deviceOwner: 'router_interface', deviceId: ROUTER })],
+      ports: [
+        ...before.ports,
+        port(QR2, {
+          networkId: NET2,
+          subnetId: SUB2,
+          mac: 'fa:16:3e:00:02:0a',
+          fixedIp: '10.2.0.1',
+          deviceOwner: 'router_interface',
+          deviceId: ROUTER,
+        }),
+      ],
     };
     const c = compileHostState(model, C);
     expect(c.networks.map((n) => [n.vni, n.mtu, n.floodVteps, n.fdb])).toEqual([

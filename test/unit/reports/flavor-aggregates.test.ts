@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { aggregateByFlavor, type MigrationFigures } from '../../../src/analysis/reports/flavor-aggregates';
 import { flavorCsv, formatTable3 } from '../../../src/analysis/reports/flavor-table';
 
-const row = (flavorName: string, flavorRamMiB: number, downtimeMs: number | null, extra: Partial<MigrationFigures> = {}): MigrationFigures => ({
+const row = (
+  flavorName: string,
+  flavorRamMiB: number,
+  downtimeMs: number | null,
+  extra: Partial<MigrationFigures> = {},
+): MigrationFigures => ({
   flavorName,
   flavorRamMiB,
   totalMigrationTimeMs: 1000,
@@ -18,11 +23,7 @@ const row = (flavorName: string, flavorRamMiB: number, downtimeMs: number | null
 
 describe('aggregateByFlavor', () => {
   it('gives n, mean, nearest-rank p50/p95 and max per flavor, smallest RAM first', () => {
-    const rows = [
-      ...[10, 20, 30, 40, 100].map((d) => row('lab.small', 512, d)),
-      row('lab.nano', 96, 5),
-      row('lab.nano', 96, null),
-    ];
+    const rows = [...[10, 20, 30, 40, 100].map((d) => row('lab.small', 512, d)), row('lab.nano', 96, 5), row('lab.nano', 96, null)];
     const [nano, small] = aggregateByFlavor(rows);
     expect(nano).toMatchObject({ flavor: 'lab.nano', ramMiB: 96, n: 2 });
     expect(nano.figures.downtimeMs).toEqual({ n: 1, mean: 5, p50: 5, p95: 5, max: 5 });

@@ -6,7 +6,12 @@ import { renderMigrationChart, type MigrationChartInput } from '../../../src/ana
 
 const T0 = 1_763_780_000;
 // 10 buckets of 100 ms; 1.25 MB per bucket is 100 Mbit/s.
-const timeline: TimelineBucket[] = Array.from({ length: 10 }, (_, i) => ({ ts: T0 + i / 10, packets: 10, bytes: 1_300_000, migrationPayloadBytes: i < 8 ? 1_250_000 : 0 }));
+const timeline: TimelineBucket[] = Array.from({ length: 10 }, (_, i) => ({
+  ts: T0 + i / 10,
+  packets: 10,
+  bytes: 1_300_000,
+  migrationPayloadBytes: i < 8 ? 1_250_000 : 0,
+}));
 // Probes every 50 ms over 1 s, RTT 2 ms, lost 8..11 (the outage).
 const probes: ProbeSeriesPoint[] = Array.from({ length: 20 }, (_, k) => [T0 + k * 0.05, k >= 8 && k < 12 ? null : 2]);
 
@@ -24,7 +29,8 @@ const input = (over: Partial<MigrationChartInput> = {}): MigrationChartInput => 
   ...over,
 });
 
-const attr = (svg: string, cls: string, name: string): number => Number(new RegExp(`class="${cls}"[^>]* ${name}="([-\\d.]+)"`).exec(svg)?.[1]);
+const attr = (svg: string, cls: string, name: string): number =>
+  Number(new RegExp(`class="${cls}"[^>]* ${name}="([-\\d.]+)"`).exec(svg)?.[1]);
 
 describe('renderMigrationChart', () => {
   it('draws the throughput, RTT dots, lost ticks, the window and both downtimes', () => {
@@ -66,7 +72,12 @@ describe('renderMigrationChart', () => {
   });
 
   it('stays small for a 100,000-bucket timeline and 20,000 probes', () => {
-    const long: TimelineBucket[] = Array.from({ length: 100_000 }, (_, i) => ({ ts: T0 + i / 10, packets: 1, bytes: 100, migrationPayloadBytes: 1000 }));
+    const long: TimelineBucket[] = Array.from({ length: 100_000 }, (_, i) => ({
+      ts: T0 + i / 10,
+      packets: 1,
+      bytes: 100,
+      migrationPayloadBytes: 1000,
+    }));
     const many: ProbeSeriesPoint[] = Array.from({ length: 20_000 }, (_, k) => [T0 + k / 2, k % 100 === 0 ? null : 1 + (k % 7)]);
     const svg = renderMigrationChart(input({ timeline: long, probeSeries: many }));
     expect(svg.length).toBeLessThan(400_000);

@@ -8,7 +8,9 @@ const endpoints = { sourceAddress: '10.0.0.1', destinationAddress: '10.0.0.2' };
 
 describe('stored report: probe window and series', () => {
   it('keeps the probe capture series and the downtime window', async () => {
-    const analysis = await analyzeBuffers([encodeCapture(buildScenario(defaultScenario()).events, { format: 'pcap-us', link: 'ethernet' })]);
+    const analysis = await analyzeBuffers([
+      encodeCapture(buildScenario(defaultScenario()).events, { format: 'pcap-us', link: 'ethernet' }),
+    ]);
     const stored = composeNetworkReport(analysis, analysis, endpoints);
     expect(stored.probeSeries).toEqual(analysis.probeSeries);
     expect(stored.probeSeries).toHaveLength(250);
@@ -16,7 +18,9 @@ describe('stored report: probe window and series', () => {
     expect(stored.notes.filter((n) => n.includes('downsampled'))).toEqual([]);
 
     const downsampled = { ...analysis, probeSeries: analysis.probeSeries?.slice(0, 100) };
-    expect(composeNetworkReport(analysis, downsampled, endpoints).notes).toContain('probe series for charts downsampled: 100 of 250 requests');
+    expect(composeNetworkReport(analysis, downsampled, endpoints).notes).toContain(
+      'probe series for charts downsampled: 100 of 250 requests',
+    );
   });
 
   it('has an empty series without a probe capture', () => {

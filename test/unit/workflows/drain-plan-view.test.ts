@@ -16,27 +16,54 @@ const host = (id: string, extra: Partial<HostCapacity> = {}): HostCapacity => ({
   reservedMemoryMiB: 0,
   ...extra,
 });
-const vm = (id: string, memoryMiB: number, hostId = 'src'): InstanceLoad => ({ id, name: `vm-${id}`, hostId, vcpus: 1, memoryMiB, dirtyRateBytesPerSec: 0 });
+const vm = (id: string, memoryMiB: number, hostId = 'src'): InstanceLoad => ({
+  id,
+  name: `vm-${id}`,
+  hostId,
+  vcpus: 1,
+  memoryMiB,
+  dirtyRateBytesPerSec: 0,
+});
 
 describe('describeRejections', () => {
   it.each([
     [[], 'no other host to receive it'],
     [[{ reason: 'insufficient-ram', hostCount: 2 }], 'no valid host: insufficient-ram (2)'],
-    [[{ reason: 'maintenance', hostCount: 1 }, { reason: 'agent-down', hostCount: 1 }], 'no valid host: maintenance (1), agent-down (1)'],
+    [
+      [
+        { reason: 'maintenance', hostCount: 1 },
+        { reason: 'agent-down', hostCount: 1 },
+      ],
+      'no valid host: maintenance (1), agent-down (1)',
+    ],
   ] as const)('%j → %s', (rejections, text) => {
     expect(describeRejections(rejections)).toBe(text);
   });
 });
 
 describe('toDrainPlanView', () => {
-  const hosts = [host('src', { usedMemoryMiB: 2048 + 20000 }), host('a'), host('m', { state: 'maintenance' }), host('d', { agentUp: false })];
+  const hosts = [
+    host('src', { usedMemoryMiB: 2048 + 20000 }),
+    host('a'),
+    host('m', { state: 'maintenance' }),
+    host('d', { agentUp: false }),
+  ];
   const instances = [vm('small', 2048), vm('huge', 20000)];
   const plan = planDrain({ sourceHostIds: ['src'], hosts, instances });
-  const view = toDrainPlanView(plan, { id: 'src', name: 'host-src' }, new Map(hosts.map((h) => [h.id, h.name])), [{ hostId: 'm', hostName: 'host-m', reason: 'host is maintenance' }]);
+  const view = toDrainPlanView(plan, { id: 'src', name: 'host-src' }, new Map(hosts.map((h) => [h.id, h.name])), [
+    { hostId: 'm', hostName: 'host-m', reason: 'host is maintenance' },
+  ]);
 
   it('names destinations and carries the predicted time and downtime of each move', () => {
     expect(view.moves).toEqual([
-      expect.objectContaining({ order: 0, instanceId: 'small', destinationHostId: 'a', destinationHostName: 'host-a', memoryMiB: 2048, converges: true }),
+      expect.objectContaining({
+        order: 0,
+        instanceId: 'small',
+        destinationHostId: 'a',
+        destinationHostName: 'host-a',
+        memoryMiB: 2048,
+        converges: true,
+      }),
     ]);
     expect(view.moves[0].predictedTimeSec).toBe(plan.moves[0].prediction.totalTimeSec);
     expect(view.moves[0].predictedDowntimeMs).toBe(plan.moves[0].prediction.downtimeMs);

@@ -11,8 +11,23 @@ describe('guestLoads', () => {
 
   it('cpu.time over the interval and the vCPUs; RSS over the flavor RAM, both capped at 1', () => {
     const loads = guestLoads(
-      { atMs: 0, nodeCpu: {}, domains: [{ name: 'busy', cpuTimeNs: 0, rssKiB: 0 }, { name: 'idle', cpuTimeNs: 5e9 }] },
-      { atMs: 1000, nodeCpu: {}, domains: [{ name: 'busy', cpuTimeNs: 1.5e9, rssKiB: 512 * 1024 }, { name: 'idle', cpuTimeNs: 5e9, rssKiB: 2048 * 1024 }, { name: 'unknown', cpuTimeNs: 1 }] },
+      {
+        atMs: 0,
+        nodeCpu: {},
+        domains: [
+          { name: 'busy', cpuTimeNs: 0, rssKiB: 0 },
+          { name: 'idle', cpuTimeNs: 5e9 },
+        ],
+      },
+      {
+        atMs: 1000,
+        nodeCpu: {},
+        domains: [
+          { name: 'busy', cpuTimeNs: 1.5e9, rssKiB: 512 * 1024 },
+          { name: 'idle', cpuTimeNs: 5e9, rssKiB: 2048 * 1024 },
+          { name: 'unknown', cpuTimeNs: 1 },
+        ],
+      },
       sizes,
     );
     expect(Object.fromEntries(loads)).toEqual({
@@ -22,21 +37,31 @@ describe('guestLoads', () => {
   });
 
   it('leaves a figure out when libvirt did not give both samples', () => {
-    const loads = guestLoads({ atMs: 0, nodeCpu: {}, domains: [] }, { atMs: 1000, nodeCpu: {}, domains: [{ name: 'busy', cpuTimeNs: 1e9 }] }, sizes);
+    const loads = guestLoads(
+      { atMs: 0, nodeCpu: {}, domains: [] },
+      { atMs: 1000, nodeCpu: {}, domains: [{ name: 'busy', cpuTimeNs: 1e9 }] },
+      sizes,
+    );
     expect(loads.get('busy')).toEqual({ cpuUtilisation: null, ramUtilisation: null });
   });
 });
 
 describe('nodeCpuBusy', () => {
   it('kernel and user over everything', () => {
-    expect(nodeCpuBusy({ kernelNs: 0, userNs: 0, idleNs: 0, iowaitNs: 0 }, { kernelNs: 1e9, userNs: 2e9, idleNs: 6e9, iowaitNs: 1e9 })).toBeCloseTo(0.3, 9);
+    expect(
+      nodeCpuBusy({ kernelNs: 0, userNs: 0, idleNs: 0, iowaitNs: 0 }, { kernelNs: 1e9, userNs: 2e9, idleNs: 6e9, iowaitNs: 1e9 }),
+    ).toBeCloseTo(0.3, 9);
     expect(nodeCpuBusy({}, {})).toBeNull();
   });
 });
 
 describe('migration link readings', () => {
   it('the root tbf rate of tc -j (bytes/s) in bits/s; nothing for other qdiscs', () => {
-    expect(rootShaperBitsPerSec('[{"kind":"tbf","handle":"802a:","root":true,"refcnt":3,"options":{"rate":5000000,"burst":32765,"lat":100000}}]')).toBe(40e6);
+    expect(
+      rootShaperBitsPerSec(
+        '[{"kind":"tbf","handle":"802a:","root":true,"refcnt":3,"options":{"rate":5000000,"burst":32765,"lat":100000}}]',
+      ),
+    ).toBe(40e6);
     expect(rootShaperBitsPerSec('[{"kind":"noqueue","handle":"0:","root":true,"refcnt":2,"options":{}}]')).toBeNull();
     expect(rootShaperBitsPerSec('not json')).toBeNull();
   });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { MiB } from '../../../src/migration/core';
-import { dirtyProfile, precopyInputs, predictFromInputs, predictionError, PLANNING_LINK_BYTES_PER_SEC, type MeasuredFacts } from '../../../src/migration/prediction/precopy-inputs';
+import {
+  dirtyProfile,
+  precopyInputs,
+  predictFromInputs,
+  predictionError,
+  PLANNING_LINK_BYTES_PER_SEC,
+  type MeasuredFacts,
+} from '../../../src/migration/prediction/precopy-inputs';
 
 const facts = (over: Partial<MeasuredFacts> = {}): MeasuredFacts => ({
   ramMiB: 128,
@@ -20,13 +27,28 @@ const facts = (over: Partial<MeasuredFacts> = {}): MeasuredFacts => ({
 
 describe('dirtyProfile', () => {
   it('a guest rewriting the same pages: the working set is the mean of both windows, dirtied within the first second', () => {
-    expect(dirtyProfile([{ seconds: 1, mibPerSec: 4 }, { seconds: 2, mibPerSec: 1 }])).toMatchObject({ rateBytesPerSec: 3 * MiB, workingSetBytes: 3 * MiB });
+    expect(
+      dirtyProfile([
+        { seconds: 1, mibPerSec: 4 },
+        { seconds: 2, mibPerSec: 1 },
+      ]),
+    ).toMatchObject({ rateBytesPerSec: 3 * MiB, workingSetBytes: 3 * MiB });
     // A coarse second window that saw nothing still counts as a sample of the same working set.
-    expect(dirtyProfile([{ seconds: 1, mibPerSec: 10 }, { seconds: 2, mibPerSec: 0 }])).toMatchObject({ rateBytesPerSec: 5 * MiB, workingSetBytes: 5 * MiB });
+    expect(
+      dirtyProfile([
+        { seconds: 1, mibPerSec: 10 },
+        { seconds: 2, mibPerSec: 0 },
+      ]),
+    ).toMatchObject({ rateBytesPerSec: 5 * MiB, workingSetBytes: 5 * MiB });
   });
 
   it('a guest dirtying new memory: no working set, the mean of both rates', () => {
-    expect(dirtyProfile([{ seconds: 1, mibPerSec: 4 }, { seconds: 2, mibPerSec: 3 }])).toMatchObject({ rateBytesPerSec: 3.5 * MiB, workingSetBytes: null });
+    expect(
+      dirtyProfile([
+        { seconds: 1, mibPerSec: 4 },
+        { seconds: 2, mibPerSec: 3 },
+      ]),
+    ).toMatchObject({ rateBytesPerSec: 3.5 * MiB, workingSetBytes: null });
   });
 
   it('needs a window', () => {
@@ -46,7 +68,10 @@ describe('precopyInputs', () => {
   });
 
   it('falls back to the planning default without a link', () => {
-    expect(precopyInputs(facts({ link: null }))).toMatchObject({ bandwidthBytesPerSec: PLANNING_LINK_BYTES_PER_SEC, bandwidthSource: 'planning-default' });
+    expect(precopyInputs(facts({ link: null }))).toMatchObject({
+      bandwidthBytesPerSec: PLANNING_LINK_BYTES_PER_SEC,
+      bandwidthSource: 'planning-default',
+    });
   });
 
   it("copies the guest's non-zero RAM (the agent's scan), else what its previous migration sent first, else all of RAM; takes the median setup", () => {
@@ -56,7 +81,9 @@ describe('precopyInputs', () => {
       residentSource: 'previous-migration',
       setupSec: 0.005,
     });
-    expect(precopyInputs(facts({ previousFirstRoundBytes: 90 * MiB, hostMemory: { residentBytes: 110 * MiB, nonZeroBytes: 85 * MiB } }))).toMatchObject({
+    expect(
+      precopyInputs(facts({ previousFirstRoundBytes: 90 * MiB, hostMemory: { residentBytes: 110 * MiB, nonZeroBytes: 85 * MiB } })),
+    ).toMatchObject({
       residentBytes: 85 * MiB,
       residentSource: 'host-nonzero',
       hostResidentBytes: 110 * MiB,
@@ -66,7 +93,16 @@ describe('precopyInputs', () => {
 
 describe('prediction and its error', () => {
   it('a bounded working set converges where an unbounded rate at the same speed would not', () => {
-    const capped = precopyInputs(facts({ policyBandwidthMiBps: 12, previousFirstRoundBytes: 90 * MiB, dirtyWindows: [{ seconds: 1, mibPerSec: 10 }, { seconds: 2, mibPerSec: 5 }] }));
+    const capped = precopyInputs(
+      facts({
+        policyBandwidthMiBps: 12,
+        previousFirstRoundBytes: 90 * MiB,
+        dirtyWindows: [
+          { seconds: 1, mibPerSec: 10 },
+          { seconds: 2, mibPerSec: 5 },
+        ],
+      }),
+    );
     expect(capped.workingSetBytes).toBe(10 * MiB);
     const bounded = predictFromInputs(capped);
     expect(bounded.converges).toBe(true);

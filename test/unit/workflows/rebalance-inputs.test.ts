@@ -27,8 +27,14 @@ const vm = (id: string, hostId: string, vcpus: number, memoryMiB: number, lastMi
 
 describe('plannerGoal', () => {
   it.each([
-    [{ kind: 'threshold', value: 0.7 }, { kind: 'threshold', threshold: 0.7 }],
-    [{ kind: 'stddev', value: 0.05 }, { kind: 'stddev', targetStddev: 0.05 }],
+    [
+      { kind: 'threshold', value: 0.7 },
+      { kind: 'threshold', threshold: 0.7 },
+    ],
+    [
+      { kind: 'stddev', value: 0.05 },
+      { kind: 'stddev', targetStddev: 0.05 },
+    ],
   ] as const)('%j → %j', (goal, expected) => {
     expect(plannerGoal(goal)).toEqual(expected);
   });

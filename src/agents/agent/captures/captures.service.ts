@@ -1,20 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import {
-  BadRequestException,
-  ConflictException,
-  Inject,
-  Injectable,
-  NotFoundException,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException, type OnApplicationShutdown } from '@nestjs/common';
 import type { CaptureInfo, SessionState } from '../../agent-api';
 import { buildMigrationBpf, InvalidFilterError } from '../../../capture/capture-filter';
-import {
-  CaptureStartError,
-  type CaptureHandle,
-  type CaptureRepository,
-  type CaptureResult,
-} from '../../../capture/capture.repository';
+import { CaptureStartError, type CaptureHandle, type CaptureRepository, type CaptureResult } from '../../../capture/capture.repository';
 import { AGENT_CONFIG, type AgentConfig } from '../agent.config';
 import { CAPTURE_REPOSITORY } from '../agent.tokens';
 import { fileBytes, MIB, removeFile, isSessionId, sessionFile, toCounters } from '../session-files';
@@ -83,10 +71,13 @@ export class CapturesService implements OnApplicationShutdown {
       message: null,
     };
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      void handle.stop();
-    }, (dto.maxDurationSec ?? CAPTURE_DEFAULTS.maxDurationSec) * 1000);
+    const timer = setTimeout(
+      () => {
+        timedOut = true;
+        void handle.stop();
+      },
+      (dto.maxDurationSec ?? CAPTURE_DEFAULTS.maxDurationSec) * 1000,
+    );
     timer.unref();
     const finalized = handle.ended.then(async (result) => {
       clearTimeout(timer);
@@ -132,7 +123,7 @@ export class CapturesService implements OnApplicationShutdown {
   }
 
   private session(captureId: string): CaptureSession {
-    if (!isSessionId(captureId)) throw new BadRequestException(`"${captureId}" is not a capture id`);
+    if (!isSessionId(captureId)) throw new BadRequestException(`"${String(captureId)}" is not a capture id`);
     const session = this.sessions.get(captureId);
     if (!session) throw new NotFoundException(`capture ${captureId} does not exist`);
     return session;

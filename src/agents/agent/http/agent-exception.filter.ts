@@ -37,6 +37,10 @@ export function toErrorBody(exception: unknown): AgentErrorBody {
     .join(' ');
   if (typeof raw === 'string') return { statusCode, error, message: raw };
   const fields = raw as { message?: unknown; details?: unknown };
-  const message = Array.isArray(fields.message) ? fields.message.join('; ') : String(fields.message ?? exception.message);
+  const message = Array.isArray(fields.message)
+    ? fields.message.join('; ')
+    : typeof fields.message === 'string'
+      ? fields.message
+      : exception.message;
   return fields.details === undefined ? { statusCode, error, message } : { statusCode, error, message, details: fields.details };
 }

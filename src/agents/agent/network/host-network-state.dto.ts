@@ -1,18 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsInt,
-  IsIP,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsIP, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 import type {
   ExternalGatewayPlug,
   FdbEntry,
@@ -33,9 +21,17 @@ import { IsHostName, IsInterfaceName, IsNetnsName } from '../../../common/names'
 
 const MAC = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
 const ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,54}$/;
-const macMessage = { message: ({ property, value }: { property: string; value: unknown }) => `${property}: "${String(value)}" is not a MAC address (aa:bb:cc:dd:ee:ff)` };
-const idMessage = { message: ({ property, value }: { property: string; value: unknown }) => `${property}: "${String(value)}" must be letters, digits and "-" (at most 55)` };
-const ipv4 = { message: ({ property, value }: { property: string; value: unknown }) => `${property}: "${String(value)}" is not an IPv4 address` };
+const macMessage = {
+  message: ({ property, value }: { property: string; value: unknown }) =>
+    `${property}: "${String(value)}" is not a MAC address (aa:bb:cc:dd:ee:ff)`,
+};
+const idMessage = {
+  message: ({ property, value }: { property: string; value: unknown }) =>
+    `${property}: "${String(value)}" must be letters, digits and "-" (at most 55)`,
+};
+const ipv4 = {
+  message: ({ property, value }: { property: string; value: unknown }) => `${property}: "${String(value)}" is not an IPv4 address`,
+};
 const LIST_MAX = 4096;
 
 export class FdbEntryDto implements FdbEntry {
@@ -50,7 +46,12 @@ export class NetworkPlugDto implements NetworkPlug {
   @ApiProperty({ example: 'brq1000' }) @IsInterfaceName() bridge!: string;
   @ApiProperty({ example: 'vxlan-1000' }) @IsInterfaceName() vxlanDevice!: string;
   @ApiProperty({ type: [String] }) @IsArray() @ArrayMaxSize(LIST_MAX) @IsIP(4, { each: true, ...ipv4 }) floodVteps!: string[];
-  @ApiProperty({ type: [FdbEntryDto] }) @IsArray() @ArrayMaxSize(LIST_MAX) @ValidateNested({ each: true }) @Type(() => FdbEntryDto) fdb!: FdbEntryDto[];
+  @ApiProperty({ type: [FdbEntryDto] })
+  @IsArray()
+  @ArrayMaxSize(LIST_MAX)
+  @ValidateNested({ each: true })
+  @Type(() => FdbEntryDto)
+  fdb!: FdbEntryDto[];
 }
 
 export class RouterInterfacePlugDto implements RouterInterfacePlug {
@@ -86,11 +87,30 @@ export class RouterPlacementDto implements RouterPlacement {
   @ApiProperty() @IsString() @Matches(ID, idMessage) routerId!: string;
   @ApiProperty({ example: 'qrouter-5b1f0c2a-9d3e-4f50-8a61-7b2c3d4e5f60' }) @IsNetnsName() namespace!: string;
   @ApiProperty() @IsBoolean() distributed!: boolean;
-  @ApiProperty({ type: [RouterInterfacePlugDto] }) @IsArray() @ArrayMaxSize(LIST_MAX) @ValidateNested({ each: true }) @Type(() => RouterInterfacePlugDto) interfaces!: RouterInterfacePlugDto[];
-  @ApiProperty({ type: [StaticArpDto] }) @IsArray() @ArrayMaxSize(LIST_MAX) @ValidateNested({ each: true }) @Type(() => StaticArpDto) arp!: StaticArpDto[];
-  @ApiProperty({ type: [FloatingIpPlugDto] }) @IsArray() @ArrayMaxSize(LIST_MAX) @ValidateNested({ each: true }) @Type(() => FloatingIpPlugDto) floatingIps!: FloatingIpPlugDto[];
+  @ApiProperty({ type: [RouterInterfacePlugDto] })
+  @IsArray()
+  @ArrayMaxSize(LIST_MAX)
+  @ValidateNested({ each: true })
+  @Type(() => RouterInterfacePlugDto)
+  interfaces!: RouterInterfacePlugDto[];
+  @ApiProperty({ type: [StaticArpDto] })
+  @IsArray()
+  @ArrayMaxSize(LIST_MAX)
+  @ValidateNested({ each: true })
+  @Type(() => StaticArpDto)
+  arp!: StaticArpDto[];
+  @ApiProperty({ type: [FloatingIpPlugDto] })
+  @IsArray()
+  @ArrayMaxSize(LIST_MAX)
+  @ValidateNested({ each: true })
+  @Type(() => FloatingIpPlugDto)
+  floatingIps!: FloatingIpPlugDto[];
   @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @Matches(MAC, macMessage) dvrHostMac!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: ExternalGatewayPlugDto }) @IsOptional() @ValidateNested() @Type(() => ExternalGatewayPlugDto) externalGateway!: ExternalGatewayPlugDto | null;
+  @ApiPropertyOptional({ nullable: true, type: ExternalGatewayPlugDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ExternalGatewayPlugDto)
+  externalGateway!: ExternalGatewayPlugDto | null;
 }
 
 export class FipRouterLinkDto implements FipRouterLink {
@@ -110,14 +130,34 @@ export class FipNamespacePlugDto implements FipNamespacePlug {
   @ApiProperty() @IsIP(4, ipv4) gatewayAddress!: string;
   @ApiProperty({ minimum: 1, maximum: 30 }) @IsInt() @Min(1) @Max(30) prefixLength!: number;
   @ApiProperty() @IsIP(4, ipv4) externalGatewayIp!: string;
-  @ApiProperty({ type: [FipRouterLinkDto] }) @IsArray() @ArrayMaxSize(LIST_MAX) @ValidateNested({ each: true }) @Type(() => FipRouterLinkDto) routers!: FipRouterLinkDto[];
+  @ApiProperty({ type: [FipRouterLinkDto] })
+  @IsArray()
+  @ArrayMaxSize(LIST_MAX)
+  @ValidateNested({ each: true })
+  @Type(() => FipRouterLinkDto)
+  routers!: FipRouterLinkDto[];
 }
 
 export class HostNetworkStateDto implements HostNetworkState {
   @ApiProperty() @IsHostName() host!: string;
   @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) revision!: number;
   @ApiProperty() @IsIP(4, ipv4) localVtepIp!: string;
-  @ApiProperty({ type: [NetworkPlugDto] }) @IsArray() @ArrayMaxSize(LIST_MAX) @ValidateNested({ each: true }) @Type(() => NetworkPlugDto) networks!: NetworkPlugDto[];
-  @ApiProperty({ type: [RouterPlacementDto] }) @IsArray() @ArrayMaxSize(LIST_MAX) @ValidateNested({ each: true }) @Type(() => RouterPlacementDto) routers!: RouterPlacementDto[];
-  @ApiProperty({ type: [FipNamespacePlugDto] }) @IsArray() @ArrayMaxSize(LIST_MAX) @ValidateNested({ each: true }) @Type(() => FipNamespacePlugDto) fipNamespaces!: FipNamespacePlugDto[];
+  @ApiProperty({ type: [NetworkPlugDto] })
+  @IsArray()
+  @ArrayMaxSize(LIST_MAX)
+  @ValidateNested({ each: true })
+  @Type(() => NetworkPlugDto)
+  networks!: NetworkPlugDto[];
+  @ApiProperty({ type: [RouterPlacementDto] })
+  @IsArray()
+  @ArrayMaxSize(LIST_MAX)
+  @ValidateNested({ each: true })
+  @Type(() => RouterPlacementDto)
+  routers!: RouterPlacementDto[];
+  @ApiProperty({ type: [FipNamespacePlugDto] })
+  @IsArray()
+  @ArrayMaxSize(LIST_MAX)
+  @ValidateNested({ each: true })
+  @Type(() => FipNamespacePlugDto)
+  fipNamespaces!: FipNamespacePlugDto[];
 }

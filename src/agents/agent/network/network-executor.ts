@@ -43,7 +43,11 @@ export async function executePlan(runner: ProcessRunner, plan: NetworkPlan): Pro
  */
 export function alreadyGone(argv: readonly string[], stderr: string): boolean {
   const deleting = argv.includes('del') || argv.includes('delete');
-  return deleting && /Cannot find device|No such file or directory|Invalid argument/.test(stderr) && (argv.includes('link') || argv.includes('netns'));
+  return (
+    deleting &&
+    /Cannot find device|No such file or directory|Invalid argument/.test(stderr) &&
+    (argv.includes('link') || argv.includes('netns'))
+  );
 }
 
 /** Drift still found after the apply turns the matching record into a failure. */

@@ -33,10 +33,14 @@ export class NetworkObserver {
     ]);
     const namespaceNames = parseNetnsList(netns);
     const managed = namespaceNames.filter((n) => isManagedNamespace(n, this.netnsPrefix));
-    const inside = await Promise.all(managed.map((n) => this.observeNamespace(n).catch((err: unknown) => {
-      if (err instanceof Error && STALE.test(err.message)) return null;
-      throw err;
-    })));
+    const inside = await Promise.all(
+      managed.map((n) =>
+        this.observeNamespace(n).catch((err: unknown) => {
+          if (err instanceof Error && STALE.test(err.message)) return null;
+          throw err;
+        }),
+      ),
+    );
     return {
       host: { links: parseIpAddrShow(links), routes: [], rules: [], neighbours: [], nftTables: parseNftRuleset(nft), sysctl: {} },
       fdb: parseFdbShow(fdb).filter((e) => e.dev.startsWith('vxlan-')),
@@ -55,15 +59,30 @@ export class NetworkObserver {
       this.out(execIn(ns, ['nft', '-j', 'list', 'ruleset'])),
     ]);
     const links = parseIpAddrShow(addr);
-    const keys = ['net.ipv4.ip_forward', 'net.ipv4.ip_nonlocal_bind', ...Object.keys(NO_IPV6), ...links.filter((l) => l.name.startsWith('fg-')).map((l) => `net.ipv4.conf.${l.name}.proxy_arp`)];
+    const keys = [
+      'net.ipv4.ip_forward',
+      'net.ipv4.ip_nonlocal_bind',
+      ...Object.keys(NO_IPV6),
+      ...links.filter((l) => l.name.startsWith('fg-')).map((l) => `net.ipv4.conf.${l.name}.proxy_arp`),
+    ];
     const sysctl = parseSysctl(await this.out(execIn(ns, ['sysctl', '-e', ...keys])));
-    return { links, routes: parseRouteShow(routes), rules: parseRuleShow(rules), neighbours: parseNeighShow(neigh), nftTables: parseNftRuleset(nft), sysctl };
+    return {
+      links,
+      routes: parseRouteShow(routes),
+      rules: parseRuleShow(rules),
+      neighbours: parseNeighShow(neigh),
+      nftTables: parseNftRuleset(nft),
+      sysctl,
+    };
   }
 
   private async out(argv: string[]): Promise<string> {
     const [command, ...args] = argv;
     const result = await this.runner.run(command ?? '', args, { timeoutMs: TIMEOUT_MS });
-    if (result.exitCode !== 0) throw new Error(`${argv.join(' ')} exited with ${result.exitCode ?? result.signal ?? 'nothing'}: ${result.stderr.trim().slice(0, 300)}`);
+    if (result.exitCode !== 0)
+      throw new Error(
+        `${argv.join(' ')} exited with ${result.exitCode ?? result.signal ?? 'nothing'}: ${result.stderr.trim().slice(0, 300)}`,
+      );
     return result.stdout;
   }
 }

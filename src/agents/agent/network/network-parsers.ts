@@ -1,11 +1,4 @@
-import type {
-  NftTableObserved,
-  ObservedFdbEntry,
-  ObservedLink,
-  ObservedNeighbour,
-  ObservedRoute,
-  ObservedRule,
-} from './observed-state';
+import type { NftTableObserved, ObservedFdbEntry, ObservedLink, ObservedNeighbour, ObservedRoute, ObservedRule } from './observed-state';
 
 // Parsers of iproute2 6.x / nft 1.0 JSON output. Pure; fixtures in
 // test/unit/agents/fixtures/network were captured on a Debian 12 host.

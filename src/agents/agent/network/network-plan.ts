@@ -43,7 +43,9 @@ export class PlanBuilder {
 }
 
 /** Commands in a namespace; `undefined` is the agent's own. */
-export const ipIn = (ns: string | undefined, ...args: string[]): string[] => (ns === undefined ? ['ip', ...args] : ['ip', '-n', ns, ...args]);
-export const execIn = (ns: string | undefined, argv: string[]): string[] => (ns === undefined ? argv : ['ip', 'netns', 'exec', ns, ...argv]);
+export const ipIn = (ns: string | undefined, ...args: string[]): string[] =>
+  ns === undefined ? ['ip', ...args] : ['ip', '-n', ns, ...args];
+export const execIn = (ns: string | undefined, argv: string[]): string[] =>
+  ns === undefined ? argv : ['ip', 'netns', 'exec', ns, ...argv];
 /** How drift subjects name a place: `qr-… in qrouter-…`. */
 export const inNs = (what: string, ns: string | undefined): string => (ns === undefined ? what : `${what} in ${ns}`);

@@ -58,14 +58,25 @@ export function planNetwork(desired: HostNetworkState, observed: ObservedHost, o
   // Namespaces no longer desired go first: their veths die with them.
   const wantedNs = new Set([...desired.routers.map((r) => ns(r.namespace)), ...desired.fipNamespaces.map((f) => ns(f.namespace))]);
   for (const name of observed.namespaceNames) {
-    if (isManagedNamespace(name, options.netnsPrefix) && !wantedNs.has(name)) b.change('netns', name, 'extra', [['ip', 'netns', 'delete', name]]);
+    if (isManagedNamespace(name, options.netnsPrefix) && !wantedNs.has(name))
+      b.change('netns', name, 'extra', [['ip', 'netns', 'delete', name]]);
   }
 
   for (const network of desired.networks) planNetworkPlug(b, network, desired.localVtepIp, hostLinks, observed);
 
   const stale = new Set(observed.staleNamespaces);
   const ensureNs = (name: string) => {
-    if (stale.has(name)) b.change('netns', name, 'different', [['ip', 'netns', 'delete', name], ['ip', 'netns', 'add', name]], 'the name no longer holds a namespace');
+    if (stale.has(name))
+      b.change(
+        'netns',
+        name,
+        'different',
+        [
+          ['ip', 'netns', 'delete', name],
+          ['ip', 'netns', 'add', name],
+        ],
+        'the name no longer holds a namespace',
+      );
     else if (!existing.has(name)) b.change('netns', name, 'missing', [['ip', 'netns', 'add', name]]);
   };
   const external = checkExternal(options.externalInterface, hostLinks);
@@ -96,7 +107,17 @@ export function planNetwork(desired: HostNetworkState, observed: ObservedHost, o
 
   for (const fip of desired.fipNamespaces) planFipRoutes(b, fip, ns(fip.namespace), view(ns(fip.namespace)), desired.routers);
 
-  planNftTable(b, undefined, { family: 'bridge', name: DVR_TABLE, chains: [{ name: 'dvr', spec: ['type', 'filter', 'hook', 'forward', 'priority', '0'] }], rules: dvrRules(desired.routers) }, observed.host.nftTables);
+  planNftTable(
+    b,
+    undefined,
+    {
+      family: 'bridge',
+      name: DVR_TABLE,
+      chains: [{ name: 'dvr', spec: ['type', 'filter', 'hook', 'forward', 'priority', '0'] }],
+      rules: dvrRules(desired.routers),
+    },
+    observed.host.nftTables,
+  );
 
   planRemovedNetworks(b, desired, observed, options);
   return b.build();
@@ -105,12 +126,19 @@ export function planNetwork(desired: HostNetworkState, observed: ObservedHost, o
 type ExternalCheck = { ok: true; name: string } | { ok: false; error: string };
 
 function checkExternal(name: string | null, hostLinks: Map<string, ObservedLink>): ExternalCheck {
-  if (name === null) return { ok: false, error: 'the agent runs without --external-interface: floating IPs and external gateways cannot be plugged' };
+  if (name === null)
+    return { ok: false, error: 'the agent runs without --external-interface: floating IPs and external gateways cannot be plugged' };
   if (!hostLinks.has(name)) return { ok: false, error: `the external interface ${name} does not exist on this host` };
   return { ok: true, name };
 }
 
-function planNetworkPlug(b: PlanBuilder, n: NetworkPlug, localVtep: string, hostLinks: Map<string, ObservedLink>, observed: ObservedHost): void {
+function planNetworkPlug(
+  b: PlanBuilder,
+  n: NetworkPlug,
+  localVtep: string,
+  hostLinks: Map<string, ObservedLink>,
+  observed: ObservedHost,
+): void {
   const mtu = String(n.mtu);
   const createBridge = [
     ['ip', 'link', 'add', n.bridge, 'type', 'bridge'],
@@ -126,13 +154,28 @@ function planNetworkPlug(b: PlanBuilder, n: NetworkPlug, localVtep: string, host
     b.change('link', n.bridge, 'different', [['ip', 'link', 'del', n.bridge], ...createBridge], `kind ${br.kind ?? 'none'}, want bridge`);
     bridgeNew = true;
   } else {
-    if (br.mtu !== n.mtu) b.change('link', n.bridge, 'different', [['ip', 'link', 'set', 'dev', n.bridge, 'mtu', mtu]], `mtu ${br.mtu}, want ${n.mtu}`);
+    if (br.mtu !== n.mtu)
+      b.change('link', n.bridge, 'different', [['ip', 'link', 'set', 'dev', n.bridge, 'mtu', mtu]], `mtu ${br.mtu}, want ${n.mtu}`);
     if (!br.up) b.change('link', n.bridge, 'different', [['ip', 'link', 'set', 'dev', n.bridge, 'up']], 'down');
   }
 
   const vx = hostLinks.get(n.vxlanDevice);
   const createVxlan = [
-    ['ip', 'link', 'add', n.vxlanDevice, 'type', 'vxlan', 'id', String(n.vni), 'local', localVtep, 'dstport', String(VXLAN_PORT), 'nolearning'],
+    [
+      'ip',
+      'link',
+      'add',
+      n.vxlanDevice,
+      'type',
+      'vxlan',
+      'id',
+      String(n.vni),
+      'local',
+      localVtep,
+      'dstport',
+      String(VXLAN_PORT),
+      'nolearning',
+    ],
     ['ip', 'link', 'set', 'dev', n.vxlanDevice, 'mtu', mtu],
     ['ip', 'link', 'set', 'dev', n.vxlanDevice, 'master', n.bridge],
     ['ip', 'link', 'set', 'dev', n.vxlanDevice, 'up'],
@@ -145,13 +188,34 @@ function planNetworkPlug(b: PlanBuilder, n: NetworkPlug, localVtep: string, host
     const v = vx.vxlan;
     const same = vx.kind === 'vxlan' && v !== undefined && v.id === n.vni && v.local === localVtep && v.port === VXLAN_PORT && !v.learning;
     if (!same) {
-      const found = v ? `id ${v.id} local ${v.local ?? 'none'} dstport ${v.port}${v.learning ? ' learning' : ' nolearning'}` : `kind ${vx.kind ?? 'none'}`;
-      b.change('link', n.vxlanDevice, 'different', [['ip', 'link', 'del', n.vxlanDevice], ...createVxlan], `${found}; want id ${n.vni} local ${localVtep} dstport ${VXLAN_PORT} nolearning`);
+      const found = v
+        ? `id ${v.id} local ${v.local ?? 'none'} dstport ${v.port}${v.learning ? ' learning' : ' nolearning'}`
+        : `kind ${vx.kind ?? 'none'}`;
+      b.change(
+        'link',
+        n.vxlanDevice,
+        'different',
+        [['ip', 'link', 'del', n.vxlanDevice], ...createVxlan],
+        `${found}; want id ${n.vni} local ${localVtep} dstport ${VXLAN_PORT} nolearning`,
+      );
       vxlanNew = true;
     } else {
-      if (vx.mtu !== n.mtu) b.change('link', n.vxlanDevice, 'different', [['ip', 'link', 'set', 'dev', n.vxlanDevice, 'mtu', mtu]], `mtu ${vx.mtu}, want ${n.mtu}`);
+      if (vx.mtu !== n.mtu)
+        b.change(
+          'link',
+          n.vxlanDevice,
+          'different',
+          [['ip', 'link', 'set', 'dev', n.vxlanDevice, 'mtu', mtu]],
+          `mtu ${vx.mtu}, want ${n.mtu}`,
+        );
       if (vx.master !== n.bridge || bridgeNew) {
-        b.change('link', n.vxlanDevice, 'different', [['ip', 'link', 'set', 'dev', n.vxlanDevice, 'master', n.bridge]], `master ${vx.master ?? 'none'}, want ${n.bridge}`);
+        b.change(
+          'link',
+          n.vxlanDevice,
+          'different',
+          [['ip', 'link', 'set', 'dev', n.vxlanDevice, 'master', n.bridge]],
+          `master ${vx.master ?? 'none'}, want ${n.bridge}`,
+        );
       }
       if (!vx.up) b.change('link', n.vxlanDevice, 'different', [['ip', 'link', 'set', 'dev', n.vxlanDevice, 'up']], 'down');
     }
@@ -166,7 +230,8 @@ function planFdb(b: PlanBuilder, n: NetworkPlug, found: Array<{ mac: string; dst
   const has = (mac: string, dst: string) => found.some((e) => e.mac === mac && e.dst === dst);
   for (const vtep of n.floodVteps) {
     kept.add(subject(FLOOD_MAC, vtep));
-    if (!has(FLOOD_MAC, vtep)) b.change('fdb', subject(FLOOD_MAC, vtep), 'missing', [['bridge', 'fdb', 'append', FLOOD_MAC, 'dev', dev, 'dst', vtep]]);
+    if (!has(FLOOD_MAC, vtep))
+      b.change('fdb', subject(FLOOD_MAC, vtep), 'missing', [['bridge', 'fdb', 'append', FLOOD_MAC, 'dev', dev, 'dst', vtep]]);
   }
   for (const entry of n.fdb) {
     const mac = lower(entry.mac);
@@ -176,7 +241,13 @@ function planFdb(b: PlanBuilder, n: NetworkPlug, found: Array<{ mac: string; dst
     if (other?.dst !== undefined) {
       // replace moves the entry; the old destination is gone with it.
       kept.add(subject(mac, other.dst));
-      b.change('fdb', subject(mac, entry.vtepIp), 'different', [['bridge', 'fdb', 'replace', mac, 'dev', dev, 'dst', entry.vtepIp]], `dst ${other.dst}`);
+      b.change(
+        'fdb',
+        subject(mac, entry.vtepIp),
+        'different',
+        [['bridge', 'fdb', 'replace', mac, 'dev', dev, 'dst', entry.vtepIp]],
+        `dst ${other.dst}`,
+      );
     } else {
       b.change('fdb', subject(mac, entry.vtepIp), 'missing', [['bridge', 'fdb', 'replace', mac, 'dev', dev, 'dst', entry.vtepIp]]);
     }
@@ -194,15 +265,23 @@ function planUpAndSysctl(b: PlanBuilder, name: string, o: ObservedNamespace, sys
   for (const [key, value] of Object.entries(sysctls)) {
     const now = o.sysctl[key];
     if (now !== value) {
-      b.change('sysctl', inNs(`${key}=${value}`, name), now === undefined ? 'missing' : 'different', [execIn(name, ['sysctl', '-w', `${key}=${value}`])], now === undefined ? undefined : `is ${now}`);
+      b.change(
+        'sysctl',
+        inNs(`${key}=${value}`, name),
+        now === undefined ? 'missing' : 'different',
+        [execIn(name, ['sysctl', '-w', `${key}=${value}`])],
+        now === undefined ? undefined : `is ${now}`,
+      );
     }
   }
 }
 
 /** Addresses on one device: missing ones added, others removed. */
 function planAddresses(b: PlanBuilder, ns: string | undefined, dev: string, found: string[], want: string[]): void {
-  for (const cidr of want) if (!found.includes(cidr)) b.change('address', inNs(`${cidr} dev ${dev}`, ns), 'missing', [ipIn(ns, 'addr', 'add', cidr, 'dev', dev)]);
-  for (const cidr of found) if (!want.includes(cidr)) b.change('address', inNs(`${cidr} dev ${dev}`, ns), 'extra', [ipIn(ns, 'addr', 'del', cidr, 'dev', dev)]);
+  for (const cidr of want)
+    if (!found.includes(cidr)) b.change('address', inNs(`${cidr} dev ${dev}`, ns), 'missing', [ipIn(ns, 'addr', 'add', cidr, 'dev', dev)]);
+  for (const cidr of found)
+    if (!want.includes(cidr)) b.change('address', inNs(`${cidr} dev ${dev}`, ns), 'extra', [ipIn(ns, 'addr', 'del', cidr, 'dev', dev)]);
 }
 
 function planRouterBase(
@@ -239,24 +318,52 @@ function planRouterBase(
       return cmds;
     };
     if (tap && tap.kind !== 'veth') {
-      b.refuse('link', i.peerDevice, 'different', `${i.peerDevice} exists as ${tap.kind ?? 'a plain device'}, not a veth: not livemig's, left alone`);
+      b.refuse(
+        'link',
+        i.peerDevice,
+        'different',
+        `${i.peerDevice} exists as ${tap.kind ?? 'a plain device'}, not a veth: not livemig's, left alone`,
+      );
       continue;
     }
     if (!qr || !tap) {
       b.change('link', inNs(i.device, name), qr ? 'different' : 'missing', create(), qr ? `peer ${i.peerDevice} missing` : undefined);
       continue;
     }
-    if (qr.mac !== mac) b.change('link', inNs(i.device, name), 'different', [ipIn(name, 'link', 'set', 'dev', i.device, 'address', mac)], `mac ${qr.mac}, want ${mac}`);
-    if (mtu !== undefined && qr.mtu !== mtu) b.change('link', inNs(i.device, name), 'different', [ipIn(name, 'link', 'set', 'dev', i.device, 'mtu', String(mtu))], `mtu ${qr.mtu}`);
+    if (qr.mac !== mac)
+      b.change(
+        'link',
+        inNs(i.device, name),
+        'different',
+        [ipIn(name, 'link', 'set', 'dev', i.device, 'address', mac)],
+        `mac ${qr.mac}, want ${mac}`,
+      );
+    if (mtu !== undefined && qr.mtu !== mtu)
+      b.change(
+        'link',
+        inNs(i.device, name),
+        'different',
+        [ipIn(name, 'link', 'set', 'dev', i.device, 'mtu', String(mtu))],
+        `mtu ${qr.mtu}`,
+      );
     planAddresses(b, name, i.device, qr.addresses, [cidr]);
     if (!qr.up) b.change('link', inNs(i.device, name), 'different', [ipIn(name, 'link', 'set', 'dev', i.device, 'up')], 'down');
-    if (tap.master !== i.bridge) b.change('link', i.peerDevice, 'different', [['ip', 'link', 'set', 'dev', i.peerDevice, 'master', i.bridge]], `master ${tap.master ?? 'none'}, want ${i.bridge}`);
-    if (mtu !== undefined && tap.mtu !== mtu) b.change('link', i.peerDevice, 'different', [['ip', 'link', 'set', 'dev', i.peerDevice, 'mtu', String(mtu)]], `mtu ${tap.mtu}`);
+    if (tap.master !== i.bridge)
+      b.change(
+        'link',
+        i.peerDevice,
+        'different',
+        [['ip', 'link', 'set', 'dev', i.peerDevice, 'master', i.bridge]],
+        `master ${tap.master ?? 'none'}, want ${i.bridge}`,
+      );
+    if (mtu !== undefined && tap.mtu !== mtu)
+      b.change('link', i.peerDevice, 'different', [['ip', 'link', 'set', 'dev', i.peerDevice, 'mtu', String(mtu)]], `mtu ${tap.mtu}`);
     if (!tap.up) b.change('link', i.peerDevice, 'different', [['ip', 'link', 'set', 'dev', i.peerDevice, 'up']], 'down');
   }
   const wantedQr = new Set(r.interfaces.map((i) => i.device));
   for (const link of o.links) {
-    if (/^(qr|rfp|qg)-/.test(link.name) && !wantedLinks.has(link.name)) b.change('link', inNs(link.name, name), 'extra', [ipIn(name, 'link', 'del', link.name)]);
+    if (/^(qr|rfp|qg)-/.test(link.name) && !wantedLinks.has(link.name))
+      b.change('link', inNs(link.name, name), 'extra', [ipIn(name, 'link', 'del', link.name)]);
   }
   // Static ARP: DVR routers never ARP across the tunnel.
   const wantedArp = new Set(r.arp.map((a) => `${a.ip} ${a.device}`));
@@ -264,11 +371,19 @@ function planRouterBase(
     const mac = lower(a.mac);
     const found = o.neighbours.find((n) => n.ip === a.ip && n.dev === a.device);
     if (found?.mac === mac) continue;
-    b.change('arp', inNs(`${a.ip} lladdr ${mac} dev ${a.device}`, name), found ? 'different' : 'missing', [ipIn(name, 'neigh', 'replace', a.ip, 'lladdr', mac, 'dev', a.device, 'nud', 'permanent')], found ? `lladdr ${found.mac ?? 'none'}` : undefined);
+    b.change(
+      'arp',
+      inNs(`${a.ip} lladdr ${mac} dev ${a.device}`, name),
+      found ? 'different' : 'missing',
+      [ipIn(name, 'neigh', 'replace', a.ip, 'lladdr', mac, 'dev', a.device, 'nud', 'permanent')],
+      found ? `lladdr ${found.mac ?? 'none'}` : undefined,
+    );
   }
   for (const n of o.neighbours) {
     if (n.dev.startsWith('qr-') && wantedQr.has(n.dev) && !wantedArp.has(`${n.ip} ${n.dev}`)) {
-      b.change('arp', inNs(`${n.ip} lladdr ${n.mac ?? 'none'} dev ${n.dev}`, name), 'extra', [ipIn(name, 'neigh', 'del', n.ip, 'dev', n.dev)]);
+      b.change('arp', inNs(`${n.ip} lladdr ${n.mac ?? 'none'} dev ${n.dev}`, name), 'extra', [
+        ipIn(name, 'neigh', 'del', n.ip, 'dev', n.dev),
+      ]);
     }
   }
 }
@@ -289,7 +404,13 @@ function planMacvlan(b: PlanBuilder, ns: string, dev: string, found: ObservedLin
     ['ip', 'link', 'set', 'dev', dev, 'netns', ns],
     ipIn(ns, 'link', 'set', 'dev', dev, 'up'),
   );
-  b.change('link', inNs(dev, ns), found ? 'different' : 'missing', cmds, found ? `kind ${found.kind ?? 'none'} mode ${found.macvlanMode ?? 'none'}` : undefined);
+  b.change(
+    'link',
+    inNs(dev, ns),
+    found ? 'different' : 'missing',
+    cmds,
+    found ? `kind ${found.kind ?? 'none'} mode ${found.macvlanMode ?? 'none'}` : undefined,
+  );
   return false;
 }
 
@@ -297,7 +418,13 @@ function planDefaultRoute(b: PlanBuilder, ns: string, o: ObservedNamespace, via:
   const found = o.routes.find((r) => r.table === table && r.dst === 'default');
   if (found?.gateway === via && found.dev === dev) return;
   const tableArgs = table === 'main' ? [] : ['table', table];
-  b.change('route', inNs(`default via ${via} dev ${dev}${table === 'main' ? '' : ` table ${table}`}`, ns), found ? 'different' : 'missing', [ipIn(ns, 'route', 'replace', 'default', 'via', via, 'dev', dev, ...tableArgs)], found ? `via ${found.gateway ?? 'none'} dev ${found.dev ?? 'none'}` : undefined);
+  b.change(
+    'route',
+    inNs(`default via ${via} dev ${dev}${table === 'main' ? '' : ` table ${table}`}`, ns),
+    found ? 'different' : 'missing',
+    [ipIn(ns, 'route', 'replace', 'default', 'via', via, 'dev', dev, ...tableArgs)],
+    found ? `via ${found.gateway ?? 'none'} dev ${found.dev ?? 'none'}` : undefined,
+  );
 }
 
 function planFipNamespace(b: PlanBuilder, f: FipNamespacePlug, name: string, o: ObservedNamespace, external: ExternalCheck): void {
@@ -306,18 +433,32 @@ function planFipNamespace(b: PlanBuilder, f: FipNamespacePlug, name: string, o: 
   const links = byName(o.links);
   const existed = planMacvlan(b, name, f.gatewayDevice, links.get(f.gatewayDevice), external);
   if (!existed && !external.ok) return;
-  planAddresses(b, name, f.gatewayDevice, existed ? (links.get(f.gatewayDevice)?.addresses ?? []) : [], [`${f.gatewayAddress}/${f.prefixLength}`]);
+  planAddresses(b, name, f.gatewayDevice, existed ? (links.get(f.gatewayDevice)?.addresses ?? []) : [], [
+    `${f.gatewayAddress}/${f.prefixLength}`,
+  ]);
   const proxyArp = `net.ipv4.conf.${f.gatewayDevice}.proxy_arp`;
   const now = existed ? o.sysctl[proxyArp] : undefined;
-  if (now !== '1') b.change('sysctl', inNs(`${proxyArp}=1`, name), now === undefined ? 'missing' : 'different', [execIn(name, ['sysctl', '-w', `${proxyArp}=1`])]);
+  if (now !== '1')
+    b.change('sysctl', inNs(`${proxyArp}=1`, name), now === undefined ? 'missing' : 'different', [
+      execIn(name, ['sysctl', '-w', `${proxyArp}=1`]),
+    ]);
   planDefaultRoute(b, name, existed ? o : emptyNamespace(), f.externalGatewayIp, f.gatewayDevice, 'main');
   const wanted = new Set([f.gatewayDevice, ...f.routers.map((l) => l.fprDevice)]);
   for (const link of o.links) {
-    if ((link.name.startsWith('fg-') || link.name.startsWith('fpr-')) && !wanted.has(link.name)) b.change('link', inNs(link.name, name), 'extra', [ipIn(name, 'link', 'del', link.name)]);
+    if ((link.name.startsWith('fg-') || link.name.startsWith('fpr-')) && !wanted.has(link.name))
+      b.change('link', inNs(link.name, name), 'extra', [ipIn(name, 'link', 'del', link.name)]);
   }
 }
 
-function planFipLink(b: PlanBuilder, r: RouterPlacement, link: FipRouterLink, qns: string, o: ObservedNamespace, fns: string, fo: ObservedNamespace): void {
+function planFipLink(
+  b: PlanBuilder,
+  r: RouterPlacement,
+  link: FipRouterLink,
+  qns: string,
+  o: ObservedNamespace,
+  fns: string,
+  fo: ObservedNamespace,
+): void {
   const rfp = o.links.find((l) => l.name === link.rfpDevice);
   const fpr = fo.links.find((l) => l.name === link.fprDevice);
   const rfpWant = [`${link.rfpIp}/31`, ...r.floatingIps.map((f) => `${f.floatingIp}/32`)];
@@ -348,12 +489,16 @@ function planFipLink(b: PlanBuilder, r: RouterPlacement, link: FipRouterLink, qn
   const ours = o.rules.filter((rule) => !SYSTEM_TABLES.includes(rule.table));
   for (const fixed of wantedRules) {
     if (!ours.some((rule) => rule.src === fixed && rule.table === table && rule.priority === FIP_RULE_PRIORITY)) {
-      b.change('rule', inNs(`from ${fixed} table ${table} priority ${FIP_RULE_PRIORITY}`, qns), 'missing', [ipIn(qns, 'rule', 'add', 'from', fixed, 'table', table, 'priority', String(FIP_RULE_PRIORITY))]);
+      b.change('rule', inNs(`from ${fixed} table ${table} priority ${FIP_RULE_PRIORITY}`, qns), 'missing', [
+        ipIn(qns, 'rule', 'add', 'from', fixed, 'table', table, 'priority', String(FIP_RULE_PRIORITY)),
+      ]);
     }
   }
   for (const rule of ours) {
     if (rule.table === table && wantedRules.has(rule.src) && rule.priority === FIP_RULE_PRIORITY) continue;
-    b.change('rule', inNs(`from ${rule.src} table ${rule.table} priority ${rule.priority}`, qns), 'extra', [ipIn(qns, 'rule', 'del', 'from', rule.src, 'table', rule.table, 'priority', String(rule.priority))]);
+    b.change('rule', inNs(`from ${rule.src} table ${rule.table} priority ${rule.priority}`, qns), 'extra', [
+      ipIn(qns, 'rule', 'del', 'from', rule.src, 'table', rule.table, 'priority', String(rule.priority)),
+    ]);
   }
 }
 
@@ -361,7 +506,9 @@ function planFipLink(b: PlanBuilder, r: RouterPlacement, link: FipRouterLink, qn
 function planNoFipRules(b: PlanBuilder, qns: string, o: ObservedNamespace): void {
   for (const rule of o.rules) {
     if (SYSTEM_TABLES.includes(rule.table)) continue;
-    b.change('rule', inNs(`from ${rule.src} table ${rule.table} priority ${rule.priority}`, qns), 'extra', [ipIn(qns, 'rule', 'del', 'from', rule.src, 'table', rule.table, 'priority', String(rule.priority))]);
+    b.change('rule', inNs(`from ${rule.src} table ${rule.table} priority ${rule.priority}`, qns), 'extra', [
+      ipIn(qns, 'rule', 'del', 'from', rule.src, 'table', rule.table, 'priority', String(rule.priority)),
+    ]);
   }
 }
 
@@ -377,7 +524,8 @@ function planExternalGateway(b: PlanBuilder, r: RouterPlacement, name: string, o
   planDefaultRoute(b, name, existed ? o : emptyNamespace(), gw.gatewayIp, gw.device, 'main');
   // The external side learns at once where a floating IP now lives.
   for (const f of r.floatingIps) {
-    if (!before.includes(`${f.floatingIp}/32`)) b.followUp([execIn(name, ['arping', '-U', '-c', '2', '-I', gw.device, '-s', f.floatingIp, f.floatingIp])]);
+    if (!before.includes(`${f.floatingIp}/32`))
+      b.followUp([execIn(name, ['arping', '-U', '-c', '2', '-I', gw.device, '-s', f.floatingIp, f.floatingIp])]);
   }
 }
 
@@ -386,7 +534,11 @@ function planRouterNat(b: PlanBuilder, r: RouterPlacement, name: string, o: Obse
   const fips = outDevice === undefined ? [] : r.floatingIps;
   const rules: NftRuleSpec[] = fips.flatMap((f) => [
     { chain: 'prerouting', comment: `dnat ${f.floatingIp} to ${f.fixedIp}`, expr: ['ip', 'daddr', f.floatingIp, 'dnat', 'to', f.fixedIp] },
-    { chain: 'postrouting', comment: `snat ${f.fixedIp} to ${f.floatingIp} via ${outDevice ?? ''}`, expr: ['oifname', `"${outDevice ?? ''}"`, 'ip', 'saddr', f.fixedIp, 'snat', 'to', f.floatingIp] },
+    {
+      chain: 'postrouting',
+      comment: `snat ${f.fixedIp} to ${f.floatingIp} via ${outDevice ?? ''}`,
+      expr: ['oifname', `"${outDevice ?? ''}"`, 'ip', 'saddr', f.fixedIp, 'snat', 'to', f.floatingIp],
+    },
   ]);
   planNftTable(
     b,
@@ -416,12 +568,17 @@ function planFipRoutes(b: PlanBuilder, f: FipNamespacePlug, name: string, o: Obs
   for (const [dst, want] of wanted) {
     const have = found.find((r) => r.dst === dst);
     if (have?.gateway === want.via && have.dev === want.dev) continue;
-    b.change('route', inNs(`${dst} via ${want.via} dev ${want.dev}`, name), have ? 'different' : 'missing', [ipIn(name, 'route', 'replace', dst, 'via', want.via, 'dev', want.dev)]);
+    b.change('route', inNs(`${dst} via ${want.via} dev ${want.dev}`, name), have ? 'different' : 'missing', [
+      ipIn(name, 'route', 'replace', dst, 'via', want.via, 'dev', want.dev),
+    ]);
     const ip = dst.slice(0, -3);
     garp.push(execIn(name, ['arping', '-U', '-c', '2', '-I', f.gatewayDevice, '-s', ip, ip]));
   }
   for (const r of found) {
-    if (!wanted.has(r.dst)) b.change('route', inNs(`${r.dst} via ${r.gateway ?? 'none'} dev ${r.dev ?? 'none'}`, name), 'extra', [ipIn(name, 'route', 'del', r.dst, 'dev', r.dev ?? '')]);
+    if (!wanted.has(r.dst))
+      b.change('route', inNs(`${r.dst} via ${r.gateway ?? 'none'} dev ${r.dev ?? 'none'}`, name), 'extra', [
+        ipIn(name, 'route', 'del', r.dst, 'dev', r.dev ?? ''),
+      ]);
   }
   b.followUp(garp);
 }
@@ -461,11 +618,14 @@ function planRemovedNetworks(b: PlanBuilder, desired: HostNetworkState, observed
     const bridge = `brq${vni}`;
     const vxlan = `vxlan-${vni}`;
     const present = observed.host.links.filter((l) => l.name === bridge || l.name === vxlan);
-    const foreign = observed.host.links.filter((l) => l.master === bridge && l.name !== vxlan && !options.ownedTaps.has(l.name)).map((l) => l.name);
+    const foreign = observed.host.links
+      .filter((l) => l.master === bridge && l.name !== vxlan && !options.ownedTaps.has(l.name))
+      .map((l) => l.name);
     if (foreign.length > 0) {
       for (const l of present) b.refuse('link', l.name, 'extra', `not removed: ${foreign.join(', ')} still on ${bridge}`);
       continue;
     }
-    for (const l of present.sort((x, y) => Number(y.name === vxlan) - Number(x.name === vxlan))) b.change('link', l.name, 'extra', [['ip', 'link', 'del', l.name]]);
+    for (const l of present.sort((x, y) => Number(y.name === vxlan) - Number(x.name === vxlan)))
+      b.change('link', l.name, 'extra', [['ip', 'link', 'del', l.name]]);
   }
 }

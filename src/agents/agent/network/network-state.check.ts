@@ -29,7 +29,8 @@ export function checkHostNetworkState(s: HostNetworkState): string[] {
     need(r.namespace === `qrouter-${r.routerId}`, `${at}.namespace: "${r.namespace}" must be "qrouter-${r.routerId}"`);
     need(r.distributed === (r.dvrHostMac !== null), `${at}.dvrHostMac: distributed routers need one, legacy routers must have null`);
     need(r.distributed ? r.externalGateway === null : true, `${at}.externalGateway: distributed routers use the fip namespace, not qg`);
-    if (r.externalGateway) need(r.externalGateway.device.startsWith('qg-'), `${at}.externalGateway.device: "${r.externalGateway.device}" must start with "qg-"`);
+    if (r.externalGateway)
+      need(r.externalGateway.device.startsWith('qg-'), `${at}.externalGateway.device: "${r.externalGateway.device}" must start with "qg-"`);
     const qrs = new Set<string>();
     r.interfaces.forEach((i, j) => {
       const ai = `${at}.interfaces[${j}]`;
@@ -37,7 +38,10 @@ export function checkHostNetworkState(s: HostNetworkState): string[] {
       need(i.peerDevice.startsWith('tap'), `${ai}.peerDevice: "${i.peerDevice}" must start with "tap"`);
       const network = networkOf.get(i.bridge);
       need(network !== undefined, `${ai}.bridge: "${i.bridge}" is not one of this state's networks`);
-      need(network === undefined || network.vxlanDevice === i.vxlanDevice, `${ai}.vxlanDevice: "${i.vxlanDevice}" is not the VXLAN device of ${i.bridge}`);
+      need(
+        network === undefined || network.vxlanDevice === i.vxlanDevice,
+        `${ai}.vxlanDevice: "${i.vxlanDevice}" is not the VXLAN device of ${i.bridge}`,
+      );
       need(i.prefixLength <= 30, `${ai}.prefixLength: ${i.prefixLength} leaves no room for ports`);
       qrs.add(i.device);
     });
@@ -53,7 +57,8 @@ export function checkHostNetworkState(s: HostNetworkState): string[] {
         `${at}.floatingIps: router ${r.routerId} has floating IPs but no fip namespace links it`,
       );
     }
-    if (!r.distributed && r.floatingIps.length > 0) need(r.externalGateway !== null, `${at}.floatingIps: a legacy router needs an externalGateway for floating IPs`);
+    if (!r.distributed && r.floatingIps.length > 0)
+      need(r.externalGateway !== null, `${at}.floatingIps: a legacy router needs an externalGateway for floating IPs`);
   });
   const extnets = new Set<string>();
   s.fipNamespaces.forEach((f, k) => {
@@ -66,7 +71,10 @@ export function checkHostNetworkState(s: HostNetworkState): string[] {
       const al = `${at}.routers[${j}]`;
       const router = s.routers.find((r) => r.routerId === l.routerId);
       need(router?.distributed === true, `${al}.routerId: "${l.routerId}" is not a distributed router of this state`);
-      need(router === undefined || router.namespace === l.routerNamespace, `${al}.routerNamespace: "${l.routerNamespace}" is not the router's namespace`);
+      need(
+        router === undefined || router.namespace === l.routerNamespace,
+        `${al}.routerNamespace: "${l.routerNamespace}" is not the router's namespace`,
+      );
       need(l.rfpDevice.startsWith('rfp-'), `${al}.rfpDevice: "${l.rfpDevice}" must start with "rfp-"`);
       need(l.fprDevice.startsWith('fpr-'), `${al}.fprDevice: "${l.fprDevice}" must start with "fpr-"`);
       need(!RESERVED_TABLES.has(l.table), `${al}.table: ${l.table} is reserved (local, main, default)`);

@@ -79,13 +79,18 @@ export class NetworkService implements OnApplicationBootstrap, OnApplicationShut
 
   async apply(input: HostNetworkState): Promise<NetworkApplyReport> {
     // Absent nullable fields mean null: the saved state then matches the contract's types.
-    const state: HostNetworkState = { ...input, routers: input.routers.map((r) => ({ ...r, dvrHostMac: r.dvrHostMac ?? null, externalGateway: r.externalGateway ?? null })) };
+    const state: HostNetworkState = {
+      ...input,
+      routers: input.routers.map((r) => ({ ...r, dvrHostMac: r.dvrHostMac ?? null, externalGateway: r.externalGateway ?? null })),
+    };
     const errors = checkHostNetworkState(state);
     if (state.host !== this.config.host) errors.unshift(`host: "${state.host}" is not this agent's host "${this.config.host}"`);
     for (const name of [...state.routers.map((r) => r.namespace), ...state.fipNamespaces.map((f) => f.namespace)]) {
-      if (this.prefix.length + name.length > NETNS_NAME_MAX) errors.push(`namespace "${this.prefix}${name}" is longer than ${NETNS_NAME_MAX} characters`);
+      if (this.prefix.length + name.length > NETNS_NAME_MAX)
+        errors.push(`namespace "${this.prefix}${name}" is longer than ${NETNS_NAME_MAX} characters`);
     }
-    if (errors.length > 0) throw new BadRequestException({ message: errors.join('; '), details: errors.map((reason) => ({ reasons: [reason] })) });
+    if (errors.length > 0)
+      throw new BadRequestException({ message: errors.join('; '), details: errors.map((reason) => ({ reasons: [reason] })) });
     return this.mutex.run(async () => {
       if (this.desired && state.revision < this.desired.revision) {
         throw new ConflictException(`revision ${state.revision} is older than the applied revision ${this.desired.revision}`);
@@ -120,7 +125,11 @@ export class NetworkService implements OnApplicationBootstrap, OnApplicationShut
   private async converge(state: HostNetworkState, trigger: Trigger): Promise<NetworkApplyReport> {
     const started = Date.now();
     for (const r of state.routers) for (const i of r.interfaces) this.ownedTaps.add(i.peerDevice);
-    const options: PlannerOptions = { externalInterface: this.config.externalInterface ?? null, netnsPrefix: this.prefix, ownedTaps: this.ownedTaps };
+    const options: PlannerOptions = {
+      externalInterface: this.config.externalInterface ?? null,
+      netnsPrefix: this.prefix,
+      ownedTaps: this.ownedTaps,
+    };
     const plan = planNetwork(state, await this.observer.observe(), options);
     let drift = plan.drift;
     let commands: string[] = [];
@@ -140,7 +149,8 @@ export class NetworkService implements OnApplicationBootstrap, OnApplicationShut
     };
     if (trigger !== 'reconcile' || commands.length > 0) this.lastApply = report;
     if (trigger !== 'apply') this.record(drift, report.appliedAt);
-    if (trigger === 'apply' && drift.some((d) => !d.repaired)) this.logger.warn(`apply of revision ${state.revision}: ${drift.filter((d) => !d.repaired).length} drift not repaired`);
+    if (trigger === 'apply' && drift.some((d) => !d.repaired))
+      this.logger.warn(`apply of revision ${state.revision}: ${drift.filter((d) => !d.repaired).length} drift not repaired`);
     return report;
   }
 

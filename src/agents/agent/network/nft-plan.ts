@@ -24,8 +24,32 @@ export interface NftTableSpec {
   rules: NftRuleSpec[];
 }
 
-const chainArgs = (t: NftTableSpec, c: NftChainSpec) => ['nft', 'add', 'chain', t.family, t.name, c.name, '{', ...c.spec, ';', 'policy', 'accept', ';', '}'];
-const ruleArgs = (t: NftTableSpec, r: NftRuleSpec) => ['nft', 'add', 'rule', t.family, t.name, r.chain, ...r.expr, 'comment', `"${r.comment}"`];
+const chainArgs = (t: NftTableSpec, c: NftChainSpec) => [
+  'nft',
+  'add',
+  'chain',
+  t.family,
+  t.name,
+  c.name,
+  '{',
+  ...c.spec,
+  ';',
+  'policy',
+  'accept',
+  ';',
+  '}',
+];
+const ruleArgs = (t: NftTableSpec, r: NftRuleSpec) => [
+  'nft',
+  'add',
+  'rule',
+  t.family,
+  t.name,
+  r.chain,
+  ...r.expr,
+  'comment',
+  `"${r.comment}"`,
+];
 
 /** An empty spec removes the table. */
 export function planNftTable(b: PlanBuilder, ns: string | undefined, want: NftTableSpec, observed: NftTableObserved[]): void {
@@ -44,7 +68,8 @@ export function planNftTable(b: PlanBuilder, ns: string | undefined, want: NftTa
     return;
   }
   for (const chain of want.chains) {
-    if (!found.chains.includes(chain.name)) b.change('nft', inNs(`chain ${want.family} ${want.name} ${chain.name}`, ns), 'missing', [execIn(ns, chainArgs(want, chain))]);
+    if (!found.chains.includes(chain.name))
+      b.change('nft', inNs(`chain ${want.family} ${want.name} ${chain.name}`, ns), 'missing', [execIn(ns, chainArgs(want, chain))]);
   }
   const wanted = new Set(want.rules.map((r) => `${r.chain}\u0000${r.comment}`));
   const seen = new Set<string>();
@@ -59,6 +84,7 @@ export function planNftTable(b: PlanBuilder, ns: string | undefined, want: NftTa
     ]);
   }
   for (const rule of want.rules) {
-    if (!seen.has(`${rule.chain}\u0000${rule.comment}`)) b.change('nft', inNs(`rule ${want.name} ${rule.chain} "${rule.comment}"`, ns), 'missing', [execIn(ns, ruleArgs(want, rule))]);
+    if (!seen.has(`${rule.chain}\u0000${rule.comment}`))
+      b.change('nft', inNs(`rule ${want.name} ${rule.chain} "${rule.comment}"`, ns), 'missing', [execIn(ns, ruleArgs(want, rule))]);
   }
 }

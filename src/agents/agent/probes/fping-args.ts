@@ -33,10 +33,14 @@ export function buildPingArgs(options: PingOptions): string[] {
   const args = [
     '-q', // per-reply lines are not needed: the prober's pcap holds every request and reply
     // With one target both the global (-i) and the per-target (-p) spacing are the period.
-    '-i', String(intervalMs),
-    '-p', String(intervalMs),
-    '-c', String(count),
-    '-I', options.interface,
+    '-i',
+    String(intervalMs),
+    '-p',
+    String(intervalMs),
+    '-c',
+    String(count),
+    '-I',
+    options.interface,
   ];
   if (options.payloadBytes !== undefined) args.push('-b', String(options.payloadBytes));
   args.push(options.target);

@@ -1,12 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  BadRequestException,
-  ConflictException,
-  Inject,
-  Injectable,
-  NotFoundException,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException, type OnApplicationShutdown } from '@nestjs/common';
 import type { ProbeInfo } from '../../agent-api';
 import { buildProbeBpf } from '../../../capture/capture-filter';
 import { CaptureStartError, type CaptureHandle, type CaptureRepository } from '../../../capture/capture.repository';
@@ -80,7 +73,8 @@ export class ProbesService implements OnApplicationShutdown {
       });
     } catch (err) {
       await removeFile(file);
-      if (err instanceof CaptureStartError) throw new BadRequestException(`probe capture on ${dto.interface} did not start: ${err.message}`);
+      if (err instanceof CaptureStartError)
+        throw new BadRequestException(`probe capture on ${dto.interface} did not start: ${err.message}`);
       throw err;
     }
     const ping = this.runner.start(PINGER, pingArgs);
@@ -175,7 +169,7 @@ export class ProbesService implements OnApplicationShutdown {
   }
 
   private session(probeId: string): ProbeSession {
-    if (!isSessionId(probeId)) throw new BadRequestException(`"${probeId}" is not a probe id`);
+    if (!isSessionId(probeId)) throw new BadRequestException(`"${String(probeId)}" is not a probe id`);
     const session = this.sessions.get(probeId);
     if (!session) throw new NotFoundException(`probe ${probeId} does not exist`);
     return session;

@@ -35,6 +35,6 @@ export function checkInstancesPath(requested: string | undefined, configured: st
 }
 
 export function markerFilePath(instancesPath: string, markerId: string): string {
-  if (!isMarkerId(markerId)) throw new RangeError(`"${markerId}" is not a marker id`);
+  if (!isMarkerId(markerId)) throw new RangeError(`"${String(markerId)}" is not a marker id`);
   return posix.join(instancesPath, MARKER_DIR, `${markerId}.marker`);
 }

@@ -57,7 +57,7 @@ export class MarkersService {
   }
 
   private markerPath(markerId: string, requested: string | undefined): string {
-    if (!isMarkerId(markerId)) throw new BadRequestException(`"${markerId}" is not a marker id (a UUID v4)`);
+    if (!isMarkerId(markerId)) throw new BadRequestException(`"${String(markerId)}" is not a marker id (a UUID v4)`);
     return markerFilePath(this.instancesPath(requested), markerId);
   }
 }

@@ -36,11 +36,7 @@ export function downtimeSteps(config: DowntimeStepsConfig, dataGiB: number): Dow
  * (no step reached yet, or the current value already matches).
  * Like Nova, a step applies once elapsed is strictly past its time.
  */
-export function updateDowntime(
-  steps: readonly DowntimeStep[],
-  elapsedSec: number,
-  currentMs: number | null,
-): number | null {
+export function updateDowntime(steps: readonly DowntimeStep[], elapsedSec: number, currentMs: number | null): number | null {
   let current: DowntimeStep | null = null;
   for (const step of steps) {
     if (elapsedSec > step.timeSec) current = step;

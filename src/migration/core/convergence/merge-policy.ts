@@ -27,17 +27,14 @@ const RULES: Record<keyof ConvergencePolicy, Rule> = {
 };
 
 export type MergePolicyResult =
-  | { readonly ok: true; readonly policy: ConvergencePolicy }
-  | { readonly ok: false; readonly errors: readonly string[] };
+  { readonly ok: true; readonly policy: ConvergencePolicy } | { readonly ok: false; readonly errors: readonly string[] };
 
 function checkValue(key: string, rule: Rule, value: unknown): string | null {
   switch (rule.kind) {
     case 'boolean':
       return typeof value === 'boolean' ? null : `${key} must be a boolean`;
     case 'enum':
-      return typeof value === 'string' && rule.values.includes(value)
-        ? null
-        : `${key} must be one of ${rule.values.join(', ')}`;
+      return typeof value === 'string' && rule.values.includes(value) ? null : `${key} must be one of ${rule.values.join(', ')}`;
     case 'number':
       if (value === null && rule.nullable) return null;
       if (typeof value !== 'number' || !Number.isFinite(value)) return `${key} must be a number`;

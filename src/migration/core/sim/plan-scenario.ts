@@ -22,9 +22,8 @@ export const SCENARIO_NOW_MS = Date.UTC(2026, 0, 1);
 export function scenarioFleet(spec: PlanScenarioSpec): Fleet {
   const fleet = syntheticFleet(spec);
   const random = seededRandom(spec.seed ^ 0x5eed);
-  const instances = fleet.instances.map(
-    (i): InstanceLoad =>
-      random() < spec.recentlyMigratedFraction ? { ...i, lastMigratedAt: SCENARIO_NOW_MS - spec.cooldownMs / 2 } : i,
+  const instances = fleet.instances.map((i): InstanceLoad =>
+    random() < spec.recentlyMigratedFraction ? { ...i, lastMigratedAt: SCENARIO_NOW_MS - spec.cooldownMs / 2 } : i,
   );
   return { hosts: fleet.hosts, instances };
 }
@@ -32,7 +31,10 @@ export function scenarioFleet(spec: PlanScenarioSpec): Fleet {
 /** Drains hosts spread evenly through the fleet, several at once. */
 export function drainSourceIds(fleet: Fleet, count: number): string[] {
   const stride = Math.max(1, Math.floor(fleet.hosts.length / count));
-  return fleet.hosts.filter((_, i) => i % stride === 0).slice(0, count).map((h) => h.id);
+  return fleet.hosts
+    .filter((_, i) => i % stride === 0)
+    .slice(0, count)
+    .map((h) => h.id);
 }
 
 export function runDrain(fleet: Fleet, spec: PlanScenarioSpec, limits?: Partial<ConcurrencyLimits>): DrainPlan {
