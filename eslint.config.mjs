@@ -5,7 +5,20 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'native/**', 'coverage/**', 'demo-output/**', '.lab/**', 'data/**', 'bin/**', '*.mjs', '*.mts'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'native/**',
+      'coverage/**',
+      'demo-output/**',
+      '.lab/**',
+      'data/**',
+      'bin/**',
+      '*.mjs',
+      '*.mts',
+      '*.cjs',
+      '.*.cjs',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
