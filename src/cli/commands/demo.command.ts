@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { FlavorAggregate } from '../../analysis/reports/flavor-aggregates';
-import { formatFlavorSummary, formatTable3 } from '../../analysis/reports/flavor-table';
+import type { FlavorAggregate } from '../../reports/flavor-aggregates';
+import { formatFlavorSummary, formatTable3 } from '../../reports/flavor-table';
 import { ControllerApi, waitForMigration } from '../controller-api';
 import { controllerLogFile, startControllerProcess } from '../controller-process';
 import { bootInstance, registerLabInventory } from '../lab-inventory';
