@@ -2,6 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { toChartInput } from './chart-input';
 import { aggregateByFlavor, type FlavorAggregate } from './flavor-aggregates';
 import { toFigures } from './flavor-figures';
+import { flavorReportBody, type FlavorReportBody } from './flavor-report-body';
 import { renderMigrationChart } from './migration-chart';
 import { toMigrationReportView, type MigrationReportView } from './migration-report-view';
 import type { FlavorReportQueryDto } from './report.dto';
@@ -30,6 +31,11 @@ export class ReportsService {
   async flavorAggregates(query: Pick<FlavorReportQueryDto, 'from' | 'to' | 'host'>): Promise<FlavorAggregate[]> {
     const rows = await this.migrations.completed({ from: query.from, to: query.to, hostId: query.host });
     return aggregateByFlavor(rows.map(toFigures));
+  }
+
+  /** GET /reports/flavors: the aggregates over the query's selection, in its format. */
+  async flavorReport(query: FlavorReportQueryDto): Promise<FlavorReportBody> {
+    return flavorReportBody(await this.flavorAggregates(query), query.format);
   }
 
   /** The migration chart as SVG; 409 until its report is ready, since there is nothing to draw. */
