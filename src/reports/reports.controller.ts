@@ -1,7 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiErrors } from '../../common/http/api-errors.decorator';
+import { ApiErrors } from '../common/http/api-errors.decorator';
 import { flavorCsv, formatFlavorTable, formatTable3 } from './flavor-table';
 import { FlavorReportQueryDto } from './report.dto';
 import { ReportsService } from './reports.service';
