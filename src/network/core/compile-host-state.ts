@@ -23,7 +23,7 @@ import type {
   RouterInterfacePlug,
   RouterPlacement,
   StaticArp,
-} from './host-network-state';
+} from '../../agents/protocol';
 import { ipToNumber, numberToIp, parseCidr } from './ipv4';
 import { dvrHostMac } from './mac';
 import type { ModelFloatingIp, ModelHost, ModelNetwork, ModelPort, ModelRouter, ModelSubnet, NetworkModel } from './network-model';

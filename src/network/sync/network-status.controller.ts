@@ -16,7 +16,7 @@ import { ApiErrorDto } from '../../common/http/api-error';
 import { HostEntity } from '../../inventory/hosts/host.entity';
 import { ApiNetworkErrors } from '../api-network-errors.decorator';
 import { MissingFipGatewayError } from '../core/compile-host-state';
-import type { HostNetworkState, NetworkApplyReport } from '../core/host-network-state';
+import type { HostNetworkState, NetworkApplyReport } from '../../agents/protocol';
 import { resolveHost } from '../ports/resolve-host';
 import { readNetworkRevision } from '../revision/bump-revision';
 import { NetworkSyncReportDto } from './network-sync.dto';

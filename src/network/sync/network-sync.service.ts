@@ -6,7 +6,7 @@ import { Mutex } from '../../common/mutex';
 import { HostEntity } from '../../inventory/hosts/host.entity';
 import { compileHostState, fipGatewaysNeeded } from '../core/compile-host-state';
 import { MISSED_HEARTBEATS_DOWN } from '../heartbeat/heartbeat-verdict';
-import type { HostNetworkState } from '../core/host-network-state';
+import type { HostNetworkState } from '../../agents/protocol';
 import type { NetworkModel } from '../core/network-model';
 import { PortBindingEntity } from '../ports/port-binding.entity';
 import { PortEntity } from '../ports/port.entity';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileHostState, fipGatewaysNeeded, fipRouterLink, MissingFipGatewayError } from '../../../src/network/core/compile-host-state';
-import type { HostNetworkState } from '../../../src/network/core/host-network-state';
+import type { HostNetworkState } from '../../../src/agents/protocol';
 import { dvrHostMac } from '../../../src/network/core/mac';
 import type { NetworkModel } from '../../../src/network/core/network-model';
 import { A, B, C, NET, EXT, SUB, EXT_SUB, ROUTER, VM1, VM2, FG_B, VTEP, port, baseModel, withBindings } from './model-fixture';

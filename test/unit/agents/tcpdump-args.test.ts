@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTcpdumpArgs, maxPacketsFor } from '../../../src/capture/tcpdump-args';
+import { buildTcpdumpArgs, maxPacketsFor } from '../../../src/agents/agent/captures/tcpdump/tcpdump-args';
 import { InvalidNameError } from '../../../src/common/names';
 
 const base = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildMigrationBpf, buildProbeBpf, InvalidFilterError } from '../../../src/capture/capture-filter';
+import { buildMigrationBpf, buildProbeBpf, InvalidFilterError } from '../../../src/agents/agent/captures/tcpdump/capture-filter';
 
 describe('buildMigrationBpf', () => {
   it.each([

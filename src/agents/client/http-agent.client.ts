@@ -3,85 +3,28 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import {
-  AGENT_API_PREFIX,
+  agentPaths,
   type AgentErrorBody,
   type AgentHealth,
-  type GuestMemoryInfo,
-  type MigrationLinkInfo,
   type AgentNetworkStatus,
-  type HostNetworkState,
-  type NetworkApplyReport,
   type CaptureInfo,
+  type GuestMemoryInfo,
+  type HostNetworkState,
+  type MigrationLinkInfo,
+  type NetworkApplyReport,
   type ProbeInfo,
   type StartCaptureRequest,
   type StartProbeRequest,
   type StorageMarker,
-} from './agent-api';
-
-/** One host agent as the controller knows it; every agent has its own token. */
-export interface AgentEndpoint {
-  host: string;
-  /** e.g. http://192.0.2.11:7070 */
-  url: string;
-  token: string;
-}
-
-export interface AgentClientTimeouts {
-  requestTimeoutMs: number;
-  downloadTimeoutMs: number;
-}
-
-export const DEFAULT_AGENT_TIMEOUTS: AgentClientTimeouts = { requestTimeoutMs: 10_000, downloadTimeoutMs: 300_000 };
-
-/** The controller's only way to reach a host; services depend on this interface, tests on a fake. */
-export interface AgentClient {
-  readonly host: string;
-  health(): Promise<AgentHealth>;
-  /** Speed and shaping of one interface (the migration link), for pre-copy predictions. */
-  migrationLink(interfaceName: string): Promise<MigrationLinkInfo>;
-  /** How much of a running guest's RAM the host holds (its QEMU's guest-RAM mapping). */
-  guestMemory(domain: string, ramMiB: number): Promise<GuestMemoryInfo>;
-  createMarker(instancesPath?: string): Promise<StorageMarker>;
-  readMarker(markerId: string, instancesPath?: string): Promise<StorageMarker>;
-  deleteMarker(markerId: string, instancesPath?: string): Promise<void>;
-  startCapture(request: StartCaptureRequest): Promise<CaptureInfo>;
-  getCapture(captureId: string): Promise<CaptureInfo>;
-  stopCapture(captureId: string): Promise<CaptureInfo>;
-  /** Writes the pcap to `destinationFile` and returns its size. */
-  downloadCapture(captureId: string, destinationFile: string): Promise<number>;
-  deleteCapture(captureId: string): Promise<void>;
-  startProbe(request: StartProbeRequest): Promise<ProbeInfo>;
-  getProbe(probeId: string): Promise<ProbeInfo>;
-  stopProbe(probeId: string): Promise<ProbeInfo>;
-  downloadProbe(probeId: string, destinationFile: string): Promise<number>;
-  deleteProbe(probeId: string): Promise<void>;
-  /** Hands the agent the host's desired network state; it reconciles the host and reports what it changed. */
-  applyNetwork(state: HostNetworkState): Promise<NetworkApplyReport>;
-  networkStatus(): Promise<AgentNetworkStatus>;
-  /** Reconciles again towards the state it already has (repairs drift). */
-  reconcileNetwork(): Promise<NetworkApplyReport>;
-}
-
-export type AgentFailure = 'rejected' | 'timeout' | 'unreachable';
-
-/** Carries the agent's own reason, so a failed pre-check can say why. */
-export class AgentError extends Error {
-  override readonly name = 'AgentError';
-
-  constructor(
-    readonly host: string,
-    readonly failure: AgentFailure,
-    /** The agent's reason, or the transport error. */
-    readonly reason: string,
-    /** HTTP status; 0 when no response came back. */
-    readonly statusCode = 0,
-    readonly details?: unknown,
-  ) {
-    super(`agent ${host}: ${reason}${statusCode ? ` (HTTP ${statusCode})` : ''}`);
-  }
-}
-
-export type AgentClientFactory = (endpoint: AgentEndpoint) => AgentClient;
+} from '../protocol';
+import {
+  AgentError,
+  DEFAULT_AGENT_TIMEOUTS,
+  type AgentClient,
+  type AgentClientFactory,
+  type AgentClientTimeouts,
+  type AgentEndpoint,
+} from './agent.client';
 
 export const createHttpAgentClient: AgentClientFactory = (endpoint) => new HttpAgentClient(endpoint);
 
@@ -107,87 +50,79 @@ export class HttpAgentClient implements AgentClient {
   }
 
   health(): Promise<AgentHealth> {
-    return this.json('GET', '/health');
+    return this.json('GET', agentPaths.health());
   }
 
   migrationLink(interfaceName: string): Promise<MigrationLinkInfo> {
-    return this.json('GET', `/links/${this.id(interfaceName)}`);
+    return this.json('GET', agentPaths.link(interfaceName));
   }
 
   guestMemory(domain: string, ramMiB: number): Promise<GuestMemoryInfo> {
-    return this.json('GET', `/guests/${this.id(domain)}/memory?ramMiB=${encodeURIComponent(String(ramMiB))}`);
+    return this.json('GET', agentPaths.guestMemory(domain, ramMiB));
   }
 
   createMarker(instancesPath?: string): Promise<StorageMarker> {
-    return this.json('POST', '/storage/markers', instancesPath === undefined ? {} : { instancesPath });
+    return this.json('POST', agentPaths.markers(), instancesPath === undefined ? {} : { instancesPath });
   }
 
   readMarker(markerId: string, instancesPath?: string): Promise<StorageMarker> {
-    return this.json('GET', `/storage/markers/${this.id(markerId)}${this.instancesQuery(instancesPath)}`);
+    return this.json('GET', agentPaths.marker(markerId, instancesPath));
   }
 
   async deleteMarker(markerId: string, instancesPath?: string): Promise<void> {
-    await this.request('DELETE', `/storage/markers/${this.id(markerId)}${this.instancesQuery(instancesPath)}`);
+    await this.request('DELETE', agentPaths.marker(markerId, instancesPath));
   }
 
   startCapture(request: StartCaptureRequest): Promise<CaptureInfo> {
-    return this.json('POST', '/captures', request);
+    return this.json('POST', agentPaths.sessions('captures'), request);
   }
 
   getCapture(captureId: string): Promise<CaptureInfo> {
-    return this.json('GET', `/captures/${this.id(captureId)}`);
+    return this.json('GET', agentPaths.session('captures', captureId));
   }
 
   stopCapture(captureId: string): Promise<CaptureInfo> {
-    return this.json('POST', `/captures/${this.id(captureId)}/stop`);
+    return this.json('POST', agentPaths.sessionStop('captures', captureId));
   }
 
   downloadCapture(captureId: string, destinationFile: string): Promise<number> {
-    return this.download(`/captures/${this.id(captureId)}/file`, destinationFile);
+    return this.download(agentPaths.sessionFile('captures', captureId), destinationFile);
   }
 
   async deleteCapture(captureId: string): Promise<void> {
-    await this.request('DELETE', `/captures/${this.id(captureId)}`);
+    await this.request('DELETE', agentPaths.session('captures', captureId));
   }
 
   startProbe(request: StartProbeRequest): Promise<ProbeInfo> {
-    return this.json('POST', '/probes', request);
+    return this.json('POST', agentPaths.sessions('probes'), request);
   }
 
   getProbe(probeId: string): Promise<ProbeInfo> {
-    return this.json('GET', `/probes/${this.id(probeId)}`);
+    return this.json('GET', agentPaths.session('probes', probeId));
   }
 
   stopProbe(probeId: string): Promise<ProbeInfo> {
-    return this.json('POST', `/probes/${this.id(probeId)}/stop`);
+    return this.json('POST', agentPaths.sessionStop('probes', probeId));
   }
 
   downloadProbe(probeId: string, destinationFile: string): Promise<number> {
-    return this.download(`/probes/${this.id(probeId)}/file`, destinationFile);
+    return this.download(agentPaths.sessionFile('probes', probeId), destinationFile);
   }
 
   async deleteProbe(probeId: string): Promise<void> {
-    await this.request('DELETE', `/probes/${this.id(probeId)}`);
+    await this.request('DELETE', agentPaths.session('probes', probeId));
   }
 
   applyNetwork(state: HostNetworkState): Promise<NetworkApplyReport> {
-    return this.json('PUT', '/network', state);
+    return this.json('PUT', agentPaths.network(), state);
   }
 
   networkStatus(): Promise<AgentNetworkStatus> {
-    return this.json('GET', '/network');
+    return this.json('GET', agentPaths.network());
   }
 
   reconcileNetwork(): Promise<NetworkApplyReport> {
-    return this.json('POST', '/network/reconcile');
-  }
-
-  private id(value: string): string {
-    return encodeURIComponent(value);
-  }
-
-  private instancesQuery(instancesPath: string | undefined): string {
-    return instancesPath === undefined ? '' : `?instancesPath=${encodeURIComponent(instancesPath)}`;
+    return this.json('POST', agentPaths.networkReconcile());
   }
 
   private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -210,7 +145,7 @@ export class HttpAgentClient implements AgentClient {
   }
 
   private async request(method: string, path: string, body?: unknown, timeoutMs = this.timeouts.requestTimeoutMs): Promise<Response> {
-    const url = new URL(`${AGENT_API_PREFIX}${path}`, this.baseUrl);
+    const url = new URL(path, this.baseUrl);
     const headers: Record<string, string> = { authorization: `Bearer ${this.endpoint.token}`, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CaptureStartError, TcpdumpCaptureRepository } from '../../../src/capture/capture.repository';
+import { CaptureStartError, TcpdumpCaptureRepository } from '../../../src/agents/agent/captures/tcpdump/capture.repository';
 import { FakeProcessRunner, type FakeRunningProcess } from '../../../src/common/process/fake-process-runner';
 
 const options = { interface: 'veth-mig', file: '/tmp/c.pcap', snaplenBytes: 128, nanosecond: true, maxSizeBytes: 1 << 20 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTcpdumpStats, TCPDUMP_LISTENING, tcpdumpErrorReason } from '../../../src/capture/tcpdump-stats';
+import { parseTcpdumpStats, TCPDUMP_LISTENING, tcpdumpErrorReason } from '../../../src/agents/agent/captures/tcpdump/tcpdump-stats';
 
 describe('parseTcpdumpStats', () => {
   it('reads the counters tcpdump prints on exit', () => {

@@ -1,10 +1,6 @@
-// The host agent's wire contract, shared by the agent and AgentClient.
-// Plain types only: both sides import it, neither pulls the other in.
-
-export const AGENT_API_PREFIX = '/v1';
-
-/** The network routes carry the desired host state the controller compiles (`PUT/GET /v1/network`, `POST /v1/network/reconcile`). */
-export type { AgentNetworkStatus, HostNetworkState, NetworkApplyReport, NetworkDrift } from '../network/core/host-network-state';
+// The host agent's request and response bodies, shared by the agent and AgentClient.
+// Plain types only: both sides import it, neither pulls the other in. The network
+// routes carry the desired host state in ./host-network-state.
 
 export interface AgentErrorBody {
   statusCode: number;

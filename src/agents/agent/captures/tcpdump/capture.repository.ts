@@ -1,4 +1,4 @@
-import type { ProcessResult, ProcessRunner, RunningProcess } from '../common/process/process-runner';
+import type { ProcessResult, ProcessRunner, RunningProcess } from '../../../../common/process/process-runner';
 import { buildTcpdumpArgs, type TcpdumpOptions } from './tcpdump-args';
 import { parseTcpdumpStats, TCPDUMP_LISTENING, tcpdumpErrorReason, type TcpdumpStats } from './tcpdump-stats';
 

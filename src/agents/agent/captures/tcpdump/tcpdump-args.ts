@@ -1,4 +1,4 @@
-import { assertName, checkInterfaceName } from '../common/names';
+import { assertName, checkInterfaceName } from '../../../../common/names';
 
 export interface TcpdumpOptions {
   interface: string;

@@ -12,8 +12,8 @@ import type {
   StartCaptureRequest,
   StartProbeRequest,
   StorageMarker,
-} from './agent-api';
-import { AgentError, type AgentClient } from './agent.client';
+} from '../../../src/agents/protocol';
+import { AgentError, type AgentClient } from '../../../src/agents/client/agent.client';
 
 // An in-memory AgentClient for unit tests of controller services. Two fakes
 // that share one `SharedStorage` see each other's markers, like hosts on NFS;

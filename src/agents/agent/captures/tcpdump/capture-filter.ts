@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { checkPortRange, isPort, type PortRange } from '../common/names';
+import { checkPortRange, isPort, type PortRange } from '../../../../common/names';
 
 // BPF expressions are built here from typed values only; a user never supplies
 // filter text, so nothing reaches tcpdump's expression parser unchecked.
