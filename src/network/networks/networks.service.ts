@@ -52,11 +52,10 @@ export class NetworksService {
   async remove(id: string): Promise<void> {
     const network = await this.get(id);
     await this.transactions.change(async (tx) => {
-      const [subnets, ports, routers] = await Promise.all([
-        tx.subnets.countByNetwork(id),
-        tx.ports.countByNetwork(id),
-        tx.routers.countByExternalNetwork(id),
-      ]);
+      // One at a time: the queries of a transaction share one connection.
+      const subnets = await tx.subnets.countByNetwork(id);
+      const ports = await tx.ports.countByNetwork(id);
+      const routers = await tx.routers.countByExternalNetwork(id);
       if (subnets + ports + routers > 0) {
         throw new ConflictException({
           message: `network ${network.name} is in use (${subnets} subnet(s), ${ports} port(s), ${routers} router gateway(s)); remove them first`,

@@ -60,14 +60,21 @@ export async function allocatePort(tx: NetworkRepositories, spec: PortSpec): Pro
   });
   if (spec.activeHostId) {
     const network = await tx.networks.getById(subnet.networkId);
-    await tx.ports.insertBinding({ portId: port.id, hostId: spec.activeHostId, status: 'ACTIVE', vifDetails: vifDetails(network.vni, port.id) });
+    await tx.ports.insertBinding({
+      portId: port.id,
+      hostId: spec.activeHostId,
+      status: 'ACTIVE',
+      vifDetails: vifDetails(network.vni, port.id),
+    });
   }
   return port;
 }
 
 /** Every address of the subnet that is taken: ports, the gateway, floating IPs. */
 export async function usedAddresses(tx: Pick<NetworkRepositories, 'ports' | 'floatingIps'>, subnet: SubnetEntity): Promise<Set<string>> {
-  const [fixedIps, addresses] = await Promise.all([tx.ports.fixedIpsOn(subnet.id), tx.floatingIps.addressesOn(subnet.networkId)]);
+  // One at a time: in a transaction both queries share one connection.
+  const fixedIps = await tx.ports.fixedIpsOn(subnet.id);
+  const addresses = await tx.floatingIps.addressesOn(subnet.networkId);
   return new Set([subnet.gatewayIp, ...fixedIps, ...addresses]);
 }
 
