@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { FlavorsController } from './flavors/flavors.controller';
 import { FlavorsService } from './flavors/flavors.service';
+import { HostChanges } from './hosts/host-changes';
 import { HostsController } from './hosts/hosts.controller';
 import { HostsService } from './hosts/hosts.service';
 import { InstancesController } from './instances/instances.controller';
@@ -10,7 +11,7 @@ import { InventoryRepositoriesModule } from './repositories/inventory-repositori
 @Module({
   imports: [InventoryRepositoriesModule],
   controllers: [HostsController, FlavorsController, InstancesController],
-  providers: [HostsService, FlavorsService, InstancesService],
-  exports: [HostsService, FlavorsService, InstancesService, InventoryRepositoriesModule],
+  providers: [HostsService, FlavorsService, InstancesService, HostChanges],
+  exports: [HostsService, FlavorsService, InstancesService, InventoryRepositoriesModule, HostChanges],
 })
 export class InventoryModule {}

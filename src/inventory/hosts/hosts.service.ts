@@ -1,11 +1,11 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { bumpNetworkRevision } from '../../network/revision/bump-revision';
 import { toPage, type Page } from '../../common/http/page';
 import { newId } from '../../common/ids';
+import { Transactions } from '../../common/repositories/transactions';
 import { HostsRepository } from '../repositories/hosts.repository';
 import { InstancesRepository } from '../repositories/instances.repository';
 import type { CreateHostDto, HostQueryDto, UpdateHostDto } from './host.dto';
+import { HostChanges } from './host-changes';
 import type { HostEntity } from './host.entity';
 
 @Injectable()
@@ -13,7 +13,8 @@ export class HostsService {
   constructor(
     private readonly hosts: HostsRepository,
     private readonly instances: InstancesRepository,
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly changes: HostChanges,
   ) {}
 
   async list(query: HostQueryDto): Promise<Page<HostEntity>> {
@@ -44,10 +45,13 @@ export class HostsService {
     const host = await this.get(id);
     if (dto.name && dto.name !== host.name) await this.assertNameFree(dto.name);
     const vtepChanged = dto.vtepIp !== undefined && dto.vtepIp !== host.vtepIp;
-    const saved = await this.hosts.save(host, dto);
-    // Every host's flood list names this VTEP: the desired network state changed.
-    if (vtepChanged) await bumpNetworkRevision(this.dataSource.manager);
-    return saved;
+    if (!vtepChanged) return this.hosts.save(host, dto);
+    // Observers (the network model's revision) write their part in the same transaction.
+    return this.transactions.run(async (tx) => {
+      const saved = await this.hosts.inTransaction(tx).save(host, dto);
+      await this.changes.vtepChanged({ hostId: id, vtepIp: saved.vtepIp }, tx);
+      return saved;
+    });
   }
 
   async remove(id: string): Promise<void> {
