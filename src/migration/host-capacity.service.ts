@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, type Repository } from 'typeorm';
-import { FlavorEntity } from '../inventory/flavors/flavor.entity';
-import { HostEntity } from '../inventory/hosts/host.entity';
-import { InstanceEntity } from '../inventory/instances/instance.entity';
+import type { HostEntity } from '../inventory/hosts/host.entity';
 import type { HostCapacity } from './core';
-import { ReservationEntity } from './records/reservation.entity';
+import { MigrationInventoryRepository } from './repositories/migration-inventory.repository';
+import { ReservationsRepository } from './repositories/reservations.repository';
 
 // Used for planning only; the engine measures the real link during a migration.
 const DEFAULT_MIGRATION_BANDWIDTH_BYTES_PER_SEC = 1.25e9;
@@ -14,18 +11,16 @@ const DEFAULT_MIGRATION_BANDWIDTH_BYTES_PER_SEC = 1.25e9;
 @Injectable()
 export class HostCapacityService {
   constructor(
-    @InjectRepository(HostEntity) private readonly hosts: Repository<HostEntity>,
-    @InjectRepository(InstanceEntity) private readonly instances: Repository<InstanceEntity>,
-    @InjectRepository(FlavorEntity) private readonly flavors: Repository<FlavorEntity>,
-    @InjectRepository(ReservationEntity) private readonly reservations: Repository<ReservationEntity>,
+    private readonly inventory: MigrationInventoryRepository,
+    private readonly reservations: ReservationsRepository,
   ) {}
 
   async capacities(agentUp: (host: HostEntity) => boolean): Promise<HostCapacity[]> {
     const [hosts, instances, flavors, reservations] = await Promise.all([
-      this.hosts.find(),
-      this.instances.find(),
-      this.flavors.find(),
-      this.reservations.findBy({ releasedAt: IsNull() }),
+      this.inventory.allHosts(),
+      this.inventory.allInstances(),
+      this.inventory.allFlavors(),
+      this.reservations.findOpen(),
     ]);
     const flavorById = new Map(flavors.map((f) => [f.id, f]));
     const used = new Map<string, { vcpus: number; memoryMiB: number }>();

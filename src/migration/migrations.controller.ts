@@ -1,11 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { map, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { ApiErrors } from '../common/http/api-errors.decorator';
 import { CONVERGENCE_PRESETS } from './core';
 import { ConvergencePresetDto, CreateMigrationDto, MigrationDto, MigrationPageDto, MigrationQueryDto, MigrationSampleDto } from './dto';
-import { MigrationEventBus, type MigrationEvent } from './migration-events';
-import { historyThenLive } from './migration-stream';
+import { MigrationEventStreamService } from './migration-event-stream.service';
 import { MigrationsService } from './migrations.service';
 
 @ApiTags('migrations')
@@ -15,7 +14,7 @@ import { MigrationsService } from './migrations.service';
 export class MigrationsController {
   constructor(
     private readonly migrations: MigrationsService,
-    private readonly bus: MigrationEventBus,
+    private readonly eventStream: MigrationEventStreamService,
   ) {}
 
   @Post('migrations')
@@ -47,21 +46,7 @@ export class MigrationsController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'server-sent events: phase, sample and convergence; ends after the terminal phase' })
   events(@Param('id', ParseUUIDPipe) id: string): Observable<MessageEvent> {
-    const history = async (): Promise<MigrationEvent[]> => {
-      const [migration, samples] = await Promise.all([this.migrations.get(id), this.migrations.samplesOf(id)]);
-      return [
-        ...migration.phases.map((p): MigrationEvent => ({
-          migrationId: id,
-          type: 'phase',
-          data: { phase: p.phase, enteredAt: p.enteredAt.toISOString(), detail: p.detail },
-        })),
-        ...samples.map((s): MigrationEvent => {
-          const { id: _id, migrationId: _m, sampledAt: _at, ...figures } = s;
-          return { migrationId: id, type: 'sample', data: figures };
-        }),
-      ];
-    };
-    return historyThenLive(history, this.bus.of(id)).pipe(map((m) => ({ type: m.type, data: m.data })));
+    return this.eventStream.eventsOf(id);
   }
 
   @Post('migrations/:id/abort')

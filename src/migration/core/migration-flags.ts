@@ -1,5 +1,5 @@
-import type { ConvergencePolicy } from './core';
-import type { MigrateFlagName, MigrateRequest } from './libvirt';
+import type { ConvergencePolicy } from './convergence';
+import type { MigrateFlagName, MigrateRequest } from '../libvirt';
 
 export interface MigrateRequestInput {
   destinationLibvirtUri: string;
