@@ -11,7 +11,7 @@ import {
 } from '../../../src/migration/libvirt/migrate-params';
 import { NativeDomainEvent, toDomainEvent } from '../../../src/migration/libvirt/domain-event';
 import { toDirtyRate, toDomainMemoryStats } from '../../../src/migration/libvirt/host-stats';
-import { assertLibvirtUri } from '../../../src/migration/libvirt/libvirt-uri';
+import { assertLibvirtUri } from '../../../src/inventory/hosts/libvirt-uri-rules';
 
 describe('camelCaseField', () => {
   it.each([
