@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { HostEntity } from '../inventory/hosts/host.entity';
 import type { HostCapacity } from './core';
-import { MigrationInventoryRepository } from './repositories/migration-inventory.repository';
+import { FlavorsRepository } from '../inventory/repositories/flavors.repository';
+import { HostsRepository } from '../inventory/repositories/hosts.repository';
+import { InstancesRepository } from '../inventory/repositories/instances.repository';
 import { ReservationsRepository } from './repositories/reservations.repository';
 
 // Used for planning only; the engine measures the real link during a migration.
@@ -11,15 +13,17 @@ const DEFAULT_MIGRATION_BANDWIDTH_BYTES_PER_SEC = 1.25e9;
 @Injectable()
 export class HostCapacityService {
   constructor(
-    private readonly inventory: MigrationInventoryRepository,
+    private readonly hosts: HostsRepository,
+    private readonly instances: InstancesRepository,
+    private readonly flavors: FlavorsRepository,
     private readonly reservations: ReservationsRepository,
   ) {}
 
   async capacities(agentUp: (host: HostEntity) => boolean): Promise<HostCapacity[]> {
     const [hosts, instances, flavors, reservations] = await Promise.all([
-      this.inventory.allHosts(),
-      this.inventory.allInstances(),
-      this.inventory.allFlavors(),
+      this.hosts.findAll(),
+      this.instances.findAll(),
+      this.flavors.findAll(),
       this.reservations.findOpen(),
     ]);
     const flavorById = new Map(flavors.map((f) => [f.id, f]));

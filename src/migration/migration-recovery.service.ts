@@ -8,7 +8,7 @@ import { MigrationRecorder } from './migration-recorder.service';
 import { NETWORK_FOLLOWER, type NetworkFollower } from './network-follower';
 import type { LiveMigrationEntity } from './records/live-migration.entity';
 import { LiveMigrationsRepository } from './repositories/live-migrations.repository';
-import { MigrationInventoryRepository } from './repositories/migration-inventory.repository';
+import { InstancesRepository } from '../inventory/repositories/instances.repository';
 import { ReservationsService } from './reservations.service';
 
 const RESTARTED = 'the controller restarted during the migration';
@@ -23,7 +23,7 @@ export class MigrationRecoveryService implements OnApplicationBootstrap, BeforeA
 
   constructor(
     private readonly migrations: LiveMigrationsRepository,
-    private readonly inventory: MigrationInventoryRepository,
+    private readonly instances: InstancesRepository,
     private readonly settlement: Settlement,
     private readonly hypervisor: Hypervisor,
     private readonly recorder: MigrationRecorder,
@@ -62,13 +62,13 @@ export class MigrationRecoveryService implements OnApplicationBootstrap, BeforeA
         case 'stopped':
           return;
         case 'completed':
-          await this.inventory.placeInstance(migration.instanceId, settled.destination.id);
+          await this.instances.place(migration.instanceId, settled.destination.id, 'active');
           await this.readCompletedStats(migration, settled.destination);
           return this.finish(migration, 'completed', `recovered after a controller restart: guest runs on ${settled.destination.name}`);
         case 'stayed-on-source':
           return this.finish(migration, 'failed', `${RESTARTED} and ${settled.reason}`);
         case 'started':
-          await this.inventory.placeInstance(migration.instanceId, settled.host.id);
+          await this.instances.place(migration.instanceId, settled.host.id, 'active');
           return this.finish(migration, 'failed', `${RESTARTED}: ${settled.reason}`);
         case 'undecided':
           return this.finish(migration, 'failed', `recovery gave up: ${settled.reason}`);
@@ -110,7 +110,7 @@ export class MigrationRecoveryService implements OnApplicationBootstrap, BeforeA
         reportError: 'the controller restarted during the migration; its captures were not collected',
       });
     }
-    if (state === 'failed') await this.inventory.setInstanceState(migration.instanceId, 'active');
+    if (state === 'failed') await this.instances.setState(migration.instanceId, 'active');
     const networkNote = await this.settleNetwork(migration);
     await this.recorder.enterPhase(migration, state, `${detail}${networkNote}`);
   }
@@ -120,7 +120,7 @@ export class MigrationRecoveryService implements OnApplicationBootstrap, BeforeA
     if (!this.network) return '';
     const network = this.network;
     try {
-      const instance = await this.inventory.findInstance(migration.instanceId);
+      const instance = await this.instances.findById(migration.instanceId);
       const onDestination = instance?.hostId === migration.destinationHostId;
       const steps = onDestination
         ? [

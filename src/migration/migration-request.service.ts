@@ -1,25 +1,23 @@
-import { ConflictException, HttpException, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { ConflictException, HttpException, Injectable } from '@nestjs/common';
 import { newId } from '../common/ids';
-import { DestinationScheduler } from './destination-scheduler.service';
+import { Transactions } from '../common/repositories/transactions';
 import type { CreateMigrationDto } from './dto';
 import { MigrationQueueService } from './migration-queue.service';
 import { MigrationReadsService, type MigrationView } from './migration-reads.service';
 import { MigrationRecorder } from './migration-recorder.service';
+import { MigrationTargetsService } from './migration-targets.service';
 import { PrecheckRefusal } from './precheck-refusal';
 import { PrechecksService } from './prechecks.service';
 import { LiveMigrationsRepository } from './repositories/live-migrations.repository';
-import { MigrationInventoryRepository } from './repositories/migration-inventory.repository';
-import { MigrationUnitOfWork } from './repositories/migration-unit-of-work';
 import { DEFAULT_POLICY, resolvePolicy } from './resolve-policy';
 
-/** Requesting a migration: schedule when no destination is given, pre-check, record and queue. */
+/** Requesting a migration: resolve (or schedule) where it goes, pre-check, record and queue. */
 @Injectable()
 export class MigrationRequestService {
   constructor(
-    private readonly inventory: MigrationInventoryRepository,
+    private readonly targets: MigrationTargetsService,
     private readonly migrations: LiveMigrationsRepository,
-    private readonly unitOfWork: MigrationUnitOfWork,
-    private readonly scheduler: DestinationScheduler,
+    private readonly transactions: Transactions,
     private readonly prechecks: PrechecksService,
     private readonly queue: MigrationQueueService,
     private readonly recorder: MigrationRecorder,
@@ -29,24 +27,9 @@ export class MigrationRequestService {
   async request(dto: CreateMigrationDto): Promise<MigrationView> {
     const policyName = dto.policyName ?? DEFAULT_POLICY;
     const policy = resolvePolicy(policyName, dto.policy ?? {});
-    const instance = await this.inventory.findInstance(dto.instanceId);
-    if (!instance)
-      throw new UnprocessableEntityException({
-        message: `instanceId ${dto.instanceId} refers to no instance`,
-        details: { field: 'instanceId' },
-      });
-    await this.refuseWhenBusy(instance.id, instance.name);
-    const flavor = await this.inventory.getFlavor(instance.flavorId);
-    const source = await this.inventory.getHost(instance.hostId);
-    const destination = dto.destinationHostId
-      ? await this.inventory.findHost(dto.destinationHostId)
-      : await this.scheduler.pick(instance, flavor);
-    if (!destination) {
-      throw new UnprocessableEntityException({
-        message: `destinationHostId ${dto.destinationHostId} refers to no host`,
-        details: { check: 'destination', field: 'destinationHostId' },
-      });
-    }
+    const instance = await this.targets.instance(dto.instanceId);
+    await this.refuseWhenBusy(instance.id, instance.name, this.migrations);
+    const { flavor, source, destination } = await this.targets.targets(instance, dto.destinationHostId);
 
     try {
       await this.prechecks.run({ instance, flavor, source, destination });
@@ -59,10 +42,11 @@ export class MigrationRequestService {
 
     const queuedAt = new Date();
     const queuedDetail = `${source.name} → ${destination.name}, policy ${policyName}`;
-    // One transaction: the busy check again, the record and its first phase; a racing request for the same instance sees it.
-    const migration = await this.unitOfWork.run(async (tx) => {
-      await this.refuseWhenBusy(instance.id, instance.name, tx.migrations);
-      const created = await tx.migrations.insert({
+    // One transaction: the busy check again (the pre-checks took time), the record and its first phase.
+    const migration = await this.transactions.run(async (tx) => {
+      const migrations = this.migrations.inTransaction(tx);
+      await this.refuseWhenBusy(instance.id, instance.name, migrations);
+      const created = await migrations.insert({
         id: newId(),
         instanceId: instance.id,
         instanceName: instance.name,
@@ -80,7 +64,7 @@ export class MigrationRequestService {
         startedAt: null,
         finishedAt: null,
       });
-      await tx.migrations.addPhase(created.id, 'queued', queuedAt, queuedDetail);
+      await migrations.addPhase(created.id, 'queued', queuedAt, queuedDetail);
       return created;
     });
     this.recorder.published(migration.id, 'queued', queuedAt, queuedDetail);
@@ -88,7 +72,7 @@ export class MigrationRequestService {
     return this.reads.get(migration.id);
   }
 
-  private async refuseWhenBusy(instanceId: string, instanceName: string, migrations = this.migrations): Promise<void> {
+  private async refuseWhenBusy(instanceId: string, instanceName: string, migrations: LiveMigrationsRepository): Promise<void> {
     const busy = await migrations.findUnfinishedOfInstance(instanceId);
     if (busy)
       throw new ConflictException({

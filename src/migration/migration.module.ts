@@ -3,7 +3,7 @@ import { AgentsModule } from '../agents/agents.module';
 import { CaptureModule } from '../capture/capture.module';
 import { NetworkModule } from '../network/network.module';
 import { NetworkFollowService } from '../network/follow/network-follow.service';
-import { DestinationScheduler } from './destination-scheduler.service';
+import { MigrationTargetsService } from './migration-targets.service';
 import {
   AbortRequests,
   CommitmentPhase,
@@ -60,7 +60,7 @@ const ENGINE = [
     { provide: LIBVIRT_REPOSITORY, useClass: NativeLibvirtRepository },
     { provide: NETWORK_FOLLOWER, useExisting: NetworkFollowService },
     ...ENGINE,
-    DestinationScheduler,
+    MigrationTargetsService,
     HostCapacityService,
     Hypervisor,
     MigrationAbortService,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Hypervisor, isActive } from '../hypervisor';
 import type { TerminalState } from '../migration-phase';
 import { MigrationRecorder } from '../migration-recorder.service';
-import { MigrationInventoryRepository } from '../repositories/migration-inventory.repository';
+import { InstancesRepository } from '../../inventory/repositories/instances.repository';
 import { ReservationsService } from '../reservations.service';
 import { failedSteps, NetworkSteps } from './network-steps';
 import { RollbackPhase } from './rollback.phase';
@@ -15,7 +15,7 @@ export class CommitmentPhase {
   constructor(
     private readonly hypervisor: Hypervisor,
     private readonly recorder: MigrationRecorder,
-    private readonly inventory: MigrationInventoryRepository,
+    private readonly instances: InstancesRepository,
     private readonly reservations: ReservationsService,
     private readonly network: NetworkSteps,
     private readonly switchover: SwitchoverPhase,
@@ -46,7 +46,7 @@ export class CommitmentPhase {
       hvIterations: stats?.memoryIteration ?? null,
       hvDirtyRatePagesPerSec: outcome.lastDirtyRatePagesPerSec,
     });
-    await this.inventory.placeInstance(instance.id, destination.id);
+    await this.instances.place(instance.id, destination.id, 'active');
     await this.reservations.release(migration.id);
     const committed = await this.network.commit(ctx);
     // The guest runs on the destination whatever the network did; a failed step is said, and the periodic resync repairs it.

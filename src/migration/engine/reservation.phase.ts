@@ -3,7 +3,7 @@ import { MigrationCaptureService } from '../../capture/migration-capture.service
 import { errorMessage } from '../hypervisor';
 import { MigrationRecorder } from '../migration-recorder.service';
 import { PrecopyPredictionService } from '../prediction/precopy-prediction.service';
-import { MigrationInventoryRepository } from '../repositories/migration-inventory.repository';
+import { InstancesRepository } from '../../inventory/repositories/instances.repository';
 import { ReservationsService } from '../reservations.service';
 import { failedSteps, NetworkSteps } from './network-steps';
 import type { RunContext } from './run-context';
@@ -19,7 +19,7 @@ export class ReservationPhase {
     private readonly network: NetworkSteps,
     private readonly prediction: PrecopyPredictionService,
     private readonly capture: MigrationCaptureService,
-    private readonly inventory: MigrationInventoryRepository,
+    private readonly instances: InstancesRepository,
   ) {}
 
   /** Capacity first; `prepareCopy` follows when no abort came in between. */
@@ -43,7 +43,7 @@ export class ReservationPhase {
     await this.prediction.beforeCopy(ctx);
     ctx.capture = await this.capture.start(migration.id, source, { guestIp: instance.ipAddress, floatingIp });
     await this.recorder.save(migration, { reportState: 'pending' });
-    await this.inventory.setInstanceState(instance.id, 'migrating');
+    await this.instances.setState(instance.id, 'migrating');
     return { ok: true };
   }
 }

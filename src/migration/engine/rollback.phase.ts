@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TerminalState } from '../migration-phase';
 import { MigrationRecorder } from '../migration-recorder.service';
-import { MigrationInventoryRepository } from '../repositories/migration-inventory.repository';
+import { InstancesRepository } from '../../inventory/repositories/instances.repository';
 import { ReservationsService } from '../reservations.service';
 import { NetworkSteps } from './network-steps';
 import type { RunContext } from './run-context';
@@ -12,7 +12,7 @@ export class RollbackPhase {
   constructor(
     private readonly reservations: ReservationsService,
     private readonly network: NetworkSteps,
-    private readonly inventory: MigrationInventoryRepository,
+    private readonly instances: InstancesRepository,
     private readonly recorder: MigrationRecorder,
   ) {}
 
@@ -20,8 +20,8 @@ export class RollbackPhase {
   async end(ctx: RunContext, terminal: TerminalState, detail: string, guestHostId?: string): Promise<TerminalState> {
     await this.reservations.release(ctx.migration.id);
     await this.network.rollback(ctx);
-    if (guestHostId) await this.inventory.placeInstance(ctx.instance.id, guestHostId);
-    else await this.inventory.setInstanceState(ctx.instance.id, 'active');
+    if (guestHostId) await this.instances.place(ctx.instance.id, guestHostId, 'active');
+    else await this.instances.setState(ctx.instance.id, 'active');
     await this.recorder.enterPhase(ctx.migration, terminal, detail);
     return terminal;
   }

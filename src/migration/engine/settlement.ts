@@ -4,7 +4,7 @@ import type { HostEntity } from '../../inventory/hosts/host.entity';
 import { settlementVerdict, type Whereabouts } from '../core';
 import { errorMessage, Hypervisor } from '../hypervisor';
 import type { LiveMigrationEntity } from '../records/live-migration.entity';
-import { MigrationInventoryRepository } from '../repositories/migration-inventory.repository';
+import { HostsRepository } from '../../inventory/repositories/hosts.repository';
 
 export type SettlementSubject = Pick<LiveMigrationEntity, 'id' | 'domainName' | 'sourceHostId' | 'destinationHostId'>;
 
@@ -48,13 +48,13 @@ export class Settlement {
 
   constructor(
     private readonly hypervisor: Hypervisor,
-    private readonly inventory: MigrationInventoryRepository,
+    private readonly hosts: HostsRepository,
   ) {}
 
   async settle(migration: SettlementSubject, options: SettleOptions): Promise<SettledOutcome> {
     const [source, destination] = await Promise.all([
-      this.inventory.getHost(migration.sourceHostId),
-      this.inventory.getHost(migration.destinationHostId),
+      this.hosts.getById(migration.sourceHostId),
+      this.hosts.getById(migration.destinationHostId),
     ]);
     const started = Date.now();
     for (;;) {

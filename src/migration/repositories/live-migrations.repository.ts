@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, Not, type EntityManager, type FindOptionsWhere, type Repository } from 'typeorm';
+import { In, IsNull, Not, type FindOptionsWhere, type Repository } from 'typeorm';
+import type { Transaction } from '../../common/repositories/transactions';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { TERMINAL_STATES, type MigrationState } from '../migration-phase';
 import { LiveMigrationEntity } from '../records/live-migration.entity';
@@ -38,12 +39,12 @@ export class LiveMigrationsRepository {
     @InjectRepository(MigrationSampleEntity) private readonly samples: Repository<MigrationSampleEntity>,
   ) {}
 
-  /** The same repository on a transaction's entity manager (see MigrationUnitOfWork). */
-  static on(manager: EntityManager): LiveMigrationsRepository {
+  /** The same API inside a transaction opened by `Transactions.run`. */
+  inTransaction(tx: Transaction): LiveMigrationsRepository {
     return new LiveMigrationsRepository(
-      manager.getRepository(LiveMigrationEntity),
-      manager.getRepository(MigrationPhaseEntity),
-      manager.getRepository(MigrationSampleEntity),
+      tx.manager.getRepository(LiveMigrationEntity),
+      tx.manager.getRepository(MigrationPhaseEntity),
+      tx.manager.getRepository(MigrationSampleEntity),
     );
   }
 

@@ -1,31 +1,20 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { InventoryRepositoriesModule } from '../../inventory/repositories/inventory-repositories.module';
 import { LiveMigrationEntity } from '../records/live-migration.entity';
 import { MigrationPhaseEntity } from '../records/migration-phase.entity';
 import { MigrationSampleEntity } from '../records/migration-sample.entity';
-import { FlavorEntity } from '../../inventory/flavors/flavor.entity';
-import { HostEntity } from '../../inventory/hosts/host.entity';
-import { InstanceEntity } from '../../inventory/instances/instance.entity';
 import { ReservationEntity } from '../records/reservation.entity';
 import { LiveMigrationsRepository } from './live-migrations.repository';
-import { MigrationInventoryRepository } from './migration-inventory.repository';
-import { MigrationUnitOfWork } from './migration-unit-of-work';
 import { ReservationsRepository } from './reservations.repository';
 
-/** The only door of the migration engine to the database. */
+/** The migration engine's door to the database: its own aggregates, and the inventory's repositories passed on. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([
-      LiveMigrationEntity,
-      MigrationPhaseEntity,
-      MigrationSampleEntity,
-      ReservationEntity,
-      HostEntity,
-      InstanceEntity,
-      FlavorEntity,
-    ]),
+    TypeOrmModule.forFeature([LiveMigrationEntity, MigrationPhaseEntity, MigrationSampleEntity, ReservationEntity]),
+    InventoryRepositoriesModule,
   ],
-  providers: [LiveMigrationsRepository, ReservationsRepository, MigrationInventoryRepository, MigrationUnitOfWork],
-  exports: [LiveMigrationsRepository, ReservationsRepository, MigrationInventoryRepository, MigrationUnitOfWork],
+  providers: [LiveMigrationsRepository, ReservationsRepository],
+  exports: [LiveMigrationsRepository, ReservationsRepository, InventoryRepositoriesModule],
 })
 export class MigrationRepositoriesModule {}

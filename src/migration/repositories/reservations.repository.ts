@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, type EntityManager, type Repository } from 'typeorm';
+import { IsNull, type Repository } from 'typeorm';
+import type { Transaction } from '../../common/repositories/transactions';
 import { ReservationEntity } from '../records/reservation.entity';
 
 export type NewReservation = Omit<ReservationEntity, 'createdAt'>;
@@ -10,9 +11,9 @@ export type NewReservation = Omit<ReservationEntity, 'createdAt'>;
 export class ReservationsRepository {
   constructor(@InjectRepository(ReservationEntity) private readonly reservations: Repository<ReservationEntity>) {}
 
-  /** The same repository on a transaction's entity manager (see MigrationUnitOfWork). */
-  static on(manager: EntityManager): ReservationsRepository {
-    return new ReservationsRepository(manager.getRepository(ReservationEntity));
+  /** The same API inside a transaction opened by `Transactions.run`. */
+  inTransaction(tx: Transaction): ReservationsRepository {
+    return new ReservationsRepository(tx.manager.getRepository(ReservationEntity));
   }
 
   findOpen(): Promise<ReservationEntity[]> {
