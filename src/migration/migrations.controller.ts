@@ -2,8 +2,18 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Sse
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
 import { ApiErrors } from '../common/http/api-errors.decorator';
+import type { Page } from '../common/http/page';
 import { CONVERGENCE_PRESETS } from './core';
-import { ConvergencePresetDto, CreateMigrationDto, MigrationDto, MigrationPageDto, MigrationQueryDto, MigrationSampleDto } from './dto';
+import {
+  ConvergencePresetDto,
+  CreateMigrationDto,
+  MigrationDto,
+  MigrationPageDto,
+  MigrationQueryDto,
+  MigrationSampleDto,
+  toMigrationResponse,
+  type MigrationResponse,
+} from './dto';
 import { MigrationEventStreamService } from './migration-event-stream.service';
 import { MigrationsService } from './migrations.service';
 
@@ -20,20 +30,21 @@ export class MigrationsController {
   @Post('migrations')
   @HttpCode(202)
   @ApiAcceptedResponse({ type: MigrationDto, description: 'pre-checks passed; the migration is queued' })
-  create(@Body() dto: CreateMigrationDto) {
-    return this.migrations.request(dto);
+  async create(@Body() dto: CreateMigrationDto): Promise<MigrationResponse> {
+    return toMigrationResponse(await this.migrations.request(dto));
   }
 
   @Get('migrations')
   @ApiOkResponse({ type: MigrationPageDto })
-  list(@Query() query: MigrationQueryDto) {
-    return this.migrations.list(query);
+  async list(@Query() query: MigrationQueryDto): Promise<Page<MigrationResponse>> {
+    const page = await this.migrations.list(query);
+    return { ...page, items: page.items.map(toMigrationResponse) };
   }
 
   @Get('migrations/:id')
   @ApiOkResponse({ type: MigrationDto })
-  get(@Param('id', ParseUUIDPipe) id: string) {
-    return this.migrations.get(id);
+  async get(@Param('id', ParseUUIDPipe) id: string): Promise<MigrationResponse> {
+    return toMigrationResponse(await this.migrations.get(id));
   }
 
   @Get('migrations/:id/samples')
@@ -52,8 +63,8 @@ export class MigrationsController {
   @Post('migrations/:id/abort')
   @HttpCode(202)
   @ApiAcceptedResponse({ type: MigrationDto, description: 'abort requested; the guest stays on the source' })
-  abort(@Param('id', ParseUUIDPipe) id: string) {
-    return this.migrations.abort(id);
+  async abort(@Param('id', ParseUUIDPipe) id: string): Promise<MigrationResponse> {
+    return toMigrationResponse(await this.migrations.abort(id));
   }
 
   @Get('migration-policies')

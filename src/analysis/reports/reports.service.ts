@@ -67,7 +67,7 @@ export class ReportsService {
         downtimeMs: m.predDowntimeMs,
         converges: m.predConverges,
         // Against the hypervisor's total time; the network-observed time is in detail for reference.
-        totalTimeError: m.predTotalTimeError,
+        totalTimeError: m.predTotalTimeErrorRatio,
         detail: m.precopyPrediction,
       },
       detail: m.report,
@@ -199,7 +199,7 @@ function reportColumns(): (keyof LiveMigrationEntity)[] {
     'predTotalTimeMs',
     'predDowntimeMs',
     'predConverges',
-    'predTotalTimeError',
+    'predTotalTimeErrorRatio',
     'precopyPrediction',
   ];
 }

@@ -88,7 +88,7 @@ export class PrecopyPredictionService {
     const error = predictionError(record.prediction, migration);
     if (!error) return;
     try {
-      await this.recorder.save(migration, { precopyPrediction: { ...record, error }, predTotalTimeError: error.totalTimeRelative });
+      await this.recorder.save(migration, { precopyPrediction: { ...record, error }, predTotalTimeErrorRatio: error.totalTimeRelative });
     } catch (err) {
       this.logger.warn(`migration ${migration.id}: prediction error not stored: ${errorMessage(err)}`);
     }

@@ -142,7 +142,7 @@ export class LiveMigrationEntity {
 
   /** (predicted - actual) / actual total time, the actual being the hypervisor's; set when the migration completed. */
   @Column(numberColumn('pred_total_time_error'))
-  predTotalTimeError!: number | null;
+  predTotalTimeErrorRatio!: number | null;
 
   /** Inputs, prediction and error in full. */
   @Column({ name: 'precopy_prediction', type: 'simple-json', nullable: true })
