@@ -28,7 +28,7 @@ export class MigrationRequestService {
     const policyName = dto.policyName ?? DEFAULT_POLICY;
     const policy = resolvePolicy(policyName, dto.policy ?? {});
     const instance = await this.targets.instance(dto.instanceId);
-    await this.refuseWhenBusy(instance.id, instance.name, this.migrations);
+    await this.refuseWhenBusy(instance.id, instance.name);
     const { flavor, source, destination } = await this.targets.targets(instance, dto.destinationHostId);
 
     try {
@@ -42,11 +42,13 @@ export class MigrationRequestService {
 
     const queuedAt = new Date();
     const queuedDetail = `${source.name} → ${destination.name}, policy ${policyName}`;
-    // One transaction: the busy check again (the pre-checks took time), the record and its first phase.
-    const migration = await this.transactions.run(async (tx) => {
+    // One transaction: the busy check again (the pre-checks took time), the record and its first phase. A busy
+    // instance commits nothing rather than rolling back: on SQLite a rollback would take concurrent writes with it.
+    const created = await this.transactions.run(async (tx) => {
       const migrations = this.migrations.inTransaction(tx);
-      await this.refuseWhenBusy(instance.id, instance.name, migrations);
-      const created = await migrations.insert({
+      const busy = await migrations.findUnfinishedOfInstance(instance.id);
+      if (busy) return { busy, migration: null };
+      const migration = await migrations.insert({
         id: newId(),
         instanceId: instance.id,
         instanceName: instance.name,
@@ -64,20 +66,25 @@ export class MigrationRequestService {
         startedAt: null,
         finishedAt: null,
       });
-      await migrations.addPhase(created.id, 'queued', queuedAt, queuedDetail);
-      return created;
+      await migrations.addPhase(migration.id, 'queued', queuedAt, queuedDetail);
+      return { busy: null, migration };
     });
+    if (created.migration === null) throw busyConflict(instance.name, created.busy);
+    const { migration } = created;
     this.recorder.published(migration.id, 'queued', queuedAt, queuedDetail);
     this.queue.submit({ id: migration.id, sourceHostId: source.id, destinationHostId: destination.id });
     return this.reads.get(migration.id);
   }
 
-  private async refuseWhenBusy(instanceId: string, instanceName: string, migrations: LiveMigrationsRepository): Promise<void> {
-    const busy = await migrations.findUnfinishedOfInstance(instanceId);
-    if (busy)
-      throw new ConflictException({
-        message: `instance ${instanceName} is already migrating (${busy.id}, ${busy.state})`,
-        details: { migrationId: busy.id },
-      });
+  private async refuseWhenBusy(instanceId: string, instanceName: string): Promise<void> {
+    const busy = await this.migrations.findUnfinishedOfInstance(instanceId);
+    if (busy) throw busyConflict(instanceName, busy);
   }
+}
+
+function busyConflict(instanceName: string, busy: { id: string; state: string }): ConflictException {
+  return new ConflictException({
+    message: `instance ${instanceName} is already migrating (${busy.id}, ${busy.state})`,
+    details: { migrationId: busy.id },
+  });
 }

@@ -196,7 +196,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
       .send({
         instanceId: vm.id,
         destinationHostId: hostIds.fb,
-        policy: { maxDowntimeMs: 900, downtimeSteps: 3, downtimeDelayPerGiBSec: 1, completionTimeoutPerGiBSec: 0, progressTimeoutSec: 0 },
+        policy: { maxDowntimeMs: 900, downtimeSteps: 3, downtimeDelaySecPerGiB: 1, completionTimeoutSecPerGiB: 0, progressTimeoutSec: 0 },
       });
     const done = await finished(res.body.id);
     expect(done.state).toBe('completed');
@@ -217,7 +217,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
       .send({
         instanceId: vm.id,
         destinationHostId: hostIds.fb,
-        policy: { maxDowntimeMs: 50, completionTimeoutPerGiBSec: 1, timeoutAction: 'abort', progressTimeoutSec: 0 },
+        policy: { maxDowntimeMs: 50, completionTimeoutSecPerGiB: 1, timeoutAction: 'abort', progressTimeoutSec: 0 },
       });
     const done = await finished(res.body.id);
     expect(done.state).toBe('aborted');
@@ -237,7 +237,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
         destinationHostId: hostIds.fb,
         policy: {
           maxDowntimeMs: 50,
-          completionTimeoutPerGiBSec: 1,
+          completionTimeoutSecPerGiB: 1,
           timeoutAction: 'force-complete',
           forceCompleteMaxDowntimeMs: null,
           progressTimeoutSec: 0,
@@ -254,7 +254,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
     const res = await http()
       .post('/migrations')
       .set(auth(OPERATOR))
-      .send({ instanceId: vm.id, destinationHostId: hostIds.fb, policy: { completionTimeoutPerGiBSec: 0, progressTimeoutSec: 0 } });
+      .send({ instanceId: vm.id, destinationHostId: hostIds.fb, policy: { completionTimeoutSecPerGiB: 0, progressTimeoutSec: 0 } });
     for (let i = 0; i < 100 && (await http().get(`/migrations/${res.body.id}`).set(auth(OPERATOR))).body.state !== 'pre-copy'; i++)
       await new Promise((r) => setTimeout(r, 20));
     const aborted = await http().post(`/migrations/${res.body.id}/abort`).set(auth(OPERATOR));
@@ -272,7 +272,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
     const res = await http()
       .post('/migrations')
       .set(auth(OPERATOR))
-      .send({ instanceId: vm.id, destinationHostId: hostIds.fb, policy: { completionTimeoutPerGiBSec: 0, progressTimeoutSec: 0 } });
+      .send({ instanceId: vm.id, destinationHostId: hostIds.fb, policy: { completionTimeoutSecPerGiB: 0, progressTimeoutSec: 0 } });
     await new Promise((r) => setTimeout(r, 200));
     libvirt.failWith = new LibvirtError('operation failed: migration out job: Unable to write to socket: Broken pipe', 9, 10);
     const done = await finished(res.body.id);

@@ -17,7 +17,7 @@ const STEADY = {
   bandwidthMiBps: CAP_MIB_PER_SEC,
   maxDowntimeMs: 300,
   downtimeSteps: 1,
-  completionTimeoutPerGiBSec: 0,
+  completionTimeoutSecPerGiB: 0,
   progressTimeoutSec: 0,
 };
 const SLOW_LINK_MBIT = 40;
@@ -333,7 +333,7 @@ describe('operator workflows on the lab (controller process, REST only)', () => 
           maxDowntimeMs: 100,
           downtimeSteps: 1,
           progressTimeoutSec: 0,
-          completionTimeoutPerGiBSec: 4,
+          completionTimeoutSecPerGiB: 4,
           timeoutAction: 'abort',
         });
         expect(res.status, JSON.stringify(res.body)).toBe(202);

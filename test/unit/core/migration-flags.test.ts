@@ -30,8 +30,8 @@ describe('buildMigrateRequest', () => {
     expect(r.params).toMatchObject({
       migrateUri: 'tcp://[2001:db8::2]',
       bandwidthMiBps: 100,
-      autoConvergeInitialPercent: 30,
-      autoConvergeIncrementPercent: 15,
+      autoConvergeInitialPct: 30,
+      autoConvergeIncrementPct: 15,
     });
   });
 });
