@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { agentToken, bootGuest, guestMac, LAB_FLAVORS, topology, type BootedGuest } from '../../lab';
-import { instancesPath } from '../../lab/paths';
+import { agentToken, bootGuest, guestMac, LAB_FLAVORS, topology, type BootedGuest } from '..';
+import { instancesPath } from '../paths';
 import type { ControllerApi } from './controller-api';
 import { createFloatingIp, createLabPort } from './lab-network';
 

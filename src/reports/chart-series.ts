@@ -1,4 +1,4 @@
-import type { ProbeSeriesPoint, TimelineBucket } from '../core/analysis-report';
+import type { ProbeSeriesPoint, TimelineBucket } from '../analysis';
 
 /** Migration throughput at one time: Mbit/s from tsSec for widthSec. */
 export interface ThroughputStep {

@@ -2,11 +2,10 @@ import { Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { LIVEMIG_CONFIG, type LivemigConfig } from '../../config/livemig-config';
-import { AnalysesController } from './analyses.controller';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { LiveMigrationEntity } from '../../migration/records/live-migration.entity';
+import { AnalysesController } from '../analysis/reports/analyses.controller';
+import { LIVEMIG_CONFIG, type LivemigConfig } from '../config/livemig-config';
 import { ReportsController } from './reports.controller';
+import { ReportRepositoriesModule } from './repositories/report-repositories.module';
 import { ReportsService } from './reports.service';
 
 /** Largest capture one upload may carry. */
@@ -14,7 +13,7 @@ export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([LiveMigrationEntity]),
+    ReportRepositoriesModule,
     // Uploads go to disk and are analyzed as a stream, so memory stays flat whatever their size.
     MulterModule.registerAsync({
       inject: [LIVEMIG_CONFIG],

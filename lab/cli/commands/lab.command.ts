@@ -12,9 +12,9 @@ import {
   labStatus,
   labUp,
   registerLab,
-} from '../../../lab';
+} from '../..';
 
-// `livemig lab up|status|down`: the one-machine lab of compute hosts (see lab/README.md).
+// `livemig-lab up|status|down`: the one-machine lab of compute hosts (see lab/README.md).
 
 function parseHostCount(value: string): number {
   const n = Number(value);
@@ -24,9 +24,7 @@ function parseHostCount(value: string): number {
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-export function registerLabCommand(program: Command): void {
-  const lab = program.command('lab').description('bring the one-machine test lab up or down');
-
+export function registerLabCommands(lab: Command): void {
   lab
     .command('up')
     .description('create the hosts (netns + own libvirtd + agent), prober agent, networks, controller leg and guest image; idempotent')

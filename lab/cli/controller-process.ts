@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../../lab/paths';
+import { projectRoot } from '../paths';
 
 export interface ControllerProcess {
   url: string;

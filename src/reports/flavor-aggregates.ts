@@ -1,4 +1,4 @@
-import { percentileSorted } from '../core/stats';
+import { percentileSorted } from '../analysis/core/stats';
 
 /** The per-migration figures that per-flavor reports aggregate (network beside hypervisor). */
 export interface MigrationFigures {

@@ -1,8 +1,8 @@
-import type { LiveMigrationEntity } from '../../migration/records/live-migration.entity';
+import type { ChartRow } from './repositories/report-columns';
 import type { MigrationChartInput } from './migration-chart';
 
 export type ChartSource = Pick<
-  LiveMigrationEntity,
+  ChartRow,
   'instanceName' | 'flavorName' | 'sourceHostId' | 'destinationHostId' | 'report' | 'netDowntimeMs' | 'hvDowntimeMs'
 >;
 

@@ -1,4 +1,4 @@
-import type { ProbeSeriesPoint, TimelineBucket } from '../core/analysis-report';
+import type { ProbeSeriesPoint, TimelineBucket } from '../analysis';
 import { niceMax, niceTicks } from './axis-ticks';
 import { chartTimeRange, throughputSteps } from './chart-series';
 import { escapeMarkup as esc } from './markup-escape';

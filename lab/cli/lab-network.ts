@@ -1,13 +1,4 @@
-import {
-  EXTERNAL,
-  EXTERNAL_CIDR,
-  FLOATING_IP_RANGE,
-  PROBER,
-  TENANT2,
-  TENANT_CIDR,
-  TENANT_GATEWAY_IP,
-  TENANT_VNI,
-} from '../../lab/topology';
+import { EXTERNAL, EXTERNAL_CIDR, FLOATING_IP_RANGE, PROBER, TENANT2, TENANT_CIDR, TENANT_GATEWAY_IP, TENANT_VNI } from '../topology';
 import type { ControllerApi } from './controller-api';
 
 // The lab's tenant networks as a Neutron-style model in the controller: two

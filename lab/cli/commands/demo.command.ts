@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { FlavorAggregate } from '../../analysis/reports/flavor-aggregates';
-import { formatFlavorSummary, formatTable3 } from '../../analysis/reports/flavor-table';
+import type { FlavorAggregate } from '../../../src/reports/flavor-aggregates';
+import { formatFlavorSummary, formatTable3 } from '../../../src/reports/flavor-table';
 import { ControllerApi, waitForMigration } from '../controller-api';
 import { controllerLogFile, startControllerProcess } from '../controller-process';
 import { bootInstance, registerLabInventory } from '../lab-inventory';
@@ -28,7 +28,7 @@ const ms = (v: unknown) => (typeof v === 'number' ? `${v.toFixed(1)} ms` : '—'
 
 /** The main job: lab up, controller on SQLite, one migration per flavor with capture, table and report, lab down. */
 export async function runDemo(flags: DemoFlags): Promise<boolean> {
-  const lab = await import('../../../lab');
+  const lab = await import('../..');
   const outDir = resolve(flags.out, new Date().toISOString().replace(/[:.]/g, '-'));
   mkdirSync(outDir, { recursive: true });
   const release = await lab.acquireLabLock();
@@ -141,7 +141,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--keep', 'leave the lab up afterwards', false)
     .action(async (flags: DemoFlags) => {
       if (!(await runDemo(flags))) {
-        process.stderr.write('livemig demo: not every migration completed\n');
+        process.stderr.write('livemig-lab demo: not every migration completed\n');
         process.exitCode = 1;
       }
     });

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsOptional, IsUUID } from 'class-validator';
 
 export const FLAVOR_REPORT_FORMATS = ['json', 'csv', 'table', 'table3'] as const;
+export type FlavorReportFormat = (typeof FLAVOR_REPORT_FORMATS)[number];
 
 export class FlavorReportQueryDto {
   @ApiPropertyOptional({ description: 'migrations finished at or after (ISO 8601)' })
@@ -29,5 +30,5 @@ export class FlavorReportQueryDto {
   })
   @IsOptional()
   @IsIn(FLAVOR_REPORT_FORMATS)
-  format?: (typeof FLAVOR_REPORT_FORMATS)[number];
+  format?: FlavorReportFormat;
 }
