@@ -49,7 +49,7 @@ export function toMigrationReportView(m: ReportRow) {
       downtimeMs: m.predDowntimeMs,
       converges: m.predConverges,
       // Against the hypervisor's total time; the network-observed time is in detail for reference.
-      totalTimeError: m.predTotalTimeError,
+      totalTimeError: m.predTotalTimeErrorRatio,
       detail: m.precopyPrediction,
     },
     detail: m.report,

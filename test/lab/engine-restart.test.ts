@@ -57,7 +57,7 @@ describe('a controller killed mid-migration', () => {
     const started = await api.ok<{ id: string }>('POST', '/migrations', {
       instanceId: vm.instanceId,
       destinationHostId: inventory.hostIds['host-b'],
-      policy: { completionTimeoutPerGiBSec: 0, progressTimeoutSec: 0 },
+      policy: { completionTimeoutSecPerGiB: 0, progressTimeoutSec: 0 },
     });
     await waitForState(api, started.id, ['pre-copy']);
     await new Promise((r) => setTimeout(r, 1500));

@@ -61,7 +61,7 @@ export const REPORT_COLUMNS = [
   'predTotalTimeMs',
   'predDowntimeMs',
   'predConverges',
-  'predTotalTimeError',
+  'predTotalTimeErrorRatio',
   'precopyPrediction',
 ] as const satisfies readonly (keyof LiveMigrationEntity)[];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MigrationQueue } from '../../../src/migration/migration-queue';
+import { MigrationQueue } from '../../../src/migration/core';
 
 const m = (id: string, sourceHostId: string, destinationHostId: string) => ({ id, sourceHostId, destinationHostId });
 

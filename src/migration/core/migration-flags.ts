@@ -1,5 +1,5 @@
-import type { ConvergencePolicy } from './core';
-import type { MigrateFlagName, MigrateRequest } from './libvirt';
+import type { ConvergencePolicy } from './convergence';
+import type { MigrateFlagName, MigrateRequest } from '../libvirt';
 
 export interface MigrateRequestInput {
   destinationLibvirtUri: string;
@@ -28,7 +28,7 @@ export function buildMigrateRequest(input: MigrateRequestInput): MigrateRequest 
       ...(policy.bandwidthMiBps > 0 ? { bandwidthMiBps: policy.bandwidthMiBps } : {}),
       ...(input.initialMaxDowntimeMs !== undefined ? { maxDowntimeMs: input.initialMaxDowntimeMs } : {}),
       ...(policy.allowAutoConverge
-        ? { autoConvergeInitialPercent: policy.autoConvergeInitialPct, autoConvergeIncrementPercent: policy.autoConvergeIncrementPct }
+        ? { autoConvergeInitialPct: policy.autoConvergeInitialPct, autoConvergeIncrementPct: policy.autoConvergeIncrementPct }
         : {}),
     },
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONVERGENCE_PRESETS } from '../../../src/migration/core';
-import { buildMigrateRequest } from '../../../src/migration/migration-flags';
+import { buildMigrateRequest } from '../../../src/migration/core';
 
 const base = { destinationLibvirtUri: 'qemu+tcp://192.0.2.12/system', destinationMigrationAddress: '192.0.2.12', initialMaxDowntimeMs: 50 };
 
@@ -30,8 +30,8 @@ describe('buildMigrateRequest', () => {
     expect(r.params).toMatchObject({
       migrateUri: 'tcp://[2001:db8::2]',
       bandwidthMiBps: 100,
-      autoConvergeInitialPercent: 30,
-      autoConvergeIncrementPercent: 15,
+      autoConvergeInitialPct: 30,
+      autoConvergeIncrementPct: 15,
     });
   });
 });
