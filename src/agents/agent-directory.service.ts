@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import { AgentError, type AgentClient, type AgentClientFactory } from './agent.client';
+import { AgentError, type AgentClient, type AgentClientFactory } from './client/agent.client';
 import { HostEntity } from '../inventory/hosts/host.entity';
 
 export const AGENT_CLIENT_FACTORY = Symbol('AgentClientFactory');

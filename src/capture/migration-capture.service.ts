@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AGENT_CLIENT_FACTORY, AgentDirectory } from '../agents/agent-directory.service';
-import type { AgentClient, AgentClientFactory } from '../agents/agent.client';
+import type { AgentClient, AgentClientFactory } from '../agents/client/agent.client';
 import { analyzeCaptures } from '../analysis';
 import { LIVEMIG_CONFIG, type LivemigConfig } from '../config/livemig-config';
 import type { HostEntity } from '../inventory/hosts/host.entity';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AgentError } from '../agents/agent.client';
+import { AgentError } from '../agents/client/agent.client';
 import type { FlavorEntity } from '../inventory/flavors/flavor.entity';
 import type { HostEntity } from '../inventory/hosts/host.entity';
 import type { InstanceEntity } from '../inventory/instances/instance.entity';

@@ -2,7 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AGENT_CLIENT_FACTORY } from '../../src/agents/agent-directory.service';
-import type { HostNetworkState } from '../../src/network/core/host-network-state';
+import type { HostNetworkState } from '../../src/agents/protocol';
 import { NetworkFollowService } from '../../src/network/follow/network-follow.service';
 import { NetworkRevisionRepository } from '../../src/network/repositories/network-revision.repository';
 import { FakeAgents } from '../support/migration/fake-agents';

@@ -8,7 +8,8 @@ import { execa } from 'execa';
 // @ts-expect-error pcap-parser ships no type declarations
 import * as pcapParserModule from 'pcap-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpAgentClient, type AgentClient } from '../../src/agents/agent.client';
+import { type AgentClient } from '../../src/agents/client/agent.client';
+import { HttpAgentClient } from '../../src/agents/client/http-agent.client';
 
 // The host agent for real: spawned inside a throwaway network namespace, driven
 // through AgentClient, with its pcaps checked by an independent parser.

@@ -6,13 +6,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execIn, listNetns, run, sleep, waitFor } from '../../lab/exec';
 import { acquireLabLock } from '../../lab/lab-lock';
-import type {
-  AgentNetworkStatus,
-  HostNetworkState,
-  NetworkApplyReport,
-  NetworkPlug,
-  RouterPlacement,
-} from '../../src/network/core/host-network-state';
+import type { AgentNetworkStatus, HostNetworkState, NetworkApplyReport, NetworkPlug, RouterPlacement } from '../../src/agents/protocol';
 
 // Two compute "hosts" (network namespaces) run the real agent each; the test
 // plays Nova (plugs guest ports onto brq bridges) and the controller (PUTs each

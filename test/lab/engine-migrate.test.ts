@@ -14,8 +14,8 @@ import {
   startLibvirtd,
   whereIsGuest,
 } from '../../lab';
-import { waitForMigration, waitForState, type ControllerApi } from '../../src/cli/controller-api';
-import { bootInstance, type LabInstance, type LabInventory } from '../../src/cli/lab-inventory';
+import { waitForMigration, waitForState, type ControllerApi } from '../../lab/cli/controller-api';
+import { bootInstance, type LabInstance, type LabInventory } from '../../lab/cli/lab-inventory';
 import { crashNote } from '../support/lab/guest-faults';
 import {
   openReservations as openReservationsIn,

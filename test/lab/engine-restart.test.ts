@@ -14,9 +14,9 @@ import {
   shapeMigrationLink,
   whereIsGuest,
 } from '../../lab';
-import { ControllerApi, waitForMigration, waitForState } from '../../src/cli/controller-api';
-import { controllerLogFile, startControllerProcess, type ControllerProcess } from '../../src/cli/controller-process';
-import { bootInstance, registerLabInventory } from '../../src/cli/lab-inventory';
+import { ControllerApi, waitForMigration, waitForState } from '../../lab/cli/controller-api';
+import { controllerLogFile, startControllerProcess, type ControllerProcess } from '../../lab/cli/controller-process';
+import { bootInstance, registerLabInventory } from '../../lab/cli/lab-inventory';
 
 const TOKEN = 'restart-test-operator';
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpAgentClient } from '../../src/agents/agent.client';
+import { HttpAgentClient } from '../../src/agents/client/http-agent.client';
 import {
   CONTROLLER_IFACE,
   CONTROLLER_IP,

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireLabLock, destroyGuest, labDown, labUp, shapeMigrationLink, virsh, whereIsGuest } from '../../lab';
-import { waitForMigration, type ControllerApi, type MigrationRecord } from '../../src/cli/controller-api';
+import { waitForMigration, type ControllerApi, type MigrationRecord } from '../../lab/cli/controller-api';
 import type { PrecopyRecord } from '../../src/migration/prediction/precopy-record';
-import { bootInstance, type LabInstance } from '../../src/cli/lab-inventory';
+import { bootInstance, type LabInstance } from '../../lab/cli/lab-inventory';
 import { crashNote, retryOnGuestFault } from '../support/lab/guest-faults';
 import { openReservations, requestMigration, startLabController, type LabController } from '../support/lab/lab-controller';
 

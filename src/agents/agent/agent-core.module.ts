@@ -1,5 +1,5 @@
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { TcpdumpCaptureRepository, type CaptureRepository } from '../../capture/capture.repository';
+import { TcpdumpCaptureRepository, type CaptureRepository } from './captures/tcpdump/capture.repository';
 import { ExecaProcessRunner } from '../../common/process/execa-process-runner';
 import { PROCESS_RUNNER, type ProcessRunner } from '../../common/process/process-runner';
 import { AGENT_CONFIG, type AgentConfig } from './agent.config';

@@ -1,7 +1,7 @@
 import { mkdir, stat, unlink } from 'node:fs/promises';
 import { posix } from 'node:path';
-import type { CaptureCounters } from '../agent-api';
-import type { TcpdumpStats } from '../../capture/tcpdump-stats';
+import type { CaptureCounters } from '../protocol';
+import type { TcpdumpStats } from './captures/tcpdump/tcpdump-stats';
 
 // Small helpers shared by the capture and probe sessions of the agent.
 

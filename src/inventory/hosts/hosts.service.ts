@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { toPage, type Page } from '../../common/http/page';
 import { newId } from '../../common/ids';
+import { Transactions } from '../../common/repositories/transactions';
 import { HostsRepository } from '../repositories/hosts.repository';
 import { InstancesRepository } from '../repositories/instances.repository';
 import type { CreateHostDto, HostQueryDto, UpdateHostDto } from './host.dto';
@@ -13,7 +13,7 @@ export class HostsService {
   constructor(
     private readonly hosts: HostsRepository,
     private readonly instances: InstancesRepository,
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly changes: HostChanges,
   ) {}
 
@@ -47,9 +47,9 @@ export class HostsService {
     const vtepChanged = dto.vtepIp !== undefined && dto.vtepIp !== host.vtepIp;
     if (!vtepChanged) return this.hosts.save(host, dto);
     // Observers (the network model's revision) write their part in the same transaction.
-    return this.dataSource.transaction(async (manager) => {
-      const saved = await this.hosts.inTransaction(manager).save(host, dto);
-      await this.changes.vtepChanged({ hostId: id, vtepIp: saved.vtepIp }, manager);
+    return this.transactions.run(async (tx) => {
+      const saved = await this.hosts.inTransaction(tx).save(host, dto);
+      await this.changes.vtepChanged({ hostId: id, vtepIp: saved.vtepIp }, tx);
       return saved;
     });
   }

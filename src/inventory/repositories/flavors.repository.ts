@@ -1,18 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type EntityManager, type Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import { FlavorEntity } from '../flavors/flavor.entity';
+import type { Transaction } from '../../common/repositories/transactions';
 import { skipTake, type PageWindow } from './page-window';
 
 export type FlavorFields = Omit<FlavorEntity, 'createdAt'>;
 
-/** Every read and write of flavors. `inTransaction` gives the same API bound to a transaction's manager. */
+/** Every read and write of flavors. `inTransaction(tx)` gives the same API inside a transaction. */
 @Injectable()
 export class FlavorsRepository {
   constructor(@InjectRepository(FlavorEntity) private readonly repo: Repository<FlavorEntity>) {}
 
-  inTransaction(manager: EntityManager): FlavorsRepository {
-    return new FlavorsRepository(manager.getRepository(FlavorEntity));
+  inTransaction(tx: Transaction): FlavorsRepository {
+    return new FlavorsRepository(tx.manager.getRepository(FlavorEntity));
   }
 
   findById(id: string): Promise<FlavorEntity | null> {

@@ -1,19 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type EntityManager, type Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import { HostEntity, type AgentState, type HostState } from '../hosts/host.entity';
+import type { Transaction } from '../../common/repositories/transactions';
 import { skipTake, type PageWindow } from './page-window';
 
 export type HostFields = Omit<HostEntity, 'createdAt' | 'updatedAt'>;
 export type HostPatch = Partial<Omit<HostEntity, 'id' | 'createdAt' | 'updatedAt'>>;
 
-/** Every read and write of compute hosts. `inTransaction` gives the same API bound to a transaction's manager. */
+/** Every read and write of compute hosts. `inTransaction(tx)` gives the same API inside a transaction. */
 @Injectable()
 export class HostsRepository {
   constructor(@InjectRepository(HostEntity) private readonly repo: Repository<HostEntity>) {}
 
-  inTransaction(manager: EntityManager): HostsRepository {
-    return new HostsRepository(manager.getRepository(HostEntity));
+  inTransaction(tx: Transaction): HostsRepository {
+    return new HostsRepository(tx.manager.getRepository(HostEntity));
   }
 
   findById(id: string): Promise<HostEntity | null> {

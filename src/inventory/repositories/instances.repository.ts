@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type EntityManager, type FindOptionsWhere, type Repository } from 'typeorm';
+import { In, type FindOptionsWhere, type Repository } from 'typeorm';
 import { InstanceEntity, type InstanceState } from '../instances/instance.entity';
+import type { Transaction } from '../../common/repositories/transactions';
 import { skipTake, type PageWindow } from './page-window';
 
 export type InstanceFields = Omit<InstanceEntity, 'createdAt' | 'updatedAt'>;
@@ -12,13 +13,13 @@ export interface InstanceFilter {
   state?: InstanceState;
 }
 
-/** Every read and write of instances (guests). `inTransaction` gives the same API bound to a transaction's manager. */
+/** Every read and write of instances (guests). `inTransaction(tx)` gives the same API inside a transaction. */
 @Injectable()
 export class InstancesRepository {
   constructor(@InjectRepository(InstanceEntity) private readonly repo: Repository<InstanceEntity>) {}
 
-  inTransaction(manager: EntityManager): InstancesRepository {
-    return new InstancesRepository(manager.getRepository(InstanceEntity));
+  inTransaction(tx: Transaction): InstancesRepository {
+    return new InstancesRepository(tx.manager.getRepository(InstanceEntity));
   }
 
   findById(id: string): Promise<InstanceEntity | null> {

@@ -3,7 +3,7 @@
 import { compileNetworks } from './compile-networks';
 import { compileRouter } from './compile-router';
 import { compileFipNamespace, fipNeeds } from './fip-namespaces';
-import type { HostNetworkState } from './host-network-state';
+import type { HostNetworkState } from '../../agents/protocol';
 import { ModelIndex } from './model-index';
 import type { NetworkModel } from './network-model';
 

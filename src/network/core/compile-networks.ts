@@ -1,6 +1,6 @@
 // The tenant networks plugged on a host: bridge, VXLAN device, flood list and l2population FDB. Pure.
 import { bridgeName, vxlanDeviceName } from './device-names';
-import type { FdbEntry, NetworkPlug } from './host-network-state';
+import type { FdbEntry, NetworkPlug } from '../../agents/protocol';
 import { byString, type ModelIndex } from './model-index';
 import type { ModelHost, ModelNetwork } from './network-model';
 

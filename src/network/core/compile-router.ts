@@ -7,7 +7,7 @@ import {
   routerNamespace,
   vxlanDeviceName,
 } from './device-names';
-import type { ExternalGatewayPlug, FloatingIpPlug, RouterInterfacePlug, RouterPlacement, StaticArp } from './host-network-state';
+import type { ExternalGatewayPlug, FloatingIpPlug, RouterInterfacePlug, RouterPlacement, StaticArp } from '../../agents/protocol';
 import { ipToNumber } from './ipv4';
 import { dvrHostMac } from './mac';
 import { byString, prefixLength, type ModelIndex } from './model-index';

@@ -1,6 +1,6 @@
 // Fip namespaces (Neutron DVR): which hosts need one per external network, and what it holds. Pure.
 import { fipGatewayDevice, fipNamespace, fprDevice, rfpDevice, routerNamespace } from './device-names';
-import type { FipNamespacePlug, FipRouterLink } from './host-network-state';
+import type { FipNamespacePlug, FipRouterLink } from '../../agents/protocol';
 import { ipToNumber, numberToIp } from './ipv4';
 import { isOn, ModelIndex, prefixLength } from './model-index';
 import type { ModelHost, ModelRouter, NetworkModel } from './network-model';

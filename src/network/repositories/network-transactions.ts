@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
 import { Mutex } from '../../common/mutex';
+import { Transactions, type Transaction } from '../../common/repositories/transactions';
 import { FloatingIpsRepository } from './floating-ips.repository';
 import { NetworkRevisionRepository } from './network-revision.repository';
 import { NetworksRepository } from './networks.repository';
@@ -29,7 +29,7 @@ export class NetworkTransactions {
   private readonly mutex = new Mutex();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly networks: NetworksRepository,
     private readonly subnets: SubnetsRepository,
     private readonly ports: PortsRepository,
@@ -40,7 +40,7 @@ export class NetworkTransactions {
 
   /** Runs the work in one transaction; a throw rolls all of it back. */
   run<T>(work: (tx: NetworkRepositories) => Promise<T>): Promise<T> {
-    return this.mutex.run(() => this.dataSource.transaction((manager) => work(this.within(manager))));
+    return this.mutex.run(() => this.transactions.run((tx) => work(this.within(tx))));
   }
 
   /** An edit of the model and its revision bump, in one transaction. */
@@ -53,14 +53,14 @@ export class NetworkTransactions {
   }
 
   /** The repositories bound to a transaction another module opened (a host's VTEP change). */
-  within(manager: EntityManager): NetworkRepositories {
+  within(tx: Transaction): NetworkRepositories {
     return {
-      networks: this.networks.inTransaction(manager),
-      subnets: this.subnets.inTransaction(manager),
-      ports: this.ports.inTransaction(manager),
-      routers: this.routers.inTransaction(manager),
-      floatingIps: this.floatingIps.inTransaction(manager),
-      revision: this.revision.inTransaction(manager),
+      networks: this.networks.inTransaction(tx),
+      subnets: this.subnets.inTransaction(tx),
+      ports: this.ports.inTransaction(tx),
+      routers: this.routers.inTransaction(tx),
+      floatingIps: this.floatingIps.inTransaction(tx),
+      revision: this.revision.inTransaction(tx),
     };
   }
 }

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrorDto } from '../../common/http/api-error';
 import { ApiNetworkErrors } from '../api-network-errors.decorator';
-import type { HostNetworkState, NetworkApplyReport } from '../core/host-network-state';
+import type { HostNetworkState, NetworkApplyReport } from '../../agents/protocol';
 import { HostRefParamDto } from './host-ref.dto';
 import { NetworkSyncReportDto } from './network-sync.dto';
 import type { NetworkSyncReport } from './network-sync-report';

@@ -2,7 +2,7 @@ import { BadGatewayException, ConflictException, Injectable, UnprocessableEntity
 import { AgentDirectory } from '../../agents/agent-directory.service';
 import { HostsRepository } from '../../inventory/repositories/hosts.repository';
 import { MissingFipGatewayError } from '../core/fip-namespaces';
-import type { HostNetworkState, NetworkApplyReport } from '../core/host-network-state';
+import type { HostNetworkState, NetworkApplyReport } from '../../agents/protocol';
 import { resolveHost } from '../ports/resolve-host';
 import { NetworkRevisionRepository } from '../repositories/network-revision.repository';
 import { NetworkSyncService } from './network-sync.service';

@@ -1,4 +1,4 @@
-import type { NetworkDrift } from '../core/host-network-state';
+import type { NetworkDrift } from '../../agents/protocol';
 
 /** One host's outcome of a push of the desired network state. */
 export interface HostSyncResult {

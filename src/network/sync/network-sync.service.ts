@@ -6,7 +6,7 @@ import { HostsRepository } from '../../inventory/repositories/hosts.repository';
 import { compileHostState } from '../core/compile-host-state';
 import { fipGatewaysNeeded } from '../core/fip-namespaces';
 import { MISSED_HEARTBEATS_DOWN } from '../heartbeat/heartbeat-verdict';
-import type { HostNetworkState } from '../core/host-network-state';
+import type { HostNetworkState } from '../../agents/protocol';
 import type { NetworkModel } from '../core/network-model';
 import { allocatePort } from '../ports/port-allocation';
 import { NetworkTransactions } from '../repositories/network-transactions';

@@ -1,5 +1,5 @@
-import type { AgentClientFactory, AgentEndpoint } from '../../../src/agents/agent.client';
-import { FakeAgentClient, newFakeNetworkHost, type FakeNetworkHost, type SharedStorage } from '../../../src/agents/fake-agent.client';
+import type { AgentClientFactory, AgentEndpoint } from '../../../src/agents/client/agent.client';
+import { FakeAgentClient, newFakeNetworkHost, type FakeNetworkHost, type SharedStorage } from '../agents/fake-agent.client';
 
 const ALL_METHODS = [
   'health',

@@ -4,7 +4,8 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentError, HttpAgentClient } from '../../../src/agents/agent.client';
+import { AgentError } from '../../../src/agents/client/agent.client';
+import { HttpAgentClient } from '../../../src/agents/client/http-agent.client';
 import { PCAP_NS_HEADER, startFakeAgent, TOKEN, type FakeAgent } from './fake-agent';
 
 let agent: FakeAgent;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AgentError } from '../../../src/agents/agent.client';
-import { FakeAgentClient, type SharedStorage } from '../../../src/agents/fake-agent.client';
+import { AgentError } from '../../../src/agents/client/agent.client';
+import { FakeAgentClient, type SharedStorage } from '../../support/agents/fake-agent.client';
 
 describe('FakeAgentClient', () => {
   it('shares markers between hosts on one storage only', async () => {

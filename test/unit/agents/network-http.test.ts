@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { HostNetworkState } from '../../../src/network/core/host-network-state';
+import type { HostNetworkState } from '../../../src/agents/protocol';
 import { startFakeAgent, TOKEN, type FakeAgent } from './fake-agent';
 import { sampleState } from './fixtures/network/states';
 

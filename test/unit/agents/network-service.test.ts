@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentConfig } from '../../../src/agents/agent/agent.config';
 import { DRIFT_LOG_MAX, NetworkService } from '../../../src/agents/agent/network/network.service';
 import { FakeProcessRunner } from '../../../src/common/process/fake-process-runner';
-import type { HostNetworkState } from '../../../src/network/core/host-network-state';
+import type { HostNetworkState } from '../../../src/agents/protocol';
 
 // The service around the planner: persistence, start-up re-apply, drift log.
 // The fake runner answers every observation with an empty host, so whatever the

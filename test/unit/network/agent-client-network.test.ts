@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentError, HttpAgentClient } from '../../../src/agents/agent.client';
-import type { AgentNetworkStatus, HostNetworkState, NetworkApplyReport } from '../../../src/agents/agent-api';
+import { AgentError } from '../../../src/agents/client/agent.client';
+import { HttpAgentClient } from '../../../src/agents/client/http-agent.client';
+import type { AgentNetworkStatus, HostNetworkState, NetworkApplyReport } from '../../../src/agents/protocol';
 
 const state: HostNetworkState = {
   host: 'compute-a',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileHostState } from '../../../src/network/core/compile-host-state';
 import { fipGatewaysNeeded, fipRouterLink, MissingFipGatewayError } from '../../../src/network/core/fip-namespaces';
-import type { HostNetworkState } from '../../../src/network/core/host-network-state';
+import type { HostNetworkState } from '../../../src/agents/protocol';
 import { dvrHostMac } from '../../../src/network/core/mac';
 import type { NetworkModel } from '../../../src/network/core/network-model';
 import { A, B, C, NET, EXT, SUB, EXT_SUB, ROUTER, VM1, VM2, FG_B, VTEP, port, baseModel, withBindings } from './model-fixture';

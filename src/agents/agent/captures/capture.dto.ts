@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { IsInterfaceName } from '../../../common/names';
-import { SNAPLEN_MAX_BYTES, SNAPLEN_MIN_BYTES } from '../../../capture/tcpdump-args';
+import { SNAPLEN_MAX_BYTES, SNAPLEN_MIN_BYTES } from './tcpdump/tcpdump-args';
 
 export class PortRangeDto {
   @IsInt()

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException, type OnApplicationShutdown } from '@nestjs/common';
-import type { CaptureInfo, SessionState } from '../../agent-api';
-import { buildMigrationBpf, InvalidFilterError } from '../../../capture/capture-filter';
-import { CaptureStartError, type CaptureHandle, type CaptureRepository, type CaptureResult } from '../../../capture/capture.repository';
+import type { CaptureInfo, SessionState } from '../../protocol';
+import { buildMigrationBpf, InvalidFilterError } from './tcpdump/capture-filter';
+import { CaptureStartError, type CaptureHandle, type CaptureRepository, type CaptureResult } from './tcpdump/capture.repository';
 import { AGENT_CONFIG, type AgentConfig } from '../agent.config';
 import { CAPTURE_REPOSITORY } from '../agent.tokens';
 import { fileBytes, MIB, removeFile, isSessionId, sessionFile, toCounters } from '../session-files';

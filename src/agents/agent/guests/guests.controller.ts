@@ -1,13 +1,13 @@
 import { BadRequestException, Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
-import type { GuestMemoryInfo } from '../../agent-api';
+import { AGENT_ROUTES, AGENT_SUBROUTES, type GuestMemoryInfo } from '../../protocol';
 import { checkDomainName } from '../../../common/names';
 import { GuestsService } from './guests.service';
 
-@Controller('v1/guests')
+@Controller(AGENT_ROUTES.guests)
 export class GuestsController {
   constructor(private readonly guests: GuestsService) {}
 
-  @Get(':domain/memory')
+  @Get(AGENT_SUBROUTES.guestMemory)
   memory(@Param('domain') domain: string, @Query('ramMiB', ParseIntPipe) ramMiB: number): Promise<GuestMemoryInfo> {
     const check = checkDomainName(domain);
     if (!check.ok) throw new BadRequestException(check.reason);

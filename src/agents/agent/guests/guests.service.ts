@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { open, readdir, readFile, readlink } from 'node:fs/promises';
-import type { GuestMemoryInfo } from '../../agent-api';
+import type { GuestMemoryInfo } from '../../protocol';
 import { findGuestRamMapping, isQemuOfDomain, nonZeroPages, PAGE_BYTES } from './guest-ram';
 
 /** Up to 256 MiB read per guest; larger guests are sampled evenly. */

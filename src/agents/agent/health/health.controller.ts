@@ -1,8 +1,8 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import type { AgentHealth } from '../../agent-api';
+import { AGENT_ROUTES, type AgentHealth } from '../../protocol';
 import { AGENT_CONFIG, type AgentConfig } from '../agent.config';
 
-@Controller('v1/health')
+@Controller(AGENT_ROUTES.health)
 export class HealthController {
   private readonly startedAtMs = Date.now();
 

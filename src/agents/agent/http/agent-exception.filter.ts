@@ -1,6 +1,6 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { AgentErrorBody } from '../../agent-api';
+import type { AgentErrorBody } from '../../protocol';
 
 /** Every agent error has one shape, {statusCode, error, message, details}, so the client can report the reason. */
 @Catch()

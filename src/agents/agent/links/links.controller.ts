@@ -1,13 +1,13 @@
 import { BadRequestException, Controller, Get, Param } from '@nestjs/common';
-import type { MigrationLinkInfo } from '../../agent-api';
+import { AGENT_ROUTES, AGENT_SUBROUTES, type MigrationLinkInfo } from '../../protocol';
 import { checkInterfaceName } from '../../../common/names';
 import { LinksService } from './links.service';
 
-@Controller('v1/links')
+@Controller(AGENT_ROUTES.links)
 export class LinksController {
   constructor(private readonly links: LinksService) {}
 
-  @Get(':interface')
+  @Get(AGENT_SUBROUTES.link)
   link(@Param('interface') name: string): Promise<MigrationLinkInfo> {
     const check = checkInterfaceName(name);
     if (!check.ok) throw new BadRequestException(check.reason);

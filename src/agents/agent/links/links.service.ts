@@ -1,7 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MigrationLinkInfo } from '../../agent-api';
+import type { MigrationLinkInfo } from '../../protocol';
 import { PROCESS_RUNNER, type ProcessRunner } from '../../../common/process/process-runner';
 import { rootShaperBitsPerSec, sysfsIsThisNamespace, sysfsSpeedBitsPerSec } from './tc-rate';
 

@@ -12,7 +12,7 @@ import type {
   RouterInterfacePlug,
   RouterPlacement,
   StaticArp,
-} from '../../../network/core/host-network-state';
+} from '../../protocol';
 import { IsHostName, IsInterfaceName, IsNetnsName } from '../../../common/names';
 
 // The wire shape of HostNetworkState (PUT /v1/network). Every name reaches

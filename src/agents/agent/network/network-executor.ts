@@ -1,4 +1,4 @@
-import type { NetworkDrift } from '../../../network/core/host-network-state';
+import type { NetworkDrift } from '../../protocol';
 import type { ProcessRunner } from '../../../common/process/process-runner';
 import type { NetworkPlan } from './network-plan';
 

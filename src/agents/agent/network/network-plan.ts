@@ -1,4 +1,4 @@
-import type { NetworkDrift } from '../../../network/core/host-network-state';
+import type { NetworkDrift } from '../../protocol';
 
 /** One difference and the commands that repair it; `drift` null for follow-ups (gratuitous ARP). */
 export interface PlannedChange {

@@ -1,10 +1,4 @@
-import type {
-  FipNamespacePlug,
-  FipRouterLink,
-  HostNetworkState,
-  NetworkPlug,
-  RouterPlacement,
-} from '../../../network/core/host-network-state';
+import type { FipNamespacePlug, FipRouterLink, HostNetworkState, NetworkPlug, RouterPlacement } from '../../protocol';
 import { planNftTable, type NftRuleSpec } from './nft-plan';
 import { PlanBuilder, execIn, inNs, ipIn, type NetworkPlan } from './network-plan';
 import { emptyNamespace, type ObservedHost, type ObservedLink, type ObservedNamespace } from './observed-state';

@@ -1,4 +1,4 @@
-import type { HostNetworkState } from '../../../network/core/host-network-state';
+import type { HostNetworkState } from '../../protocol';
 
 // Cross-field rules the DTO decorators cannot express. Every name the agent
 // will touch must carry a livemig prefix, so a desired state can never make

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { HostNetworkState } from '../../../network/core/host-network-state';
+import type { HostNetworkState } from '../../protocol';
 
 export const NETWORK_STATE_FILE = 'network-state.json';
 

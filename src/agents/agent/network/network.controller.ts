@@ -1,13 +1,13 @@
 import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { instanceToPlain } from 'class-transformer';
-import type { AgentNetworkStatus, HostNetworkState, NetworkApplyReport } from '../../../network/core/host-network-state';
+import { AGENT_ROUTES, AGENT_SUBROUTES, type AgentNetworkStatus, type HostNetworkState, type NetworkApplyReport } from '../../protocol';
 import { HostNetworkStateDto } from './host-network-state.dto';
 import { NetworkService } from './network.service';
 
 @ApiTags('network')
 @ApiBearerAuth()
-@Controller('v1/network')
+@Controller(AGENT_ROUTES.network)
 export class NetworkController {
   constructor(private readonly network: NetworkService) {}
 
@@ -26,7 +26,7 @@ export class NetworkController {
   }
 
   /** Re-checks the host against the desired state now. */
-  @Post('reconcile')
+  @Post(AGENT_SUBROUTES.networkReconcile)
   @HttpCode(200)
   @ApiOkResponse({ description: 'NetworkApplyReport' })
   reconcile(): Promise<NetworkApplyReport> {

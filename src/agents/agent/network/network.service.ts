@@ -7,7 +7,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { AgentNetworkStatus, HostNetworkState, NetworkApplyReport, NetworkDrift } from '../../../network/core/host-network-state';
+import type { AgentNetworkStatus, HostNetworkState, NetworkApplyReport, NetworkDrift } from '../../protocol';
 import { Mutex } from '../../../common/mutex';
 import { NETNS_NAME_MAX } from '../../../common/names';
 import { PROCESS_RUNNER, type ProcessRunner } from '../../../common/process/process-runner';

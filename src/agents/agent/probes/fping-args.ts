@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { assertName, checkInterfaceName } from '../../../common/names';
-import type { PingSummary } from '../../agent-api';
+import type { PingSummary } from '../../protocol';
 
 // The prober sends ICMP echoes with fping, not iputils ping: iputils waits for
 // the next send in a jiffy-based SO_RCVTIMEO, so on this kernel `ping -i 0.01`

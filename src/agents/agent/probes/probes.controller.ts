@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, StreamableFile } from '@nestjs/common';
-import type { ProbeInfo } from '../../agent-api';
+import { AGENT_ROUTES, AGENT_SUBROUTES, type ProbeInfo } from '../../protocol';
 import { pcapStream } from '../pcap-file';
 import { StartProbeDto } from './probe.dto';
 import { ProbesService } from './probes.service';
 
-@Controller('v1/probes')
+@Controller(AGENT_ROUTES.probes)
 export class ProbesController {
   constructor(private readonly probes: ProbesService) {}
 
@@ -13,23 +13,23 @@ export class ProbesController {
     return this.probes.start(body);
   }
 
-  @Get(':id')
+  @Get(AGENT_SUBROUTES.session)
   get(@Param('id') id: string): ProbeInfo {
     return this.probes.get(id);
   }
 
-  @Post(':id/stop')
+  @Post(AGENT_SUBROUTES.sessionStop)
   @HttpCode(200)
   stop(@Param('id') id: string): Promise<ProbeInfo> {
     return this.probes.stop(id);
   }
 
-  @Get(':id/file')
+  @Get(AGENT_SUBROUTES.sessionFile)
   async file(@Param('id') id: string): Promise<StreamableFile> {
     return pcapStream(await this.probes.file(id), `probe-${id}.pcap`);
   }
 
-  @Delete(':id')
+  @Delete(AGENT_SUBROUTES.session)
   @HttpCode(204)
   remove(@Param('id') id: string): Promise<void> {
     return this.probes.remove(id);

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException, type OnApplicationShutdown } from '@nestjs/common';
-import type { ProbeInfo } from '../../agent-api';
-import { buildProbeBpf } from '../../../capture/capture-filter';
-import { CaptureStartError, type CaptureHandle, type CaptureRepository } from '../../../capture/capture.repository';
+import type { ProbeInfo } from '../../protocol';
+import { buildProbeBpf } from '../captures/tcpdump/capture-filter';
+import { CaptureStartError, type CaptureHandle, type CaptureRepository } from '../captures/tcpdump/capture.repository';
 import { PROCESS_RUNNER, type ProcessRunner, type RunningProcess } from '../../../common/process/process-runner';
 import { AGENT_CONFIG, type AgentConfig } from '../agent.config';
 import { CAPTURE_REPOSITORY, TCP_ECHO_PROBER } from '../agent.tokens';
-import { PCAP_FILE_HEADER_BYTES, PCAP_RECORD_HEADER_BYTES } from '../../../capture/tcpdump-args';
+import { PCAP_FILE_HEADER_BYTES, PCAP_RECORD_HEADER_BYTES } from '../captures/tcpdump/tcpdump-args';
 import { fileBytes, removeFile, isSessionId, sessionFile, toCounters } from '../session-files';
 import { buildPingArgs, parsePingSummary, PINGER } from './fping-args';
 import type { StartProbeDto } from './probe.dto';

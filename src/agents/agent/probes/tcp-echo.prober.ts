@@ -1,5 +1,5 @@
 import { Socket } from 'node:net';
-import type { TcpEchoSummary } from '../../agent-api';
+import type { TcpEchoSummary } from '../../protocol';
 
 // A TCP echo client: one small line every interval, read back from an echo
 // service (port 7). One connection that keeps echoing shows that established

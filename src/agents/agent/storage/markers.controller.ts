@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import type { StorageMarker } from '../../agent-api';
+import { AGENT_ROUTES, AGENT_SUBROUTES, type StorageMarker } from '../../protocol';
 import { CreateMarkerDto, MarkerQueryDto } from './marker.dto';
 import { MarkersService } from './markers.service';
 
-@Controller('v1/storage/markers')
+@Controller(AGENT_ROUTES.markers)
 export class MarkersController {
   constructor(private readonly markers: MarkersService) {}
 
@@ -12,12 +12,12 @@ export class MarkersController {
     return this.markers.create(body.instancesPath);
   }
 
-  @Get(':id')
+  @Get(AGENT_SUBROUTES.marker)
   read(@Param('id') id: string, @Query() query: MarkerQueryDto): Promise<StorageMarker> {
     return this.markers.read(id, query.instancesPath);
   }
 
-  @Delete(':id')
+  @Delete(AGENT_SUBROUTES.marker)
   @HttpCode(204)
   remove(@Param('id') id: string, @Query() query: MarkerQueryDto): Promise<void> {
     return this.markers.remove(id, query.instancesPath);

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { lstat, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import type { StorageMarker } from '../../agent-api';
+import type { StorageMarker } from '../../protocol';
 import { AGENT_CONFIG, type AgentConfig } from '../agent.config';
 import { checkInstancesPath, isMarkerId, MARKER_DIR, markerFilePath } from './marker-path';
 

@@ -1,0 +1,4 @@
+// The host agent's wire contract: bodies, routes and the desired host network state.
+export * from './agent-api';
+export * from './agent-routes';
+export * from './host-network-state';
