@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { libvirtUriPolicyFrom, setLibvirtUriPolicy } from './libvirt-uri-policy';
 import { parseTokenList } from './token-list';
 import type { Role } from './role';
 import type { Environment } from './environment';
@@ -46,6 +47,7 @@ export interface ProberAgentConfig {
 export const LIVEMIG_CONFIG = Symbol('LIVEMIG_CONFIG');
 
 export function buildConfig(env: Environment): LivemigConfig {
+  setLibvirtUriPolicy(libvirtUriPolicyFrom(env as unknown as Record<string, unknown>));
   const dataDir = resolve(env.LIVEMIG_DATA_DIR ?? 'data');
   return {
     port: env.PORT,
