@@ -109,6 +109,12 @@ export class Environment {
   @Max(600_000)
   LIVEMIG_HEARTBEAT_MS = 5000;
 
+  @Transform(({ value }) => (value === undefined || value === '' ? 10_000 : Number(value)))
+  @IsInt({ message: 'LIVEMIG_LIBVIRT_CONNECT_TIMEOUT_MS must be an integer' })
+  @Min(100)
+  @Max(600_000)
+  LIVEMIG_LIBVIRT_CONNECT_TIMEOUT_MS = 10_000;
+
   @IsOptional()
   @IsIn(['allow', 'deny'], { message: 'LIVEMIG_LIBVIRT_TEST_URIS must be allow or deny (allow only for tests and the lab)' })
   LIVEMIG_LIBVIRT_TEST_URIS?: 'allow' | 'deny';

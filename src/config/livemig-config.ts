@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { libvirtClientSettingsFrom, setLibvirtClientSettings } from './libvirt-client-settings';
 import { libvirtUriPolicyFrom, setLibvirtUriPolicy } from './libvirt-uri-policy';
 import { parseTokenList } from './token-list';
 import type { Role } from './role';
@@ -47,7 +48,9 @@ export interface ProberAgentConfig {
 export const LIVEMIG_CONFIG = Symbol('LIVEMIG_CONFIG');
 
 export function buildConfig(env: Environment): LivemigConfig {
-  setLibvirtUriPolicy(libvirtUriPolicyFrom(env as unknown as Record<string, unknown>));
+  const raw = env as unknown as Record<string, unknown>;
+  setLibvirtUriPolicy(libvirtUriPolicyFrom(raw));
+  setLibvirtClientSettings(libvirtClientSettingsFrom(raw));
   const dataDir = resolve(env.LIVEMIG_DATA_DIR ?? 'data');
   return {
     port: env.PORT,
