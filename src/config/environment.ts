@@ -116,6 +116,18 @@ export class Environment {
   LIVEMIG_LIBVIRT_CONNECT_TIMEOUT_MS = 10_000;
 
   @IsOptional()
+  @IsString()
+  LIVEMIG_SECRET_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  LIVEMIG_SECRET_KEY_FILE?: string;
+
+  @IsOptional()
+  @IsIn(['allow', 'deny'], { message: 'LIVEMIG_AGENT_ENDPOINTS_LOCAL must be allow or deny (allow only for tests)' })
+  LIVEMIG_AGENT_ENDPOINTS_LOCAL?: 'allow' | 'deny';
+
+  @IsOptional()
   @IsIn(['allow', 'deny'], { message: 'LIVEMIG_LIBVIRT_TEST_URIS must be allow or deny (allow only for tests and the lab)' })
   LIVEMIG_LIBVIRT_TEST_URIS?: 'allow' | 'deny';
 

@@ -3,6 +3,7 @@ import { FlavorsController } from './flavors/flavors.controller';
 import { FlavorsService } from './flavors/flavors.service';
 import { HostsController } from './hosts/hosts.controller';
 import { HostsService } from './hosts/hosts.service';
+import { SealAgentTokensService } from './hosts/seal-agent-tokens.service';
 import { InstancesController } from './instances/instances.controller';
 import { InstancesService } from './instances/instances.service';
 import { InventoryRepositoriesModule } from './repositories/inventory-repositories.module';
@@ -10,7 +11,7 @@ import { InventoryRepositoriesModule } from './repositories/inventory-repositori
 @Module({
   imports: [InventoryRepositoriesModule],
   controllers: [HostsController, FlavorsController, InstancesController],
-  providers: [HostsService, FlavorsService, InstancesService],
+  providers: [HostsService, FlavorsService, InstancesService, SealAgentTokensService],
   exports: [HostsService, FlavorsService, InstancesService, InventoryRepositoriesModule],
 })
 export class InventoryModule {}

@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { bumpNetworkRevision } from '../../network/revision/bump-revision';
 import { toPage, type Page } from '../../common/http/page';
@@ -43,6 +43,14 @@ export class HostsService {
   async update(id: string, dto: UpdateHostDto): Promise<HostEntity> {
     const host = await this.get(id);
     if (dto.name && dto.name !== host.name) await this.assertNameFree(dto.name);
+    // The stored token would follow the endpoint wherever it now points: whoever moves it must know it.
+    const endpointMoves = typeof dto.agentEndpoint === 'string' && dto.agentEndpoint !== host.agentEndpoint;
+    if (endpointMoves && host.agentToken !== null && dto.agentToken === undefined) {
+      throw new BadRequestException({
+        message: 'changing agentEndpoint needs agentToken in the same request',
+        details: { fields: ['agentToken'] },
+      });
+    }
     const vtepChanged = dto.vtepIp !== undefined && dto.vtepIp !== host.vtepIp;
     const saved = await this.hosts.save(host, dto);
     // Every host's flood list names this VTEP: the desired network state changed.
