@@ -5,6 +5,7 @@ import { MigrationModule } from '../migration.module';
 import { DrainEvents } from './drain-events';
 import { DrainExecutor } from './drain-executor.service';
 import { DrainPlanningService } from './drain-planning.service';
+import { DrainStream } from './drain-stream.service';
 import { DrainsController } from './drains.controller';
 import { DrainsService } from './drains.service';
 import { FleetSnapshotService } from './fleet-snapshot.service';
@@ -16,7 +17,16 @@ import { DrainRepositoriesModule } from './repositories/drain-repositories.modul
 @Module({
   imports: [AgentsModule, LeaderModule, MigrationModule, DrainRepositoriesModule, InventoryRepositoriesModule],
   controllers: [DrainsController],
-  providers: [DrainEvents, DrainExecutor, DrainOwnership, DrainPlanningService, DrainRecovery, DrainsService, FleetSnapshotService],
+  providers: [
+    DrainEvents,
+    DrainExecutor,
+    DrainOwnership,
+    DrainPlanningService,
+    DrainRecovery,
+    DrainsService,
+    DrainStream,
+    FleetSnapshotService,
+  ],
   exports: [FleetSnapshotService, DrainsService],
 })
 export class DrainModule {}
