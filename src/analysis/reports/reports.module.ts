@@ -3,7 +3,6 @@ import { MulterModule } from '@nestjs/platform-express';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LIVEMIG_CONFIG, type LivemigConfig } from '../../config/livemig-config';
-import { AnalysesController } from './analyses.controller';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LiveMigrationEntity } from '../../migration/records/live-migration.entity';
 import { ReportsController } from './reports.controller';
@@ -25,7 +24,7 @@ export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
       },
     }),
   ],
-  controllers: [ReportsController, AnalysesController],
+  controllers: [ReportsController],
   providers: [ReportsService],
 })
 export class ReportsModule {}
