@@ -1,32 +1,44 @@
-// Joins the unparsed tail of the previous chunks with the next one, so records may span chunk boundaries.
-// The tail is only re-joined once enough bytes have arrived for what the reader waits for: a record claiming
-// many megabytes costs one copy when it is complete, not one per chunk (linear time whatever the lengths say).
+/** A reader's parse step: consumes whole records from buf (file offset base), returns the bytes consumed and
+ * leaves in `need` how many bytes the record it stopped at needs. */
+export interface CarryParser {
+  need: number;
+  parse(buf: Buffer, base: number): number;
+}
+
+// Feeds chunks to a reader so records may span chunk boundaries, in linear time: only the record that straddles
+// a boundary is assembled (its tail plus the bytes it still needs), the rest is parsed in place in the chunk, and
+// a record claiming many megabytes is joined once when complete, not once per chunk.
 export class ChunkCarry {
   private parts: Buffer[] = [];
   private partBytes = 0;
-  private needBytes = 0;
 
-  /** Absolute file offset of byte 0 of the buffer returned by join(). */
+  /** Absolute file offset of the first byte not consumed yet. */
   baseOffset = 0;
 
-  /** The bytes to parse now, or null while fewer than the reader needs have arrived. */
-  join(chunk: Buffer): Buffer | null {
-    if (this.partBytes === 0) return chunk;
-    this.parts.push(chunk);
-    this.partBytes += chunk.length;
-    if (this.partBytes < this.needBytes) return null;
-    const joined = Buffer.concat(this.parts, this.partBytes);
-    this.parts = [];
-    this.partBytes = 0;
-    return joined;
-  }
-
-  /** Keep buf[from..] for the next chunk (copied, so the big chunk can be freed); `needBytes` from there on. */
-  keep(buf: Buffer, from: number, needBytes: number): void {
-    this.baseOffset += from;
-    this.parts = from >= buf.length ? [] : [Buffer.from(buf.subarray(from))];
-    this.partBytes = this.parts.length === 0 ? 0 : buf.length - from;
-    this.needBytes = needBytes;
+  feed(chunk: Buffer, parser: CarryParser): void {
+    let off = 0;
+    while (this.partBytes > 0) {
+      const take = Math.max(1, parser.need - this.partBytes);
+      if (chunk.length - off < take) {
+        // Copied: the caller may reuse its chunk.
+        if (chunk.length > off) this.parts.push(Buffer.from(chunk.subarray(off)));
+        this.partBytes += chunk.length - off;
+        return;
+      }
+      const joined = Buffer.concat([...this.parts, chunk.subarray(off, off + take)]);
+      off += take;
+      const used = parser.parse(joined, this.baseOffset);
+      this.baseOffset += used;
+      this.parts = used >= joined.length ? [] : [joined.subarray(used)];
+      this.partBytes = joined.length - used;
+    }
+    const rest = off === 0 ? chunk : chunk.subarray(off);
+    const used = parser.parse(rest, this.baseOffset);
+    this.baseOffset += used;
+    if (used < rest.length) {
+      this.parts = [Buffer.from(rest.subarray(used))];
+      this.partBytes = rest.length - used;
+    }
   }
 
   get pendingBytes(): number {

@@ -1,5 +1,5 @@
 import { CaptureFormatError } from '../capture-format.error';
-import { ChunkCarry } from './chunk-carry';
+import { CarryParser, ChunkCarry } from './chunk-carry';
 import { RecordWarnings } from './record-warnings';
 import { CaptureReader, MAX_CAPTURED_BYTES, RawPacketSink } from './raw-packet-sink';
 
@@ -12,7 +12,7 @@ export const PCAP_MAGIC_NANOS = 0xa1b23c4d;
 // Classic libpcap files, µs (a1b2c3d4) or ns (a1b23c4d) timestamps, either byte order.
 // Written by hand rather than with pcap-parser: that package re-allocates per record, cannot read ns files and
 // stops silently on a truncated record, where we must report the offset.
-export class PcapReader implements CaptureReader {
+export class PcapReader implements CaptureReader, CarryParser {
   private readonly carry = new ChunkCarry();
   private readonly odd = new RecordWarnings();
   private headerRead = false;
@@ -23,6 +23,7 @@ export class PcapReader implements CaptureReader {
   private snaplen = 0;
   /** What libpcap keeps of a record: the header's snaplen, or the cap when that is 0 or above it. */
   private keptBytes = MAX_CAPTURED_BYTES;
+  need = GLOBAL_HEADER_BYTES;
 
   constructor(
     private readonly file: string,
@@ -34,19 +35,17 @@ export class PcapReader implements CaptureReader {
   }
 
   push(chunk: Buffer): void {
-    const buf = this.carry.join(chunk);
-    if (buf === null) return;
+    this.carry.feed(chunk, this);
+  }
+
+  parse(buf: Buffer, base: number): number {
     let pos = 0;
     if (!this.headerRead) {
-      if (buf.length < GLOBAL_HEADER_BYTES) {
-        this.carry.keep(buf, 0, GLOBAL_HEADER_BYTES);
-        return;
-      }
+      if (buf.length < GLOBAL_HEADER_BYTES) return 0;
       this.readGlobalHeader(buf);
       pos = GLOBAL_HEADER_BYTES;
     }
     const le = this.littleEndian;
-    const base = this.carry.baseOffset;
     const kept = this.keptBytes;
     let need = RECORD_HEADER_BYTES;
     while (buf.length - pos >= RECORD_HEADER_BYTES) {
@@ -80,7 +79,8 @@ export class PcapReader implements CaptureReader {
       );
       pos = end;
     }
-    this.carry.keep(buf, pos, need);
+    this.need = need;
+    return pos;
   }
 
   end(): void {

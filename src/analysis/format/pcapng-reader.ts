@@ -1,5 +1,5 @@
 import { CaptureFormatError } from '../capture-format.error';
-import { ChunkCarry } from './chunk-carry';
+import { CarryParser, ChunkCarry } from './chunk-carry';
 import { RecordWarnings } from './record-warnings';
 import { splitTimestamp, TimestampParts, unitsPerSecond } from './pcapng-timestamp';
 import { CaptureReader, MAX_CAPTURED_BYTES, MAX_TIMESTAMP_SEC, RawPacketSink } from './raw-packet-sink';
@@ -30,10 +30,11 @@ const KNOWN_SKIPPED_TYPES = new Set([0x00000004, 0x00000005, 0x00000007, 0x00000
 const pad4 = (n: number): number => n + ((4 - (n % 4)) % 4);
 
 // pcapng (SHB, IDB, EPB, SPB, obsolete PB); every other block type is skipped. Sections may switch byte order.
-export class PcapngReader implements CaptureReader {
+export class PcapngReader implements CaptureReader, CarryParser {
   private readonly notes: string[] = [];
   private readonly odd = new RecordWarnings();
   private readonly carry = new ChunkCarry();
+  need = 12;
   private inSection = false;
   private le = true;
   private interfaces: CaptureInterface[] = [];
@@ -52,9 +53,10 @@ export class PcapngReader implements CaptureReader {
   }
 
   push(chunk: Buffer): void {
-    const buf = this.carry.join(chunk);
-    if (buf === null) return;
-    const base = this.carry.baseOffset;
+    this.carry.feed(chunk, this);
+  }
+
+  parse(buf: Buffer, base: number): number {
     let pos = 0;
     let need = 12;
     while (buf.length - pos >= 12) {
@@ -90,7 +92,8 @@ export class PcapngReader implements CaptureReader {
       else if (!KNOWN_SKIPPED_TYPES.has(type)) this.odd.note(`block of unknown type 0x${type.toString(16)}, skipped`, base + pos);
       pos += length;
     }
-    this.carry.keep(buf, pos, need);
+    this.need = need;
+    return pos;
   }
 
   end(): void {
