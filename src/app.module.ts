@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AnalysisModule } from './analysis/api/analysis.module';
 import { ReportsModule } from './reports/reports.module';
 import { AuthModule } from './auth/auth.module';
 import { LivemigConfigModule } from './config/config.module';
@@ -26,6 +27,7 @@ export class AppModule {
         DrainModule,
         RebalanceModule,
         ReportsModule,
+        AnalysisModule,
         NetworkModule,
       ],
     };

@@ -97,6 +97,22 @@ export class Environment {
   @Max(60_000)
   LIVEMIG_CAPTURE_TAIL_MS = 1000;
 
+  @Transform(({ value }) => (value === undefined || value === '' ? 2 : Number(value)))
+  @IsInt({ message: 'LIVEMIG_ANALYSIS_WORKERS must be an integer (analyses of uploads run at once)' })
+  @Min(1)
+  @Max(64)
+  LIVEMIG_ANALYSIS_WORKERS = 2;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 2 * 1024 ** 3 : Number(value)))
+  @IsInt({ message: 'LIVEMIG_ANALYSIS_MAX_BYTES must be an integer (bytes per upload)' })
+  @Min(1024)
+  LIVEMIG_ANALYSIS_MAX_BYTES = 2 * 1024 ** 3;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 600_000 : Number(value)))
+  @IsInt({ message: 'LIVEMIG_ANALYSIS_TIMEOUT_MS must be an integer (time budget of one analysis)' })
+  @Min(100)
+  LIVEMIG_ANALYSIS_TIMEOUT_MS = 600_000;
+
   @Transform(({ value }) => (value === undefined || value === '' ? 30_000 : Number(value)))
   @IsInt({ message: 'LIVEMIG_NETWORK_RESYNC_MS must be an integer (0 turns the periodic network resync off)' })
   @Min(0)

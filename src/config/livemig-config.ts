@@ -39,6 +39,8 @@ export interface LivemigConfig {
     /** Captures keep running this long after the migration ends. */
     tailMs: number;
   };
+  /** Budgets of POST /analyses: analyses at once (worker threads), bytes per upload, time per analysis. */
+  analysis: { workers: number; maxBytes: number; timeoutMs: number };
 }
 
 export interface ProberAgentConfig {
@@ -80,6 +82,11 @@ export function buildConfig(env: Environment): LivemigConfig {
       ),
       probeIntervalMs: env.LIVEMIG_PROBE_INTERVAL_MS ?? 10,
       tailMs: env.LIVEMIG_CAPTURE_TAIL_MS ?? 1000,
+    },
+    analysis: {
+      workers: env.LIVEMIG_ANALYSIS_WORKERS ?? 2,
+      maxBytes: env.LIVEMIG_ANALYSIS_MAX_BYTES ?? 2 * 1024 ** 3,
+      timeoutMs: env.LIVEMIG_ANALYSIS_TIMEOUT_MS ?? 600_000,
     },
   };
 }

@@ -74,6 +74,7 @@ export class CaptureAnalyzer {
     const echo = this.streams.streams(StreamRole.Echo);
     const probe = this.probes.report(this.options.probeIntervalMs, warnings, toEpochSec);
     const probeSeries = this.probes.series(warnings, toEpochSec);
+    warnings.push(...this.streams.warnings(), ...this.probes.warnings());
     for (const s of [...migrations, ...rpc, ...echo].filter(seenInSeveralCaptures))
       warnings.push(`${describe(s)} appears in several captures: its packets and bytes are counted once per copy`);
     return {

@@ -4,6 +4,13 @@ import { median, percentileSorted, rfc3550Jitter } from './stats';
 /** Most points a probe series keeps: enough for any chart, small enough to store with the report. */
 export const PROBE_SERIES_MAX_POINTS = 20_000;
 
+/** Most echo targets tracked at once; past it the targets with the fewest requests are dropped. */
+export const MAX_PROBE_TARGETS = 256;
+/** Most echo requests kept over all targets (16 bytes each): a probe every ms for 30 minutes. */
+export const MAX_PROBE_REQUESTS = 2_000_000;
+/** Unanswered requests awaited per target; an older one still unanswered counts as lost. */
+export const MAX_PENDING_PROBES = 65_536;
+
 /** Maps a time relative to the first packet (ns) to seconds since the epoch. */
 export type ToEpochSec = (relNs: number) => number;
 
@@ -17,11 +24,17 @@ class ProbeTarget {
   private readonly pendingByKey = new Map<number, number>();
   sourceMask = 0;
 
-  request(key: number, relNs: number): void {
+  /** Returns true when the oldest unanswered request had to be given up to bound memory. */
+  request(key: number, relNs: number): boolean {
     // A reused (id, seq) — the 16-bit sequence wraps — now refers to the newest request.
+    this.pendingByKey.delete(key);
     this.pendingByKey.set(key, this.requestRelNs.length);
     this.requestRelNs.push(relNs);
     this.replyRelNs.push(Number.NaN);
+    if (this.pendingByKey.size <= MAX_PENDING_PROBES) return false;
+    const oldest = this.pendingByKey.keys().next();
+    if (oldest.done !== true) this.pendingByKey.delete(oldest.value);
+    return true;
   }
 
   reply(key: number, relNs: number): void {
@@ -34,6 +47,8 @@ class ProbeTarget {
 
 export class ProbeTracker {
   private readonly targets = new Map<string, ProbeTarget>();
+  private requests = 0;
+  private readonly dropped = { targets: 0, requests: 0, refused: 0, givenUp: 0 };
 
   constructor(private readonly vmIp: string | undefined) {}
 
@@ -41,11 +56,42 @@ export class ProbeTracker {
     if (this.vmIp !== undefined && dst !== this.vmIp) return;
     let target = this.targets.get(dst);
     if (target === undefined) {
+      if (this.targets.size >= MAX_PROBE_TARGETS) this.evictSmaller(MAX_PROBE_TARGETS / 2);
       target = new ProbeTarget();
       this.targets.set(dst, target);
     }
-    target.request(id * 65536 + seq, relNs);
+    if (this.requests >= MAX_PROBE_REQUESTS) {
+      this.evictSmaller(1);
+      if (this.requests >= MAX_PROBE_REQUESTS || !this.targets.has(dst)) {
+        this.dropped.refused += 1;
+        return;
+      }
+    }
+    this.requests += 1;
+    if (target.request(id * 65536 + seq, relNs)) this.dropped.givenUp += 1;
     target.sourceMask |= 1 << Math.min(sourceIndex, 30);
+  }
+
+  /** What the bounds dropped, for the report's warnings. */
+  warnings(): string[] {
+    const d = this.dropped;
+    const out: string[] = [];
+    if (d.targets > 0) out.push(`${d.targets} echo targets with the fewest requests were dropped (${d.requests} requests) to bound memory`);
+    if (d.refused > 0) out.push(`${d.refused} echo requests past the limit of ${MAX_PROBE_REQUESTS} were not recorded`);
+    if (d.givenUp > 0) out.push(`${d.givenUp} echo requests still unanswered after ${MAX_PENDING_PROBES} newer ones were counted as lost`);
+    return out;
+  }
+
+  // Drops the targets with the fewest requests until at most `keep` remain (the probe stream is the biggest).
+  private evictSmaller(keep: number): void {
+    if (this.targets.size <= keep) return;
+    const bySize = [...this.targets].sort((a, b) => b[1].requestRelNs.length - a[1].requestRelNs.length || (a[0] < b[0] ? -1 : 1));
+    for (const [name, t] of bySize.slice(keep)) {
+      this.targets.delete(name);
+      this.dropped.targets += 1;
+      this.dropped.requests += t.requestRelNs.length;
+      this.requests -= t.requestRelNs.length;
+    }
   }
 
   reply(src: string, id: number, seq: number, relNs: number): void {

@@ -23,12 +23,18 @@ interface TcpStream {
   sourceMask: number;
 }
 
+/** Most TCP connections kept at once; past it the smaller half is dropped, so a SYN flood cannot grow memory. */
+export const MAX_TRACKED_STREAMS = 8192;
+
+const streamBytes = (s: TcpStream): number => s.payloadBytes + s.reversePayloadBytes;
+
 // TCP connections on watched ports, keyed by 4-tuple with the listening (server) port telling the role.
-// Memory is O(connections), never O(packets).
+// Memory is O(min(connections, MAX_TRACKED_STREAMS)), never O(packets).
 export class TcpStreamTable {
   private readonly open = new Map<string, TcpStream>();
-  private readonly done: TcpStream[] = [];
+  private done: TcpStream[] = [];
   private cached: TcpStream | null = null;
+  private readonly dropped = { streams: 0, packets: 0, payloadBytes: 0, largestBytes: 0 };
 
   constructor(private readonly roleByPort: Uint8Array) {}
 
@@ -60,6 +66,16 @@ export class TcpStreamTable {
     return 0;
   }
 
+  /** What eviction dropped, for the report's warnings; empty when every connection was kept. */
+  warnings(): string[] {
+    const d = this.dropped;
+    if (d.streams === 0) return [];
+    return [
+      `flow table full (${MAX_TRACKED_STREAMS} TCP connections): ${d.streams} smaller connections were dropped from the report ` +
+        `(${d.packets} packets, ${d.payloadBytes} payload bytes, at most ${d.largestBytes} bytes each); the largest are kept`,
+    ];
+  }
+
   streams(role: StreamRole): readonly TcpStreamState[] {
     return [...this.done, ...this.open.values()].filter((s) => s.role === role).sort((a, b) => a.firstRelNs - b.firstRelNs);
   }
@@ -81,6 +97,7 @@ export class TcpStreamTable {
       stream = undefined;
     }
     if (stream === undefined) {
+      if (this.open.size + this.done.length >= MAX_TRACKED_STREAMS) this.evictSmaller();
       stream = {
         role: toServer ? dstRole : (this.roleByPort[p.srcPort] as StreamRole),
         client,
@@ -101,6 +118,23 @@ export class TcpStreamTable {
       this.open.set(key, stream);
     }
     return stream;
+  }
+
+  // Keeps the larger half by payload (the migration streams and the echo stream), tallying what goes.
+  private evictSmaller(): void {
+    const all = [...this.done, ...this.open.values()];
+    all.sort((a, b) => streamBytes(b) - streamBytes(a) || b.packets - a.packets || a.firstRelNs - b.firstRelNs);
+    const keep = new Set(all.slice(0, MAX_TRACKED_STREAMS / 2));
+    for (let i = MAX_TRACKED_STREAMS / 2; i < all.length; i++) {
+      const s = all[i];
+      this.dropped.streams += 1;
+      this.dropped.packets += s.packets;
+      this.dropped.payloadBytes += streamBytes(s);
+      this.dropped.largestBytes = Math.max(this.dropped.largestBytes, streamBytes(s));
+    }
+    this.done = this.done.filter((s) => keep.has(s));
+    for (const [key, s] of this.open) if (!keep.has(s)) this.open.delete(key);
+    this.cached = null;
   }
 
   private noteEcho(stream: TcpStream, relNs: number): void {

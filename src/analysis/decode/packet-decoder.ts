@@ -86,17 +86,41 @@ export class PacketDecoder {
     const protocol = b[p + 9];
     const l4 = p + headerBytes;
     const l4Bytes = totalBytes - headerBytes;
-    if (protocol === IPPROTO_TCP) {
-      if (this.decodeTcp(b, l4, end, l4Bytes, out)) {
-        out.src = formatIpv4(b, p + 12);
-        out.dst = formatIpv4(b, p + 16);
-      }
-    } else if (protocol === IPPROTO_ICMP) {
-      if (this.decodeEcho(b, l4, end, 8, 0, out)) {
-        out.src = formatIpv4(b, p + 12);
-        out.dst = formatIpv4(b, p + 16);
-      }
+    if (
+      protocol === IPPROTO_TCP
+        ? this.decodeTcp(b, l4, end, l4Bytes, out)
+        : protocol === IPPROTO_ICMP && this.decodeEcho(b, l4, end, 8, 0, out)
+    ) {
+      this.setIpv4Addresses(b, p, out);
     }
+  }
+
+  // The last pair seen is kept: a stream's segments and acks carry the same two addresses, so the text is reused
+  // without a cache lookup per packet.
+  private lastA = -1;
+  private lastB = -1;
+  private lastAText = '';
+  private lastBText = '';
+
+  private setIpv4Addresses(b: Buffer, p: number, out: DecodedPacket): void {
+    const src = b.readUInt32BE(p + 12);
+    const dst = b.readUInt32BE(p + 16);
+    if (src === this.lastA && dst === this.lastB) {
+      out.src = this.lastAText;
+      out.dst = this.lastBText;
+      return;
+    }
+    if (src === this.lastB && dst === this.lastA) {
+      out.src = this.lastBText;
+      out.dst = this.lastAText;
+      return;
+    }
+    out.src = formatIpv4(b, p + 12);
+    out.dst = formatIpv4(b, p + 16);
+    this.lastA = src;
+    this.lastB = dst;
+    this.lastAText = out.src;
+    this.lastBText = out.dst;
   }
 
   private decodeIpv6(b: Buffer, p: number, end: number, wireIpBytes: number, out: DecodedPacket): void {

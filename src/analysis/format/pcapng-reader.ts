@@ -1,5 +1,6 @@
 import { CaptureFormatError } from '../capture-format.error';
-import { ChunkCarry } from './chunk-carry';
+import { CarryParser, ChunkCarry } from './chunk-carry';
+import { RecordWarnings } from './record-warnings';
 import { splitTimestamp, TimestampParts, unitsPerSecond } from './pcapng-timestamp';
 import { CaptureReader, MAX_CAPTURED_BYTES, MAX_TIMESTAMP_SEC, RawPacketSink } from './raw-packet-sink';
 
@@ -22,12 +23,18 @@ interface CaptureInterface {
   offsetSec: number;
 }
 
-const pad4 = (n: number): number => (n + 3) & ~3;
+// Block types of the pcapng registry that carry nothing the metrics need; any other type is skipped with a warning.
+const KNOWN_SKIPPED_TYPES = new Set([0x00000004, 0x00000005, 0x00000007, 0x00000008, 0x00000009, 0x0000000a, 0x00000bad, 0x40000bad]);
+
+/** Rounds up to a multiple of 4 in plain number arithmetic: exact for any 32-bit length (no `& ~3` overflow at 2^31). */
+const pad4 = (n: number): number => n + ((4 - (n % 4)) % 4);
 
 // pcapng (SHB, IDB, EPB, SPB, obsolete PB); every other block type is skipped. Sections may switch byte order.
-export class PcapngReader implements CaptureReader {
-  readonly warnings: string[] = [];
+export class PcapngReader implements CaptureReader, CarryParser {
+  private readonly notes: string[] = [];
+  private readonly odd = new RecordWarnings();
   private readonly carry = new ChunkCarry();
+  need = 12;
   private inSection = false;
   private le = true;
   private interfaces: CaptureInterface[] = [];
@@ -41,10 +48,17 @@ export class PcapngReader implements CaptureReader {
     private readonly sink: RawPacketSink,
   ) {}
 
+  get warnings(): string[] {
+    return [...this.notes, ...this.odd.lines(this.file)];
+  }
+
   push(chunk: Buffer): void {
-    const buf = this.carry.join(chunk);
-    const base = this.carry.baseOffset;
+    this.carry.feed(chunk, this);
+  }
+
+  parse(buf: Buffer, base: number): number {
     let pos = 0;
+    let need = 12;
     while (buf.length - pos >= 12) {
       const isSection = buf.readUInt32LE(pos) === PCAPNG_SHB_TYPE; // palindrome: same in both byte orders
       if (isSection) {
@@ -62,7 +76,10 @@ export class PcapngReader implements CaptureReader {
         throw this.error(`block length ${length} is not a multiple of 4 of at least 12`, base + pos + 4);
       }
       if (length > MAX_BLOCK_BYTES) throw this.error(`block length ${length} is absurd`, base + pos + 4);
-      if (buf.length - pos < length) break;
+      if (buf.length - pos < length) {
+        need = length;
+        break;
+      }
       const trailer = le ? buf.readUInt32LE(pos + length - 4) : buf.readUInt32BE(pos + length - 4);
       if (trailer !== length) {
         throw this.error(`block trailer length ${trailer} does not match header length ${length}`, base + pos + length - 4);
@@ -72,15 +89,17 @@ export class PcapngReader implements CaptureReader {
       else if (type === SPB_TYPE) this.readSimple(buf, pos, length, base);
       else if (type === IDB_TYPE) this.readInterface(buf, pos, length, base);
       else if (type === OBSOLETE_PACKET_TYPE) this.readObsolete(buf, pos, length, base);
+      else if (!KNOWN_SKIPPED_TYPES.has(type)) this.odd.note(`block of unknown type 0x${type.toString(16)}, skipped`, base + pos);
       pos += length;
     }
-    this.carry.keep(buf, pos);
+    this.need = need;
+    return pos;
   }
 
   end(): void {
     const left = this.carry.pendingBytes;
     if (this.simplePackets > 0) {
-      this.warnings.push(
+      this.notes.push(
         `${this.file}: ${this.simplePackets} simple packet blocks carry no timestamp; each was given the previous packet's time`,
       );
     }
@@ -157,16 +176,18 @@ export class PcapngReader implements CaptureReader {
     const low = le ? buf.readUInt32LE(pos + 16) : buf.readUInt32BE(pos + 16);
     const captured = le ? buf.readUInt32LE(pos + 20) : buf.readUInt32BE(pos + 20);
     const wire = le ? buf.readUInt32LE(pos + 24) : buf.readUInt32BE(pos + 24);
-    if (28 + pad4(captured) + 4 > length) {
+    if (captured > length - 32 || 28 + pad4(captured) + 4 > length) {
       throw this.error(`captured length ${captured} runs past its block of ${length} bytes`, base + pos + 20);
     }
-    if (captured > wire) throw this.error(`captured length ${captured} exceeds original length ${wire}`, base + pos + 20);
+    if (captured > wire) this.odd.note('captured length above the original length, the original length raised to it', base + pos);
+    if (iface.snaplen > 0 && captured > iface.snaplen)
+      this.odd.note(`captured length above the interface snaplen ${iface.snaplen}`, base + pos);
     splitTimestamp(high, low, iface.unitsPerSec, this.ts);
     const sec = this.ts.sec + iface.offsetSec;
     if (sec < 0 || sec > MAX_TIMESTAMP_SEC) throw this.error(`timestamp ${sec} s is out of range`, base + pos + 12);
     this.lastSec = sec;
     this.lastNs = this.ts.ns;
-    this.sink.onPacket(iface.linkType, buf, pos + 28, captured, wire, sec, this.ts.ns);
+    this.sink.onPacket(iface.linkType, buf, pos + 28, captured, wire < captured ? captured : wire, sec, this.ts.ns);
   }
 
   private readSimple(buf: Buffer, pos: number, length: number, base: number): void {

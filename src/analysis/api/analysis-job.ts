@@ -1,0 +1,27 @@
+import type { AnalysisOptions } from '../core/analysis-options';
+import type { AnalysisReport } from '../core/analysis-report';
+
+/** What the API hands one analysis worker: capture files on disk and the analyst's options. */
+export interface AnalysisJob {
+  paths: string[];
+  options: Partial<AnalysisOptions>;
+}
+
+/** The worker's one message back: the report, or the error in plain data (errors do not cross threads whole). */
+export type WorkerAnswer =
+  | { ok: true; report: AnalysisReport }
+  | { ok: false; kind: 'format'; reason: string; offset: number; file: string }
+  | { ok: false; kind: 'options'; message: string }
+  | { ok: false; kind: 'crash'; message: string };
+
+/** An analysis stopped by a budget of the API (time, memory, queue), not by the capture's content. */
+export class AnalysisBudgetError extends Error {
+  override readonly name = 'AnalysisBudgetError';
+
+  constructor(
+    readonly budget: 'time' | 'memory' | 'queue',
+    message: string,
+  ) {
+    super(message);
+  }
+}
