@@ -5,7 +5,7 @@ import { failedSteps } from './engine/network-steps';
 import { errorMessage, Hypervisor } from './hypervisor';
 import { MigrationQueueService } from './migration-queue.service';
 import { MigrationRecorder } from './migration-recorder.service';
-import { NETWORK_FOLLOWER, type NetworkFollower } from './network-follower';
+import { NETWORK_FOLLOWER, type NetworkFollower } from '../network/follow/network-follower';
 import type { LiveMigrationEntity } from './records/live-migration.entity';
 import { LiveMigrationsRepository } from './repositories/live-migrations.repository';
 import { InstancesRepository } from '../inventory/repositories/instances.repository';

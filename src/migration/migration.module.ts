@@ -18,7 +18,7 @@ import {
   Settlement,
   SwitchoverPhase,
 } from './engine';
-import { NETWORK_FOLLOWER } from './network-follower';
+import { NETWORK_FOLLOWER } from '../network/follow/network-follower';
 import { HostCapacityService } from './host-capacity.service';
 import { Hypervisor } from './hypervisor';
 import { LIBVIRT_REPOSITORY, NativeLibvirtRepository } from './libvirt';

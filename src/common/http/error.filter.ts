@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type Exception
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import type { ApiErrorDto } from './api-error';
-import { isConstraintViolation } from './conflict';
+import { isConstraintViolation } from '../repositories/constraint-violation';
 
 /** Maps every error to {statusCode, error, message, details}. */
 @Catch()

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { errorMessage } from '../hypervisor';
 import { MigrationRecorder } from '../migration-recorder.service';
-import { NETWORK_FOLLOWER, type NetworkFollower } from '../network-follower';
-import type { NetworkStepRecord } from '../records/network-step';
+import { NETWORK_FOLLOWER, type NetworkFollower } from '../../network/follow/network-follower';
+import type { NetworkStepRecord } from '../../network/follow/network-step-record';
 import type { RunContext } from './run-context';
 
 type StepPhase = NonNullable<NetworkStepRecord['phase']>;

@@ -3,7 +3,7 @@ import type { FlavorEntity } from '../../inventory/flavors/flavor.entity';
 import type { HostEntity } from '../../inventory/hosts/host.entity';
 import type { InstanceEntity } from '../../inventory/instances/instance.entity';
 import type { LiveMigrationEntity } from '../records/live-migration.entity';
-import type { NetworkStepRecord } from '../records/network-step';
+import type { NetworkStepRecord } from '../../network/follow/network-step-record';
 
 /** Everything one run of a migration carries from phase to phase. */
 export interface RunContext {

@@ -1,5 +1,5 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { isConstraintViolation } from '../../common/http/conflict';
+import { isConstraintViolation } from '../../common/repositories/constraint-violation';
 import { newId } from '../../common/ids';
 import { RebalanceJobs } from './rebalance-jobs.service';
 import type { RebalancePolicyEntity } from './rebalance-policy.entity';

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { MigrationNetworkReport } from '../../capture/migration-report';
-import type { NetworkStepRecord } from './network-step';
+import type { NetworkStepRecord } from '../../network/follow/network-step-record';
 import type { PrecopyRecord } from '../prediction/precopy-record';
 import { withCurrentPolicyKeys, type ConvergencePolicy } from '../core';
 import type { MigrationState } from '../migration-phase';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HostsRepository } from '../../inventory/repositories/hosts.repository';
-import type { NetworkFollower } from '../../migration/network-follower';
+import type { NetworkFollower } from './network-follower';
 import { PortBindingService } from '../ports/port-binding.service';
 import type { PortEntity } from '../ports/port.entity';
 import { FloatingIpsRepository } from '../repositories/floating-ips.repository';

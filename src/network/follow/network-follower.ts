@@ -1,4 +1,4 @@
-import type { NetworkStepRecord } from './records/network-step';
+import type { NetworkStepRecord } from './network-step-record';
 
 // The migration engine's view of the network model: the port bindings and the
 // DVR/FIP state that must follow the guest. Each call returns its timed steps
