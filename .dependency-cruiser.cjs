@@ -55,6 +55,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
+    // Worktrees link node_modules to one checkout's; keep the link's path so known violations match everywhere.
+    preserveSymlinks: true,
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
     exclude: { path: '^(dist|native/build)/' },

@@ -35,8 +35,8 @@ import {
 import { projectRoot } from '../lab/paths';
 import { guestDomainXml } from '../lab/domain-xml';
 import { guestMac } from '../lab/topology';
-import { ControllerApi, waitForMigration } from '../src/cli/controller-api';
-import { registerLabInventory, type LabInventory } from '../src/cli/lab-inventory';
+import { ControllerApi, waitForMigration } from '../lab/cli/controller-api';
+import { registerLabInventory, type LabInventory } from '../lab/cli/lab-inventory';
 import { LibvirtConnection, type DomainEvent, type MigrateRequest } from '../src/migration/libvirt';
 
 const GUEST_IP = '203.0.113.60';

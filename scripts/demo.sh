@@ -3,4 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec node bin/livemig.js demo "$@"
+# The production build leaves the lab out; the demo runs from the lab's own build.
+npm run --silent build:lab
+exec node bin/livemig-lab.js demo "$@"

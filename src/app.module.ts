@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ReportsModule } from './analysis/reports/reports.module';
+import { ReportsModule } from './reports/reports.module';
 import { AuthModule } from './auth/auth.module';
 import { LivemigConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';

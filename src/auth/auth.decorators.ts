@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { Role } from './role';
+import type { Role } from '../config/role';
 
 export const PUBLIC_KEY = 'livemig:public';
 export const ROLES_KEY = 'livemig:roles';

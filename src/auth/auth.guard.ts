@@ -2,7 +2,7 @@ import { ForbiddenException, Inject, Injectable, UnauthorizedException, type Can
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
-import type { Role } from './role';
+import type { Role } from '../config/role';
 import { bearerToken, TokenAuthenticator } from './token.authenticator';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Role } from './role';
+import type { Role } from '../config/role';
 
 /** Looks a bearer token up by its digest, comparing digests in constant time. */
 export class TokenAuthenticator {

@@ -4,12 +4,10 @@ import { Command } from 'commander';
 type Register = (program: Command) => void;
 
 // Each command loads its own dependencies only when it is the one asked for: `livemig analyze`
-// must not pay for NestJS or the lab.
+// must not pay for NestJS. The lab and the demo have their own entry point, lab/cli/main.ts.
 const COMMANDS: Record<string, () => Promise<Register>> = {
   analyze: async () => (await import('./commands/analyze.command')).registerAnalyzeCommand,
-  lab: async () => (await import('./commands/lab.command')).registerLabCommand,
   agent: async () => (await import('./commands/agent.command')).registerAgentCommand,
-  demo: async () => (await import('./commands/demo.command')).registerDemoCommand,
 };
 
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseTokenList } from '../auth/token-list';
-import type { Role } from '../auth/role';
+import { parseTokenList } from './token-list';
+import type { Role } from './role';
 import type { Environment } from './environment';
 
 export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };

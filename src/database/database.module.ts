@@ -1,10 +1,13 @@
-import { Logger, Module } from '@nestjs/common';
+import { Global, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Transactions } from '../common/repositories/transactions';
 import { LIVEMIG_CONFIG, type LivemigConfig } from '../config/livemig-config';
 import { dataSourceOptions } from './data-source-options';
 import { runMigrations } from './run-migrations';
 
+/** The data source, and `Transactions` for every module's services. */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -21,5 +24,7 @@ import { runMigrations } from './run-migrations';
       },
     }),
   ],
+  providers: [Transactions],
+  exports: [Transactions],
 })
 export class DatabaseModule {}

@@ -1,19 +1,17 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { FlavorEntity } from './flavors/flavor.entity';
 import { FlavorsController } from './flavors/flavors.controller';
 import { FlavorsService } from './flavors/flavors.service';
-import { HostEntity } from './hosts/host.entity';
+import { HostChanges } from './hosts/host-changes';
 import { HostsController } from './hosts/hosts.controller';
 import { HostsService } from './hosts/hosts.service';
-import { InstanceEntity } from './instances/instance.entity';
 import { InstancesController } from './instances/instances.controller';
 import { InstancesService } from './instances/instances.service';
+import { InventoryRepositoriesModule } from './repositories/inventory-repositories.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([HostEntity, FlavorEntity, InstanceEntity])],
+  imports: [InventoryRepositoriesModule],
   controllers: [HostsController, FlavorsController, InstancesController],
-  providers: [HostsService, FlavorsService, InstancesService],
-  exports: [HostsService, FlavorsService, InstancesService],
+  providers: [HostsService, FlavorsService, InstancesService, HostChanges],
+  exports: [HostsService, FlavorsService, InstancesService, InventoryRepositoriesModule, HostChanges],
 })
 export class InventoryModule {}

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, type Repository } from 'typeorm';
-import { FlavorEntity } from '../inventory/flavors/flavor.entity';
-import { HostEntity } from '../inventory/hosts/host.entity';
-import { InstanceEntity } from '../inventory/instances/instance.entity';
+import type { HostEntity } from '../inventory/hosts/host.entity';
 import type { HostCapacity } from './core';
-import { ReservationEntity } from './records/reservation.entity';
+import { FlavorsRepository } from '../inventory/repositories/flavors.repository';
+import { HostsRepository } from '../inventory/repositories/hosts.repository';
+import { InstancesRepository } from '../inventory/repositories/instances.repository';
+import { ReservationsRepository } from './repositories/reservations.repository';
 
 // Used for planning only; the engine measures the real link during a migration.
 const DEFAULT_MIGRATION_BANDWIDTH_BYTES_PER_SEC = 1.25e9;
@@ -14,18 +13,18 @@ const DEFAULT_MIGRATION_BANDWIDTH_BYTES_PER_SEC = 1.25e9;
 @Injectable()
 export class HostCapacityService {
   constructor(
-    @InjectRepository(HostEntity) private readonly hosts: Repository<HostEntity>,
-    @InjectRepository(InstanceEntity) private readonly instances: Repository<InstanceEntity>,
-    @InjectRepository(FlavorEntity) private readonly flavors: Repository<FlavorEntity>,
-    @InjectRepository(ReservationEntity) private readonly reservations: Repository<ReservationEntity>,
+    private readonly hosts: HostsRepository,
+    private readonly instances: InstancesRepository,
+    private readonly flavors: FlavorsRepository,
+    private readonly reservations: ReservationsRepository,
   ) {}
 
   async capacities(agentUp: (host: HostEntity) => boolean): Promise<HostCapacity[]> {
     const [hosts, instances, flavors, reservations] = await Promise.all([
-      this.hosts.find(),
-      this.instances.find(),
-      this.flavors.find(),
-      this.reservations.findBy({ releasedAt: IsNull() }),
+      this.hosts.findAll(),
+      this.instances.findAll(),
+      this.flavors.findAll(),
+      this.reservations.findOpen(),
     ]);
     const flavorById = new Map(flavors.map((f) => [f.id, f]));
     const used = new Map<string, { vcpus: number; memoryMiB: number }>();

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { LIVEMIG_CONFIG, type LivemigConfig } from '../config/livemig-config';
-import { MigrationQueue, type QueuedMigration } from './migration-queue';
+import { MigrationQueue, type QueuedMigration } from './core';
 import { MigrationRunner } from './migration-runner.service';
 
 /** Starts queued migrations as concurrency slots free up. */

@@ -1,12 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { MigrationEventBus } from './migration-events';
 import { isTerminal, type MigrationState } from './migration-phase';
-import { LiveMigrationEntity, type ConvergenceEvent } from './records/live-migration.entity';
-import { MigrationPhaseEntity } from './records/migration-phase.entity';
-import { MigrationSampleEntity } from './records/migration-sample.entity';
+import type { ConvergenceEvent, LiveMigrationEntity } from './records/live-migration.entity';
+import type { MigrationSampleEntity } from './records/migration-sample.entity';
+import { LiveMigrationsRepository } from './repositories/live-migrations.repository';
 
 export type SampleFigures = Omit<MigrationSampleEntity, 'id' | 'migrationId' | 'sampledAt'>;
 
@@ -14,9 +11,7 @@ export type SampleFigures = Omit<MigrationSampleEntity, 'id' | 'migrationId' | '
 @Injectable()
 export class MigrationRecorder {
   constructor(
-    @InjectRepository(LiveMigrationEntity) private readonly migrations: Repository<LiveMigrationEntity>,
-    @InjectRepository(MigrationPhaseEntity) private readonly phases: Repository<MigrationPhaseEntity>,
-    @InjectRepository(MigrationSampleEntity) private readonly samples: Repository<MigrationSampleEntity>,
+    private readonly migrations: LiveMigrationsRepository,
     private readonly bus: MigrationEventBus,
   ) {}
 
@@ -26,22 +21,27 @@ export class MigrationRecorder {
     if (phase === 'pre-migration' && !migration.startedAt) changes.startedAt = migration.startedAt = at;
     if (isTerminal(phase)) changes.finishedAt = migration.finishedAt = at;
     if (isTerminal(phase) && detail && phase !== 'completed') changes.failureReason = migration.failureReason = detail;
-    await this.migrations.update({ id: migration.id }, changes as QueryDeepPartialEntity<LiveMigrationEntity>);
-    await this.phases.insert({ migrationId: migration.id, phase, enteredAt: at, detail });
-    this.bus.publish({ migrationId: migration.id, type: 'phase', data: { phase, enteredAt: at.toISOString(), detail } });
+    await this.migrations.update(migration.id, changes);
+    await this.migrations.addPhase(migration.id, phase, at, detail);
+    this.published(migration.id, phase, at, detail);
+  }
+
+  /** Tells live subscribers about a phase already stored (for instance in a transaction). */
+  published(migrationId: string, phase: MigrationState, at: Date, detail: string | null): void {
+    this.bus.publish({ migrationId, type: 'phase', data: { phase, enteredAt: at.toISOString(), detail } });
   }
 
   async addSample(migrationId: string, figures: SampleFigures, at = new Date()): Promise<void> {
-    await this.samples.insert({ ...figures, migrationId, sampledAt: at });
+    await this.migrations.addSample({ ...figures, migrationId, sampledAt: at });
     this.bus.publish({ migrationId, type: 'sample', data: { ...figures } });
   }
 
   async addConvergenceEvent(migration: LiveMigrationEntity, event: ConvergenceEvent): Promise<void> {
     migration.convergenceEvents = [...migration.convergenceEvents, event];
-    await this.migrations.update({ id: migration.id }, {
+    await this.migrations.update(migration.id, {
       convergenceEvents: migration.convergenceEvents,
       maxDowntimeMs: migration.maxDowntimeMs,
-    } as QueryDeepPartialEntity<LiveMigrationEntity>);
+    });
     this.bus.publish({
       migrationId: migration.id,
       type: 'convergence',
@@ -51,6 +51,6 @@ export class MigrationRecorder {
 
   async save(migration: LiveMigrationEntity, changes: Partial<LiveMigrationEntity>): Promise<void> {
     Object.assign(migration, changes);
-    await this.migrations.update({ id: migration.id }, changes as QueryDeepPartialEntity<LiveMigrationEntity>);
+    await this.migrations.update(migration.id, changes);
   }
 }

@@ -1,20 +1,17 @@
 import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { In, Not, type Repository } from 'typeorm';
-import { HostEntity } from '../inventory/hosts/host.entity';
-import { InstanceEntity } from '../inventory/instances/instance.entity';
-import { errorMessage, Hypervisor, type GuestPresence } from './hypervisor';
+import type { HostEntity } from '../inventory/hosts/host.entity';
+import { Settlement } from './engine/settlement';
+import { failedSteps } from './engine/network-steps';
+import { errorMessage, Hypervisor } from './hypervisor';
 import { MigrationQueueService } from './migration-queue.service';
 import { MigrationRecorder } from './migration-recorder.service';
 import { NETWORK_FOLLOWER, type NetworkFollower } from './network-follower';
-import { TERMINAL_STATES } from './migration-phase';
-import { reconcile, type Whereabouts } from './reconcile';
-import { LiveMigrationEntity } from './records/live-migration.entity';
+import type { LiveMigrationEntity } from './records/live-migration.entity';
+import { LiveMigrationsRepository } from './repositories/live-migrations.repository';
+import { InstancesRepository } from '../inventory/repositories/instances.repository';
 import { ReservationsService } from './reservations.service';
 
-const POLL_MS = 1000;
-const MAX_WAIT_MS = 30 * 60_000;
+const RESTARTED = 'the controller restarted during the migration';
 
 /** On start, settles every migration a previous controller left unfinished, from libvirt's truth. */
 @Injectable()
@@ -25,9 +22,9 @@ export class MigrationRecoveryService implements OnApplicationBootstrap, BeforeA
   private closing = false;
 
   constructor(
-    @InjectRepository(LiveMigrationEntity) private readonly migrations: Repository<LiveMigrationEntity>,
-    @InjectRepository(HostEntity) private readonly hosts: Repository<HostEntity>,
-    @InjectRepository(InstanceEntity) private readonly instances: Repository<InstanceEntity>,
+    private readonly migrations: LiveMigrationsRepository,
+    private readonly instances: InstancesRepository,
+    private readonly settlement: Settlement,
     private readonly hypervisor: Hypervisor,
     private readonly recorder: MigrationRecorder,
     private readonly reservations: ReservationsService,
@@ -36,7 +33,7 @@ export class MigrationRecoveryService implements OnApplicationBootstrap, BeforeA
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const unfinished = await this.migrations.find({ where: { state: Not(In([...TERMINAL_STATES])) }, order: { createdAt: 'ASC' } });
+    const unfinished = await this.migrations.findUnfinished();
     const interrupted: LiveMigrationEntity[] = [];
     for (const m of unfinished) {
       if (m.state === 'queued' && !m.abortRequested)
@@ -45,7 +42,7 @@ export class MigrationRecoveryService implements OnApplicationBootstrap, BeforeA
     }
     if (interrupted.length > 0) this.logger.warn(`recovering ${interrupted.length} interrupted migration(s)`);
     // In the background: a migration still copying may take minutes to end.
-    this.recovering = Promise.all(interrupted.map((m) => this.settle(m))).then(() => undefined);
+    this.recovering = Promise.all(interrupted.map((m) => this.recover(m))).then(() => undefined);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -58,46 +55,25 @@ export class MigrationRecoveryService implements OnApplicationBootstrap, BeforeA
     return this.recovering;
   }
 
-  private async settle(migration: LiveMigrationEntity): Promise<void> {
+  private async recover(migration: LiveMigrationEntity): Promise<void> {
     try {
-      const [source, destination] = await Promise.all([
-        this.hosts.findOneByOrFail({ id: migration.sourceHostId }),
-        this.hosts.findOneByOrFail({ id: migration.destinationHostId }),
-      ]);
-      const started = Date.now();
-      for (;;) {
-        const [onSource, sourceJobActive] = await this.look(source, migration.domainName, true);
-        const [onDestination] = await this.look(destination, migration.domainName, false);
-        const decision = reconcile(onSource, onDestination, sourceJobActive);
-        if (this.closing) return;
-        if (decision.verdict === 'wait') {
-          if (Date.now() - started > MAX_WAIT_MS) return this.finish(migration, 'failed', `recovery gave up: ${decision.reason}`);
-          await sleep(POLL_MS);
-          continue;
-        }
-        switch (decision.verdict) {
-          case 'completed':
-            await this.instances.update({ id: migration.instanceId }, { hostId: destination.id, state: 'active' });
-            await this.readCompletedStats(migration, destination);
-            return this.finish(migration, 'completed', `recovered after a controller restart: guest runs on ${destination.name}`);
-          case 'failed':
-            return this.finish(migration, 'failed', decision.reason);
-          case 'destroy-destination-copy':
-            await this.hypervisor.withConnection(destination.libvirtUri, async (c) => {
-              const p = await this.hypervisor.presence(c, migration.domainName);
-              if (p.present) await this.hypervisor.libvirt.destroy(p.domain);
-            });
-            return this.finish(migration, 'failed', `${decision.reason}; the destination copy was destroyed`);
-          case 'start-on': {
-            const host = decision.host === 'source' ? source : destination;
-            await this.hypervisor.withConnection(host.libvirtUri, async (c) => {
-              const p = await this.hypervisor.presence(c, migration.domainName);
-              if (p.present) await this.hypervisor.libvirt.start(p.domain);
-            });
-            await this.instances.update({ id: migration.instanceId }, { hostId: host.id, state: 'active' });
-            return this.finish(migration, 'failed', `${decision.reason}; started it on ${host.name}`);
-          }
-        }
+      const settled = await this.settlement.settle(migration, { jobEnded: false, stop: () => this.closing });
+      switch (settled.outcome) {
+        case 'stopped':
+          return;
+        case 'completed':
+          await this.instances.place(migration.instanceId, settled.destination.id, 'active');
+          await this.readCompletedStats(migration, settled.destination);
+          return this.finish(migration, 'completed', `recovered after a controller restart: guest runs on ${settled.destination.name}`);
+        case 'stayed-on-source':
+          return this.finish(migration, 'failed', `${RESTARTED} and ${settled.reason}`);
+        case 'started':
+          await this.instances.place(migration.instanceId, settled.host.id, 'active');
+          return this.finish(migration, 'failed', `${RESTARTED}: ${settled.reason}`);
+        case 'undecided':
+          return this.finish(migration, 'failed', `recovery gave up: ${settled.reason}`);
+        case 'lost':
+          return this.finish(migration, 'failed', `${RESTARTED}: ${settled.reason}`);
       }
     } catch (err) {
       if (this.closing) return;
@@ -105,19 +81,6 @@ export class MigrationRecoveryService implements OnApplicationBootstrap, BeforeA
       await this.finish(migration, 'failed', `recovery error: ${errorMessage(err)}`).catch((e: unknown) =>
         this.logger.error(`recovery of ${migration.id} could not be recorded: ${errorMessage(e)}`),
       );
-    }
-  }
-
-  private async look(host: HostEntity, domainName: string, withJob: boolean): Promise<[Whereabouts, boolean]> {
-    try {
-      return await this.hypervisor.withConnection(host.libvirtUri, async (c) => {
-        const presence: GuestPresence = await this.hypervisor.presence(c, domainName);
-        if (!presence.present) return [{ present: false }, false];
-        const job = withJob ? await this.hypervisor.libvirt.jobStats(presence.domain).catch(() => null) : null;
-        return [{ present: true, state: presence.state }, job !== null && job.type !== 'none'];
-      });
-    } catch {
-      return [null, false];
     }
   }
 
@@ -147,7 +110,7 @@ export class MigrationRecoveryService implements OnApplicationBootstrap, BeforeA
         reportError: 'the controller restarted during the migration; its captures were not collected',
       });
     }
-    if (state === 'failed') await this.instances.update({ id: migration.instanceId }, { state: 'active' });
+    if (state === 'failed') await this.instances.setState(migration.instanceId, 'active');
     const networkNote = await this.settleNetwork(migration);
     await this.recorder.enterPhase(migration, state, `${detail}${networkNote}`);
   }
@@ -157,7 +120,7 @@ export class MigrationRecoveryService implements OnApplicationBootstrap, BeforeA
     if (!this.network) return '';
     const network = this.network;
     try {
-      const instance = await this.instances.findOneBy({ id: migration.instanceId });
+      const instance = await this.instances.findById(migration.instanceId);
       const onDestination = instance?.hostId === migration.destinationHostId;
       const steps = onDestination
         ? [
@@ -170,10 +133,7 @@ export class MigrationRecoveryService implements OnApplicationBootstrap, BeforeA
       await this.recorder.save(migration, {
         networkSteps: [...(migration.networkSteps ?? []), ...steps.map((s) => ({ ...s, phase }) as const)],
       });
-      const failed = steps.filter((s) => !s.ok);
-      return failed.length === 0
-        ? ''
-        : `; network steps failed: ${failed.map((s) => `${s.step}${s.host ? ` on ${s.host}` : ''}: ${s.error ?? 'failed'}`).join('; ')}`;
+      return steps.every((s) => s.ok) ? '' : `; network steps failed: ${failedSteps(steps)}`;
     } catch (err) {
       return `; network not settled: ${errorMessage(err)}`;
     }

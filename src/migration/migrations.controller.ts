@@ -1,11 +1,20 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { map, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { ApiErrors } from '../common/http/api-errors.decorator';
+import type { Page } from '../common/http/page';
 import { CONVERGENCE_PRESETS } from './core';
-import { ConvergencePresetDto, CreateMigrationDto, MigrationDto, MigrationPageDto, MigrationQueryDto, MigrationSampleDto } from './dto';
-import { MigrationEventBus, type MigrationEvent } from './migration-events';
-import { historyThenLive } from './migration-stream';
+import {
+  ConvergencePresetDto,
+  CreateMigrationDto,
+  MigrationDto,
+  MigrationPageDto,
+  MigrationQueryDto,
+  MigrationSampleDto,
+  toMigrationResponse,
+  type MigrationResponse,
+} from './dto';
+import { MigrationEventStreamService } from './migration-event-stream.service';
 import { MigrationsService } from './migrations.service';
 
 @ApiTags('migrations')
@@ -15,26 +24,27 @@ import { MigrationsService } from './migrations.service';
 export class MigrationsController {
   constructor(
     private readonly migrations: MigrationsService,
-    private readonly bus: MigrationEventBus,
+    private readonly eventStream: MigrationEventStreamService,
   ) {}
 
   @Post('migrations')
   @HttpCode(202)
   @ApiAcceptedResponse({ type: MigrationDto, description: 'pre-checks passed; the migration is queued' })
-  create(@Body() dto: CreateMigrationDto) {
-    return this.migrations.request(dto);
+  async create(@Body() dto: CreateMigrationDto): Promise<MigrationResponse> {
+    return toMigrationResponse(await this.migrations.request(dto));
   }
 
   @Get('migrations')
   @ApiOkResponse({ type: MigrationPageDto })
-  list(@Query() query: MigrationQueryDto) {
-    return this.migrations.list(query);
+  async list(@Query() query: MigrationQueryDto): Promise<Page<MigrationResponse>> {
+    const page = await this.migrations.list(query);
+    return { ...page, items: page.items.map(toMigrationResponse) };
   }
 
   @Get('migrations/:id')
   @ApiOkResponse({ type: MigrationDto })
-  get(@Param('id', ParseUUIDPipe) id: string) {
-    return this.migrations.get(id);
+  async get(@Param('id', ParseUUIDPipe) id: string): Promise<MigrationResponse> {
+    return toMigrationResponse(await this.migrations.get(id));
   }
 
   @Get('migrations/:id/samples')
@@ -47,28 +57,14 @@ export class MigrationsController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'server-sent events: phase, sample and convergence; ends after the terminal phase' })
   events(@Param('id', ParseUUIDPipe) id: string): Observable<MessageEvent> {
-    const history = async (): Promise<MigrationEvent[]> => {
-      const [migration, samples] = await Promise.all([this.migrations.get(id), this.migrations.samplesOf(id)]);
-      return [
-        ...migration.phases.map((p): MigrationEvent => ({
-          migrationId: id,
-          type: 'phase',
-          data: { phase: p.phase, enteredAt: p.enteredAt.toISOString(), detail: p.detail },
-        })),
-        ...samples.map((s): MigrationEvent => {
-          const { id: _id, migrationId: _m, sampledAt: _at, ...figures } = s;
-          return { migrationId: id, type: 'sample', data: figures };
-        }),
-      ];
-    };
-    return historyThenLive(history, this.bus.of(id)).pipe(map((m) => ({ type: m.type, data: m.data })));
+    return this.eventStream.eventsOf(id);
   }
 
   @Post('migrations/:id/abort')
   @HttpCode(202)
   @ApiAcceptedResponse({ type: MigrationDto, description: 'abort requested; the guest stays on the source' })
-  abort(@Param('id', ParseUUIDPipe) id: string) {
-    return this.migrations.abort(id);
+  async abort(@Param('id', ParseUUIDPipe) id: string): Promise<MigrationResponse> {
+    return toMigrationResponse(await this.migrations.abort(id));
   }
 
   @Get('migration-policies')

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, type Repository } from 'typeorm';
 import { Mutex } from '../common/mutex';
 import { newId } from '../common/ids';
 import { freeMemoryMiB, freeVcpus } from './core';
 import { HostCapacityService } from './host-capacity.service';
 import { PrecheckRefusal } from './precheck-refusal';
-import { ReservationEntity } from './records/reservation.entity';
+import type { ReservationEntity } from './records/reservation.entity';
+import { ReservationsRepository } from './repositories/reservations.repository';
 
 /** Holds destination capacity for a migration until it ends; checks and inserts atomically. */
 @Injectable()
@@ -14,13 +13,13 @@ export class ReservationsService {
   private readonly mutex = new Mutex();
 
   constructor(
-    @InjectRepository(ReservationEntity) private readonly reservations: Repository<ReservationEntity>,
+    private readonly reservations: ReservationsRepository,
     private readonly capacity: HostCapacityService,
   ) {}
 
   reserve(migrationId: string, hostId: string, vcpus: number, memoryMiB: number): Promise<ReservationEntity> {
     return this.mutex.run(async () => {
-      const existing = await this.reservations.findOneBy({ migrationId, releasedAt: IsNull() });
+      const [existing] = await this.reservations.findOpenOf(migrationId);
       if (existing) return existing;
       const host = (await this.capacity.capacities(() => true)).find((h) => h.id === hostId);
       if (!host) throw new PrecheckRefusal('destination', `host ${hostId} is not in the inventory`, 422);
@@ -33,15 +32,15 @@ export class ReservationsService {
           { free, needed: { vcpus, memoryMiB } },
         );
       }
-      return this.reservations.save(this.reservations.create({ id: newId(), migrationId, hostId, vcpus, memoryMiB, releasedAt: null }));
+      return this.reservations.insert({ id: newId(), migrationId, hostId, vcpus, memoryMiB, releasedAt: null });
     });
   }
 
-  async release(migrationId: string): Promise<void> {
-    await this.reservations.update({ migrationId, releasedAt: IsNull() }, { releasedAt: new Date() });
+  release(migrationId: string): Promise<void> {
+    return this.reservations.releaseOf(migrationId);
   }
 
   openFor(migrationId: string): Promise<ReservationEntity[]> {
-    return this.reservations.findBy({ migrationId, releasedAt: IsNull() });
+    return this.reservations.findOpenOf(migrationId);
   }
 }

@@ -1,48 +1,32 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgentsModule } from '../agents/agents.module';
-import { HostEntity } from '../inventory/hosts/host.entity';
-import { FloatingIpEntity } from './floating-ips/floating-ip.entity';
+import { InventoryModule } from '../inventory/inventory.module';
+import { InventoryRepositoriesModule } from '../inventory/repositories/inventory-repositories.module';
 import { FloatingIpsController } from './floating-ips/floating-ips.controller';
 import { FloatingIpsService } from './floating-ips/floating-ips.service';
 import { NetworkFollowService } from './follow/network-follow.service';
 import { AgentHeartbeatService } from './heartbeat/agent-heartbeat.service';
-import { NetworkEntity } from './networks/network.entity';
 import { NetworksController } from './networks/networks.controller';
 import { NetworksService } from './networks/networks.service';
-import { PortBindingEntity } from './ports/port-binding.entity';
 import { PortBindingService } from './ports/port-binding.service';
-import { PortEntity } from './ports/port.entity';
 import { PortsController } from './ports/ports.controller';
 import { PortsService } from './ports/ports.service';
-import { NetworkRevisionEntity } from './revision/network-revision.entity';
-import { RouterEntity } from './routers/router.entity';
+import { NetworkRepositoriesModule } from './repositories/network-repositories.module';
+import { VtepRevisionObserver } from './revision/vtep-revision.observer';
 import { RoutersController } from './routers/routers.controller';
 import { RoutersService } from './routers/routers.service';
-import { SubnetEntity } from './subnets/subnet.entity';
 import { SubnetsController } from './subnets/subnets.controller';
 import { SubnetsService } from './subnets/subnets.service';
 import { NetworkChanges } from './sync/network-changes.service';
 import { NetworkModelLoader } from './sync/network-model.loader';
 import { NetworkResyncService } from './sync/network-resync.service';
 import { NetworkStatusController } from './sync/network-status.controller';
+import { NetworkStatusService } from './sync/network-status.service';
 import { NetworkSyncService } from './sync/network-sync.service';
 
 /** Tenant networks (Neutron model), their compilation to per-host state and its push to the host agents. */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([
-      HostEntity,
-      NetworkEntity,
-      SubnetEntity,
-      PortEntity,
-      PortBindingEntity,
-      RouterEntity,
-      FloatingIpEntity,
-      NetworkRevisionEntity,
-    ]),
-    AgentsModule,
-  ],
+  imports: [NetworkRepositoriesModule, InventoryRepositoriesModule, InventoryModule, AgentsModule],
   controllers: [NetworksController, SubnetsController, PortsController, RoutersController, FloatingIpsController, NetworkStatusController],
   providers: [
     NetworksService,
@@ -53,10 +37,12 @@ import { NetworkSyncService } from './sync/network-sync.service';
     FloatingIpsService,
     NetworkModelLoader,
     NetworkSyncService,
+    NetworkStatusService,
     NetworkChanges,
     NetworkResyncService,
     NetworkFollowService,
     AgentHeartbeatService,
+    VtepRevisionObserver,
   ],
   exports: [NetworkFollowService, NetworkSyncService, PortBindingService],
 })

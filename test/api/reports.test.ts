@@ -172,6 +172,19 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('reports API on %s', (kind) 
     expect((await http().get('/reports/flavors?format=xml').set(auth(ANALYST))).status).toBe(400);
   });
 
+  it.each([
+    ['from=yesterday', 'from'],
+    ['to=2026-13-45', 'to'],
+    ['host=compute-a', 'host'],
+    ['format=xml', 'format'],
+    ['limit=5', 'limit'],
+  ])('answers 400 naming the field for /reports/flavors?%s', async (params, field) => {
+    const res = await http().get(`/reports/flavors?${params}`).set(auth(ANALYST));
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe(`invalid fields: ${field}`);
+    expect(res.body.details).toEqual([expect.objectContaining({ field })]);
+  });
+
   it('serves the report page as HTML to an analyst only with a token', async () => {
     expect((await http().get('/reports')).status).toBe(401);
     const res = await http().get('/reports').set(auth(ANALYST));

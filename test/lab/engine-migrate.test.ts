@@ -14,8 +14,8 @@ import {
   startLibvirtd,
   whereIsGuest,
 } from '../../lab';
-import { waitForMigration, waitForState, type ControllerApi } from '../../src/cli/controller-api';
-import { bootInstance, type LabInstance, type LabInventory } from '../../src/cli/lab-inventory';
+import { waitForMigration, waitForState, type ControllerApi } from '../../lab/cli/controller-api';
+import { bootInstance, type LabInstance, type LabInventory } from '../../lab/cli/lab-inventory';
 import { crashNote } from '../support/lab/guest-faults';
 import {
   openReservations as openReservationsIn,
@@ -27,7 +27,7 @@ import {
 const PHASES = ['queued', 'pre-migration', 'reservation', 'pre-copy', 'switchover', 'commitment', 'completed'];
 // The busy guest rewrites 32 MiB as fast as TCG lets it; a 40 Mbit link carries far less.
 const SLOW_LINK_MBIT = 40;
-const NO_TIMEOUTS = { completionTimeoutPerGiBSec: 0, progressTimeoutSec: 0 };
+const NO_TIMEOUTS = { completionTimeoutSecPerGiB: 0, progressTimeoutSec: 0 };
 // libvirt's default keepalive (interval 5 s, count 5) drops a silent peer after about 30 s.
 const LIBVIRT_KEEPALIVE_GIVE_UP_MS = 40_000;
 const GUEST_FAULT_ATTEMPTS = 5;
@@ -148,7 +148,7 @@ describe('migration engine on the lab (real libvirt, REST only)', () => {
           maxDowntimeMs: 100,
           downtimeSteps: 1,
           progressTimeoutSec: 0,
-          completionTimeoutPerGiBSec: 4,
+          completionTimeoutSecPerGiB: 4,
           timeoutAction: 'abort',
         }),
       );
@@ -211,7 +211,7 @@ describe('migration engine on the lab (real libvirt, REST only)', () => {
     it('completes once the downtime steps have raised the max downtime', async () => {
       const done = await waitForMigration(
         api,
-        await migrate(busy, 'host-b', { maxDowntimeMs: 8000, downtimeSteps: 4, downtimeDelayPerGiBSec: 2, ...NO_TIMEOUTS }),
+        await migrate(busy, 'host-b', { maxDowntimeMs: 8000, downtimeSteps: 4, downtimeDelaySecPerGiB: 2, ...NO_TIMEOUTS }),
         240_000,
       );
       expect(done.state, `${done.failureReason}${crashNote(busy.domainName)}`).toBe('completed');

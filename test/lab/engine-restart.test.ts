@@ -14,9 +14,9 @@ import {
   shapeMigrationLink,
   whereIsGuest,
 } from '../../lab';
-import { ControllerApi, waitForMigration, waitForState } from '../../src/cli/controller-api';
-import { controllerLogFile, startControllerProcess, type ControllerProcess } from '../../src/cli/controller-process';
-import { bootInstance, registerLabInventory } from '../../src/cli/lab-inventory';
+import { ControllerApi, waitForMigration, waitForState } from '../../lab/cli/controller-api';
+import { controllerLogFile, startControllerProcess, type ControllerProcess } from '../../lab/cli/controller-process';
+import { bootInstance, registerLabInventory } from '../../lab/cli/lab-inventory';
 
 const TOKEN = 'restart-test-operator';
 
@@ -57,7 +57,7 @@ describe('a controller killed mid-migration', () => {
     const started = await api.ok<{ id: string }>('POST', '/migrations', {
       instanceId: vm.instanceId,
       destinationHostId: inventory.hostIds['host-b'],
-      policy: { completionTimeoutPerGiBSec: 0, progressTimeoutSec: 0 },
+      policy: { completionTimeoutSecPerGiB: 0, progressTimeoutSec: 0 },
     });
     await waitForState(api, started.id, ['pre-copy']);
     await new Promise((r) => setTimeout(r, 1500));

@@ -294,7 +294,7 @@ describe('migration through the libvirt addon', () => {
       {
         destinationUri: hostByName('host-a').libvirtUri,
         // Also proves QEMU accepts the multifd and auto-converge parameters as typed.
-        params: { bandwidthMiBps: 2, parallelConnections: 2, autoConvergeInitialPercent: 20, autoConvergeIncrementPercent: 10 },
+        params: { bandwidthMiBps: 2, parallelConnections: 2, autoConvergeInitialPct: 20, autoConvergeIncrementPct: 10 },
         flags: [...PRECOPY_FLAGS, 'UNSAFE', 'PARALLEL', 'AUTO_CONVERGE'],
       },
       async () => {

@@ -23,10 +23,10 @@ import {
   TENANT2,
   type Endpoint,
 } from '../../lab';
-import { ControllerApi, waitForMigration, waitForState, type MigrationRecord } from '../../src/cli/controller-api';
-import { controllerLogFile, startControllerProcess, type ControllerProcess } from '../../src/cli/controller-process';
-import { bootInstance, registerLabInventory, type LabInstance, type LabInventory } from '../../src/cli/lab-inventory';
-import { createFloatingIp, createLabPort, registerLabNetwork, type LabNetwork } from '../../src/cli/lab-network';
+import { ControllerApi, waitForMigration, waitForState, type MigrationRecord } from '../../lab/cli/controller-api';
+import { controllerLogFile, startControllerProcess, type ControllerProcess } from '../../lab/cli/controller-process';
+import { bootInstance, registerLabInventory, type LabInstance, type LabInventory } from '../../lab/cli/lab-inventory';
+import { createFloatingIp, createLabPort, registerLabNetwork, type LabNetwork } from '../../lab/cli/lab-network';
 
 // Issue acceptance for the network following the guest: a guest with a floating IP moves A→B while
 // three probes run (east-west from the prober, routed from the other subnet, north-south to the FIP).

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireLabLock, destroyGuest, labDown, labUp, shapeMigrationLink, virsh, whereIsGuest } from '../../lab';
-import { waitForMigration, type ControllerApi, type MigrationRecord } from '../../src/cli/controller-api';
-import type { PrecopyRecord } from '../../src/migration/prediction/precopy-record';
-import { bootInstance, type LabInstance } from '../../src/cli/lab-inventory';
+import { waitForMigration, type ControllerApi, type MigrationRecord } from '../../lab/cli/controller-api';
+import type { MigrationPrediction } from '../../src/migration/dto/migration-response';
+import { bootInstance, type LabInstance } from '../../lab/cli/lab-inventory';
 import { crashNote, retryOnGuestFault } from '../support/lab/guest-faults';
 import { openReservations, requestMigration, startLabController, type LabController } from '../support/lab/lab-controller';
 
@@ -17,17 +17,12 @@ const STEADY = {
   bandwidthMiBps: CAP_MIB_PER_SEC,
   maxDowntimeMs: 300,
   downtimeSteps: 1,
-  completionTimeoutPerGiBSec: 0,
+  completionTimeoutSecPerGiB: 0,
   progressTimeoutSec: 0,
 };
 const SLOW_LINK_MBIT = 40;
 
-type Predicted = MigrationRecord & {
-  predTotalTimeMs: number | null;
-  predConverges: boolean | null;
-  predTotalTimeError: number | null;
-  precopyPrediction: PrecopyRecord | null;
-};
+type Predicted = MigrationRecord & { prediction: MigrationPrediction | null };
 
 interface DrainBody {
   id: string;
@@ -264,7 +259,7 @@ describe('operator workflows on the lab (controller process, REST only)', () => 
 
   describe('pre-copy prediction against lab migrations (libvirt page-sampling dirty rate)', () => {
     const describeRecord = (m: Predicted) => {
-      const r = m.precopyPrediction;
+      const r = m.prediction;
       return JSON.stringify({
         state: m.state,
         hvTotalTimeMs: m.hvTotalTimeMs,
@@ -281,7 +276,7 @@ describe('operator workflows on the lab (controller process, REST only)', () => 
       { label: 'light dirtier', dirtyMiB: 2, dirtyPauseMs: 500, ip: '203.0.113.51' },
       { label: 'moderate dirtier', dirtyMiB: 6, dirtyPauseMs: 700, ip: '203.0.113.52' },
     ];
-    const percent = (m: Predicted) => `${((m.predTotalTimeError ?? NaN) * 100).toFixed(1)} %`;
+    const percent = (m: Predicted) => `${(m.prediction?.totalTimeErrorPct ?? NaN).toFixed(1)} %`;
     for (const c of cases) {
       it(`predicts the total time of a guest with a ${c.label} (${c.dirtyMiB} MiB every ${c.dirtyPauseMs} ms) within 25 %`, async () => {
         const { api, inventory } = lab!;
@@ -309,15 +304,15 @@ describe('operator workflows on the lab (controller process, REST only)', () => 
         });
         for (const [i, m] of [first, second].entries()) {
           console.log(
-            `[prediction] ${c.label}, migration ${i + 1}: predicted ${m.predTotalTimeMs?.toFixed(0)} ms, hypervisor ${m.hvTotalTimeMs} ms, error ${percent(m)}; ${describeRecord(m)}`,
+            `[prediction] ${c.label}, migration ${i + 1}: predicted ${m.prediction?.totalTimeMs?.toFixed(0)} ms, hypervisor ${m.hvTotalTimeMs} ms, error ${percent(m)}; ${describeRecord(m)}`,
           );
         }
         for (const m of [first, second]) {
-          expect(m.precopyPrediction?.inputs?.residentSource, describeRecord(m)).toBe('host-nonzero');
-          expect(m.precopyPrediction?.inputs?.bandwidthSource).toBe('policy-cap');
-          expect(m.predConverges).toBe(true);
-          expect(m.predTotalTimeError, describeRecord(m)).not.toBeNull();
-          expect(Math.abs(m.predTotalTimeError!), describeRecord(m)).toBeLessThanOrEqual(TOLERANCE);
+          expect(m.prediction?.inputs?.residentSource, describeRecord(m)).toBe('host-nonzero');
+          expect(m.prediction?.inputs?.bandwidthSource).toBe('policy-cap');
+          expect(m.prediction?.converges).toBe(true);
+          expect(m.prediction?.totalTimeErrorPct, describeRecord(m)).not.toBeNull();
+          expect(Math.abs(m.prediction!.totalTimeErrorPct!), describeRecord(m)).toBeLessThanOrEqual(TOLERANCE * 100);
         }
       }, 300_000);
     }
@@ -338,15 +333,15 @@ describe('operator workflows on the lab (controller process, REST only)', () => 
           maxDowntimeMs: 100,
           downtimeSteps: 1,
           progressTimeoutSec: 0,
-          completionTimeoutPerGiBSec: 4,
+          completionTimeoutSecPerGiB: 4,
           timeoutAction: 'abort',
         });
         expect(res.status, JSON.stringify(res.body)).toBe(202);
         const done = (await waitForMigration(api, res.body.id)) as Predicted;
         console.log(`[prediction] busy guest on a ${SLOW_LINK_MBIT} Mbit link: ${describeRecord(done)}`);
-        expect(done.precopyPrediction?.inputs?.bandwidthSource).toBe('link-shaped');
-        expect(done.precopyPrediction?.inputs?.bandwidthBytesPerSec).toBe((SLOW_LINK_MBIT * 1e6) / 8);
-        expect(done.predConverges).toBe(false);
+        expect(done.prediction?.inputs?.bandwidthSource).toBe('link-shaped');
+        expect(done.prediction?.inputs?.bandwidthBytesPerSec).toBe((SLOW_LINK_MBIT * 1e6) / 8);
+        expect(done.prediction?.converges).toBe(false);
         expect(done.state).toBe('aborted');
       } finally {
         await shapeMigrationLink('host-a', null);

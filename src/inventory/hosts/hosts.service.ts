@@ -1,75 +1,73 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, type Repository } from 'typeorm';
-import { bumpNetworkRevision } from '../../network/revision/bump-revision';
 import { toPage, type Page } from '../../common/http/page';
 import { newId } from '../../common/ids';
-import { InstanceEntity } from '../instances/instance.entity';
+import { Transactions } from '../../common/repositories/transactions';
+import { HostsRepository } from '../repositories/hosts.repository';
+import { InstancesRepository } from '../repositories/instances.repository';
 import type { CreateHostDto, HostQueryDto, UpdateHostDto } from './host.dto';
-import { HostEntity } from './host.entity';
+import { HostChanges } from './host-changes';
+import type { HostEntity } from './host.entity';
 
 @Injectable()
 export class HostsService {
   constructor(
-    @InjectRepository(HostEntity) private readonly hosts: Repository<HostEntity>,
-    @InjectRepository(InstanceEntity) private readonly instances: Repository<InstanceEntity>,
-    private readonly dataSource: DataSource,
+    private readonly hosts: HostsRepository,
+    private readonly instances: InstancesRepository,
+    private readonly transactions: Transactions,
+    private readonly changes: HostChanges,
   ) {}
 
   async list(query: HostQueryDto): Promise<Page<HostEntity>> {
-    const result = await this.hosts.findAndCount({
-      where: query.state ? { state: query.state } : {},
-      order: { name: 'ASC' },
-      skip: (query.page - 1) * query.limit,
-      take: query.limit,
-    });
-    return toPage(result, query);
+    return toPage(await this.hosts.page({ state: query.state }, query), query);
   }
 
   async get(id: string): Promise<HostEntity> {
-    const host = await this.hosts.findOneBy({ id });
+    const host = await this.hosts.findById(id);
     if (!host) throw new NotFoundException({ message: `host ${id} not found`, details: { id } });
     return host;
   }
 
   async create(dto: CreateHostDto): Promise<HostEntity> {
     await this.assertNameFree(dto.name);
-    return this.hosts.save(
-      this.hosts.create({
-        ...dto,
-        id: newId(),
-        state: dto.state ?? 'enabled',
-        agentEndpoint: dto.agentEndpoint ?? null,
-        agentToken: dto.agentToken ?? null,
-        vtepIp: dto.vtepIp ?? null,
-      }),
-    );
+    return this.hosts.insert({
+      ...dto,
+      id: newId(),
+      state: dto.state ?? 'enabled',
+      agentEndpoint: dto.agentEndpoint ?? null,
+      agentToken: dto.agentToken ?? null,
+      vtepIp: dto.vtepIp ?? null,
+      agentState: null,
+      agentLastSeenAt: null,
+    });
   }
 
   async update(id: string, dto: UpdateHostDto): Promise<HostEntity> {
     const host = await this.get(id);
     if (dto.name && dto.name !== host.name) await this.assertNameFree(dto.name);
     const vtepChanged = dto.vtepIp !== undefined && dto.vtepIp !== host.vtepIp;
-    const saved = await this.hosts.save(this.hosts.merge(host, dto));
-    // Every host's flood list names this VTEP: the desired network state changed.
-    if (vtepChanged) await bumpNetworkRevision(this.dataSource.manager);
-    return saved;
+    if (!vtepChanged) return this.hosts.save(host, dto);
+    // Observers (the network model's revision) write their part in the same transaction.
+    return this.transactions.run(async (tx) => {
+      const saved = await this.hosts.inTransaction(tx).save(host, dto);
+      await this.changes.vtepChanged({ hostId: id, vtepIp: saved.vtepIp }, tx);
+      return saved;
+    });
   }
 
   async remove(id: string): Promise<void> {
     const host = await this.get(id);
-    const count = await this.instances.countBy({ hostId: id });
+    const count = await this.instances.count({ hostId: id });
     if (count > 0) {
       throw new ConflictException({
         message: `host ${host.name} still has ${count} instance(s); migrate or delete them first`,
         details: { instances: count },
       });
     }
-    await this.hosts.delete({ id });
+    await this.hosts.delete(id);
   }
 
   private async assertNameFree(name: string): Promise<void> {
-    if (await this.hosts.existsBy({ name })) {
+    if (await this.hosts.existsByName(name)) {
       throw new ConflictException({ message: `a host named ${name} already exists`, details: { field: 'name' } });
     }
   }

@@ -1,5 +1,5 @@
 import { ValidateBy, type ValidationOptions } from 'class-validator';
-import { assertLibvirtUri } from '../../migration/libvirt/libvirt-uri';
+import { assertLibvirtUri } from './libvirt-uri-rules';
 
 /** Why a libvirt connection URI is not usable by livemig, or null when it is (one rule set: the binding's). */
 export function libvirtUriProblem(value: unknown): string | null {

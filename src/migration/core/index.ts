@@ -14,3 +14,6 @@ export * from './utilisation';
 export * from './sim/prng';
 export * from './sim/synthetic-fleet';
 export * from './sim/plan-scenario';
+export * from './migration-flags';
+export * from './migration-queue';
+export * from './settlement-verdict';

@@ -21,7 +21,7 @@ export class CreateMigrationDto {
 
   @ApiPropertyOptional({
     description:
-      'per-migration overrides of the named policy, e.g. {"maxDowntimeMs": 300, "completionTimeoutPerGiBSec": 60, "timeoutAction": "abort"}',
+      'per-migration overrides of the named policy, e.g. {"maxDowntimeMs": 300, "completionTimeoutSecPerGiB": 60, "timeoutAction": "abort"}',
     type: 'object',
     additionalProperties: true,
   })

@@ -1,2 +1,3 @@
 export { CreateMigrationDto } from './create-migration.dto';
 export * from './migration.dto';
+export * from './migration-response';

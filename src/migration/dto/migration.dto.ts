@@ -48,6 +48,30 @@ export class ConvergenceEventDto {
   error?: string;
 }
 
+export class MigrationPredictionDto {
+  @ApiProperty({ nullable: true, type: Number, description: 'rounds before stop-and-copy' }) iterations!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) totalTimeMs!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'downtime of the stop-and-copy' }) downtimeMs!: number | null;
+  @ApiProperty({ nullable: true, type: Boolean, description: 'whether the remainder ever fits the max downtime' })
+  converges!: boolean | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: '100 × (predicted - actual) / actual total time, the actual being hvTotalTimeMs; completed migrations only',
+  })
+  totalTimeErrorPct!: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'RAM, first-round bytes, dirty windows and working set from libvirt page-sampling, bandwidth and its source, max downtime, setup',
+  })
+  inputs!: Record<string, unknown> | null;
+  @ApiProperty({ type: [String], description: 'what could not be measured' }) notes!: string[];
+  @ApiProperty({ description: 'when the prediction was made' }) madeAt!: string;
+}
+
 export class MigrationDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) instanceId!: string;
@@ -73,27 +97,8 @@ export class MigrationDto {
   @ApiProperty({ nullable: true, type: Number }) hvIterations!: number | null;
   @ApiProperty({ nullable: true, type: Number, description: 'last sample before switchover' }) hvDirtyRatePagesPerSec!: number | null;
   @ApiProperty({ nullable: true, type: Number, description: 'max downtime in force now' }) maxDowntimeMs!: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'pre-copy model, before the copy: rounds before stop-and-copy' })
-  predIterations!: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'pre-copy model: total time' }) predTotalTimeMs!: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'pre-copy model: downtime of the stop-and-copy' }) predDowntimeMs!:
-    number | null;
-  @ApiProperty({ nullable: true, type: Boolean, description: 'pre-copy model: whether the remainder ever fits the max downtime' })
-  predConverges!: boolean | null;
-  @ApiProperty({
-    nullable: true,
-    type: Number,
-    description: '(predicted - actual) / actual total time, the actual being hvTotalTimeMs; completed migrations only',
-  })
-  predTotalTimeError!: number | null;
-  @ApiProperty({
-    nullable: true,
-    type: 'object',
-    additionalProperties: true,
-    description:
-      'inputs (RAM, first-round bytes, dirty windows and working set from libvirt page-sampling, bandwidth and its source, max downtime, setup), prediction, error and notes',
-  })
-  precopyPrediction!: Record<string, unknown> | null;
+  @ApiProperty({ nullable: true, type: () => MigrationPredictionDto, description: 'the pre-copy model, run before the copy' })
+  prediction!: MigrationPredictionDto | null;
   @ApiProperty({ type: [ConvergenceEventDto] }) convergenceEvents!: ConvergenceEventDto[];
   @ApiProperty({ type: [MigrationPhaseDto] }) phases!: MigrationPhaseDto[];
   @ApiProperty() sampleCount!: number;

@@ -5,7 +5,6 @@ export * from './job-stats';
 export * from './libvirt-connection';
 export * from './libvirt-domain';
 export * from './libvirt-error';
-export * from './libvirt-uri';
 export * from './libvirt.repository';
 export * from './migrate-params';
 export * from './native-libvirt.repository';

@@ -9,7 +9,7 @@ import {
   toNodeMemoryStats,
 } from './host-stats';
 import { LibvirtDomain } from './libvirt-domain';
-import { assertLibvirtUri } from './libvirt-uri';
+import { assertLibvirtUri } from '../../inventory/hosts/libvirt-uri-rules';
 import { loadNativeLibvirt } from './load-native';
 import { HypervisorCpuOptions, NativeConnection } from './native-binding';
 

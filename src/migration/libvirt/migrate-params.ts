@@ -36,8 +36,8 @@ export interface MigrateParams {
    * virDomainMigrateSetMaxDowntime on the source right before starting the job.
    */
   readonly maxDowntimeMs?: number;
-  readonly autoConvergeInitialPercent?: number;
-  readonly autoConvergeIncrementPercent?: number;
+  readonly autoConvergeInitialPct?: number;
+  readonly autoConvergeIncrementPct?: number;
   readonly parallelConnections?: number;
   readonly listenAddress?: string;
   readonly compression?: readonly string[];
@@ -92,18 +92,18 @@ export function toMigrateParamSpecs(params: MigrateParams): TypedParamSpec[] {
       value: nonNegativeInteger('bandwidthPostcopyMiBps', params.bandwidthPostcopyMiBps),
     });
   }
-  if (params.autoConvergeInitialPercent !== undefined) {
+  if (params.autoConvergeInitialPct !== undefined) {
     specs.push({
       field: 'auto_converge.initial',
       type: 'int',
-      value: percent('autoConvergeInitialPercent', params.autoConvergeInitialPercent),
+      value: percent('autoConvergeInitialPct', params.autoConvergeInitialPct),
     });
   }
-  if (params.autoConvergeIncrementPercent !== undefined) {
+  if (params.autoConvergeIncrementPct !== undefined) {
     specs.push({
       field: 'auto_converge.increment',
       type: 'int',
-      value: percent('autoConvergeIncrementPercent', params.autoConvergeIncrementPercent),
+      value: percent('autoConvergeIncrementPct', params.autoConvergeIncrementPct),
     });
   }
   if (params.parallelConnections !== undefined) {

@@ -1,6 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Not, IsNull, type Repository } from 'typeorm';
 import { AgentDirectory } from '../../agents/agent-directory.service';
 import type { FlavorEntity } from '../../inventory/flavors/flavor.entity';
 import type { HostEntity } from '../../inventory/hosts/host.entity';
@@ -8,8 +6,8 @@ import type { InstanceEntity } from '../../inventory/instances/instance.entity';
 import { initialConvergenceState, migrationDataGiB } from '../core';
 import { errorMessage, Hypervisor } from '../hypervisor';
 import { MigrationRecorder } from '../migration-recorder.service';
-import { LiveMigrationEntity } from '../records/live-migration.entity';
-import { MigrationSampleEntity } from '../records/migration-sample.entity';
+import type { LiveMigrationEntity } from '../records/live-migration.entity';
+import { LiveMigrationsRepository } from '../repositories/live-migrations.repository';
 import { predictFromInputs, precopyInputs, predictionError, type DirtyWindow, type LinkRate } from './precopy-inputs';
 import type { PrecopyRecord } from './precopy-record';
 
@@ -38,8 +36,7 @@ export class PrecopyPredictionService {
   private readonly logger = new Logger(PrecopyPredictionService.name);
 
   constructor(
-    @InjectRepository(LiveMigrationEntity) private readonly migrations: Repository<LiveMigrationEntity>,
-    @InjectRepository(MigrationSampleEntity) private readonly samples: Repository<MigrationSampleEntity>,
+    private readonly migrations: LiveMigrationsRepository,
     private readonly hypervisor: Hypervisor,
     private readonly agents: AgentDirectory,
     private readonly recorder: MigrationRecorder,
@@ -91,7 +88,7 @@ export class PrecopyPredictionService {
     const error = predictionError(record.prediction, migration);
     if (!error) return;
     try {
-      await this.recorder.save(migration, { precopyPrediction: { ...record, error }, predTotalTimeError: error.totalTimeRelative });
+      await this.recorder.save(migration, { precopyPrediction: { ...record, error }, predTotalTimeErrorRatio: error.totalTimeRelative });
     } catch (err) {
       this.logger.warn(`migration ${migration.id}: prediction error not stored: ${errorMessage(err)}`);
     }
@@ -118,17 +115,8 @@ export class PrecopyPredictionService {
    * processed while libvirt still reported iteration 1.
    */
   private async previousFirstRoundBytes(instanceId: string): Promise<number | null> {
-    const last = await this.migrations.findOne({
-      where: { instanceId, state: 'completed' },
-      select: { id: true, finishedAt: true },
-      order: { finishedAt: 'DESC' },
-    });
-    if (!last) return null;
-    const sample = await this.samples.findOne({
-      where: { migrationId: last.id, memoryIteration: 1, dataProcessedBytes: Not(IsNull()) },
-      order: { dataProcessedBytes: 'DESC' },
-    });
-    return sample?.dataProcessedBytes ?? null;
+    const last = await this.migrations.lastCompletedOf(instanceId);
+    return last ? this.migrations.peakProcessedInIteration(last.id, 1) : null;
   }
 
   /** The source's migration interface as its agent reads it; null (planning default) without an agent. */
@@ -158,13 +146,7 @@ export class PrecopyPredictionService {
     }
   }
 
-  private async recentSetupMs(sourceHostId: string): Promise<number[]> {
-    const rows = await this.migrations.find({
-      where: { sourceHostId, state: 'completed', hvSetupTimeMs: Not(IsNull()) },
-      select: { id: true, hvSetupTimeMs: true },
-      order: { finishedAt: 'DESC' },
-      take: SETUP_HISTORY,
-    });
-    return rows.map((r) => r.hvSetupTimeMs).filter((v): v is number => v !== null);
+  private recentSetupMs(sourceHostId: string): Promise<number[]> {
+    return this.migrations.recentSetupTimesMs(sourceHostId, SETUP_HISTORY);
   }
 }

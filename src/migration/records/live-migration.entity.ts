@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColum
 import type { MigrationNetworkReport } from '../../capture/migration-report';
 import type { NetworkStepRecord } from './network-step';
 import type { PrecopyRecord } from '../prediction/precopy-record';
-import type { ConvergencePolicy } from '../core';
+import { withCurrentPolicyKeys, type ConvergencePolicy } from '../core';
 import type { MigrationState } from '../migration-phase';
 import { numberColumn } from './number-column';
 
@@ -58,7 +58,11 @@ export class LiveMigrationEntity {
   @Column({ name: 'policy_name', type: 'varchar', length: 63 })
   policyName!: string;
 
-  @Column({ type: 'simple-json' })
+  /** Records stored before the unit-suffix names read as today's policy. */
+  @Column({
+    type: 'simple-json',
+    transformer: { to: (p: ConvergencePolicy) => p, from: (p: ConvergencePolicy) => withCurrentPolicyKeys(p) },
+  })
   policy!: ConvergencePolicy;
 
   @Column({ name: 'failure_reason', type: 'text', nullable: true })
@@ -142,7 +146,7 @@ export class LiveMigrationEntity {
 
   /** (predicted - actual) / actual total time, the actual being the hypervisor's; set when the migration completed. */
   @Column(numberColumn('pred_total_time_error'))
-  predTotalTimeError!: number | null;
+  predTotalTimeErrorRatio!: number | null;
 
   /** Inputs, prediction and error in full. */
   @Column({ name: 'precopy_prediction', type: 'simple-json', nullable: true })

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
-import { HostEntity } from '../../inventory/hosts/host.entity';
+import { HostsRepository } from '../../inventory/repositories/hosts.repository';
 import type { NetworkFollower } from '../../migration/network-follower';
-import { FloatingIpEntity } from '../floating-ips/floating-ip.entity';
 import { PortBindingService } from '../ports/port-binding.service';
-import { PortEntity } from '../ports/port.entity';
+import type { PortEntity } from '../ports/port.entity';
+import { FloatingIpsRepository } from '../repositories/floating-ips.repository';
+import { PortsRepository } from '../repositories/ports.repository';
 import { NetworkSyncService } from '../sync/network-sync.service';
 import type { NetworkStep } from './network-step';
 
@@ -17,9 +16,9 @@ import type { NetworkStep } from './network-step';
 @Injectable()
 export class NetworkFollowService implements NetworkFollower {
   constructor(
-    @InjectRepository(PortEntity) private readonly ports: Repository<PortEntity>,
-    @InjectRepository(FloatingIpEntity) private readonly floatingIps: Repository<FloatingIpEntity>,
-    @InjectRepository(HostEntity) private readonly hosts: Repository<HostEntity>,
+    private readonly ports: PortsRepository,
+    private readonly floatingIps: FloatingIpsRepository,
+    private readonly hosts: HostsRepository,
     private readonly bindings: PortBindingService,
     private readonly sync: NetworkSyncService,
   ) {}
@@ -66,13 +65,8 @@ export class NetworkFollowService implements NetworkFollower {
 
   /** The first floating IP mapped to one of the instance's ports: the north-south probe's target. */
   async floatingIpOf(instanceId: string): Promise<string | null> {
-    const ports = await this.ports.find({
-      where: { deviceOwner: 'compute', deviceId: instanceId },
-      select: { id: true },
-      order: { id: 'ASC' },
-    });
-    for (const port of ports) {
-      const fip = await this.floatingIps.findOne({ where: { portId: port.id } });
+    for (const port of await this.ports.findByDevice('compute', instanceId)) {
+      const fip = await this.floatingIps.findByPort(port.id);
       if (fip) return fip.address;
     }
     return null;
@@ -83,7 +77,7 @@ export class NetworkFollowService implements NetworkFollower {
     const steps: NetworkStep[] = [];
     let ports: PortEntity[];
     try {
-      ports = await this.ports.find({ where: { deviceOwner: 'compute', deviceId: instanceId }, order: { id: 'ASC' } });
+      ports = await this.ports.findByDevice('compute', instanceId);
     } catch (err) {
       return [failed('load-ports', new Date(), err)];
     }
@@ -116,7 +110,7 @@ export class NetworkFollowService implements NetworkFollower {
 
   private async step(steps: NetworkStep[], name: string, hostId: string, portId: string, action: () => Promise<unknown>): Promise<void> {
     const startedAt = new Date();
-    const host = (await this.hosts.findOne({ where: { id: hostId }, select: { id: true, name: true } }))?.name ?? hostId;
+    const host = (await this.hosts.findById(hostId))?.name ?? hostId;
     try {
       await action();
       steps.push({ step: name, host, portId, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), ok: true });

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Not, IsNull, type Repository } from 'typeorm';
 import { AgentDirectory } from '../../agents/agent-directory.service';
 import { LIVEMIG_CONFIG, type LivemigConfig } from '../../config/livemig-config';
-import { HostEntity, type AgentState } from '../../inventory/hosts/host.entity';
+import type { HostEntity } from '../../inventory/hosts/host.entity';
+import { HostsRepository } from '../../inventory/repositories/hosts.repository';
 import { heartbeatVerdict } from './heartbeat-verdict';
 
 export { MISSED_HEARTBEATS_DOWN } from './heartbeat-verdict';
@@ -21,7 +20,7 @@ export class AgentHeartbeatService implements OnApplicationBootstrap, OnModuleDe
   private stopped = false;
 
   constructor(
-    @InjectRepository(HostEntity) private readonly hosts: Repository<HostEntity>,
+    private readonly hosts: HostsRepository,
     private readonly agents: AgentDirectory,
     @Inject(LIVEMIG_CONFIG) private readonly config: LivemigConfig,
   ) {}
@@ -39,7 +38,7 @@ export class AgentHeartbeatService implements OnApplicationBootstrap, OnModuleDe
 
   /** One heartbeat round over every host with an agent. */
   async beat(): Promise<void> {
-    const hosts = await this.hosts.find({ where: { agentEndpoint: Not(IsNull()) }, select: { id: true, name: true, agentState: true } });
+    const hosts = (await this.hosts.findAll()).filter((h) => h.agentEndpoint !== null);
     await Promise.all(hosts.map((h) => this.beatOne(h)));
   }
 
@@ -50,22 +49,12 @@ export class AgentHeartbeatService implements OnApplicationBootstrap, OnModuleDe
     const verdict = heartbeatVerdict(this.missed.get(host.id) ?? 0, result.up);
     this.missed.set(host.id, verdict.missed);
     if (verdict.state === 'up') {
-      await this.write(host.id, { agentState: 'up', agentLastSeenAt: new Date() });
+      await this.hosts.setAgentState(host.id, 'up', new Date());
       if (host.agentState === 'down') this.logger.log(`agent on ${host.name} is up again`);
     } else if (verdict.state === 'down' && host.agentState !== 'down') {
-      await this.write(host.id, { agentState: 'down' });
+      await this.hosts.setAgentState(host.id, 'down', null);
       this.logger.warn(`agent on ${host.name} missed ${verdict.missed} heartbeats: down (${reason})`);
     }
-  }
-
-  /** Leaves updatedAt alone: a heartbeat is not an edit of the host. */
-  private async write(hostId: string, values: { agentState: AgentState; agentLastSeenAt?: Date }): Promise<void> {
-    await this.hosts
-      .createQueryBuilder()
-      .update(HostEntity)
-      .set({ ...values, updatedAt: () => 'updated_at' })
-      .where('id = :hostId', { hostId })
-      .execute();
   }
 
   private tick(): void {

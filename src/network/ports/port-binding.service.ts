@@ -1,33 +1,31 @@
 import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, type Repository } from 'typeorm';
-import { HostEntity } from '../../inventory/hosts/host.entity';
-import { NetworkEntity } from '../networks/network.entity';
+import type { HostEntity } from '../../inventory/hosts/host.entity';
+import { HostsRepository } from '../../inventory/repositories/hosts.repository';
+import { NetworkTransactions } from '../repositories/network-transactions';
+import { PortsRepository } from '../repositories/ports.repository';
 import type { PortBindingDto } from './port.dto';
-import { PortBindingEntity } from './port-binding.entity';
-import { PortEntity } from './port.entity';
+import type { PortBindingEntity } from './port-binding.entity';
+import type { PortEntity } from './port.entity';
 import { resolveHost } from './resolve-host';
 import { vifDetails } from './vif-details';
 
 /**
  * Neutron's multiple port bindings: a migration creates an INACTIVE binding on the destination,
  * activates it at switchover (the source's becomes INACTIVE) and deletes the source's at the end.
- * At most one binding of a port is ACTIVE.
+ * At most one binding of a port is ACTIVE. Each change commits with its revision bump.
  */
 @Injectable()
 export class PortBindingService {
   constructor(
-    @InjectRepository(PortEntity) private readonly ports: Repository<PortEntity>,
-    @InjectRepository(PortBindingEntity) private readonly bindings: Repository<PortBindingEntity>,
-    @InjectRepository(HostEntity) private readonly hosts: Repository<HostEntity>,
-    @InjectRepository(NetworkEntity) private readonly networks: Repository<NetworkEntity>,
-    private readonly dataSource: DataSource,
+    private readonly ports: PortsRepository,
+    private readonly hosts: HostsRepository,
+    private readonly transactions: NetworkTransactions,
   ) {}
 
   async list(portId: string): Promise<PortBindingDto[]> {
     await this.port(portId);
-    const bindings = await this.bindings.find({ where: { portId }, order: { createdAt: 'ASC' } });
-    const hosts = await this.hosts.find({ select: { id: true, name: true } });
+    const bindings = await this.ports.bindingsOf([portId]);
+    const hosts = await this.hosts.findByIds([...new Set(bindings.map((b) => b.hostId))]);
     return bindings.map((b) => view(b, hosts.find((h) => h.id === b.hostId)?.name ?? b.hostId));
   }
 
@@ -41,13 +39,13 @@ export class PortBindingService {
       });
     }
     const host = await resolveHost(this.hosts, hostRef);
-    if (await this.bindings.existsBy({ portId, hostId: host.id })) {
-      throw new ConflictException({ message: `port ${portId} already has a binding on ${host.name}`, details: { host: host.name } });
-    }
-    const network = await this.networks.findOneByOrFail({ id: port.networkId });
-    const binding = await this.bindings.save(
-      this.bindings.create({ portId, hostId: host.id, status: 'INACTIVE', vifDetails: vifDetails(network.vni, port.id) }),
-    );
+    const binding = await this.transactions.change(async (tx) => {
+      if (await tx.ports.findBinding(portId, host.id)) {
+        throw new ConflictException({ message: `port ${portId} already has a binding on ${host.name}`, details: { host: host.name } });
+      }
+      const network = await tx.networks.getById(port.networkId);
+      return tx.ports.insertBinding({ portId, hostId: host.id, status: 'INACTIVE', vifDetails: vifDetails(network.vni, port.id) });
+    });
     return view(binding, host.name);
   }
 
@@ -60,31 +58,30 @@ export class PortBindingService {
         details: { host: host.name, status: binding.status },
       });
     }
-    await this.dataSource.transaction(async (m) => {
-      await m.update(PortBindingEntity, { portId, status: 'ACTIVE' }, { status: 'INACTIVE' });
-      await m.update(PortBindingEntity, { portId, hostId: host.id }, { status: 'ACTIVE' });
-    });
+    await this.transactions.change((tx) => tx.ports.activateBinding(portId, host.id));
     return view({ ...binding, status: 'ACTIVE' }, host.name);
   }
 
   /** Deletes the host's binding; the ACTIVE one only when no other binding could take over. */
   async remove(portId: string, hostRef: string): Promise<void> {
     const { host, binding } = await this.binding(portId, hostRef);
-    if (binding.status === 'ACTIVE' && (await this.bindings.countBy({ portId })) > 1) {
-      throw new ConflictException({
-        message: `the binding of port ${portId} on ${host.name} is ACTIVE; activate another binding before deleting it`,
-        details: { host: host.name, status: binding.status },
-      });
-    }
-    await this.bindings.delete({ portId, hostId: host.id });
+    await this.transactions.change(async (tx) => {
+      if (binding.status === 'ACTIVE' && (await tx.ports.countBindings(portId)) > 1) {
+        throw new ConflictException({
+          message: `the binding of port ${portId} on ${host.name} is ACTIVE; activate another binding before deleting it`,
+          details: { host: host.name, status: binding.status },
+        });
+      }
+      await tx.ports.deleteBinding(portId, host.id);
+    });
   }
 
-  async find(portId: string, hostId: string): Promise<PortBindingEntity | null> {
-    return this.bindings.findOneBy({ portId, hostId });
+  find(portId: string, hostId: string): Promise<PortBindingEntity | null> {
+    return this.ports.findBinding(portId, hostId);
   }
 
   private async port(id: string): Promise<PortEntity> {
-    const port = await this.ports.findOneBy({ id });
+    const port = await this.ports.findById(id);
     if (!port) throw new NotFoundException({ message: `port ${id} not found`, details: { id } });
     return port;
   }
@@ -92,7 +89,7 @@ export class PortBindingService {
   private async binding(portId: string, hostRef: string): Promise<{ host: HostEntity; binding: PortBindingEntity }> {
     await this.port(portId);
     const host = await resolveHost(this.hosts, hostRef);
-    const binding = await this.bindings.findOneBy({ portId, hostId: host.id });
+    const binding = await this.ports.findBinding(portId, host.id);
     if (!binding) throw new NotFoundException({ message: `port ${portId} has no binding on ${host.name}`, details: { host: host.name } });
     return { host, binding };
   }

@@ -124,3 +124,15 @@ export class PortBindingChangeDto extends PortBindingDto {
 }
 
 export class PortPageDto extends pageDtoOf(PortDto) {}
+
+/** `/ports/:id/bindings/:host`: the port and the host (id or name) of one of its bindings. */
+export class PortBindingParamsDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id!: string;
+
+  @ApiProperty({ example: 'compute-b', description: 'host id or name' })
+  @IsString()
+  @Length(1, 63)
+  host!: string;
+}

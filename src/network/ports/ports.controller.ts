@@ -8,6 +8,7 @@ import {
   CreatePortDto,
   PortBindingChangeDto,
   PortBindingDto,
+  PortBindingParamsDto,
   PortChangeDto,
   PortDto,
   PortPageDto,
@@ -65,13 +66,13 @@ export class PortsController {
 
   @Put(':id/bindings/:host/activate')
   @ApiOkResponse({ type: PortBindingChangeDto, description: 'this binding becomes ACTIVE, the previously ACTIVE one INACTIVE' })
-  activateBinding(@Param('id', ParseUUIDPipe) id: string, @Param('host') host: string) {
-    return this.changes.synced(this.bindings.activate(id, host));
+  activateBinding(@Param() params: PortBindingParamsDto) {
+    return this.changes.synced(this.bindings.activate(params.id, params.host));
   }
 
   @Delete(':id/bindings/:host')
   @ApiOkResponse({ type: SyncedDeletionDto })
-  removeBinding(@Param('id', ParseUUIDPipe) id: string, @Param('host') host: string) {
-    return this.changes.deleted(id, this.bindings.remove(id, host));
+  removeBinding(@Param() params: PortBindingParamsDto) {
+    return this.changes.deleted(params.id, this.bindings.remove(params.id, params.host));
   }
 }

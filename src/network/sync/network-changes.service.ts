@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { NetworkSyncService } from './network-sync.service';
 import type { Synced } from './network-sync-report';
 
-/** Every change through the REST API: apply it, then push the new state; the response says which hosts it reached. */
+/** Every change through the REST API: it commits with its new revision, then the new state is pushed; the response says which hosts it reached. */
 @Injectable()
 export class NetworkChanges {
   constructor(private readonly sync: NetworkSyncService) {}

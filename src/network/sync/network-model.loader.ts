@@ -1,31 +1,36 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { HostEntity } from '../../inventory/hosts/host.entity';
+import { HostsRepository } from '../../inventory/repositories/hosts.repository';
 import type { NetworkModel } from '../core/network-model';
-import { FloatingIpEntity } from '../floating-ips/floating-ip.entity';
-import { NetworkEntity } from '../networks/network.entity';
-import { PortBindingEntity } from '../ports/port-binding.entity';
-import { PortEntity } from '../ports/port.entity';
-import { readNetworkRevision } from '../revision/bump-revision';
-import { RouterEntity } from '../routers/router.entity';
-import { SubnetEntity } from '../subnets/subnet.entity';
+import { FloatingIpsRepository } from '../repositories/floating-ips.repository';
+import { NetworkRevisionRepository } from '../repositories/network-revision.repository';
+import { NetworksRepository } from '../repositories/networks.repository';
+import { PortsRepository } from '../repositories/ports.repository';
+import { RoutersRepository } from '../repositories/routers.repository';
+import { SubnetsRepository } from '../repositories/subnets.repository';
 
 /** Reads the whole network model as plain data for the compiler. */
 @Injectable()
 export class NetworkModelLoader {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly revision: NetworkRevisionRepository,
+    private readonly hosts: HostsRepository,
+    private readonly networks: NetworksRepository,
+    private readonly subnets: SubnetsRepository,
+    private readonly ports: PortsRepository,
+    private readonly routers: RoutersRepository,
+    private readonly floatingIps: FloatingIpsRepository,
+  ) {}
 
   async load(): Promise<NetworkModel> {
-    const m = this.dataSource.manager;
     const [revision, hosts, networks, subnets, ports, bindings, routers, fips] = await Promise.all([
-      readNetworkRevision(m),
-      m.find(HostEntity, { order: { name: 'ASC' } }),
-      m.find(NetworkEntity),
-      m.find(SubnetEntity),
-      m.find(PortEntity),
-      m.find(PortBindingEntity),
-      m.find(RouterEntity),
-      m.find(FloatingIpEntity),
+      this.revision.read(),
+      this.hosts.findAll(),
+      this.networks.findAll(),
+      this.subnets.findAll(),
+      this.ports.findAll(),
+      this.ports.allBindings(),
+      this.routers.findAll(),
+      this.floatingIps.findAll(),
     ]);
     return {
       revision,

@@ -1,18 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, type Repository } from 'typeorm';
 import { AgentDirectory } from '../../agents/agent-directory.service';
 import { Mutex } from '../../common/mutex';
-import { HostEntity } from '../../inventory/hosts/host.entity';
+import type { HostEntity } from '../../inventory/hosts/host.entity';
+import { HostsRepository } from '../../inventory/repositories/hosts.repository';
 import { compileHostState, fipGatewaysNeeded } from '../core/compile-host-state';
 import { MISSED_HEARTBEATS_DOWN } from '../heartbeat/heartbeat-verdict';
 import type { HostNetworkState } from '../../agents/protocol';
 import type { NetworkModel } from '../core/network-model';
-import { PortBindingEntity } from '../ports/port-binding.entity';
-import { PortEntity } from '../ports/port.entity';
-import { PortsService } from '../ports/ports.service';
-import { bumpNetworkRevision } from '../revision/bump-revision';
-import { SubnetsService } from '../subnets/subnets.service';
+import { allocatePort } from '../ports/port-allocation';
+import { NetworkTransactions } from '../repositories/network-transactions';
 import { NetworkModelLoader } from './network-model.loader';
 import type { HostSyncResult, NetworkSyncReport } from './network-sync-report';
 
@@ -29,18 +25,15 @@ export class NetworkSyncService {
   constructor(
     private readonly loader: NetworkModelLoader,
     private readonly agents: AgentDirectory,
-    private readonly ports: PortsService,
-    private readonly subnets: SubnetsService,
-    @InjectRepository(HostEntity) private readonly hosts: Repository<HostEntity>,
-    private readonly dataSource: DataSource,
+    private readonly hosts: HostsRepository,
+    private readonly transactions: NetworkTransactions,
   ) {}
 
   /**
-   * After a change of the model: a new revision, then a push to every host. Hosts whose agent the
-   * heartbeat has found down are not waited for (a request would only time out); the resync tries them.
+   * After a change of the model (committed with its new revision): a push to every host. Hosts whose agent
+   * the heartbeat has found down are not waited for (a request would only time out); the resync tries them.
    */
-  async afterChange(): Promise<NetworkSyncReport> {
-    await bumpNetworkRevision(this.dataSource.manager);
+  afterChange(): Promise<NetworkSyncReport> {
     return this.mutex.run(() => this.push(true));
   }
 
@@ -57,7 +50,7 @@ export class NetworkSyncService {
   private async push(skipDown: boolean): Promise<NetworkSyncReport> {
     let model = await this.loader.load();
     if (await this.reconcileFipGateways(model)) model = await this.loader.load();
-    const hosts = await this.hosts.find({ order: { name: 'ASC' } });
+    const hosts = await this.hosts.findAll();
     const targets = hosts.filter((h) => h.agentEndpoint && h.vtepIp);
     const results = await Promise.all(
       targets.map((h) => (skipDown && h.agentState === 'down' ? Promise.resolve(skipped(model, h)) : this.pushTo(model, h))),
@@ -92,24 +85,25 @@ export class NetworkSyncService {
   private async reconcileFipGateways(model: NetworkModel): Promise<boolean> {
     const needed = fipGatewaysNeeded(model);
     const existing = model.ports.filter((p) => p.deviceOwner === 'floatingip_agent_gateway');
-    let changed = false;
-    for (const need of needed) {
-      if (existing.some((p) => p.networkId === need.networkId && p.deviceId === need.hostId)) continue;
-      const subnet = await this.subnets.firstOf(need.networkId);
-      if (!subnet) continue;
-      await this.ports.allocate({ subnet, deviceOwner: 'floatingip_agent_gateway', deviceId: need.hostId, activeHostId: need.hostId });
-      changed = true;
-    }
-    for (const port of existing) {
-      if (needed.some((n) => n.networkId === port.networkId && n.hostId === port.deviceId)) continue;
-      await this.dataSource.transaction(async (m) => {
-        await m.delete(PortBindingEntity, { portId: port.id });
-        await m.delete(PortEntity, { id: port.id });
-      });
-      changed = true;
-    }
-    if (changed) await bumpNetworkRevision(this.dataSource.manager);
-    return changed;
+    const missing = needed.filter((n) => !existing.some((p) => p.networkId === n.networkId && p.deviceId === n.hostId));
+    const unneeded = existing.filter((p) => !needed.some((n) => n.networkId === p.networkId && n.hostId === p.deviceId));
+    if (missing.length === 0 && unneeded.length === 0) return false;
+    // The allocations, the releases and their revision commit together.
+    return this.transactions.run(async (tx) => {
+      let changed = false;
+      for (const need of missing) {
+        const subnet = await tx.subnets.firstOf(need.networkId);
+        if (!subnet) continue;
+        await allocatePort(tx, { subnet, deviceOwner: 'floatingip_agent_gateway', deviceId: need.hostId, activeHostId: need.hostId });
+        changed = true;
+      }
+      for (const port of unneeded) {
+        await tx.ports.delete(port.id);
+        changed = true;
+      }
+      if (changed) await tx.revision.bump();
+      return changed;
+    });
   }
 }
 

@@ -4,9 +4,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { controllerEnv } from '../../../lab';
-import { ControllerApi, type MigrationRecord } from '../../../src/cli/controller-api';
-import { controllerLogFile, startControllerProcess, type ControllerProcess } from '../../../src/cli/controller-process';
-import { registerLabInventory, type LabInstance, type LabInventory } from '../../../src/cli/lab-inventory';
+import { ControllerApi, type MigrationRecord } from '../../../lab/cli/controller-api';
+import { controllerLogFile, startControllerProcess, type ControllerProcess } from '../../../lab/cli/controller-process';
+import { registerLabInventory, type LabInstance, type LabInventory } from '../../../lab/cli/lab-inventory';
 
 export interface LabController {
   process: ControllerProcess;

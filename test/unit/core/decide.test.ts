@@ -15,8 +15,8 @@ const BASE: ConvergencePolicy = {
   ...NOVA_DEFAULT,
   maxDowntimeMs: 400,
   downtimeSteps: 10,
-  downtimeDelayPerGiBSec: 30,
-  completionTimeoutPerGiBSec: 0,
+  downtimeDelaySecPerGiB: 30,
+  completionTimeoutSecPerGiB: 0,
 };
 
 type Poll = Partial<ConvergenceSample> & { elapsedSec: number };
@@ -74,22 +74,22 @@ describe('decide: timeouts', () => {
   it.each([
     {
       why: 'abort',
-      policy: { ...BASE, completionTimeoutPerGiBSec: 800 },
+      policy: { ...BASE, completionTimeoutSecPerGiB: 800 },
       expected: [[{ type: 'abort', reason: 'completion-timeout' }], []],
     },
     {
       why: 'force-complete with post-copy allowed starts post-copy once',
-      policy: { ...BASE, completionTimeoutPerGiBSec: 800, timeoutAction: 'force-complete', allowPostCopy: true },
+      policy: { ...BASE, completionTimeoutSecPerGiB: 800, timeoutAction: 'force-complete', allowPostCopy: true },
       expected: [[{ type: 'start-post-copy', reason: 'force-complete' }], []],
     },
     {
       why: 'force-complete with a cap raises the max downtime, and the steps never lower it',
-      policy: { ...BASE, completionTimeoutPerGiBSec: 800, timeoutAction: 'force-complete', forceCompleteMaxDowntimeMs: 5000 },
+      policy: { ...BASE, completionTimeoutSecPerGiB: 800, timeoutAction: 'force-complete', forceCompleteMaxDowntimeMs: 5000 },
       expected: [[{ type: 'set-max-downtime', downtimeMs: 5000, reason: 'force-complete' }], []],
     },
     {
       why: 'force-complete without post-copy or cap pauses the guest, as Nova does',
-      policy: { ...BASE, completionTimeoutPerGiBSec: 800, timeoutAction: 'force-complete' },
+      policy: { ...BASE, completionTimeoutSecPerGiB: 800, timeoutAction: 'force-complete' },
       expected: [
         [{ type: 'pause-guest', reason: 'force-complete' }],
         [{ type: 'set-max-downtime', downtimeMs: 400, reason: 'downtime-step' }],
@@ -103,7 +103,7 @@ describe('decide: timeouts', () => {
   it('force-complete pauses when the cap is not above the downtime already set', () => {
     const policy: ConvergencePolicy = {
       ...BASE,
-      completionTimeoutPerGiBSec: 800,
+      completionTimeoutSecPerGiB: 800,
       timeoutAction: 'force-complete',
       forceCompleteMaxDowntimeMs: 400,
     };
@@ -112,7 +112,7 @@ describe('decide: timeouts', () => {
   });
 
   it('never acts on timeouts once the migration runs in post-copy', () => {
-    const policy = { ...BASE, completionTimeoutPerGiBSec: 800, progressTimeoutSec: 10 };
+    const policy = { ...BASE, completionTimeoutSecPerGiB: 800, progressTimeoutSec: 10 };
     const { actions } = run(policy, [
       { elapsedSec: 0, mode: 'post-copy' },
       { elapsedSec: 5000, mode: 'post-copy' },
@@ -153,7 +153,7 @@ describe('decide: auto-converge escalation', () => {
   const policy: ConvergencePolicy = {
     ...BASE,
     downtimeSteps: 1,
-    downtimeDelayPerGiBSec: 0,
+    downtimeDelaySecPerGiB: 0,
     allowAutoConverge: true,
     autoConvergeStallSec: 30,
     autoConvergeInitialPct: 20,

@@ -3,7 +3,7 @@ import { downtimeSteps, updateDowntime } from '../../../src/migration/core';
 
 describe('downtimeSteps', () => {
   it('reproduces Nova’s documented example: 10 steps, 3 GiB, 30 s/GiB, 400 ms', () => {
-    const steps = downtimeSteps({ maxDowntimeMs: 400, steps: 10, delayPerGiBSec: 30 }, 3);
+    const steps = downtimeSteps({ maxDowntimeMs: 400, steps: 10, delaySecPerGiB: 30 }, 3);
     expect(steps.map((s) => [s.timeSec, s.downtimeMs])).toEqual([
       [0, 40],
       [90, 76],
@@ -21,11 +21,11 @@ describe('downtimeSteps', () => {
 
   it.each([
     // Nova defaults with a 2 GiB guest: 150 s apart, 50 ms increments.
-    { config: { maxDowntimeMs: 500, steps: 10, delayPerGiBSec: 75 }, gib: 2, second: [150, 95], last: [1500, 500], count: 11 },
+    { config: { maxDowntimeMs: 500, steps: 10, delaySecPerGiB: 75 }, gib: 2, second: [150, 95], last: [1500, 500], count: 11 },
     // Truncation like int(): 75 × 1.5 = 112.5 → 112 s, 100/3 → 33 ms.
-    { config: { maxDowntimeMs: 100, steps: 3, delayPerGiBSec: 75 }, gib: 1.5, second: [112, 55], last: [336, 100], count: 4 },
+    { config: { maxDowntimeMs: 100, steps: 3, delaySecPerGiB: 75 }, gib: 1.5, second: [112, 55], last: [336, 100], count: 4 },
     // One step with no delay: the full downtime applies from the first poll (KubeVirt-style).
-    { config: { maxDowntimeMs: 300, steps: 1, delayPerGiBSec: 0 }, gib: 8, second: [0, 300], last: [0, 300], count: 2 },
+    { config: { maxDowntimeMs: 300, steps: 1, delaySecPerGiB: 0 }, gib: 8, second: [0, 300], last: [0, 300], count: 2 },
   ])('$config.steps steps over $gib GiB', ({ config, gib, second, last, count }) => {
     const steps = downtimeSteps(config, gib);
     expect(steps).toHaveLength(count);
@@ -34,12 +34,12 @@ describe('downtimeSteps', () => {
   });
 
   it.each([0, -1, 2.5])('rejects steps = %s', (steps) => {
-    expect(() => downtimeSteps({ maxDowntimeMs: 500, steps, delayPerGiBSec: 75 }, 1)).toThrow(RangeError);
+    expect(() => downtimeSteps({ maxDowntimeMs: 500, steps, delaySecPerGiB: 75 }, 1)).toThrow(RangeError);
   });
 });
 
 describe('updateDowntime', () => {
-  const steps = downtimeSteps({ maxDowntimeMs: 400, steps: 10, delayPerGiBSec: 30 }, 3);
+  const steps = downtimeSteps({ maxDowntimeMs: 400, steps: 10, delaySecPerGiB: 30 }, 3);
   it.each([
     { elapsedSec: 0, currentMs: null, expected: null, why: 'no step is strictly past yet' },
     { elapsedSec: 0.5, currentMs: null, expected: 40, why: 'first step once time passes 0' },

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CONVERGENCE_PRESETS, isConvergencePresetName, mergePolicy, NOVA_DEFAULT } from '../../../src/migration/core';
+import {
+  CONVERGENCE_PRESETS,
+  isConvergencePresetName,
+  mergePolicy,
+  NOVA_DEFAULT,
+  withCurrentPolicyKeys,
+} from '../../../src/migration/core';
 
 describe('presets', () => {
   it.each(Object.entries(CONVERGENCE_PRESETS))('%s passes its own validation', (_name, preset) => {
@@ -10,8 +16,8 @@ describe('presets', () => {
     expect(NOVA_DEFAULT).toMatchObject({
       maxDowntimeMs: 500,
       downtimeSteps: 10,
-      downtimeDelayPerGiBSec: 75,
-      completionTimeoutPerGiBSec: 800,
+      downtimeDelaySecPerGiB: 75,
+      completionTimeoutSecPerGiB: 800,
       timeoutAction: 'abort',
     });
   });
@@ -27,6 +33,18 @@ describe('presets', () => {
 });
 
 describe('mergePolicy', () => {
+  it('accepts the names before the unit-suffix convention for the same knobs', () => {
+    const result = mergePolicy(NOVA_DEFAULT, { completionTimeoutPerGiBSec: 60, downtimeDelayPerGiBSec: 5 });
+    expect(result).toEqual({ ok: true, policy: { ...NOVA_DEFAULT, completionTimeoutSecPerGiB: 60, downtimeDelaySecPerGiB: 5 } });
+  });
+
+  it('reads a stored policy with the old names as today’s', () => {
+    const { completionTimeoutSecPerGiB, downtimeDelaySecPerGiB, ...rest } = NOVA_DEFAULT;
+    const stored = { ...rest, completionTimeoutPerGiBSec: completionTimeoutSecPerGiB, downtimeDelayPerGiBSec: downtimeDelaySecPerGiB };
+    expect(withCurrentPolicyKeys(stored)).toEqual(NOVA_DEFAULT);
+    expect(withCurrentPolicyKeys(NOVA_DEFAULT)).toEqual(NOVA_DEFAULT);
+  });
+
   it('applies valid overrides and leaves the base untouched', () => {
     const result = mergePolicy(NOVA_DEFAULT, { maxDowntimeMs: 300, timeoutAction: 'force-complete', forceCompleteMaxDowntimeMs: null });
     expect(result).toEqual({ ok: true, policy: { ...NOVA_DEFAULT, maxDowntimeMs: 300, timeoutAction: 'force-complete' } });

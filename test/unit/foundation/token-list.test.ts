@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTokenList } from '../../../src/auth/token-list';
+import { parseTokenList } from '../../../src/config/token-list';
 import { bearerToken, TokenAuthenticator } from '../../../src/auth/token.authenticator';
 
 describe('parseTokenList', () => {

@@ -11,7 +11,7 @@ import {
 } from '../../../src/migration/libvirt/migrate-params';
 import { NativeDomainEvent, toDomainEvent } from '../../../src/migration/libvirt/domain-event';
 import { toDirtyRate, toDomainMemoryStats } from '../../../src/migration/libvirt/host-stats';
-import { assertLibvirtUri } from '../../../src/migration/libvirt/libvirt-uri';
+import { assertLibvirtUri } from '../../../src/inventory/hosts/libvirt-uri-rules';
 
 describe('camelCaseField', () => {
   it.each([
@@ -93,8 +93,8 @@ describe('toMigrateParamSpecs', () => {
       destinationName: 'vm-b',
       bandwidthMiBps: 32,
       maxDowntimeMs: 300,
-      autoConvergeInitialPercent: 60,
-      autoConvergeIncrementPercent: 20,
+      autoConvergeInitialPct: 60,
+      autoConvergeIncrementPct: 20,
       parallelConnections: 4,
       compression: ['xbzrle', 'mt'],
     };
@@ -117,7 +117,7 @@ describe('toMigrateParamSpecs', () => {
   it.each<[MigrateParams, RegExp]>([
     [{ bandwidthMiBps: -1 }, /bandwidthMiBps/],
     [{ bandwidthMiBps: 1.5 }, /bandwidthMiBps/],
-    [{ autoConvergeInitialPercent: 120 }, /at most 100/],
+    [{ autoConvergeInitialPct: 120 }, /at most 100/],
     [{ parallelConnections: 0 }, /at least 1/],
   ])('rejects %j', (params, message) => {
     expect(() => toMigrateParamSpecs(params)).toThrow(message);

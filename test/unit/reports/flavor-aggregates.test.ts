@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateByFlavor, type MigrationFigures } from '../../../src/analysis/reports/flavor-aggregates';
-import { flavorCsv, formatTable3 } from '../../../src/analysis/reports/flavor-table';
+import { aggregateByFlavor, type MigrationFigures } from '../../../src/reports/flavor-aggregates';
+import { flavorCsv, formatTable3 } from '../../../src/reports/flavor-table';
 
 const row = (
   flavorName: string,

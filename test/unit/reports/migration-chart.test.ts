@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ProbeSeriesPoint, TimelineBucket } from '../../../src/analysis/core/analysis-report';
-import { niceMax, niceTicks } from '../../../src/analysis/reports/axis-ticks';
-import { throughputSteps, timelineWidthSec } from '../../../src/analysis/reports/chart-series';
-import { renderMigrationChart, type MigrationChartInput } from '../../../src/analysis/reports/migration-chart';
+import { niceMax, niceTicks } from '../../../src/reports/axis-ticks';
+import { throughputSteps, timelineWidthSec } from '../../../src/reports/chart-series';
+import { renderMigrationChart, type MigrationChartInput } from '../../../src/reports/migration-chart';
 
 const T0 = 1_763_780_000;
 // 10 buckets of 100 ms; 1.25 MB per bucket is 100 Mbit/s.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateByFlavor, type MigrationFigures } from '../../../src/analysis/reports/flavor-aggregates';
-import { renderReportPage, type ReportPageMigration } from '../../../src/analysis/reports/report-page';
+import { aggregateByFlavor, type MigrationFigures } from '../../../src/reports/flavor-aggregates';
+import { renderReportPage, type ReportPageMigration } from '../../../src/reports/report-page';
 
 const fig = (flavorName: string, downtimeMs: number, lossPct: number): MigrationFigures => ({
   flavorName,

@@ -6,7 +6,7 @@ export interface DowntimeStepsConfig {
   /** Number of increases (Nova live_migration_downtime_steps). */
   readonly steps: number;
   /** Wait between increases per GiB of data (Nova live_migration_downtime_delay). */
-  readonly delayPerGiBSec: number;
+  readonly delaySecPerGiB: number;
 }
 
 export interface DowntimeStep {
@@ -21,7 +21,7 @@ export interface DowntimeStep {
 export function downtimeSteps(config: DowntimeStepsConfig, dataGiB: number): DowntimeStep[] {
   const { maxDowntimeMs, steps } = config;
   if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`steps must be an integer >= 1, got ${steps}`);
-  const delaySec = Math.trunc(config.delayPerGiBSec * dataGiB);
+  const delaySec = Math.trunc(config.delaySecPerGiB * dataGiB);
   const base = maxDowntimeMs / steps;
   const offset = (maxDowntimeMs - base) / steps;
   const out: DowntimeStep[] = [];

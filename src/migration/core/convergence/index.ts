@@ -6,4 +6,3 @@ export * from './policy';
 export * from './presets';
 export * from './state';
 export * from './timeouts';
-export * from './job-outcome';

@@ -10,8 +10,8 @@ const bool = { kind: 'boolean' } as const;
 const RULES: Record<keyof ConvergencePolicy, Rule> = {
   maxDowntimeMs: int(1, 60_000),
   downtimeSteps: int(1, 1000),
-  downtimeDelayPerGiBSec: int(0, 86_400),
-  completionTimeoutPerGiBSec: int(0, 86_400),
+  downtimeDelaySecPerGiB: int(0, 86_400),
+  completionTimeoutSecPerGiB: int(0, 86_400),
   progressTimeoutSec: int(0, 86_400),
   timeoutAction: { kind: 'enum', values: ['abort', 'force-complete'] },
   allowPostCopy: bool,
@@ -25,6 +25,23 @@ const RULES: Record<keyof ConvergencePolicy, Rule> = {
   autoConvergeMaxPct: int(1, 99),
   bandwidthMiBps: int(0, 1_000_000),
 };
+
+/** Names before the unit-suffix convention (seconds per GiB); still accepted in requests and stored records. */
+export const LEGACY_POLICY_KEYS: Readonly<Record<string, keyof ConvergencePolicy>> = {
+  downtimeDelayPerGiBSec: 'downtimeDelaySecPerGiB',
+  completionTimeoutPerGiBSec: 'completionTimeoutSecPerGiB',
+};
+
+/** A policy object with its legacy key names renamed; the current name wins when both are there. */
+export function withCurrentPolicyKeys<T extends object>(policy: T): T {
+  const renamed: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(policy)) {
+    const current = LEGACY_POLICY_KEYS[key];
+    if (current === undefined) renamed[key] = value;
+    else if (!Object.prototype.hasOwnProperty.call(policy, current)) renamed[current] = value;
+  }
+  return renamed as T;
+}
 
 export type MergePolicyResult =
   { readonly ok: true; readonly policy: ConvergencePolicy } | { readonly ok: false; readonly errors: readonly string[] };
@@ -58,7 +75,7 @@ function crossFieldErrors(p: ConvergencePolicy): string[] {
 export function mergePolicy(base: ConvergencePolicy, overrides: Readonly<Record<string, unknown>>): MergePolicyResult {
   const errors: string[] = [];
   const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(overrides)) {
+  for (const [key, value] of Object.entries(withCurrentPolicyKeys(overrides))) {
     if (!Object.prototype.hasOwnProperty.call(RULES, key)) {
       errors.push(`unknown policy field ${key}`);
       continue;

@@ -5,9 +5,9 @@ export type TimeoutAction = 'abort' | 'force-complete';
 export interface ConvergencePolicy {
   readonly maxDowntimeMs: number;
   readonly downtimeSteps: number;
-  readonly downtimeDelayPerGiBSec: number;
+  readonly downtimeDelaySecPerGiB: number;
   /** 0 disables. */
-  readonly completionTimeoutPerGiBSec: number;
+  readonly completionTimeoutSecPerGiB: number;
   /** 0 disables. */
   readonly progressTimeoutSec: number;
   readonly timeoutAction: TimeoutAction;

@@ -7,8 +7,8 @@ const qemuAutoConverge = { autoConvergeInitialPct: 20, autoConvergeIncrementPct:
 export const NOVA_DEFAULT: ConvergencePolicy = {
   maxDowntimeMs: 500,
   downtimeSteps: 10,
-  downtimeDelayPerGiBSec: 75,
-  completionTimeoutPerGiBSec: 800,
+  downtimeDelaySecPerGiB: 75,
+  completionTimeoutSecPerGiB: 800,
   progressTimeoutSec: 0,
   timeoutAction: 'abort',
   allowPostCopy: false,
@@ -29,8 +29,8 @@ export const KUBEVIRT_DEFAULT: ConvergencePolicy = {
   ...NOVA_DEFAULT,
   maxDowntimeMs: 300,
   downtimeSteps: 1,
-  downtimeDelayPerGiBSec: 0,
-  completionTimeoutPerGiBSec: 150,
+  downtimeDelaySecPerGiB: 0,
+  completionTimeoutSecPerGiB: 150,
   progressTimeoutSec: 150,
 };
 
@@ -39,8 +39,8 @@ export const MINIMAL_DOWNTIME: ConvergencePolicy = {
   ...NOVA_DEFAULT,
   maxDowntimeMs: 500,
   downtimeSteps: 5,
-  downtimeDelayPerGiBSec: 30,
-  completionTimeoutPerGiBSec: 300,
+  downtimeDelaySecPerGiB: 30,
+  completionTimeoutSecPerGiB: 300,
   progressTimeoutSec: 150,
   timeoutAction: 'abort',
 };
@@ -50,8 +50,8 @@ export const SUSPEND_WORKLOAD_IF_NEEDED: ConvergencePolicy = {
   ...NOVA_DEFAULT,
   maxDowntimeMs: 2000,
   downtimeSteps: 5,
-  downtimeDelayPerGiBSec: 30,
-  completionTimeoutPerGiBSec: 300,
+  downtimeDelaySecPerGiB: 30,
+  completionTimeoutSecPerGiB: 300,
   timeoutAction: 'force-complete',
   forceCompleteMaxDowntimeMs: 5000,
   allowAutoConverge: true,
@@ -60,7 +60,7 @@ export const SUSPEND_WORKLOAD_IF_NEEDED: ConvergencePolicy = {
 /** oVirt "post-copy": pre-copy first, post-copy when it stops making progress or times out. */
 export const POST_COPY: ConvergencePolicy = {
   ...NOVA_DEFAULT,
-  completionTimeoutPerGiBSec: 300,
+  completionTimeoutSecPerGiB: 300,
   timeoutAction: 'force-complete',
   allowPostCopy: true,
   postCopyOnSlowProgress: true,

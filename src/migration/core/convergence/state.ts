@@ -26,10 +26,10 @@ export function initialConvergenceState(policy: ConvergencePolicy, dataGiB: numb
   return {
     dataGiB,
     steps: downtimeSteps(
-      { maxDowntimeMs: policy.maxDowntimeMs, steps: policy.downtimeSteps, delayPerGiBSec: policy.downtimeDelayPerGiBSec },
+      { maxDowntimeMs: policy.maxDowntimeMs, steps: policy.downtimeSteps, delaySecPerGiB: policy.downtimeDelaySecPerGiB },
       dataGiB,
     ),
-    completionTimeoutSec: completionTimeoutSec(policy.completionTimeoutPerGiBSec, dataGiB),
+    completionTimeoutSec: completionTimeoutSec(policy.completionTimeoutSecPerGiB, dataGiB),
     currentMaxDowntimeMs: null,
     progress: null,
     bandwidthApplied: false,

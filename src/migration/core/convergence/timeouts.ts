@@ -12,8 +12,8 @@ export function migrationDataGiB(ramMiB: number, diskBytes = 0): number {
 }
 
 /** 0 disables the timeout, as in Nova and KubeVirt. */
-export function completionTimeoutSec(completionTimeoutPerGiBSec: number, dataGiB: number): number {
-  return Math.trunc(completionTimeoutPerGiBSec * dataGiB);
+export function completionTimeoutSec(completionTimeoutSecPerGiB: number, dataGiB: number): number {
+  return Math.trunc(completionTimeoutSecPerGiB * dataGiB);
 }
 
 /** Never fires once post-copy runs: the guest already lives on the destination. */

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, type Repository } from 'typeorm';
+import { HostEntity, type AgentState, type HostState } from '../hosts/host.entity';
+import type { Transaction } from '../../common/repositories/transactions';
+import { skipTake, type PageWindow } from './page-window';
+
+export type HostFields = Omit<HostEntity, 'createdAt' | 'updatedAt'>;
+export type HostPatch = Partial<Omit<HostEntity, 'id' | 'createdAt' | 'updatedAt'>>;
+
+/** Every read and write of compute hosts. `inTransaction(tx)` gives the same API inside a transaction. */
+@Injectable()
+export class HostsRepository {
+  constructor(@InjectRepository(HostEntity) private readonly repo: Repository<HostEntity>) {}
+
+  inTransaction(tx: Transaction): HostsRepository {
+    return new HostsRepository(tx.manager.getRepository(HostEntity));
+  }
+
+  findById(id: string): Promise<HostEntity | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  /** For references the caller knows exist (a migration's hosts): a missing one is an internal error. */
+  async getById(id: string): Promise<HostEntity> {
+    const host = await this.repo.findOneBy({ id });
+    if (!host) throw new Error(`host ${id} does not exist`);
+    return host;
+  }
+
+  findByName(name: string): Promise<HostEntity | null> {
+    return this.repo.findOneBy({ name });
+  }
+
+  findByIds(ids: readonly string[]): Promise<HostEntity[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.repo.findBy({ id: In([...ids]) });
+  }
+
+  /** All hosts by name, optionally in some states only. */
+  findAll(filter: { states?: readonly HostState[] } = {}): Promise<HostEntity[]> {
+    return this.repo.find({ where: filter.states ? { state: In([...filter.states]) } : {}, order: { name: 'ASC' } });
+  }
+
+  page(filter: { state?: HostState }, window: PageWindow): Promise<[HostEntity[], number]> {
+    return this.repo.findAndCount({ where: filter.state ? { state: filter.state } : {}, order: { name: 'ASC' }, ...skipTake(window) });
+  }
+
+  existsByName(name: string): Promise<boolean> {
+    return this.repo.existsBy({ name });
+  }
+
+  existsById(id: string): Promise<boolean> {
+    return this.repo.existsBy({ id });
+  }
+
+  insert(fields: HostFields): Promise<HostEntity> {
+    return this.repo.save(this.repo.create(fields));
+  }
+
+  /** Applies the patch to the loaded host and saves it; returns the saved host. */
+  save(host: HostEntity, patch: HostPatch = {}): Promise<HostEntity> {
+    return this.repo.save(this.repo.merge(host, patch));
+  }
+
+  async update(id: string, patch: HostPatch): Promise<void> {
+    await this.repo.update({ id }, patch);
+  }
+
+  async setState(id: string, state: HostState): Promise<void> {
+    await this.repo.update({ id }, { state });
+  }
+
+  async setAgentState(id: string, agentState: AgentState, agentLastSeenAt: Date | null): Promise<void> {
+    await this.repo.update({ id }, agentLastSeenAt ? { agentState, agentLastSeenAt } : { agentState });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.repo.delete({ id });
+  }
+}

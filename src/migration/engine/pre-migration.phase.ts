@@ -1,0 +1,32 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { errorMessage } from '../hypervisor';
+import { MigrationRecorder } from '../migration-recorder.service';
+import { PrecheckRefusal } from '../precheck-refusal';
+import { PrechecksService } from '../prechecks.service';
+import type { RunContext } from './run-context';
+
+export type PreMigrationOutcome = { ok: true; sharedStorageProven: boolean } | { ok: false; reason: string };
+
+/** Phase 1: the pre-checks again, since the queue may have waited. */
+@Injectable()
+export class PreMigrationPhase {
+  private readonly logger = new Logger(PreMigrationPhase.name);
+
+  constructor(
+    private readonly recorder: MigrationRecorder,
+    private readonly prechecks: PrechecksService,
+  ) {}
+
+  async run(ctx: RunContext): Promise<PreMigrationOutcome> {
+    const { migration } = ctx;
+    await this.recorder.enterPhase(migration, 'pre-migration');
+    try {
+      const result = await this.prechecks.run(ctx);
+      await this.recorder.save(migration, {});
+      this.logger.log(`migration ${migration.id} pre-checks: ${result.checks.map((c) => `${c.name} ${c.durationMs} ms`).join(', ')}`);
+      return { ok: true, sharedStorageProven: result.sharedStorageProven };
+    } catch (err) {
+      return { ok: false, reason: err instanceof PrecheckRefusal ? err.message : `pre-check error: ${errorMessage(err)}` };
+    }
+  }
+}

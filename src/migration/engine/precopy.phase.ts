@@ -1,0 +1,136 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LIVEMIG_CONFIG, type LivemigConfig } from '../../config/livemig-config';
+import { buildMigrateRequest, decide, initialConvergenceState, migrationDataGiB, type ConvergenceState } from '../core';
+import { Hypervisor } from '../hypervisor';
+import type { DomainEvent, DomainRef, HostConnectionRef, JobStats } from '../libvirt';
+import { MigrationRecorder, type SampleFigures } from '../migration-recorder.service';
+import { ConvergenceActions } from './convergence-actions';
+import type { CopyOutcome, RunContext } from './run-context';
+import { SwitchoverPhase } from './switchover.phase';
+
+/** Phase 3: iterative pre-copy, with the monitor loop asking the convergence policy at every poll. */
+@Injectable()
+export class PrecopyPhase {
+  constructor(
+    @Inject(LIVEMIG_CONFIG) private readonly config: LivemigConfig,
+    private readonly hypervisor: Hypervisor,
+    private readonly recorder: MigrationRecorder,
+    private readonly actions: ConvergenceActions,
+    private readonly switchover: SwitchoverPhase,
+  ) {}
+
+  /** Runs libvirt's migrate call from the source until it returns; the outcome says how. */
+  async copy(ctx: RunContext, sharedStorageProven: boolean): Promise<CopyOutcome> {
+    const sourceConn = await this.hypervisor.libvirt.connect(ctx.source.libvirtUri);
+    try {
+      return await this.copyOn(ctx, sourceConn, sharedStorageProven);
+    } finally {
+      await this.hypervisor.libvirt.disconnect(sourceConn).catch(() => undefined);
+    }
+  }
+
+  private async copyOn(ctx: RunContext, sourceConn: HostConnectionRef, sharedStorageProven: boolean): Promise<CopyOutcome> {
+    const { migration, flavor, destination, instance } = ctx;
+    const libvirt = this.hypervisor.libvirt;
+    const domain = await libvirt.lookupDomain(sourceConn, instance.domainName);
+    const outcome: CopyOutcome = { error: null, switchoverSeen: false, abortReason: null, lastDirtyRatePagesPerSec: null };
+
+    const onEvent = (event: DomainEvent) => {
+      if (outcome.switchoverSeen) return;
+      const detail = this.switchover.pauseDetail(ctx, event);
+      if (detail === null) return;
+      outcome.switchoverSeen = true;
+      this.switchover.onPaused(ctx, detail);
+    };
+    const unsubscribe = await libvirt.onDomainEvent(sourceConn, onEvent).catch(() => null);
+
+    const initial = initialConvergenceState(migration.policy, migrationDataGiB(flavor.ramMiB));
+    const initialMaxDowntimeMs = initial.steps[0]?.downtimeMs;
+    // The first step goes with the migrate call itself; the loop only sends later, different steps.
+    const state: ConvergenceState = { ...initial, currentMaxDowntimeMs: initialMaxDowntimeMs ?? null };
+    const request = buildMigrateRequest({
+      destinationLibvirtUri: destination.libvirtUri,
+      destinationMigrationAddress: destination.migrationAddress,
+      policy: migration.policy,
+      initialMaxDowntimeMs,
+      sharedStorageProven,
+    });
+    await this.recorder.save(migration, { maxDowntimeMs: initialMaxDowntimeMs ?? null });
+    await this.recorder.enterPhase(migration, 'pre-copy', `flags ${[...request.flags].join(',')}`);
+
+    const started = Date.now();
+    const migrating = libvirt.migrate(domain, request).then(
+      () => undefined,
+      (err: unknown) => {
+        outcome.error = err;
+      },
+    );
+    try {
+      await this.monitor(ctx, domain, migrating, started, state, outcome);
+      await migrating;
+    } finally {
+      if (unsubscribe) await unsubscribe().catch(() => undefined);
+    }
+    return outcome;
+  }
+
+  /** Nova's loop: sample the job, ask the pure policy, apply its actions; until the migrate call settles. */
+  private async monitor(
+    ctx: RunContext,
+    domain: DomainRef,
+    migrating: Promise<void>,
+    started: number,
+    initialState: ConvergenceState,
+    outcome: CopyOutcome,
+  ): Promise<void> {
+    const { migration } = ctx;
+    let settled = false;
+    void migrating.finally(() => {
+      settled = true;
+    });
+    let state = initialState;
+    let postCopy = false;
+    while (!settled) {
+      await Promise.race([sleep(this.config.migration.monitorIntervalMs), migrating]);
+      if (settled) break;
+      const elapsedMs = Date.now() - started;
+      const stats = await this.hypervisor.libvirt.jobStats(domain).catch(() => null);
+      if (stats && stats.type !== 'none') {
+        if (stats.memoryDirtyRate !== undefined && !outcome.switchoverSeen) outcome.lastDirtyRatePagesPerSec = stats.memoryDirtyRate;
+        await this.recorder.addSample(migration.id, sampleFigures(stats, elapsedMs, migration.maxDowntimeMs));
+      }
+      if (ctx.abortRequested() && outcome.abortReason === null) {
+        outcome.abortReason = 'aborted by request';
+        await this.actions.apply(migration, domain, { type: 'abort', reason: 'operator-request' }, elapsedMs, 'operator');
+        continue;
+      }
+      if (!stats || stats.type === 'none' || outcome.abortReason !== null) continue;
+      const decision = decide(migration.policy, state, {
+        elapsedSec: elapsedMs / 1000,
+        dataRemainingBytes: stats.dataRemaining ?? stats.memoryRemaining ?? 0,
+        memoryIteration: stats.memoryIteration,
+        mode: postCopy ? 'post-copy' : 'pre-copy',
+      });
+      state = decision.state;
+      for (const action of decision.actions) {
+        if (action.type === 'abort') outcome.abortReason = `aborted by policy: ${action.reason}`;
+        if (action.type === 'start-post-copy') postCopy = true;
+        await this.actions.apply(migration, domain, action, elapsedMs);
+      }
+    }
+  }
+}
+
+function sampleFigures(stats: JobStats, elapsedMs: number, maxDowntimeMs: number | null): SampleFigures {
+  return {
+    elapsedMs,
+    dataProcessedBytes: stats.dataProcessed ?? null,
+    dataRemainingBytes: stats.dataRemaining ?? null,
+    dataTotalBytes: stats.dataTotal ?? null,
+    dirtyRatePagesPerSec: stats.memoryDirtyRate ?? null,
+    memoryIteration: stats.memoryIteration ?? null,
+    bandwidthBytesPerSec: stats.memoryBps ?? null,
+    maxDowntimeMs,
+  };
+}

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { MigrationCaptureService } from '../../capture/migration-capture.service';
+import { errorMessage } from '../hypervisor';
+import { MigrationRecorder } from '../migration-recorder.service';
+import { PrecopyPredictionService } from '../prediction/precopy-prediction.service';
+import { InstancesRepository } from '../../inventory/repositories/instances.repository';
+import { ReservationsService } from '../reservations.service';
+import { failedSteps, NetworkSteps } from './network-steps';
+import type { RunContext } from './run-context';
+
+export type ReservationOutcome = { ok: true } | { ok: false; reason: string };
+
+/** Phase 2: capacity held on the destination, the network pre-plugged there, the prediction made and the captures started. */
+@Injectable()
+export class ReservationPhase {
+  constructor(
+    private readonly recorder: MigrationRecorder,
+    private readonly reservations: ReservationsService,
+    private readonly network: NetworkSteps,
+    private readonly prediction: PrecopyPredictionService,
+    private readonly capture: MigrationCaptureService,
+    private readonly instances: InstancesRepository,
+  ) {}
+
+  /** Capacity first; `prepareCopy` follows when no abort came in between. */
+  async reserve(ctx: RunContext): Promise<ReservationOutcome> {
+    const { migration, flavor, destination } = ctx;
+    await this.recorder.enterPhase(migration, 'reservation', `${flavor.vcpus} vCPU, ${flavor.ramMiB} MiB on ${destination.name}`);
+    try {
+      await this.reservations.reserve(migration.id, destination.id, flavor.vcpus, flavor.ramMiB);
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, reason: errorMessage(err) };
+    }
+  }
+
+  async prepareCopy(ctx: RunContext): Promise<ReservationOutcome> {
+    const { migration, instance, source, destination } = ctx;
+    if (!(await this.network.prePlug(ctx))) {
+      return { ok: false, reason: `the network could not be pre-plugged on ${destination.name}: ${failedSteps(ctx.networkSteps)}` };
+    }
+    const floatingIp = await this.network.floatingIpOf(instance.id);
+    await this.prediction.beforeCopy(ctx);
+    ctx.capture = await this.capture.start(migration.id, source, { guestIp: instance.ipAddress, floatingIp });
+    await this.recorder.save(migration, { reportState: 'pending' });
+    await this.instances.setState(instance.id, 'migrating');
+    return { ok: true };
+  }
+}

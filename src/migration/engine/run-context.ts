@@ -1,0 +1,33 @@
+import type { CaptureSession } from '../../capture/migration-capture.service';
+import type { FlavorEntity } from '../../inventory/flavors/flavor.entity';
+import type { HostEntity } from '../../inventory/hosts/host.entity';
+import type { InstanceEntity } from '../../inventory/instances/instance.entity';
+import type { LiveMigrationEntity } from '../records/live-migration.entity';
+import type { NetworkStepRecord } from '../records/network-step';
+
+/** Everything one run of a migration carries from phase to phase. */
+export interface RunContext {
+  migration: LiveMigrationEntity;
+  instance: InstanceEntity;
+  flavor: FlavorEntity;
+  source: HostEntity;
+  destination: HostEntity;
+  /** Whether an operator asked to abort this run. */
+  abortRequested: () => boolean;
+  /** Set from reservation on: the migration-stream capture and the probe. */
+  capture?: CaptureSession;
+  networkSteps: NetworkStepRecord[];
+  /** The destination was pre-plugged: a failure must roll the network back. */
+  networkPrePlugged: boolean;
+  /** Started once, at switchover (or at completion when no pause was seen). */
+  networkSwitchover?: Promise<boolean>;
+  switchoverAt?: Date;
+}
+
+/** How libvirt's migrate call ended, and what the monitor loop saw on the way. */
+export interface CopyOutcome {
+  error: unknown;
+  switchoverSeen: boolean;
+  abortReason: string | null;
+  lastDirtyRatePagesPerSec: number | null;
+}

@@ -1,0 +1,3 @@
+export * from './live-migrations.repository';
+export * from './migration-repositories.module';
+export * from './reservations.repository';

@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { EntityManager, Repository } from 'typeorm';
+import { NetworkRevisionEntity } from '../revision/network-revision.entity';
+
+/** The desired-state revision: one row, so it keeps growing across controller restarts. */
+@Injectable()
+export class NetworkRevisionRepository {
+  constructor(@InjectRepository(NetworkRevisionEntity) private readonly repo: Repository<NetworkRevisionEntity>) {}
+
+  inTransaction(manager: EntityManager): NetworkRevisionRepository {
+    return new NetworkRevisionRepository(manager.getRepository(NetworkRevisionEntity));
+  }
+
+  /** One statement (atomic on SQLite and PostgreSQL; in a transaction, PostgreSQL holds the row until commit). */
+  async bump(): Promise<number> {
+    await this.repo.increment({ id: 1 }, 'revision', 1);
+    return this.read();
+  }
+
+  async read(): Promise<number> {
+    const row = await this.repo.findOneBy({ id: 1 });
+    return row?.revision ?? 0;
+  }
+}

@@ -1,0 +1,18 @@
+import type { MigrationFigures } from './flavor-aggregates';
+import type { FiguresRow } from './repositories/report-columns';
+
+/** Pure: a completed migration's stored columns as the figures the per-flavor aggregates read. */
+export function toFigures(m: FiguresRow): MigrationFigures {
+  return {
+    flavorName: m.flavorName,
+    flavorRamMiB: m.flavorRamMiB,
+    totalMigrationTimeMs: m.netTotalMigrationTimeMs,
+    downtimeMs: m.netDowntimeMs,
+    downtimeLossMs: m.netDowntimeLossMs,
+    hvDowntimeMs: m.hvDowntimeMs,
+    hvTotalTimeMs: m.hvTotalTimeMs,
+    lossPct: m.netLossPct,
+    jitterMs: m.netJitterMs,
+    rttAvgMs: m.netRttAvgMs,
+  };
+}

@@ -1,0 +1,59 @@
+import type { ReportRow } from './repositories/report-columns';
+
+/** Pure: one stored migration as the report route shows it — network, hypervisor and model side by side. */
+export function toMigrationReportView(m: ReportRow) {
+  return {
+    migrationId: m.id,
+    instanceName: m.instanceName,
+    flavorName: m.flavorName,
+    state: m.state,
+    reportState: m.reportState,
+    reportError: m.reportError,
+    // eastWestMs: the prober on the tenant network; northSouthMs: the external network to the floating IP.
+    downtime: {
+      networkMs: m.netDowntimeMs,
+      lossMethodMs: m.netDowntimeLossMs,
+      hypervisorMs: m.hvDowntimeMs,
+      eastWestMs: m.netDowntimeMs,
+      northSouthMs: m.nsDowntimeMs,
+    },
+    totalTime: { networkMs: m.netTotalMigrationTimeMs, hypervisorMs: m.hvTotalTimeMs, predictedMs: m.predTotalTimeMs },
+    data: { networkPayloadBytes: m.netPayloadBytes, hypervisorDataProcessedBytes: m.hvDataProcessedBytes },
+    network: {
+      totalMigrationTimeMs: m.netTotalMigrationTimeMs,
+      payloadBytes: m.netPayloadBytes,
+      throughputMbps: m.netThroughputMbps,
+      downtimeMs: m.netDowntimeMs,
+      downtimeLossMs: m.netDowntimeLossMs,
+      lossPct: m.netLossPct,
+      jitterMs: m.netJitterMs,
+      rttAvgMs: m.netRttAvgMs,
+      maxReplyGapMs: m.netMaxReplyGapMs,
+      probeIntervalMs: m.netProbeIntervalMs,
+      northSouthDowntimeMs: m.nsDowntimeMs,
+      northSouthLossPct: m.nsLossPct,
+      networkConvergenceMs: m.networkConvergenceMs,
+    },
+    networkSteps: m.networkSteps ?? [],
+    hypervisor: {
+      hvTotalTimeMs: m.hvTotalTimeMs,
+      hvDowntimeMs: m.hvDowntimeMs,
+      hvSetupTimeMs: m.hvSetupTimeMs,
+      hvDataProcessedBytes: m.hvDataProcessedBytes,
+      hvIterations: m.hvIterations,
+      hvDirtyRatePagesPerSec: m.hvDirtyRatePagesPerSec,
+    },
+    prediction: {
+      iterations: m.predIterations,
+      totalTimeMs: m.predTotalTimeMs,
+      downtimeMs: m.predDowntimeMs,
+      converges: m.predConverges,
+      // Against the hypervisor's total time; the network-observed time is in detail for reference.
+      totalTimeError: m.predTotalTimeErrorRatio,
+      detail: m.precopyPrediction,
+    },
+    detail: m.report,
+  };
+}
+
+export type MigrationReportView = ReturnType<typeof toMigrationReportView>;
