@@ -15,7 +15,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const HOSTS = 100;
 const PORT = 18_000 + (process.pid % 1000);
-const TOKEN = 'bench-operator';
+const TOKEN = 'bench-operator-0123456789';
 
 interface Reply {
   status: number;

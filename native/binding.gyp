@@ -4,6 +4,7 @@
       "target_name": "livemig_libvirt",
       "sources": [
         "src/addon.cc",
+        "src/pool.cc",
         "src/errors.cc",
         "src/typed_params.cc",
         "src/connection.cc",

@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ErrorFilter } from './common/http/error.filter';
+import { securityHeaders } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation';
 
 /** Creates the controller app, configured as in production. */
@@ -21,6 +22,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.useGlobalInterceptors(new ClassSerializerInterceptor(app.get(Reflector)));
   app.enableShutdownHooks();
   app.disable('x-powered-by');
+  app.use(securityHeaders);
   app.useBodyParser('json', { limit: '1mb' });
 
   const document = SwaggerModule.createDocument(

@@ -1,5 +1,9 @@
 #include "typed_params.h"
 
+#include <cmath>
+
+#include "args.h"
+
 TypedList CopyTypedParams(const virTypedParameter* params, int count) {
   TypedList list;
   list.reserve(count > 0 ? count : 0);
@@ -61,9 +65,14 @@ TypedList TypedListFromJs(const Napi::Array& specs) {
       v.text = value.As<Napi::String>().Utf8Value();
     } else if (type == "int") {
       v.type = VIR_TYPED_PARAM_INT;
-      v.integer = value.As<Napi::Number>().Int64Value();
+      double n = value.As<Napi::Number>().DoubleValue();
+      if (!std::isfinite(n)) throw Napi::RangeError::New(env, "typed parameter " + v.field + " must be a finite number");
+      v.integer = static_cast<long long>(n);
     } else if (type == "uint" || type == "ullong") {
       double n = value.As<Napi::Number>().DoubleValue();
+      if (!std::isfinite(n) || n > kMaxSafeInteger) {
+        throw Napi::RangeError::New(env, "typed parameter " + v.field + " must be a finite number");
+      }
       if (n < 0) throw Napi::RangeError::New(env, "typed parameter " + v.field + " must not be negative");
       v.type = type == "uint" ? VIR_TYPED_PARAM_UINT : VIR_TYPED_PARAM_ULLONG;
       v.unsignedInteger = static_cast<unsigned long long>(n);

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
 import type { Role } from '../config/role';
+import { AuthFailureLimiter } from './auth-failure-limiter';
 import { bearerToken, TokenAuthenticator } from './token.authenticator';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -13,6 +14,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(TokenAuthenticator) private readonly authenticator: TokenAuthenticator,
+    @Inject(AuthFailureLimiter) private readonly failures: AuthFailureLimiter,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
@@ -21,8 +23,13 @@ export class AuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request & { role?: Role }>();
     const token = bearerToken(req.headers.authorization);
     if (!token) throw new UnauthorizedException({ message: 'a bearer token is required', details: { header: 'Authorization' } });
+    const client = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    this.failures.assertAllowed(client);
     const role = this.authenticator.roleOf(token);
-    if (!role) throw new UnauthorizedException({ message: 'the token is not known', details: null });
+    if (!role) {
+      this.failures.recordFailure(client);
+      throw new UnauthorizedException({ message: 'the token is not known', details: null });
+    }
     const allowed =
       this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ??
       (READ_METHODS.has(req.method) ? ['operator', 'analyst'] : ['operator']);

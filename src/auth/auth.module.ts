@@ -1,6 +1,7 @@
 import { Logger, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { LIVEMIG_CONFIG, type LivemigConfig } from '../config/livemig-config';
+import { AuthFailureLimiter } from './auth-failure-limiter';
 import { AuthGuard } from './auth.guard';
 import { TokenAuthenticator } from './token.authenticator';
 
@@ -17,6 +18,7 @@ import { TokenAuthenticator } from './token.authenticator';
         return authenticator;
       },
     },
+    { provide: AuthFailureLimiter, useFactory: () => new AuthFailureLimiter() },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [TokenAuthenticator],

@@ -1,6 +1,8 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
+const CIDR = String.raw`(?:\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*/\d{1,3})`;
+const CIDR_LIST = new RegExp(`^${CIDR}(?:\\s*,\\s*${CIDR})*$`);
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Environment keys, validated once at start; a bad value stops the process. */
@@ -106,6 +108,32 @@ export class Environment {
   @Min(0)
   @Max(600_000)
   LIVEMIG_HEARTBEAT_MS = 5000;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 10_000 : Number(value)))
+  @IsInt({ message: 'LIVEMIG_LIBVIRT_CONNECT_TIMEOUT_MS must be an integer' })
+  @Min(100)
+  @Max(600_000)
+  LIVEMIG_LIBVIRT_CONNECT_TIMEOUT_MS = 10_000;
+
+  @IsOptional()
+  @IsString()
+  LIVEMIG_SECRET_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  LIVEMIG_SECRET_KEY_FILE?: string;
+
+  @IsOptional()
+  @IsIn(['allow', 'deny'], { message: 'LIVEMIG_AGENT_ENDPOINTS_LOCAL must be allow or deny (allow only for tests)' })
+  LIVEMIG_AGENT_ENDPOINTS_LOCAL?: 'allow' | 'deny';
+
+  @IsOptional()
+  @IsIn(['allow', 'deny'], { message: 'LIVEMIG_LIBVIRT_TEST_URIS must be allow or deny (allow only for tests and the lab)' })
+  LIVEMIG_LIBVIRT_TEST_URIS?: 'allow' | 'deny';
+
+  @IsOptional()
+  @Matches(CIDR_LIST, { message: 'LIVEMIG_HYPERVISOR_NETWORKS must be comma-separated CIDRs (192.0.2.0/24,2001:db8::/32)' })
+  LIVEMIG_HYPERVISOR_NETWORKS?: string;
 
   @IsOptional()
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })

@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { loadSecretKey, setSecretKeySource } from './secret-key';
+import { setLocalAgentEndpointsAllowed } from './agent-endpoint-policy';
+import { libvirtClientSettingsFrom, setLibvirtClientSettings } from './libvirt-client-settings';
+import { libvirtUriPolicyFrom, setLibvirtUriPolicy } from './libvirt-uri-policy';
 import { parseTokenList } from './token-list';
 import type { Role } from './role';
 import type { Environment } from './environment';
@@ -46,7 +50,12 @@ export interface ProberAgentConfig {
 export const LIVEMIG_CONFIG = Symbol('LIVEMIG_CONFIG');
 
 export function buildConfig(env: Environment): LivemigConfig {
+  const raw = env as unknown as Record<string, unknown>;
+  setLibvirtUriPolicy(libvirtUriPolicyFrom(raw));
+  setLibvirtClientSettings(libvirtClientSettingsFrom(raw));
+  setLocalAgentEndpointsAllowed(raw.LIVEMIG_AGENT_ENDPOINTS_LOCAL === 'allow');
   const dataDir = resolve(env.LIVEMIG_DATA_DIR ?? 'data');
+  setSecretKeySource(() => loadSecretKey(raw, dataDir));
   return {
     port: env.PORT,
     dataDir,

@@ -1,5 +1,7 @@
 import { isRole, type Role } from './role';
 
+export const MIN_TOKEN_LENGTH = 16;
+
 /** Tokens as configured: `token:role` pairs separated by commas or new lines. */
 export function parseTokenList(text: string): Map<string, Role> {
   const tokens = new Map<string, Role>();
@@ -13,7 +15,8 @@ export function parseTokenList(text: string): Map<string, Role> {
     const token = entry.slice(0, sep);
     const role = entry.slice(sep + 1);
     if (!isRole(role)) throw new Error(`token entry "${redact(token)}:${role}" has unknown role "${role}" (operator or analyst)`);
-    if (token.length < 4) throw new Error(`token "${redact(token)}" is shorter than 4 characters`);
+    // Short tokens are guessed; 16 characters of a random alphabet are out of reach.
+    if (token.length < MIN_TOKEN_LENGTH) throw new Error(`token "${redact(token)}" is shorter than ${MIN_TOKEN_LENGTH} characters`);
     if (/\s/.test(token)) throw new Error(`token "${redact(token)}" contains white space`);
     if (tokens.has(token)) throw new Error(`token "${redact(token)}" is listed twice`);
     tokens.set(token, role);

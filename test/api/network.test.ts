@@ -1,9 +1,10 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AGENT_CLIENT_FACTORY } from '../../src/agents/agent-directory.service';
 import type { HostNetworkState } from '../../src/agents/protocol';
 import { NetworkFollowService } from '../../src/network/follow/network-follow.service';
+import { NetworkRevisionRepository } from '../../src/network/repositories/network-revision.repository';
 import { FakeAgents } from '../support/migration/fake-agents';
 import { ANALYST, auth, OPERATOR, sampleHost, startTestApp } from '../support/api/test-app';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../support/api/test-database';
@@ -515,6 +516,33 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
       await expect.poll(() => lastPush('net-c').revision, { timeout: 5000, interval: 50 }).toBe(after.revision);
       expect(lastPush('net-b').localVtepIp).toBe('198.51.100.22');
       await op(http().patch(`/hosts/${hostIds['net-b']}`)).send({ vtepIp: VTEP['net-b'] });
+    });
+
+    it('rolls a change back with its revision bump when the bump fails (a network, a host VTEP)', async () => {
+      const before = (await desired('net-a')).revision;
+      const bump = vi.spyOn(NetworkRevisionRepository.prototype, 'bump').mockRejectedValue(new Error('revision bump failed'));
+      try {
+        expect((await op(http().post('/networks')).send({ name: 'rolled-back', vni: 4100 })).status).toBe(500);
+        expect((await op(http().patch(`/hosts/${hostIds['net-d']}`)).send({ vtepIp: '198.51.100.4' })).status).toBe(500);
+      } finally {
+        bump.mockRestore();
+      }
+      const networks = await http().get('/networks?limit=500').set(auth(ANALYST));
+      expect(networks.body.items.map((n: { vni: number }) => n.vni)).not.toContain(4100);
+      expect((await http().get(`/hosts/${hostIds['net-d']}`).set(auth(ANALYST))).body.vtepIp).toBeNull();
+      expect((await desired('net-a')).revision).toBe(before);
+      // Nothing half-written is left: the same change goes through, with the next revision.
+      const again = await op(http().post('/networks')).send({ name: 'committed', vni: 4100 });
+      expect(again.status).toBe(201);
+      expect(again.body.sync.revision).toBe(before + 1);
+    });
+
+    it('validates the host of the status routes (400 naming the field)', async () => {
+      const res = await http()
+        .get(`/network/hosts/${'x'.repeat(64)}/status`)
+        .set(auth(ANALYST));
+      expect(res.status).toBe(400);
+      expect(res.body.details).toEqual([{ field: 'host', errors: [expect.stringContaining('host')] }]);
     });
 
     it('keeps growing across a controller restart', async () => {

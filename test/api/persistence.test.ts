@@ -63,7 +63,7 @@ describe('configuration', () => {
     [{ PORT: 'eighty' }, /PORT must be an integer/],
     [{ PORT: '70000' }, /PORT must not be greater than 65535/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be/],
-    [{ LIVEMIG_TOKENS: 'abcd:admin' }, /LIVEMIG_TOKENS: .*unknown role "admin"/],
+    [{ LIVEMIG_TOKENS: 'abcd-0123456789ab:admin' }, /LIVEMIG_TOKENS: .*unknown role "admin"/],
     [{ LIVEMIG_TOKENS: 'noseparator' }, /not of the form token:role/],
     [{ LIVEMIG_TOKENS_FILE: '/nonexistent/tokens' }, /LIVEMIG_TOKENS_FILE cannot be read/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
@@ -73,13 +73,13 @@ describe('configuration', () => {
 
   it('reads tokens from LIVEMIG_TOKENS_FILE', async () => {
     const file = join(tmpdir(), `livemig-tokens-${process.pid}`);
-    writeFileSync(file, '# operators\nfile-op-1:operator\nfile-an-1:analyst\n');
+    writeFileSync(file, '# operators\nfile-op-1-0123456789:operator\nfile-an-1-0123456789:analyst\n');
     const db = await createTestDatabase('sqlite');
     const app = await startTestApp({ databaseUrl: db.url, env: { LIVEMIG_TOKENS: undefined, LIVEMIG_TOKENS_FILE: file } });
     try {
       const http = request(app.getHttpServer());
-      expect((await http.post('/hosts').set(auth('file-an-1')).send(sampleHost('tf-a'))).status).toBe(403);
-      expect((await http.post('/hosts').set(auth('file-op-1')).send(sampleHost('tf-a'))).status).toBe(201);
+      expect((await http.post('/hosts').set(auth('file-an-1-0123456789')).send(sampleHost('tf-a'))).status).toBe(403);
+      expect((await http.post('/hosts').set(auth('file-op-1-0123456789')).send(sampleHost('tf-a'))).status).toBe(201);
     } finally {
       await app.close();
       await db.drop();

@@ -21,7 +21,7 @@ const GUESTS = [
   { flavor: 'lab.tiny', dirtyMiB: 32 },
   { flavor: 'lab.small', dirtyMiB: 64 },
 ];
-const TOKEN = 'demo-operator';
+const TOKEN = 'demo-operator-0123456789';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const ms = (v: unknown) => (typeof v === 'number' ? `${v.toFixed(1)} ms` : '—');

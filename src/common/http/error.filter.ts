@@ -12,7 +12,8 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception);
-    if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    // Every 500 with its cause chain: the client only gets "internal error".
+    if (body.statusCode >= 500) this.logger.error(describe(exception));
     res.status(body.statusCode).json(body);
   }
 
@@ -26,7 +27,9 @@ export class ErrorFilter implements ExceptionFilter {
       return shape(status, message, r.details ?? null);
     }
     if (isConstraintViolation(exception)) {
-      return shape(HttpStatus.CONFLICT, 'the change conflicts with existing data', { reason: exception.message });
+      // The database's message names tables, columns and values: it is logged, never returned.
+      this.logger.warn(`constraint violation: ${exception.message}`);
+      return shape(HttpStatus.CONFLICT, 'the change conflicts with existing data', null);
     }
     // body-parser errors (bad JSON, too large) carry a client status.
     const status = (exception as { status?: unknown })?.status;
@@ -35,6 +38,16 @@ export class ErrorFilter implements ExceptionFilter {
     }
     return shape(HttpStatus.INTERNAL_SERVER_ERROR, 'internal error', null);
   }
+}
+
+function describe(exception: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = exception;
+  for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+    parts.push(current instanceof Error ? (current.stack ?? `${current.name}: ${current.message}`) : JSON.stringify(current));
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.join('\ncaused by: ');
 }
 
 function shape(statusCode: number, message: string, details: unknown): ApiErrorDto {

@@ -2,12 +2,16 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
+export const MAX_PAGE = 1_000_000;
+
 export class PageQueryDto {
-  @ApiProperty({ required: false, default: 1, minimum: 1 })
+  // Bounded: ?page=1e300 is an integer, and its offset overflowed the database (a 500).
+  @ApiProperty({ required: false, default: 1, minimum: 1, maximum: MAX_PAGE })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_PAGE)
   page = 1;
 
   @ApiProperty({ required: false, default: 50, minimum: 1, maximum: 500 })

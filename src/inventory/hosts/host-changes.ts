@@ -1,8 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { HostsRepository } from '../repositories/hosts.repository';
-
-/** The transaction a host change is written in: what the inventory's repositories bind to. */
-export type HostTransaction = Parameters<HostsRepository['inTransaction']>[0];
+import type { Transaction } from '../../common/repositories/transactions';
 
 export interface VtepChange {
   hostId: string;
@@ -11,7 +8,7 @@ export interface VtepChange {
 
 /** Told of host changes inside the transaction that writes them: a throw rolls the host change back. */
 export interface HostChangeObserver {
-  vtepChanged(change: VtepChange, transaction: HostTransaction): Promise<void>;
+  vtepChanged(change: VtepChange, transaction: Transaction): Promise<void>;
 }
 
 /**
@@ -26,7 +23,7 @@ export class HostChanges {
     this.observers.push(observer);
   }
 
-  async vtepChanged(change: VtepChange, transaction: HostTransaction): Promise<void> {
+  async vtepChanged(change: VtepChange, transaction: Transaction): Promise<void> {
     for (const observer of this.observers) await observer.vtepChanged(change, transaction);
   }
 }

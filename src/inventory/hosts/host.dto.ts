@@ -3,6 +3,7 @@ import { IsIn, IsInt, IsIP, IsOptional, IsString, IsUrl, Length, Matches, Max, M
 import { IsHostName, IsInterfaceName } from '../../common/names';
 import { PageQueryDto, pageDtoOf } from '../../common/http/page';
 import { AGENT_STATES, HOST_STATES, type AgentState, type HostState } from './host.entity';
+import { IsAgentEndpoint } from './agent-endpoint';
 import { IsLibvirtUri } from './libvirt-uri';
 
 export class CreateHostDto {
@@ -49,12 +50,14 @@ export class CreateHostDto {
   @ApiPropertyOptional({ example: 'http://192.0.2.11:7070', nullable: true, description: 'host agent RPC endpoint' })
   @IsOptional()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  @IsAgentEndpoint()
   agentEndpoint?: string | null;
 
-  @ApiPropertyOptional({ writeOnly: true, description: "the host agent's bearer token; never returned", minLength: 8 })
+  // At most 128 so that its sealed form (see repositories/sealed-column.ts) fits the 255-character column.
+  @ApiPropertyOptional({ writeOnly: true, description: "the host agent's bearer token; never returned", minLength: 8, maxLength: 128 })
   @IsOptional()
   @IsString()
-  @Length(8, 255)
+  @Length(8, 128)
   @Matches(/^\S+$/, { message: 'agentToken must not contain white space' })
   agentToken?: string;
 

@@ -1,4 +1,5 @@
 import { Exclude } from 'class-transformer';
+import { SEALED_COLUMN } from '../repositories/sealed-column';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 export const HOST_STATES = ['enabled', 'disabled', 'maintenance'] as const;
@@ -39,9 +40,9 @@ export class HostEntity {
   @Column({ name: 'agent_endpoint', type: 'varchar', length: 255, nullable: true })
   agentEndpoint!: string | null;
 
-  /** The host agent's own token; write-only through the API. */
+  /** The host agent's own token; write-only through the API, sealed (AES-256-GCM) in the database. */
   @Exclude({ toPlainOnly: true })
-  @Column({ name: 'agent_token', type: 'varchar', length: 255, nullable: true })
+  @Column({ name: 'agent_token', type: 'varchar', length: 255, nullable: true, transformer: SEALED_COLUMN })
   agentToken!: string | null;
 
   /** Tunnel endpoint of the tenant VXLAN networks on this host; no VTEP, no network state pushed. */

@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { toPage, type Page } from '../../common/http/page';
 import { newId } from '../../common/ids';
 import { Transactions } from '../../common/repositories/transactions';
@@ -44,6 +44,14 @@ export class HostsService {
   async update(id: string, dto: UpdateHostDto): Promise<HostEntity> {
     const host = await this.get(id);
     if (dto.name && dto.name !== host.name) await this.assertNameFree(dto.name);
+    // The stored token would follow the endpoint wherever it now points: whoever moves it must know it.
+    const endpointMoves = typeof dto.agentEndpoint === 'string' && dto.agentEndpoint !== host.agentEndpoint;
+    if (endpointMoves && host.agentToken !== null && dto.agentToken === undefined) {
+      throw new BadRequestException({
+        message: 'changing agentEndpoint needs agentToken in the same request',
+        details: { fields: ['agentToken'] },
+      });
+    }
     const vtepChanged = dto.vtepIp !== undefined && dto.vtepIp !== host.vtepIp;
     if (!vtepChanged) return this.hosts.save(host, dto);
     // Observers (the network model's revision) write their part in the same transaction.

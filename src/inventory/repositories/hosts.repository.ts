@@ -1,3 +1,4 @@
+import { SEALED_PREFIX } from '../../common/sealed-secret';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, type Repository } from 'typeorm';
@@ -76,5 +77,19 @@ export class HostsRepository {
 
   async delete(id: string): Promise<void> {
     await this.repo.delete({ id });
+  }
+
+  /** Seals agent tokens stored in plain text (before sealing existed); returns how many. */
+  async sealPlainAgentTokens(): Promise<number> {
+    // Raw rows: the column transformer would hide which values are still plain.
+    const rows = await this.repo
+      .createQueryBuilder('h')
+      .select('h.id', 'id')
+      .addSelect('h.agent_token', 'token')
+      .where('h.agent_token IS NOT NULL')
+      .andWhere('h.agent_token NOT LIKE :sealed', { sealed: `${SEALED_PREFIX}%` })
+      .getRawMany<{ id: string; token: string }>();
+    for (const row of rows) await this.repo.update({ id: row.id }, { agentToken: row.token });
+    return rows.length;
   }
 }

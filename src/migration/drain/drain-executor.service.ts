@@ -1,14 +1,14 @@
 import { HttpException, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { In, type Repository } from 'typeorm';
 import { MigrationQueueService } from '../migration-queue.service';
 import { MigrationsService } from '../migrations.service';
 import { DrainMoveEntity } from './drain-move.entity';
-import { DrainEntity, type DrainState } from './drain.entity';
+import type { DrainEntity, DrainState } from './drain.entity';
 import { DrainEvents } from './drain-events';
 import type { ReleaseOwnership } from './drain-ownership.service';
 import { migrationEnd } from './migration-end';
+import { DrainMovesRepository, type DrainMoveChange } from './repositories/drain-moves.repository';
+import { DrainsRepository } from './repositories/drains.repository';
 
 /** How often a running drain looks for a cancel made on another replica. */
 const CANCEL_POLL_MS = 1000;
@@ -28,8 +28,8 @@ export class DrainExecutor implements OnModuleDestroy {
   private stopped = false;
 
   constructor(
-    @InjectRepository(DrainEntity) private readonly drains: Repository<DrainEntity>,
-    @InjectRepository(DrainMoveEntity) private readonly moves: Repository<DrainMoveEntity>,
+    private readonly drains: DrainsRepository,
+    private readonly moves: DrainMovesRepository,
     private readonly migrations: MigrationsService,
     private readonly queue: MigrationQueueService,
     private readonly events: DrainEvents,
@@ -91,7 +91,7 @@ export class DrainExecutor implements OnModuleDestroy {
   }
 
   private async execute(drain: DrainEntity, entry: RunningDrain, signal: () => Promise<void>): Promise<void> {
-    const open = await this.moves.find({ where: { drainId: drain.id, outcome: In(['pending', 'running']) }, order: { order: 'ASC' } });
+    const open = await this.moves.findOpen(drain.id);
     const pending = open.filter((m) => m.outcome === 'pending');
     const inFlight = new Set<Promise<void>>();
     // Resuming after a restart: moves whose migration was already requested only need their end.
@@ -114,11 +114,11 @@ export class DrainExecutor implements OnModuleDestroy {
       if (inFlight.size === 0 || this.stopped) break;
       await Promise.race([signal(), sleep(CANCEL_POLL_MS, undefined, { ref: false })]);
       // A cancel sent to another replica reaches us through the row.
-      if (!entry.cancelled && (await this.drains.findOneBy({ id: drain.id }))?.cancelRequested) entry.cancelled = true;
+      if (!entry.cancelled && (await this.drains.findById(drain.id))?.cancelRequested) entry.cancelled = true;
     }
     if (this.stopped) return;
     for (const move of pending) await this.record(move, { outcome: 'skipped', reason: 'drain cancelled before this move started' });
-    const all = await this.moves.findBy({ drainId: drain.id });
+    const all = await this.moves.findByDrain(drain.id);
     const state: DrainState = entry.cancelled ? 'cancelled' : all.every((m) => m.outcome === 'completed') ? 'completed' : 'failed';
     const left = all.filter((m) => m.outcome !== 'completed').length;
     await this.finish(drain.id, state, state === 'failed' ? `${left} of ${all.length} instances are still on the host` : null);
@@ -156,9 +156,9 @@ export class DrainExecutor implements OnModuleDestroy {
     await this.record(move, { outcome: end.state, reason: end.failureReason });
   }
 
-  private async record(move: DrainMoveEntity, change: Partial<Pick<DrainMoveEntity, 'outcome' | 'reason' | 'migrationId'>>): Promise<void> {
+  private async record(move: DrainMoveEntity, change: DrainMoveChange): Promise<void> {
     Object.assign(move, change);
-    await this.moves.update({ id: move.id }, change);
+    await this.moves.update(move.id, change);
     this.events.emit(move.drainId, {
       type: 'move',
       data: {
@@ -172,7 +172,7 @@ export class DrainExecutor implements OnModuleDestroy {
   }
 
   private async finish(drainId: string, state: DrainState, failureReason: string | null): Promise<void> {
-    await this.drains.update({ id: drainId }, { state, failureReason, finishedAt: new Date() });
+    await this.drains.finish(drainId, state, failureReason, new Date());
     this.events.emit(drainId, { type: 'state', data: { state, failureReason } });
   }
 }

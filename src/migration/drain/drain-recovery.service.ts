@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
 import { LEADER_OPTIONS, type LeaderOptions } from '../leader/leader-options';
 import { DrainExecutor } from './drain-executor.service';
 import { DrainOwnership } from './drain-ownership.service';
-import { DrainEntity } from './drain.entity';
+import { DrainsRepository } from './repositories/drains.repository';
 
 /**
  * Resumes drains whose controller went away: at start, and every retry interval, any running drain
@@ -18,7 +16,7 @@ export class DrainRecovery implements OnApplicationBootstrap, OnModuleDestroy {
   private stopped = false;
 
   constructor(
-    @InjectRepository(DrainEntity) private readonly drains: Repository<DrainEntity>,
+    private readonly drains: DrainsRepository,
     private readonly ownership: DrainOwnership,
     private readonly executor: DrainExecutor,
     @Inject(LEADER_OPTIONS) private readonly options: LeaderOptions,
@@ -44,12 +42,12 @@ export class DrainRecovery implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async scanOnce(): Promise<void> {
-    for (const drain of await this.drains.findBy({ state: 'running' })) {
+    for (const drain of await this.drains.findRunning()) {
       if (this.stopped || this.executor.isRunningHere(drain.id)) continue;
       const release = await this.ownership.claim(drain.id);
       if (!release) continue;
       // Re-read under ownership: the previous owner may have finished it meanwhile.
-      const current = await this.drains.findOneBy({ id: drain.id });
+      const current = await this.drains.findById(drain.id);
       if (current?.state !== 'running' || this.stopped) {
         await release();
         continue;

@@ -1,32 +1,32 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgentsModule } from '../../agents/agents.module';
-import { FlavorEntity } from '../../inventory/flavors/flavor.entity';
-import { HostEntity } from '../../inventory/hosts/host.entity';
-import { InstanceEntity } from '../../inventory/instances/instance.entity';
+import { InventoryRepositoriesModule } from '../../inventory/repositories/inventory-repositories.module';
 import { MigrationModule } from '../migration.module';
-import { LiveMigrationEntity } from '../records/live-migration.entity';
 import { DrainEvents } from './drain-events';
 import { DrainExecutor } from './drain-executor.service';
-import { DrainMoveEntity } from './drain-move.entity';
 import { DrainPlanningService } from './drain-planning.service';
-import { DrainEntity } from './drain.entity';
+import { DrainStream } from './drain-stream.service';
 import { DrainsController } from './drains.controller';
 import { DrainsService } from './drains.service';
 import { FleetSnapshotService } from './fleet-snapshot.service';
 import { DrainOwnership } from './drain-ownership.service';
 import { DrainRecovery } from './drain-recovery.service';
 import { LeaderModule } from '../leader/leader.module';
+import { DrainRepositoriesModule } from './repositories/drain-repositories.module';
 
 @Module({
-  imports: [
-    AgentsModule,
-    LeaderModule,
-    MigrationModule,
-    TypeOrmModule.forFeature([DrainEntity, DrainMoveEntity, HostEntity, InstanceEntity, FlavorEntity, LiveMigrationEntity]),
-  ],
+  imports: [AgentsModule, LeaderModule, MigrationModule, DrainRepositoriesModule, InventoryRepositoriesModule],
   controllers: [DrainsController],
-  providers: [DrainEvents, DrainExecutor, DrainOwnership, DrainPlanningService, DrainRecovery, DrainsService, FleetSnapshotService],
+  providers: [
+    DrainEvents,
+    DrainExecutor,
+    DrainOwnership,
+    DrainPlanningService,
+    DrainRecovery,
+    DrainsService,
+    DrainStream,
+    FleetSnapshotService,
+  ],
   exports: [FleetSnapshotService, DrainsService],
 })
 export class DrainModule {}

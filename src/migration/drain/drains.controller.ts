@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { from, map, merge, takeWhile, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { ApiErrors } from '../../common/http/api-errors.decorator';
-import { DrainEvents } from './drain-events';
+import { DrainStream } from './drain-stream.service';
 import { CancelDrainDto, DrainHostDto } from './drain.dto';
 import { DrainDto, DrainPlanDto } from './drain-response.dto';
 import { DrainsService } from './drains.service';
@@ -15,7 +15,7 @@ import { DrainsService } from './drains.service';
 export class DrainsController {
   constructor(
     private readonly drains: DrainsService,
-    private readonly events: DrainEvents,
+    private readonly stream: DrainStream,
   ) {}
 
   @Post('hosts/:id/drain')
@@ -55,11 +55,7 @@ export class DrainsController {
   @Sse('drains/:id/events')
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'server-sent events: the drain first, then move and state changes; ends with the drain' })
-  stream(@Param('id', ParseUUIDPipe) id: string): Observable<MessageEvent> {
-    const snapshot = from(this.drains.get(id)).pipe(map((d) => ({ type: 'drain', data: d })));
-    const live = this.events.of(id).pipe(map((e) => ({ type: e.type, data: e.data })));
-    return merge(snapshot, live).pipe(
-      takeWhile((m) => !(m.type === 'state' || (m.type === 'drain' && (m.data as { state: string }).state !== 'running')), true),
-    );
+  events(@Param('id', ParseUUIDPipe) id: string): Observable<MessageEvent> {
+    return this.stream.of(id);
   }
 }

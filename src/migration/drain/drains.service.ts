@@ -1,8 +1,6 @@
 import { ConflictException, HttpException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
 import { newId } from '../../common/ids';
-import { HostEntity } from '../../inventory/hosts/host.entity';
+import { HostsRepository } from '../../inventory/repositories/hosts.repository';
 import { MigrationsService, resolvePolicy } from '../migrations.service';
 import { DrainExecutor } from './drain-executor.service';
 import { DrainMoveEntity } from './drain-move.entity';
@@ -11,6 +9,8 @@ import type { DrainPlanView } from './drain-plan-view';
 import { DEFAULT_DRAIN_MAX_PARALLEL, DrainPlanningService } from './drain-planning.service';
 import { DrainEntity } from './drain.entity';
 import type { CancelDrainDto, DrainHostDto } from './drain.dto';
+import { DrainMovesRepository, type DrainMoveFields } from './repositories/drain-moves.repository';
+import { DrainsRepository } from './repositories/drains.repository';
 
 export type DrainView = DrainEntity & { moves: DrainMoveEntity[] };
 
@@ -18,9 +18,9 @@ export type DrainView = DrainEntity & { moves: DrainMoveEntity[] };
 @Injectable()
 export class DrainsService {
   constructor(
-    @InjectRepository(DrainEntity) private readonly drains: Repository<DrainEntity>,
-    @InjectRepository(DrainMoveEntity) private readonly moves: Repository<DrainMoveEntity>,
-    @InjectRepository(HostEntity) private readonly hosts: Repository<HostEntity>,
+    private readonly drains: DrainsRepository,
+    private readonly moves: DrainMovesRepository,
+    private readonly hosts: HostsRepository,
     private readonly planning: DrainPlanningService,
     private readonly executor: DrainExecutor,
     private readonly migrations: MigrationsService,
@@ -34,7 +34,7 @@ export class DrainsService {
   async start(hostId: string, dto: DrainHostDto): Promise<DrainView> {
     // A bad policy is refused before the host changes state, not once per move.
     if (dto.policyName || dto.policy) resolvePolicy(dto.policyName ?? 'nova-default', dto.policy ?? {});
-    const busy = await this.drains.findOneBy({ hostId, state: 'running' });
+    const busy = await this.drains.findRunningOnHost(hostId);
     if (busy) throw new ConflictException({ message: `host ${hostId} is already draining (${busy.id})`, details: { drainId: busy.id } });
     const plan = await this.plan(hostId, dto);
     const id = newId();
@@ -47,54 +47,47 @@ export class DrainsService {
     }
     try {
       // Maintenance first: the scheduler and other drains stop choosing this host at once.
-      await this.hosts.update({ id: hostId }, { state: 'maintenance' });
-      const drain = await this.drains.save(
-        this.drains.create({
-          id,
-          hostId,
-          state: 'running',
-          maxParallel: dto.maxParallel ?? DEFAULT_DRAIN_MAX_PARALLEL,
-          policyName: dto.policyName ?? null,
-          policy: dto.policy ?? null,
-          plan: { ...plan, hostId },
-          cancelRequested: false,
-          failureReason: null,
-          finishedAt: null,
-        }),
-      );
-      const rows = [
-        ...plan.moves.map((m) =>
-          this.moves.create({
-            id: newId(),
-            drainId: drain.id,
-            order: m.order,
-            instanceId: m.instanceId,
-            instanceName: m.instanceName,
-            destinationHostId: m.destinationHostId,
-            migrationId: null,
-            outcome: 'pending',
-            reason: null,
-            predictedTimeSec: m.predictedTimeSec,
-            predictedDowntimeMs: m.predictedDowntimeMs,
-          }),
-        ),
-        ...plan.unplaceable.map((u, i) =>
-          this.moves.create({
-            id: newId(),
-            drainId: drain.id,
-            order: plan.moves.length + i,
-            instanceId: u.instanceId,
-            instanceName: u.instanceName,
-            destinationHostId: null,
-            migrationId: null,
-            outcome: 'unplaceable',
-            reason: u.reason,
-            predictedTimeSec: null,
-            predictedDowntimeMs: null,
-          }),
-        ),
-      ];
-      await this.moves.save(rows);
+      await this.hosts.setState(hostId, 'maintenance');
+      const drain = await this.drains.insert({
+        id,
+        hostId,
+        state: 'running',
+        maxParallel: dto.maxParallel ?? DEFAULT_DRAIN_MAX_PARALLEL,
+        policyName: dto.policyName ?? null,
+        policy: dto.policy ?? null,
+        plan: { ...plan, hostId },
+        cancelRequested: false,
+        failureReason: null,
+        finishedAt: null,
+      });
+      await this.moves.insertMany([
+        ...plan.moves.map((m): DrainMoveFields => ({
+          id: newId(),
+          drainId: drain.id,
+          order: m.order,
+          instanceId: m.instanceId,
+          instanceName: m.instanceName,
+          destinationHostId: m.destinationHostId,
+          migrationId: null,
+          outcome: 'pending',
+          reason: null,
+          predictedTimeSec: m.predictedTimeSec,
+          predictedDowntimeMs: m.predictedDowntimeMs,
+        })),
+        ...plan.unplaceable.map((u, i): DrainMoveFields => ({
+          id: newId(),
+          drainId: drain.id,
+          order: plan.moves.length + i,
+          instanceId: u.instanceId,
+          instanceName: u.instanceName,
+          destinationHostId: null,
+          migrationId: null,
+          outcome: 'unplaceable',
+          reason: u.reason,
+          predictedTimeSec: null,
+          predictedDowntimeMs: null,
+        })),
+      ]);
       this.executor.start(drain, release);
     } catch (err) {
       this.executor.unreserve(id);
@@ -105,21 +98,21 @@ export class DrainsService {
   }
 
   async get(id: string): Promise<DrainView> {
-    const drain = await this.drains.findOneBy({ id });
+    const drain = await this.drains.findById(id);
     if (!drain) throw new NotFoundException({ message: `drain ${id} not found`, details: { id } });
-    const moves = await this.moves.find({ where: { drainId: id }, order: { order: 'ASC' } });
+    const moves = await this.moves.findByDrain(id);
     return Object.assign(drain, { moves });
   }
 
   async list(hostId?: string): Promise<DrainEntity[]> {
-    return this.drains.find({ where: hostId ? { hostId } : {}, order: { createdAt: 'DESC' }, take: 100 });
+    return this.drains.findRecent({ hostId });
   }
 
   async cancel(id: string, dto: CancelDrainDto): Promise<DrainView> {
     const drain = await this.get(id);
     if (drain.state !== 'running')
       throw new ConflictException({ message: `drain ${id} has already ended (${drain.state})`, details: { state: drain.state } });
-    await this.drains.update({ id }, { cancelRequested: true });
+    await this.drains.requestCancel(id);
     this.executor.cancel(id);
     if (dto.abortRunning) {
       for (const move of drain.moves) {

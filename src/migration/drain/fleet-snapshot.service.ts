@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
 import { AgentDirectory } from '../../agents/agent-directory.service';
-import { FlavorEntity } from '../../inventory/flavors/flavor.entity';
-import { HostEntity } from '../../inventory/hosts/host.entity';
-import { InstanceEntity } from '../../inventory/instances/instance.entity';
+import type { HostEntity } from '../../inventory/hosts/host.entity';
+import { FlavorsRepository } from '../../inventory/repositories/flavors.repository';
+import { HostsRepository } from '../../inventory/repositories/hosts.repository';
+import { InstancesRepository } from '../../inventory/repositories/instances.repository';
 import type { HostCapacity, InstanceLoad } from '../core';
 import { HostCapacityService } from '../host-capacity.service';
-import { LiveMigrationEntity } from '../records/live-migration.entity';
+import { MigrationHistoryRepository } from './repositories/migration-history.repository';
 
 /** The fleet as the planners see it right now: hosts (agents asked first) and instances with their flavors. */
 export interface FleetSnapshot {
@@ -21,16 +20,16 @@ export interface FleetSnapshot {
 @Injectable()
 export class FleetSnapshotService {
   constructor(
-    @InjectRepository(HostEntity) private readonly hosts: Repository<HostEntity>,
-    @InjectRepository(InstanceEntity) private readonly instances: Repository<InstanceEntity>,
-    @InjectRepository(FlavorEntity) private readonly flavors: Repository<FlavorEntity>,
-    @InjectRepository(LiveMigrationEntity) private readonly migrations: Repository<LiveMigrationEntity>,
+    private readonly hosts: HostsRepository,
+    private readonly instances: InstancesRepository,
+    private readonly flavors: FlavorsRepository,
+    private readonly history: MigrationHistoryRepository,
     private readonly capacity: HostCapacityService,
     private readonly agents: AgentDirectory,
   ) {}
 
   async take(): Promise<FleetSnapshot> {
-    const hostEntities = await this.hosts.find({ order: { name: 'ASC' } });
+    const hostEntities = await this.hosts.findAll();
     const agentDown = new Map<string, string>();
     await Promise.all(
       hostEntities.map(async (h) => {
@@ -41,8 +40,8 @@ export class FleetSnapshotService {
     const [hosts, instances, flavors, lastMigrated] = await Promise.all([
       // The answer we just got decides, not a stale one from earlier.
       this.capacity.capacities((h) => !agentDown.has(h.id) && this.agents.recentlyUp(h.id)),
-      this.instances.find({ order: { name: 'ASC' } }),
-      this.flavors.find(),
+      this.instances.findAll(),
+      this.flavors.findAll(),
       this.lastCompletedMigrations(),
     ]);
     const flavorById = new Map(flavors.map((f) => [f.id, f]));
@@ -67,16 +66,13 @@ export class FleetSnapshotService {
 
   /** Each instance's last completed migration: when (anti-flap cooldowns) and the dirty rate measured before it. */
   private async lastCompletedMigrations(): Promise<Map<string, { at: number; dirtyRateBytesPerSec?: number }>> {
-    const rows = await this.migrations.find({
-      where: { state: 'completed' },
-      select: { instanceId: true, finishedAt: true, precopyPrediction: true },
-    });
+    const rows = await this.history.findCompleted();
     const last = new Map<string, { at: number; dirtyRateBytesPerSec?: number }>();
     for (const r of rows) {
       if (!r.finishedAt) continue;
       const at = r.finishedAt.getTime();
       if (at <= (last.get(r.instanceId)?.at ?? -Infinity)) continue;
-      const rate = r.precopyPrediction?.inputs?.dirtyRateBytesPerSec;
+      const rate = r.dirtyRateBytesPerSec;
       last.set(r.instanceId, { at, ...(rate !== undefined ? { dirtyRateBytesPerSec: rate } : {}) });
     }
     return last;

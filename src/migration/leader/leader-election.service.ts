@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { DataSource, type QueryRunner } from 'typeorm';
 import { LEADER_OPTIONS, type LeaderOptions } from './leader-options';
+import { AdvisoryLocksRepository, type AdvisoryLockKey, type LockSession } from './repositories/advisory-locks.repository';
 
 /** Distinct from the schema-migration lock key. */
 export const LEADER_LOCK_KEY = 7_356_002;
+const LEADER_LOCK: AdvisoryLockKey = { key: LEADER_LOCK_KEY };
 
 export interface LeadershipView {
   leader: boolean;
@@ -26,7 +27,7 @@ export interface LeadershipView {
 @Injectable()
 export class LeaderElection implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(LeaderElection.name);
-  private runner: QueryRunner | null = null;
+  private session: LockSession | null = null;
   private sessionPid: number | null = null;
   private leading = false;
   private since: Date | null = null;
@@ -37,12 +38,12 @@ export class LeaderElection implements OnApplicationBootstrap, OnModuleDestroy {
   private stopped = false;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly locks: AdvisoryLocksRepository,
     @Inject(LEADER_OPTIONS) private readonly options: LeaderOptions,
   ) {}
 
   private get postgres(): boolean {
-    return this.dataSource.options.type === 'postgres';
+    return this.locks.available;
   }
 
   isLeader(): boolean {
@@ -73,14 +74,14 @@ export class LeaderElection implements OnApplicationBootstrap, OnModuleDestroy {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.attempt;
-    const runner = this.runner;
-    this.runner = null;
+    const session = this.session;
+    this.session = null;
     this.leading = false;
     this.sessionPid = null;
-    if (!runner) return;
+    if (!session) return;
     // Returning the connection to the pool would keep the session, and the lock, alive.
-    await runner.query('SELECT pg_advisory_unlock($1)', [LEADER_LOCK_KEY]).catch(() => undefined);
-    await runner.release().catch(() => undefined);
+    await session.unlock(LEADER_LOCK).catch(() => undefined);
+    await session.close().catch(() => undefined);
   }
 
   /**
@@ -102,18 +103,15 @@ export class LeaderElection implements OnApplicationBootstrap, OnModuleDestroy {
   private async tryOnce(): Promise<void> {
     this.lastAttemptAt = new Date();
     try {
-      if (!this.runner) {
-        this.runner = this.dataSource.createQueryRunner();
-        await this.runner.connect();
-        const [row] = (await this.runner.query('SELECT pg_backend_pid() AS pid')) as { pid: number }[];
-        this.sessionPid = row ? Number(row.pid) : null;
+      if (!this.session) {
+        this.session = await this.locks.openSession();
+        this.sessionPid = this.session.pid;
       }
       if (this.leading) {
-        await this.runner.query('SELECT 1');
+        await this.session.ping();
         return;
       }
-      const rows = (await this.runner.query('SELECT pg_try_advisory_lock($1) AS locked', [LEADER_LOCK_KEY])) as { locked: boolean }[];
-      if (rows[0]?.locked) {
+      if (await this.session.tryLock(LEADER_LOCK)) {
         this.leading = true;
         this.since = new Date();
         this.logger.log('leader: policy jobs run on this replica');
@@ -125,9 +123,9 @@ export class LeaderElection implements OnApplicationBootstrap, OnModuleDestroy {
       this.leading = false;
       this.since = null;
       this.sessionPid = null;
-      const broken = this.runner;
-      this.runner = null;
-      await broken?.release().catch(() => undefined);
+      const broken = this.session;
+      this.session = null;
+      await broken?.close().catch(() => undefined);
     }
   }
 }

@@ -3,6 +3,7 @@ import { LeaderElection } from './leader-election.service';
 import { LIVEMIG_CONFIG, type LivemigConfig } from '../../config/livemig-config';
 import { LEADER_OPTIONS, type LeaderOptions } from './leader-options';
 import { SessionLocks } from './session-locks.service';
+import { AdvisoryLocksRepository } from './repositories/advisory-locks.repository';
 
 @Module({
   providers: [
@@ -11,6 +12,7 @@ import { SessionLocks } from './session-locks.service';
       inject: [LIVEMIG_CONFIG],
       useFactory: (config: LivemigConfig): LeaderOptions => ({ retryIntervalMs: config.leaderRetryMs }),
     },
+    AdvisoryLocksRepository,
     LeaderElection,
     SessionLocks,
   ],

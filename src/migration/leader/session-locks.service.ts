@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { AdvisoryLocksRepository, type AdvisoryLockKey } from './repositories/advisory-locks.repository';
 
 export type ReleaseLock = () => Promise<void>;
 
@@ -11,26 +11,25 @@ export type ReleaseLock = () => Promise<void>;
  */
 @Injectable()
 export class SessionLocks {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly locks: AdvisoryLocksRepository) {}
 
   async claim(classId: number, key: string): Promise<ReleaseLock | null> {
-    if (this.dataSource.options.type !== 'postgres') return async () => undefined;
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+    if (!this.locks.available) return async () => undefined;
+    const lock: AdvisoryLockKey = { classId, name: key };
+    const session = await this.locks.openSession();
     try {
-      const rows = (await runner.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [classId, key])) as { locked: boolean }[];
-      if (rows[0]?.locked) {
+      if (await session.tryLock(lock)) {
         return async () => {
           // Unlock before the connection goes back to the pool, where the session (and lock) would live on.
-          await runner.query('SELECT pg_advisory_unlock($1, hashtext($2))', [classId, key]).catch(() => undefined);
-          await runner.release().catch(() => undefined);
+          await session.unlock(lock).catch(() => undefined);
+          await session.close().catch(() => undefined);
         };
       }
     } catch (err) {
-      await runner.release().catch(() => undefined);
+      await session.close().catch(() => undefined);
       throw err;
     }
-    await runner.release();
+    await session.close();
     return null;
   }
 }

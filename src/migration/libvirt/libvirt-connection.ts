@@ -10,6 +10,7 @@ import {
 } from './host-stats';
 import { LibvirtDomain } from './libvirt-domain';
 import { assertLibvirtUri } from '../../inventory/hosts/libvirt-uri-rules';
+import { boundedOpen } from './bounded-open';
 import { loadNativeLibvirt } from './load-native';
 import { HypervisorCpuOptions, NativeConnection } from './native-binding';
 
@@ -44,8 +45,14 @@ export class LibvirtConnection {
     readonly uri: string,
   ) {}
 
-  static async open(uri: string, options: { readOnly?: boolean } = {}): Promise<LibvirtConnection> {
-    const native = await loadNativeLibvirt().openConnection(assertLibvirtUri(uri), options.readOnly === true);
+  /** Refused with LibvirtError(OPERATION_TIMEOUT) after `connectTimeoutMs` (LIVEMIG_LIBVIRT_CONNECT_TIMEOUT_MS). */
+  static async open(uri: string, options: { readOnly?: boolean; connectTimeoutMs?: number } = {}): Promise<LibvirtConnection> {
+    assertLibvirtUri(uri);
+    const native = await boundedOpen(
+      uri,
+      () => loadNativeLibvirt().openConnection(uri, options.readOnly === true),
+      options.connectTimeoutMs,
+    );
     return new LibvirtConnection(native, uri);
   }
 

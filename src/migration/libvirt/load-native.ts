@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-import { LibvirtError } from './libvirt-error';
+import { NativeLibvirtError } from './libvirt-error-text';
 import { NativeAddon } from './native-binding';
 
 const ADDON_RELATIVE_PATH = join('native', 'build', 'Release', 'livemig_libvirt.node');
@@ -20,11 +20,11 @@ export function findAddonPath(startDir: string = __dirname): string {
 
 let addon: NativeAddon | undefined;
 
-/** Loads the addon once per process and makes its rejections LibvirtError instances. */
+/** Loads the addon once per process and makes its rejections LibvirtError instances with livemig's messages. */
 export function loadNativeLibvirt(): NativeAddon {
   if (addon === undefined) {
     const loaded = createRequire(__filename)(findAddonPath()) as NativeAddon;
-    loaded.setErrorClass(LibvirtError);
+    loaded.setErrorClass(NativeLibvirtError);
     addon = loaded;
   }
   return addon;

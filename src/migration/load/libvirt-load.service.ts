@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Repository } from 'typeorm';
 import type { HostEntity } from '../../inventory/hosts/host.entity';
-import { InstanceEntity } from '../../inventory/instances/instance.entity';
+import { InstancesRepository } from '../../inventory/repositories/instances.repository';
 import type { InstanceLoad } from '../core';
 import { errorMessage, Hypervisor } from '../hypervisor';
 import type { HostConnectionRef } from '../libvirt';
@@ -27,7 +25,7 @@ export type LoadMeasurement = Map<string, HostLoad | { error: string }>;
 export class LibvirtLoadService {
   constructor(
     private readonly hypervisor: Hypervisor,
-    @InjectRepository(InstanceEntity) private readonly instanceRows: Repository<InstanceEntity>,
+    private readonly instanceRows: InstancesRepository,
   ) {}
 
   /**
@@ -38,7 +36,7 @@ export class LibvirtLoadService {
     hosts: readonly HostEntity[],
     instances: readonly InstanceLoad[],
   ): Promise<{ instances: InstanceLoad[]; measurement: LoadMeasurement }> {
-    const domainOf = new Map((await this.instanceRows.find({ select: { id: true, domainName: true } })).map((i) => [i.id, i.domainName]));
+    const domainOf = new Map((await this.instanceRows.findAll()).map((i) => [i.id, i.domainName]));
     const sizes = new Map<string, GuestSize>();
     for (const i of instances) {
       const domain = domainOf.get(i.id);

@@ -1,12 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { InjectRepository } from '@nestjs/typeorm';
 import { CronJob } from 'cron';
-import type { Repository } from 'typeorm';
 import { LeaderElection } from '../leader/leader-election.service';
 import { LEADER_OPTIONS, type LeaderOptions } from '../leader/leader-options';
-import { RebalancePolicyEntity } from './rebalance-policy.entity';
 import { RebalanceRunner } from './rebalance-runner.service';
+import { RebalancePoliciesRepository } from './repositories/rebalance-policies.repository';
 
 const JOB_PREFIX = 'rebalance-policy:';
 
@@ -24,7 +22,7 @@ export class RebalanceJobs implements OnApplicationBootstrap, OnModuleDestroy {
   private stopped = false;
 
   constructor(
-    @InjectRepository(RebalancePolicyEntity) private readonly policies: Repository<RebalancePolicyEntity>,
+    private readonly policies: RebalancePoliciesRepository,
     private readonly registry: SchedulerRegistry,
     private readonly runner: RebalanceRunner,
     private readonly leader: LeaderElection,
@@ -58,7 +56,7 @@ export class RebalanceJobs implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async syncOnce(): Promise<void> {
     await this.runner.closeOrphans();
-    const enabled = await this.policies.findBy({ enabled: true });
+    const enabled = await this.policies.findEnabled();
     const wanted = new Map(enabled.map((p) => [JOB_PREFIX + p.id, p]));
     for (const name of [...this.registered.keys()]) if (!wanted.has(name)) this.unregister(name);
     for (const [name, policy] of wanted) {
@@ -81,7 +79,7 @@ export class RebalanceJobs implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       if (!(await this.leader.confirmLeadership())) return;
       // The row decides, not the copy the job was built from: mode and goal may have changed since.
-      const policy = await this.policies.findOneBy({ id: policyId });
+      const policy = await this.policies.findById(policyId);
       if (!policy?.enabled) return;
       await this.runner.run(policy, 'cron');
     } catch (err) {

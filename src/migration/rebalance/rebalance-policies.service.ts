@@ -1,36 +1,36 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
 import { isConstraintViolation } from '../../common/http/conflict';
 import { newId } from '../../common/ids';
 import { RebalanceJobs } from './rebalance-jobs.service';
-import { RebalancePolicyEntity } from './rebalance-policy.entity';
+import type { RebalancePolicyEntity } from './rebalance-policy.entity';
 import type { CreateRebalancePolicyDto, UpdateRebalancePolicyDto } from './rebalance-policy.dto';
-import { RebalanceRunEntity } from './rebalance-run.entity';
+import type { RebalanceRunEntity } from './rebalance-run.entity';
 import { RebalanceRunner } from './rebalance-runner.service';
+import { RebalancePoliciesRepository } from './repositories/rebalance-policies.repository';
+import { RebalanceRunsRepository } from './repositories/rebalance-runs.repository';
 
 @Injectable()
 export class RebalancePoliciesService {
   constructor(
-    @InjectRepository(RebalancePolicyEntity) private readonly policies: Repository<RebalancePolicyEntity>,
-    @InjectRepository(RebalanceRunEntity) private readonly runs: Repository<RebalanceRunEntity>,
+    private readonly policies: RebalancePoliciesRepository,
+    private readonly runs: RebalanceRunsRepository,
     private readonly jobs: RebalanceJobs,
     private readonly runner: RebalanceRunner,
   ) {}
 
   list(): Promise<RebalancePolicyEntity[]> {
-    return this.policies.find({ order: { name: 'ASC' } });
+    return this.policies.findAll();
   }
 
   async get(id: string): Promise<RebalancePolicyEntity> {
-    const policy = await this.policies.findOneBy({ id });
+    const policy = await this.policies.findById(id);
     if (!policy) throw new NotFoundException({ message: `rebalance policy ${id} not found`, details: { id } });
     return policy;
   }
 
   async create(dto: CreateRebalancePolicyDto): Promise<RebalancePolicyEntity> {
-    const policy = await this.saveOrConflict(
-      this.policies.create({ id: newId(), ...dto, goal: { ...dto.goal }, enabled: dto.enabled ?? true }),
+    const policy = await this.orConflict(dto.name, () =>
+      this.policies.insert({ id: newId(), ...dto, goal: { ...dto.goal }, enabled: dto.enabled ?? true }),
     );
     await this.jobs.sync();
     return policy;
@@ -39,14 +39,14 @@ export class RebalancePoliciesService {
   async update(id: string, dto: UpdateRebalancePolicyDto): Promise<RebalancePolicyEntity> {
     const policy = await this.get(id);
     Object.assign(policy, dto, dto.goal ? { goal: { ...dto.goal } } : {});
-    const saved = await this.saveOrConflict(policy);
+    const saved = await this.orConflict(policy.name, () => this.policies.save(policy));
     await this.jobs.sync();
     return saved;
   }
 
   async remove(id: string): Promise<void> {
     await this.get(id);
-    await this.policies.delete({ id });
+    await this.policies.delete(id);
     await this.jobs.sync();
   }
 
@@ -57,21 +57,21 @@ export class RebalancePoliciesService {
 
   async runsOf(id: string): Promise<RebalanceRunEntity[]> {
     await this.get(id);
-    return this.runs.find({ where: { policyId: id }, order: { createdAt: 'DESC' }, take: 100 });
+    return this.runs.findRecentOfPolicy(id);
   }
 
   async run(runId: string): Promise<RebalanceRunEntity> {
-    const run = await this.runs.findOneBy({ id: runId });
+    const run = await this.runs.findById(runId);
     if (!run) throw new NotFoundException({ message: `rebalance run ${runId} not found`, details: { id: runId } });
     return run;
   }
 
-  private async saveOrConflict(policy: RebalancePolicyEntity): Promise<RebalancePolicyEntity> {
+  private async orConflict(name: string, write: () => Promise<RebalancePolicyEntity>): Promise<RebalancePolicyEntity> {
     try {
-      return await this.policies.save(policy);
+      return await write();
     } catch (err) {
       if (isConstraintViolation(err))
-        throw new ConflictException({ message: `a rebalance policy named ${policy.name} exists`, details: { field: 'name' } });
+        throw new ConflictException({ message: `a rebalance policy named ${name} exists`, details: { field: 'name' } });
       throw err;
     }
   }

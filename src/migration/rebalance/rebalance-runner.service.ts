@@ -1,6 +1,4 @@
 import { ConflictException, HttpException, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
 import { newId } from '../../common/ids';
 import { planRebalance, type RebalanceMove } from '../core';
 import { FleetSnapshotService } from '../drain/fleet-snapshot.service';
@@ -11,7 +9,8 @@ import { MigrationsService } from '../migrations.service';
 import { SessionLocks, type ReleaseLock } from '../leader/session-locks.service';
 import { plannerGoal, runInputs } from './rebalance-inputs';
 import type { RebalancePolicyEntity } from './rebalance-policy.entity';
-import { RebalanceRunEntity, type RebalanceRunResult, type RebalanceTrigger } from './rebalance-run.entity';
+import type { RebalanceRunEntity, RebalanceRunResult, RebalanceTrigger } from './rebalance-run.entity';
+import { RebalanceRunsRepository } from './repositories/rebalance-runs.repository';
 
 /** Class id of the session lock an executing run holds; the object id is hashtext(run id). */
 export const REBALANCE_RUN_LOCK_CLASS = 7_356_004;
@@ -28,7 +27,7 @@ export class RebalanceRunner implements OnModuleDestroy {
   private stopped = false;
 
   constructor(
-    @InjectRepository(RebalanceRunEntity) private readonly runs: Repository<RebalanceRunEntity>,
+    private readonly runs: RebalanceRunsRepository,
     private readonly fleet: FleetSnapshotService,
     private readonly migrations: MigrationsService,
     private readonly queue: MigrationQueueService,
@@ -69,27 +68,25 @@ export class RebalanceRunner implements OnModuleDestroy {
         this.executing.add(runId);
         releaseLock = (await this.locks.claim(REBALANCE_RUN_LOCK_CLASS, runId)) ?? releaseLock;
       }
-      const run = await this.runs.save(
-        this.runs.create({
-          id: runId,
-          policyId: policy.id,
-          trigger,
-          mode: policy.mode,
-          state: execute ? 'running' : 'completed',
-          inputs: runInputs(snapshot.hosts, measured.instances, policy.metric, plan.inCooldownInstanceIds, measured.measurement),
-          moves: [...plan.moves],
-          stddevBefore: plan.stddevBefore,
-          stddevAfter: plan.stddevAfter,
-          stopReason: plan.stopReason,
-          results: plan.moves.map((m): RebalanceRunResult => ({
-            instanceId: m.instanceId,
-            migrationId: null,
-            outcome: 'not-executed',
-            reason: policy.mode === 'dry-run' ? 'dry-run' : null,
-          })),
-          finishedAt: execute ? null : new Date(),
-        }),
-      );
+      const run = await this.runs.insert({
+        id: runId,
+        policyId: policy.id,
+        trigger,
+        mode: policy.mode,
+        state: execute ? 'running' : 'completed',
+        inputs: runInputs(snapshot.hosts, measured.instances, policy.metric, plan.inCooldownInstanceIds, measured.measurement),
+        moves: [...plan.moves],
+        stddevBefore: plan.stddevBefore,
+        stddevAfter: plan.stddevAfter,
+        stopReason: plan.stopReason,
+        results: plan.moves.map((m): RebalanceRunResult => ({
+          instanceId: m.instanceId,
+          migrationId: null,
+          outcome: 'not-executed',
+          reason: policy.mode === 'dry-run' ? 'dry-run' : null,
+        })),
+        finishedAt: execute ? null : new Date(),
+      });
       if (!execute) {
         this.inProgress.delete(policy.id);
         release();
@@ -99,7 +96,7 @@ export class RebalanceRunner implements OnModuleDestroy {
         .catch(async (err: unknown) => {
           this.logger.error(`rebalance run ${run.id}: ${String(err)}`);
           // The controller may be stopping and its database gone: the next controller closes the run then.
-          await this.runs.update({ id: run.id }, { state: 'failed', finishedAt: new Date() }).catch(() => undefined);
+          await this.runs.finish(run.id, 'failed', new Date()).catch(() => undefined);
         })
         .finally(async () => {
           this.inProgress.delete(policy.id);
@@ -125,19 +122,19 @@ export class RebalanceRunner implements OnModuleDestroy {
    */
   async closeOrphans(): Promise<number> {
     let closed = 0;
-    for (const run of await this.runs.findBy({ state: 'running' })) {
+    for (const run of await this.runs.findRunning()) {
       if (this.executing.has(run.id)) continue;
       const releaseLock = await this.locks.claim(REBALANCE_RUN_LOCK_CLASS, run.id);
       if (!releaseLock) continue;
       try {
-        const current = await this.runs.findOneBy({ id: run.id });
+        const current = await this.runs.findById(run.id);
         if (current?.state !== 'running') continue;
         const results = current.results.map((r): RebalanceRunResult =>
           r.outcome === 'not-executed'
             ? { ...r, reason: 'the controller stopped during the run; the engine settles any migration it had started' }
             : r,
         );
-        await this.runs.update({ id: run.id }, { state: 'failed', results, finishedAt: new Date() });
+        await this.runs.finish(run.id, 'failed', new Date(), results);
         this.logger.warn(`closed rebalance run ${run.id} left running by a stopped controller`);
         closed++;
       } finally {
@@ -161,9 +158,9 @@ export class RebalanceRunner implements OnModuleDestroy {
     for (const move of moves) {
       if (this.stopped) return;
       results.push(await this.executeMove(move));
-      await this.runs.update({ id: run.id }, { results: [...results, ...run.results.slice(results.length)] });
+      await this.runs.recordResults(run.id, [...results, ...run.results.slice(results.length)]);
     }
-    await this.runs.update({ id: run.id }, { state: 'completed', results, finishedAt: new Date() });
+    await this.runs.finish(run.id, 'completed', new Date(), results);
   }
 
   private async executeMove(move: RebalanceMove): Promise<RebalanceRunResult> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { EntityManager, Repository } from 'typeorm';
+import type { Transaction } from '../../common/repositories/transactions';
+import type { Repository } from 'typeorm';
 import { skipTake, type PageWindow } from '../../inventory/repositories/page-window';
 import { FloatingIpEntity } from '../floating-ips/floating-ip.entity';
 import { PortEntity } from '../ports/port.entity';
@@ -12,8 +13,8 @@ export type FloatingIpFields = Omit<FloatingIpEntity, 'createdAt' | 'updatedAt'>
 export class FloatingIpsRepository {
   constructor(@InjectRepository(FloatingIpEntity) private readonly repo: Repository<FloatingIpEntity>) {}
 
-  inTransaction(manager: EntityManager): FloatingIpsRepository {
-    return new FloatingIpsRepository(manager.getRepository(FloatingIpEntity));
+  inTransaction(tx: Transaction): FloatingIpsRepository {
+    return new FloatingIpsRepository(tx.manager.getRepository(FloatingIpEntity));
   }
 
   findAll(): Promise<FloatingIpEntity[]> {

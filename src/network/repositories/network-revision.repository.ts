@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { EntityManager, Repository } from 'typeorm';
+import type { Transaction } from '../../common/repositories/transactions';
+import type { Repository } from 'typeorm';
 import { NetworkRevisionEntity } from '../revision/network-revision.entity';
 
 /** The desired-state revision: one row, so it keeps growing across controller restarts. */
@@ -8,8 +9,8 @@ import { NetworkRevisionEntity } from '../revision/network-revision.entity';
 export class NetworkRevisionRepository {
   constructor(@InjectRepository(NetworkRevisionEntity) private readonly repo: Repository<NetworkRevisionEntity>) {}
 
-  inTransaction(manager: EntityManager): NetworkRevisionRepository {
-    return new NetworkRevisionRepository(manager.getRepository(NetworkRevisionEntity));
+  inTransaction(tx: Transaction): NetworkRevisionRepository {
+    return new NetworkRevisionRepository(tx.manager.getRepository(NetworkRevisionEntity));
   }
 
   /** One statement (atomic on SQLite and PostgreSQL; in a transaction, PostgreSQL holds the row until commit). */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Mutex } from '../../common/mutex';
 import { Transactions, type Transaction } from '../../common/repositories/transactions';
 import { FloatingIpsRepository } from './floating-ips.repository';
 import { NetworkRevisionRepository } from './network-revision.repository';
@@ -24,6 +25,9 @@ export interface NetworkRepositories {
  */
 @Injectable()
 export class NetworkTransactions {
+  // SQLite has one connection: two transactions at once would nest as savepoints of each other.
+  private readonly mutex = new Mutex();
+
   constructor(
     private readonly transactions: Transactions,
     private readonly networks: NetworksRepository,
@@ -36,7 +40,7 @@ export class NetworkTransactions {
 
   /** Runs the work in one transaction; a throw rolls all of it back. */
   run<T>(work: (tx: NetworkRepositories) => Promise<T>): Promise<T> {
-    return this.transactions.run((tx) => work(this.within(tx)));
+    return this.mutex.run(() => this.transactions.run((tx) => work(this.within(tx))));
   }
 
   /** An edit of the model and its revision bump, in one transaction. */
@@ -50,14 +54,13 @@ export class NetworkTransactions {
 
   /** The repositories bound to a transaction another module opened (a host's VTEP change). */
   within(tx: Transaction): NetworkRepositories {
-    const { manager } = tx;
     return {
-      networks: this.networks.inTransaction(manager),
-      subnets: this.subnets.inTransaction(manager),
-      ports: this.ports.inTransaction(manager),
-      routers: this.routers.inTransaction(manager),
-      floatingIps: this.floatingIps.inTransaction(manager),
-      revision: this.revision.inTransaction(manager),
+      networks: this.networks.inTransaction(tx),
+      subnets: this.subnets.inTransaction(tx),
+      ports: this.ports.inTransaction(tx),
+      routers: this.routers.inTransaction(tx),
+      floatingIps: this.floatingIps.inTransaction(tx),
+      revision: this.revision.inTransaction(tx),
     };
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { EntityManager, Repository } from 'typeorm';
+import type { Transaction } from '../../common/repositories/transactions';
+import type { Repository } from 'typeorm';
 import { skipTake, type PageWindow } from '../../inventory/repositories/page-window';
 import { NetworkEntity } from '../networks/network.entity';
 
@@ -12,8 +13,8 @@ export type NetworkPatch = Partial<Omit<NetworkEntity, 'id' | 'createdAt' | 'upd
 export class NetworksRepository {
   constructor(@InjectRepository(NetworkEntity) private readonly repo: Repository<NetworkEntity>) {}
 
-  inTransaction(manager: EntityManager): NetworksRepository {
-    return new NetworksRepository(manager.getRepository(NetworkEntity));
+  inTransaction(tx: Transaction): NetworksRepository {
+    return new NetworksRepository(tx.manager.getRepository(NetworkEntity));
   }
 
   findAll(): Promise<NetworkEntity[]> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type EntityManager, type Repository } from 'typeorm';
+import type { Transaction } from '../../common/repositories/transactions';
+import { In, type Repository } from 'typeorm';
 import { skipTake, type PageWindow } from '../../inventory/repositories/page-window';
 import type { BindingStatus, DeviceOwner } from '../core/network-model';
 import { PortBindingEntity } from '../ports/port-binding.entity';
@@ -22,8 +23,8 @@ export class PortsRepository {
     @InjectRepository(PortBindingEntity) private readonly bindings: Repository<PortBindingEntity>,
   ) {}
 
-  inTransaction(manager: EntityManager): PortsRepository {
-    return new PortsRepository(manager.getRepository(PortEntity), manager.getRepository(PortBindingEntity));
+  inTransaction(tx: Transaction): PortsRepository {
+    return new PortsRepository(tx.manager.getRepository(PortEntity), tx.manager.getRepository(PortBindingEntity));
   }
 
   findAll(): Promise<PortEntity[]> {

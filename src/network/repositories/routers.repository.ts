@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { EntityManager, Repository } from 'typeorm';
+import type { Transaction } from '../../common/repositories/transactions';
+import type { Repository } from 'typeorm';
 import { skipTake, type PageWindow } from '../../inventory/repositories/page-window';
 import { PortEntity } from '../ports/port.entity';
 import { RouterEntity } from '../routers/router.entity';
@@ -12,8 +13,8 @@ export type RouterFields = Omit<RouterEntity, 'createdAt' | 'updatedAt'>;
 export class RoutersRepository {
   constructor(@InjectRepository(RouterEntity) private readonly repo: Repository<RouterEntity>) {}
 
-  inTransaction(manager: EntityManager): RoutersRepository {
-    return new RoutersRepository(manager.getRepository(RouterEntity));
+  inTransaction(tx: Transaction): RoutersRepository {
+    return new RoutersRepository(tx.manager.getRepository(RouterEntity));
   }
 
   findAll(): Promise<RouterEntity[]> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type EntityManager, type Repository } from 'typeorm';
+import type { Transaction } from '../../common/repositories/transactions';
+import { In, type Repository } from 'typeorm';
 import { skipTake, type PageWindow } from '../../inventory/repositories/page-window';
 import { SubnetEntity } from '../subnets/subnet.entity';
 
@@ -11,8 +12,8 @@ export type SubnetFields = Omit<SubnetEntity, 'createdAt'>;
 export class SubnetsRepository {
   constructor(@InjectRepository(SubnetEntity) private readonly repo: Repository<SubnetEntity>) {}
 
-  inTransaction(manager: EntityManager): SubnetsRepository {
-    return new SubnetsRepository(manager.getRepository(SubnetEntity));
+  inTransaction(tx: Transaction): SubnetsRepository {
+    return new SubnetsRepository(tx.manager.getRepository(SubnetEntity));
   }
 
   findAll(): Promise<SubnetEntity[]> {

@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { HostChanges, type HostChangeObserver, type HostTransaction, type VtepChange } from '../../inventory/hosts/host-changes';
+import type { Transaction } from '../../common/repositories/transactions';
+import { HostChanges, type HostChangeObserver, type VtepChange } from '../../inventory/hosts/host-changes';
 import { NetworkTransactions } from '../repositories/network-transactions';
 
 /**
@@ -17,7 +18,7 @@ export class VtepRevisionObserver implements HostChangeObserver, OnModuleInit {
     this.hostChanges.observe(this);
   }
 
-  async vtepChanged(_change: VtepChange, transaction: HostTransaction): Promise<void> {
+  async vtepChanged(_change: VtepChange, transaction: Transaction): Promise<void> {
     await this.transactions.within(transaction).revision.bump();
   }
 }

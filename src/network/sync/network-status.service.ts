@@ -1,7 +1,7 @@
 import { BadGatewayException, ConflictException, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { AgentDirectory } from '../../agents/agent-directory.service';
 import { HostsRepository } from '../../inventory/repositories/hosts.repository';
-import { MissingFipGatewayError } from '../core/compile-host-state';
+import { MissingFipGatewayError } from '../core/fip-namespaces';
 import type { HostNetworkState, NetworkApplyReport } from '../../agents/protocol';
 import { resolveHost } from '../ports/resolve-host';
 import { NetworkRevisionRepository } from '../repositories/network-revision.repository';

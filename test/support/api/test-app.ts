@@ -8,8 +8,10 @@ import { AppModule } from '../../../src/app.module';
 import { AGENT_CLIENT_FACTORY } from '../../../src/agents/agent-directory.service';
 import { LIBVIRT_REPOSITORY } from '../../../src/migration/libvirt';
 
-export const OPERATOR = 'op-token-1';
-export const ANALYST = 'an-token-1';
+export const OPERATOR = 'op-token-1-0123456789';
+export const ANALYST = 'an-token-1-0123456789';
+
+export const TEST_SECRET_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 
 export interface ProviderOverride {
   token: string | symbol | (abstract new (...args: never[]) => unknown);
@@ -29,6 +31,8 @@ export async function startTestApp(options: TestAppOptions): Promise<NestExpress
     DATABASE_URL: options.databaseUrl,
     LIVEMIG_TOKENS: `${OPERATOR}:operator,${ANALYST}:analyst`,
     LIVEMIG_TOKENS_FILE: undefined,
+    // One key for every app of a test file: an app restarted on the same database must open its secrets.
+    LIVEMIG_SECRET_KEY: TEST_SECRET_KEY,
     LIVEMIG_DATA_DIR: mkdtempSync(join(tmpdir(), 'livemig-data-')),
     LOG_LEVEL: 'silent',
     PORT: '0',

@@ -20,7 +20,7 @@ export interface LabController {
 export async function startLabController(opts: { name: string; basePort: number; env?: Record<string, string> }): Promise<LabController> {
   const dataDir = mkdtempSync(join(tmpdir(), `livemig-${opts.name}-`));
   const dbFile = join(dataDir, 'livemig.sqlite');
-  const token = `${opts.name}-operator`;
+  const token = `${opts.name}-operator-token`;
   const process_ = await startControllerProcess({
     port: opts.basePort + (process.pid % 300),
     logFile: controllerLogFile(dataDir),

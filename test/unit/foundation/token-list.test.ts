@@ -6,27 +6,27 @@ describe('parseTokenList', () => {
   it.each([
     ['', []],
     [
-      's3cret:operator,r3ad:analyst',
+      's3cret-0123456789abc:operator,r3ad-0123456789abcd:analyst',
       [
-        ['s3cret', 'operator'],
-        ['r3ad', 'analyst'],
+        ['s3cret-0123456789abc', 'operator'],
+        ['r3ad-0123456789abcd', 'analyst'],
       ],
     ],
     [
-      ' s3cret:operator , r3ad:analyst ,',
+      ' s3cret-0123456789abc:operator , r3ad-0123456789abcd:analyst ,',
       [
-        ['s3cret', 'operator'],
-        ['r3ad', 'analyst'],
+        ['s3cret-0123456789abc', 'operator'],
+        ['r3ad-0123456789abcd', 'analyst'],
       ],
     ],
     [
-      '# comment\nabcd:operator\n\nefgh:analyst\n',
+      '# comment\nabcd-0123456789ab:operator\n\nefgh-0123456789ab:analyst\n',
       [
-        ['abcd', 'operator'],
-        ['efgh', 'analyst'],
+        ['abcd-0123456789ab', 'operator'],
+        ['efgh-0123456789ab', 'analyst'],
       ],
     ],
-    ['a:b:c:d:analyst', [['a:b:c:d', 'analyst']]],
+    ['a:b:c:d:0123456789ab:analyst', [['a:b:c:d:0123456789ab', 'analyst']]],
   ])('parses %j', (text, expected) => {
     expect([...parseTokenList(text)]).toEqual(expected);
   });
@@ -35,8 +35,10 @@ describe('parseTokenList', () => {
     ['abcd', /not of the form token:role/],
     [':operator', /not of the form token:role/],
     ['abcd:root', /unknown role "root"/],
-    ['abc:operator', /shorter than 4/],
-    ['abcd:operator,abcd:analyst', /listed twice/],
+    ['abc-0123456789:operator', /shorter than 16 characters/],
+    // Issue 16: 4-character tokens were accepted.
+    ['abcd:operator', /shorter than 16/],
+    ['abcd-0123456789ab:operator,abcd-0123456789ab:analyst', /listed twice/],
   ])('refuses %j', (text, message) => {
     expect(() => parseTokenList(text)).toThrow(message);
   });
@@ -47,13 +49,13 @@ describe('parseTokenList', () => {
 });
 
 describe('TokenAuthenticator', () => {
-  const authenticator = new TokenAuthenticator(parseTokenList('s3cret:operator,r3ad:analyst'));
+  const authenticator = new TokenAuthenticator(parseTokenList('s3cret-0123456789abc:operator,r3ad-0123456789abcd:analyst'));
 
   it.each([
-    ['s3cret', 'operator'],
-    ['r3ad', 'analyst'],
-    ['s3cre', undefined],
-    ['s3cret ', undefined],
+    ['s3cret-0123456789abc', 'operator'],
+    ['r3ad-0123456789abcd', 'analyst'],
+    ['s3cret-0123456789ab', undefined],
+    ['s3cret-0123456789abc ', undefined],
     ['', undefined],
   ])('maps %j to %j', (token, role) => {
     expect(authenticator.roleOf(token)).toBe(role);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileHostState, fipGatewaysNeeded, fipRouterLink, MissingFipGatewayError } from '../../../src/network/core/compile-host-state';
+import { compileHostState } from '../../../src/network/core/compile-host-state';
+import { fipGatewaysNeeded, fipRouterLink, MissingFipGatewayError } from '../../../src/network/core/fip-namespaces';
 import type { HostNetworkState } from '../../../src/agents/protocol';
 import { dvrHostMac } from '../../../src/network/core/mac';
 import type { NetworkModel } from '../../../src/network/core/network-model';
