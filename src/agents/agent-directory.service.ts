@@ -1,8 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { HostsRepository } from '../inventory/repositories/hosts.repository';
 import { AgentError, type AgentClient, type AgentClientFactory } from './client/agent.client';
-import { HostEntity } from '../inventory/hosts/host.entity';
 
 export const AGENT_CLIENT_FACTORY = Symbol('AgentClientFactory');
 
@@ -12,15 +10,12 @@ export class AgentDirectory {
   private readonly lastHealthy = new Map<string, number>();
 
   constructor(
-    @InjectRepository(HostEntity) private readonly hosts: Repository<HostEntity>,
+    private readonly hosts: HostsRepository,
     @Inject(AGENT_CLIENT_FACTORY) private readonly factory: AgentClientFactory,
   ) {}
 
   async clientFor(hostId: string): Promise<AgentClient> {
-    const host = await this.hosts.findOne({
-      where: { id: hostId },
-      select: { id: true, name: true, agentEndpoint: true, agentToken: true },
-    });
+    const host = await this.hosts.findById(hostId);
     if (!host) throw new AgentError(hostId, 'unreachable', 'host is not in the inventory');
     if (!host.agentEndpoint || !host.agentToken)
       throw new AgentError(host.name, 'unreachable', 'host has no agent endpoint or agent token');

@@ -1,23 +1,29 @@
+import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
+import { StartCaptureDto } from '../../../src/agents/agent/captures/capture.dto';
+import { buildMigrationBpf, InvalidFilterError } from '../../../src/agents/agent/captures/tcpdump/capture-filter';
+import { StartProbeDto } from '../../../src/agents/agent/probes/probe.dto';
+import { checkAbsolutePath, checkInstancesPath, isMarkerId, markerFilePath } from '../../../src/agents/agent/storage/marker-path';
+import { AgentError, type AgentClient } from '../../../src/agents/client/agent.client';
 import type {
   AgentHealth,
   AgentNetworkStatus,
-  CaptureInfo,
-  HostNetworkState,
   GuestMemoryInfo,
+  HostNetworkState,
   MigrationLinkInfo,
   NetworkApplyReport,
-  ProbeInfo,
   StartCaptureRequest,
   StartProbeRequest,
   StorageMarker,
 } from '../../../src/agents/protocol';
-import { AgentError, type AgentClient } from '../../../src/agents/client/agent.client';
+import { checkDomainName, checkInterfaceName } from '../../../src/common/names';
+import { checkNetworkState, rejectWith, validateBody } from './fake-agent-checks';
+import { FakeSessions } from './fake-agent-sessions';
 
-// An in-memory AgentClient for unit tests of controller services. Two fakes
-// that share one `SharedStorage` see each other's markers, like hosts on NFS;
-// fakes with separate storages do not.
+// An in-memory AgentClient for tests of controller services, held to the real agent by the contract
+// suite (test/support/agents/agent-contract.ts). Two fakes that share one `SharedStorage` see each
+// other's markers, like hosts on NFS; fakes with separate storages do not.
 
 export type SharedStorage = Map<string, string>;
 
@@ -31,23 +37,36 @@ export interface FakeNetworkHost {
 
 export const newFakeNetworkHost = (): FakeNetworkHost => ({ desired: null, lastApply: null, pushes: [] });
 
+export interface FakeAgentOptions {
+  /** The agent's configured instances path; unset, the fake takes any absolute path a test's inventory names. */
+  instancesPath?: string;
+}
+
 const DEFAULT_INSTANCES_PATH = '/var/lib/nova/instances';
-/** A pcap header with the nanosecond magic and no packets. */
-const EMPTY_NS_PCAP = Buffer.from('4d3cb2a1' + '02000400' + '00000000' + '00000000' + '80000000' + '01000000', 'hex');
 
 type Method = keyof Omit<AgentClient, 'host'>;
 
 export class FakeAgentClient implements AgentClient {
   readonly calls: Array<{ method: Method; args: unknown[] }> = [];
-  readonly captures = new Map<string, CaptureInfo>();
-  readonly probes = new Map<string, ProbeInfo>();
   private readonly failures = new Map<Method, AgentError>();
+  private readonly sessions: FakeSessions;
+  /** What migrationLink() answers; a 10 Gbit link without a shaper unless a test says otherwise. */
+  link: Omit<MigrationLinkInfo, 'interface'> = { speedBitsPerSec: 10e9, shapedRateBitsPerSec: null };
+  /** Interfaces the host lacks (404); every other valid name exists. */
+  readonly absentInterfaces = new Set<string>();
+  /** Guest RAM the fake host holds, by domain; all of it unless a test says otherwise. */
+  readonly guestResidentBytes = new Map<string, number>();
+  /** Domains with no QEMU on the host (404); every other valid name runs. */
+  readonly absentGuests = new Set<string>();
 
   constructor(
     readonly host: string,
     readonly storage: SharedStorage = new Map(),
     readonly network: FakeNetworkHost = newFakeNetworkHost(),
-  ) {}
+    private readonly options: FakeAgentOptions = {},
+  ) {
+    this.sessions = new FakeSessions(host);
+  }
 
   /** Makes every later call of `method` fail like the agent would. */
   failOn(method: Method, reason: string, statusCode = 500): this {
@@ -60,172 +79,159 @@ export class FakeAgentClient implements AgentClient {
     return { host: this.host, version: 'fake', uptimeSec: 1, time: new Date().toISOString() };
   }
 
-  /** What migrationLink() answers; a 10 Gbit link without a shaper unless a test says otherwise. */
-  link: Omit<MigrationLinkInfo, 'interface'> = { speedBitsPerSec: 10e9, shapedRateBitsPerSec: null };
-
   async migrationLink(interfaceName: string): Promise<MigrationLinkInfo> {
     this.record('migrationLink', [interfaceName]);
+    const check = checkInterfaceName(interfaceName);
+    if (!check.ok) throw rejectWith(this.host, 400, check.reason);
+    if (this.absentInterfaces.has(interfaceName)) throw rejectWith(this.host, 404, `no interface ${interfaceName}`);
     return { interface: interfaceName, ...this.link };
   }
 
-  /** Guest RAM the fake host holds, by domain; all of it unless a test says otherwise. */
-  readonly guestResidentBytes = new Map<string, number>();
-
   async guestMemory(domain: string, ramMiB: number): Promise<GuestMemoryInfo> {
     this.record('guestMemory', [domain, ramMiB]);
+    const check = checkDomainName(domain);
+    if (!check.ok) throw rejectWith(this.host, 400, check.reason);
+    if (!(Number.isInteger(ramMiB) && ramMiB > 0 && ramMiB <= 16 * 1024 * 1024))
+      throw rejectWith(this.host, 400, 'ramMiB must be a positive number of MiB');
+    if (this.absentGuests.has(domain)) throw rejectWith(this.host, 404, `no QEMU process for ${domain} on this host`);
     const resident = this.guestResidentBytes.get(domain) ?? ramMiB * 1024 * 1024;
     return { domain, pid: 4242, ramMiB, residentBytes: resident, nonZeroBytes: resident, scannedPages: resident / 4096 };
   }
 
-  async createMarker(instancesPath = DEFAULT_INSTANCES_PATH): Promise<StorageMarker> {
+  async createMarker(instancesPath?: string): Promise<StorageMarker> {
     this.record('createMarker', [instancesPath]);
     const markerId = randomUUID();
-    const marker = { markerId, content: randomBytes(32).toString('hex'), path: markerPath(instancesPath, markerId) };
+    const marker = {
+      markerId,
+      content: randomBytes(32).toString('hex'),
+      path: markerFilePath(this.instancesPath(instancesPath), markerId),
+    };
     this.storage.set(marker.path, marker.content);
     return marker;
   }
 
-  async readMarker(markerId: string, instancesPath = DEFAULT_INSTANCES_PATH): Promise<StorageMarker> {
+  async readMarker(markerId: string, instancesPath?: string): Promise<StorageMarker> {
     this.record('readMarker', [markerId, instancesPath]);
-    const path = markerPath(instancesPath, markerId);
+    const path = this.markerPath(markerId, instancesPath);
     const content = this.storage.get(path);
-    if (content === undefined) {
-      throw new AgentError(this.host, 'rejected', `marker ${markerId} is not visible in this host's instances path`, 404);
-    }
+    if (content === undefined) throw rejectWith(this.host, 404, `marker ${markerId} is not visible in this host's instances path`);
     return { markerId, content, path };
   }
 
-  async deleteMarker(markerId: string, instancesPath = DEFAULT_INSTANCES_PATH): Promise<void> {
+  async deleteMarker(markerId: string, instancesPath?: string): Promise<void> {
     this.record('deleteMarker', [markerId, instancesPath]);
-    this.storage.delete(markerPath(instancesPath, markerId));
+    if (!this.storage.delete(this.markerPath(markerId, instancesPath)))
+      throw rejectWith(this.host, 404, `marker ${markerId} does not exist`);
   }
 
-  async startCapture(request: StartCaptureRequest): Promise<CaptureInfo> {
+  async startCapture(request: StartCaptureRequest) {
     this.record('startCapture', [request]);
-    const info: CaptureInfo = {
-      captureId: randomUUID(),
-      interface: request.interface,
-      bpf: null,
-      state: 'running',
-      startedAt: new Date().toISOString(),
-      endedAt: null,
-      fileBytes: null,
-      counters: null,
-      message: null,
-    };
-    this.captures.set(info.captureId, info);
-    return { ...info };
+    const dto = await validateBody(this.host, StartCaptureDto, request);
+    let bpf: string | null = null;
+    try {
+      bpf = dto.filter ? buildMigrationBpf({ migrationPorts: dto.filter.migrationPorts, rpcPorts: dto.filter.rpcPorts ?? [] }) : null;
+    } catch (err) {
+      if (err instanceof InvalidFilterError) throw rejectWith(this.host, 400, err.message);
+      throw err;
+    }
+    return this.sessions.startCapture(dto.interface, bpf, dto.nanosecond ?? true);
   }
 
-  async getCapture(captureId: string): Promise<CaptureInfo> {
+  async getCapture(captureId: string) {
     this.record('getCapture', [captureId]);
-    return { ...this.capture(captureId) };
+    return this.sessions.get('capture', captureId);
   }
 
-  async stopCapture(captureId: string): Promise<CaptureInfo> {
+  async stopCapture(captureId: string) {
     this.record('stopCapture', [captureId]);
-    const info = this.capture(captureId);
-    Object.assign(info, {
-      state: 'stopped',
-      endedAt: new Date().toISOString(),
-      fileBytes: EMPTY_NS_PCAP.length,
-      counters: { packetsCaptured: 0, packetsReceivedByFilter: 0, packetsDroppedByKernel: 0 },
-    });
-    return { ...info };
+    return this.sessions.stop('capture', captureId);
   }
 
   async downloadCapture(captureId: string, destinationFile: string): Promise<number> {
     this.record('downloadCapture', [captureId, destinationFile]);
-    this.capture(captureId);
-    await writeFile(destinationFile, EMPTY_NS_PCAP);
-    return EMPTY_NS_PCAP.length;
+    const pcap = this.sessions.file('capture', captureId);
+    await writeFile(destinationFile, pcap);
+    return pcap.length;
   }
 
   async deleteCapture(captureId: string): Promise<void> {
     this.record('deleteCapture', [captureId]);
-    this.captures.delete(captureId);
+    this.sessions.remove('capture', captureId);
   }
 
-  async startProbe(request: StartProbeRequest): Promise<ProbeInfo> {
+  async startProbe(request: StartProbeRequest) {
     this.record('startProbe', [request]);
-    const info: ProbeInfo = {
-      probeId: randomUUID(),
-      target: request.target,
-      interface: request.interface,
-      intervalMs: request.intervalMs ?? 10,
-      state: 'running',
-      startedAt: new Date().toISOString(),
-      endedAt: null,
-      ping: null,
-      capture: null,
-      tcpEcho: null,
-      fileBytes: null,
-      message: null,
-    };
-    this.probes.set(info.probeId, info);
-    return { ...info };
+    const dto = await validateBody(this.host, StartProbeDto, request);
+    return this.sessions.startProbe(dto.target, dto.interface, dto.intervalMs ?? 10, dto.tcpEchoPort);
   }
 
-  async getProbe(probeId: string): Promise<ProbeInfo> {
+  async getProbe(probeId: string) {
     this.record('getProbe', [probeId]);
-    return { ...this.probe(probeId) };
+    return this.sessions.get('probe', probeId);
   }
 
-  async stopProbe(probeId: string): Promise<ProbeInfo> {
+  async stopProbe(probeId: string) {
     this.record('stopProbe', [probeId]);
-    const info = this.probe(probeId);
-    Object.assign(info, {
-      state: 'stopped',
-      endedAt: new Date().toISOString(),
-      ping: { transmitted: 0, received: 0, errors: 0, lossPercent: 0 },
-      capture: { packetsCaptured: 0, packetsReceivedByFilter: 0, packetsDroppedByKernel: 0 },
-      fileBytes: EMPTY_NS_PCAP.length,
-    });
-    return { ...info };
+    return this.sessions.stop('probe', probeId);
   }
 
   async downloadProbe(probeId: string, destinationFile: string): Promise<number> {
     this.record('downloadProbe', [probeId, destinationFile]);
-    this.probe(probeId);
-    await writeFile(destinationFile, EMPTY_NS_PCAP);
-    return EMPTY_NS_PCAP.length;
+    const pcap = this.sessions.file('probe', probeId);
+    await writeFile(destinationFile, pcap);
+    return pcap.length;
   }
 
   async deleteProbe(probeId: string): Promise<void> {
     this.record('deleteProbe', [probeId]);
-    this.probes.delete(probeId);
+    this.sessions.remove('probe', probeId);
   }
 
-  async applyNetwork(state: HostNetworkState): Promise<NetworkApplyReport> {
-    this.record('applyNetwork', [state]);
-    const copy = structuredClone(state);
-    this.network.pushes.push(copy);
-    this.network.desired = copy;
-    return this.applied(copy.revision);
+  async applyNetwork(input: HostNetworkState): Promise<NetworkApplyReport> {
+    this.record('applyNetwork', [input]);
+    const state = await checkNetworkState(this.host, input);
+    const applied = this.network.desired?.revision;
+    if (applied !== undefined && state.revision < applied)
+      throw rejectWith(this.host, 409, `revision ${state.revision} is older than the applied revision ${applied}`);
+    this.network.pushes.push(state);
+    this.network.desired = state;
+    return this.applied(state.revision);
   }
 
   async networkStatus(): Promise<AgentNetworkStatus> {
     this.record('networkStatus', []);
-    return { desired: this.network.desired, lastApply: this.network.lastApply, driftLog: [] };
+    return structuredClone({ desired: this.network.desired, lastApply: this.network.lastApply, driftLog: [] });
   }
 
   async reconcileNetwork(): Promise<NetworkApplyReport> {
     this.record('reconcileNetwork', []);
-    if (!this.network.desired) throw new AgentError(this.host, 'rejected', 'no desired network state yet', 409);
-    return this.applied(this.network.desired.revision);
+    if (!this.network.desired) throw rejectWith(this.host, 409, 'no desired network state yet: PUT /v1/network first');
+    // The fake host never drifts: a reconcile finds nothing to do and, like the agent, keeps the last apply.
+    return { ...this.report(this.network.desired.revision) };
   }
 
   private applied(revision: number): NetworkApplyReport {
-    const report: NetworkApplyReport = {
-      host: this.host,
-      revision,
-      appliedAt: new Date().toISOString(),
-      durationMs: 0,
-      drift: [],
-      commands: [],
-    };
-    this.network.lastApply = report;
-    return report;
+    this.network.lastApply = this.report(revision);
+    return { ...this.network.lastApply };
+  }
+
+  private report(revision: number): NetworkApplyReport {
+    return { host: this.host, revision, appliedAt: new Date().toISOString(), durationMs: 0, drift: [], commands: [] };
+  }
+
+  private instancesPath(requested: string | undefined): string {
+    const configured = this.options.instancesPath;
+    const check =
+      configured !== undefined
+        ? checkInstancesPath(requested, configured)
+        : checkAbsolutePath(requested ?? DEFAULT_INSTANCES_PATH, 'instancesPath');
+    if (!check.ok) throw rejectWith(this.host, 400, check.reason);
+    return check.path;
+  }
+
+  private markerPath(markerId: string, instancesPath: string | undefined): string {
+    if (!isMarkerId(markerId)) throw rejectWith(this.host, 400, `"${String(markerId)}" is not a marker id (a UUID v4)`);
+    return markerFilePath(this.instancesPath(instancesPath), markerId);
   }
 
   private record(method: Method, args: unknown[]): void {
@@ -233,20 +239,4 @@ export class FakeAgentClient implements AgentClient {
     const failure = this.failures.get(method);
     if (failure) throw failure;
   }
-
-  private capture(captureId: string): CaptureInfo {
-    const info = this.captures.get(captureId);
-    if (!info) throw new AgentError(this.host, 'rejected', `capture ${captureId} does not exist`, 404);
-    return info;
-  }
-
-  private probe(probeId: string): ProbeInfo {
-    const info = this.probes.get(probeId);
-    if (!info) throw new AgentError(this.host, 'rejected', `probe ${probeId} does not exist`, 404);
-    return info;
-  }
-}
-
-function markerPath(instancesPath: string, markerId: string): string {
-  return `${instancesPath}/.livemig-markers/${markerId}.marker`;
 }
