@@ -192,14 +192,14 @@ export async function setMigrationLink(host: LabHost, state: 'up' | 'down'): Pro
 export interface PingResult {
   sent: number;
   received: number;
-  lossPercent: number;
+  lossPct: number;
 }
 
 export function parsePing(stdout: string): PingResult {
   const m = /(\d+) packets transmitted, (\d+) (?:packets )?received/.exec(stdout);
   const sent = m ? Number(m[1]) : 0;
   const received = m ? Number(m[2]) : 0;
-  return { sent, received, lossPercent: sent === 0 ? 100 : Math.round(((sent - received) / sent) * 1000) / 10 };
+  return { sent, received, lossPct: sent === 0 ? 100 : Math.round(((sent - received) / sent) * 1000) / 10 };
 }
 
 export async function ping(

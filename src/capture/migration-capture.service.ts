@@ -161,8 +161,8 @@ export class MigrationCaptureService {
         switchoverAt ? switchoverAt.getTime() / 1000 : null,
       );
       report.northSouth = northSouth;
-      report.figures.nsDowntimeMs = northSouth.probe?.downtimeMs ?? null;
-      report.figures.nsLossPct = northSouth.probe && northSouth.probe.sent > 0 ? northSouth.probe.lossPct : null;
+      report.figures.northSouthDowntimeMs = northSouth.probe?.downtimeMs ?? null;
+      report.figures.northSouthLossPct = northSouth.probe && northSouth.probe.sent > 0 ? northSouth.probe.lossPct : null;
       report.figures.networkConvergenceMs = northSouth.networkConvergenceMs;
       report.notes.push(...northSouth.notes);
     }

@@ -14,8 +14,8 @@ export interface NetworkFigures {
   netMaxReplyGapMs: number | null;
   netProbeIntervalMs: number | null;
   /** North-south (external network → floating IP); null without a FIP or an external prober. */
-  nsDowntimeMs: number | null;
-  nsLossPct: number | null;
+  northSouthDowntimeMs: number | null;
+  northSouthLossPct: number | null;
   /** Switchover to the first floating-IP reply; see NorthSouthReport. */
   networkConvergenceMs: number | null;
 }
@@ -89,8 +89,8 @@ export function composeNetworkReport(
     netRttAvgMs: probeReport?.rtt.avgMs ?? null,
     netMaxReplyGapMs: probeReport?.maxReplyGapMs ?? null,
     netProbeIntervalMs: probeReport?.probeIntervalMs ?? null,
-    nsDowntimeMs: null,
-    nsLossPct: null,
+    northSouthDowntimeMs: null,
+    northSouthLossPct: null,
     networkConvergenceMs: null,
   };
   return {

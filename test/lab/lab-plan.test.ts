@@ -212,10 +212,10 @@ describe('guest domain', () => {
 
 describe('parsers', () => {
   it.each([
-    ['3 packets transmitted, 3 received, 0% packet loss, time 402ms', { sent: 3, received: 3, lossPercent: 0 }],
-    ['4 packets transmitted, 1 received, 75% packet loss', { sent: 4, received: 1, lossPercent: 75 }],
-    ['1 packets transmitted, 0 received, +1 errors, 100% packet loss', { sent: 1, received: 0, lossPercent: 100 }],
-    ['ping: connect: Network is unreachable', { sent: 0, received: 0, lossPercent: 100 }],
+    ['3 packets transmitted, 3 received, 0% packet loss, time 402ms', { sent: 3, received: 3, lossPct: 0 }],
+    ['4 packets transmitted, 1 received, 75% packet loss', { sent: 4, received: 1, lossPct: 75 }],
+    ['1 packets transmitted, 0 received, +1 errors, 100% packet loss', { sent: 1, received: 0, lossPct: 100 }],
+    ['ping: connect: Network is unreachable', { sent: 0, received: 0, lossPct: 100 }],
   ])('ping summary %j', (text, expected) => {
     expect(parsePing(text)).toEqual(expected);
   });

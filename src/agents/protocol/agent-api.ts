@@ -98,7 +98,7 @@ export interface PingSummary {
   transmitted: number;
   received: number;
   errors: number;
-  lossPercent: number;
+  lossPct: number;
 }
 
 export interface TcpEchoSummary {

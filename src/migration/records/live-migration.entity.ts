@@ -123,10 +123,10 @@ export class LiveMigrationEntity {
   netProbeIntervalMs!: number | null;
 
   @Column(numberColumn('ns_downtime_ms'))
-  nsDowntimeMs!: number | null;
+  northSouthDowntimeMs!: number | null;
 
   @Column(numberColumn('ns_loss_pct'))
-  nsLossPct!: number | null;
+  northSouthLossPct!: number | null;
 
   @Column(numberColumn('network_convergence_ms'))
   networkConvergenceMs!: number | null;

@@ -210,7 +210,7 @@ export function describeAgentContract(name: string, start: () => Promise<AgentUn
           transmitted: expect.any(Number),
           received: expect.any(Number),
           errors: expect.any(Number),
-          lossPercent: expect.any(Number),
+          lossPct: expect.any(Number),
         });
         expect(stopped.ping?.received).toBeLessThanOrEqual(stopped.ping?.transmitted ?? 0);
         expect(stopped.capture).toEqual({

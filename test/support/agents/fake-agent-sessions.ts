@@ -78,7 +78,7 @@ export class FakeSessions {
       Object.assign(session.info, {
         state: 'stopped',
         endedAt,
-        ping: { transmitted: 0, received: 0, errors: 0, lossPercent: 0 },
+        ping: { transmitted: 0, received: 0, errors: 0, lossPct: 0 },
         capture: { ...NO_PACKETS },
         tcpEcho: port === undefined ? null : { port, sent: 0, echoed: 0, connections: 0, connectionErrors: [], maxEchoGapMs: null },
         fileBytes: session.pcap.length,

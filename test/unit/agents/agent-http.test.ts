@@ -231,7 +231,7 @@ describe('probes', () => {
     expect(stopped.status).toBe(200);
     expect(stopped.body).toMatchObject({
       state: 'stopped',
-      ping: { transmitted: 200, received: 198, errors: 0, lossPercent: 1 },
+      ping: { transmitted: 200, received: 198, errors: 0, lossPct: 1 },
       message: null,
       capture: { packetsCaptured: 5 },
       tcpEcho: null,

@@ -36,12 +36,12 @@ describe('parsePingSummary (fping)', () => {
   it.each([
     [
       '203.0.113.10 : xmt/rcv/%loss = 200/195/2%, min/avg/max = 0.011/0.019/0.042\n',
-      { transmitted: 200, received: 195, errors: 0, lossPercent: 2 },
+      { transmitted: 200, received: 195, errors: 0, lossPct: 2 },
     ],
-    ['203.0.113.10 : xmt/rcv/%loss = 30/0/100%\n', { transmitted: 30, received: 0, errors: 0, lossPercent: 100 }],
+    ['203.0.113.10 : xmt/rcv/%loss = 30/0/100%\n', { transmitted: 30, received: 0, errors: 0, lossPct: 100 }],
     [
       'ICMP Host Unreachable from 198.18.240.1 for ICMP Echo sent to 203.0.113.10\n203.0.113.10 : xmt/rcv/%loss = 87/80/8%, min/avg/max = 0.014/0.020/0.037\n',
-      { transmitted: 87, received: 80, errors: 0, lossPercent: 8 },
+      { transmitted: 87, received: 80, errors: 0, lossPct: 8 },
     ],
   ])('parses %j', (stderr, summary) => {
     expect(parsePingSummary(stderr)).toEqual(summary);

@@ -95,7 +95,7 @@ describe('ReportsService', () => {
   });
 
   it('shows one migration with east-west and north-south downtime side by side', async () => {
-    const { reports } = service([row(1, { netDowntimeMs: 120, nsDowntimeMs: 310, nsLossPct: 2 })]);
+    const { reports } = service([row(1, { netDowntimeMs: 120, northSouthDowntimeMs: 310, northSouthLossPct: 2 })]);
     const view = await reports.migrationReport(row(1).id);
     expect(view.downtime).toMatchObject({ networkMs: 120, eastWestMs: 120, northSouthMs: 310 });
     expect(view.network).toMatchObject({ northSouthDowntimeMs: 310, northSouthLossPct: 2 });

@@ -53,5 +53,5 @@ const SUMMARY = /: xmt\/rcv\/%loss = (\d+)\/(\d+)\/(\d+(?:\.\d+)?)%/g;
 export function parsePingSummary(stderr: string): PingSummary | null {
   const match = [...stderr.matchAll(SUMMARY)].at(-1);
   if (!match) return null;
-  return { transmitted: Number(match[1]), received: Number(match[2]), errors: 0, lossPercent: Number(match[3]) };
+  return { transmitted: Number(match[1]), received: Number(match[2]), errors: 0, lossPct: Number(match[3]) };
 }
