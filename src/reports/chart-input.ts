@@ -21,7 +21,7 @@ export type ChartSource = Pick<
 
 /**
  * Pure: a stored migration, its hosts' names and its switchover phase become chart input. With a switchover time
- * each stream's window is the gap spanning the pause; without one (older records) it is the analyzer's longest gap.
+ * each stream's window is the longest gap from the pause to the end of the switchover's network steps; without one (older records) it is the analyzer's longest gap.
  */
 export function toChartInput(m: ChartSource, hostNames: ReadonlyMap<string, string>, phase: SwitchoverPhase | null): MigrationChartInput {
   const r = m.report;
@@ -34,7 +34,7 @@ export function toChartInput(m: ChartSource, hostNames: ReadonlyMap<string, stri
   const streams: ChartStream[] = raw.map((s) => {
     const t = timeline?.streams.find((x) => x.stream === s.name);
     if (timeline && t)
-      return { name: s.name, series: s.series, window: t.window, windowLabel: 'gap spanning the pause', downtimeMs: t.gapMethodMs };
+      return { name: s.name, series: s.series, window: t.window, windowLabel: 'switchover gap', downtimeMs: t.gapMethodMs };
     return {
       name: s.name,
       series: s.series,

@@ -13,7 +13,7 @@ export interface ChartStream {
   name: string;
   series: readonly ProbeSeriesPoint[];
   window: SwitchoverGap | null;
-  /** What the window is: the gap spanning the pause, or (no switchover time known) the longest gap. */
+  /** What the window is: the switchover's longest gap, or (no switchover time known) the longest gap anywhere. */
   windowLabel: string;
   downtimeMs: number | null;
 }
@@ -148,7 +148,7 @@ function legend(streams: readonly string[]): string[] {
       ];
     }),
     [box(MARK_COLORS.pause, 0.35), 'hypervisor pause'],
-    [box(STREAM_COLORS['east-west'].lost, 0.2), 'downtime window (gap spanning the pause)'],
+    [box(STREAM_COLORS['east-west'].lost, 0.2), 'downtime window (switchover gap)'],
     [`<line x1="0" y1="-4" x2="12" y2="-4" stroke="${MARK_COLORS.step}" stroke-width="3"/>`, 'network step'],
   ];
   const out = ['<g class="legend" font-size="11">'];

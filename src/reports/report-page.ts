@@ -50,7 +50,7 @@ export function renderReportPage(input: ReportPageInput): string {
     '<html lang="en"><head><meta charset="utf-8"><title>livemig reports</title>',
     `<style>${STYLE}</style></head><body>`,
     '<h1>Live-migration reports</h1>',
-    `<p class="meta">generated ${esc(input.generatedAt.toISOString())}; completed migrations only in the table (an unreachable guest is not in it); downtime is the gap spanning the pause</p>`,
+    `<p class="meta">generated ${esc(input.generatedAt.toISOString())}; completed migrations only in the table (an unreachable guest is not in it); downtime is the longest gap from the pause to the end of the switchover's network steps</p>`,
     '<h2>Per flavor</h2>',
     flavorTable(input.flavors),
     '<h2>Recent migrations</h2>',

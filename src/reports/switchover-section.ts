@@ -15,6 +15,7 @@ export function renderSwitchoverSection(t: SwitchoverTimeline | null): string {
     '<div class="switchover-timeline">',
     `<h4>Switchover timeline</h4>`,
     `<p class="pause">hypervisor pause: ${esc(pause)}; offsets are ms from the pause start and from its end (negative before)</p>`,
+    `<p class="span">${esc(`the switchover's network steps ended ${t.stepsEndTs === null ? 'with none recorded' : `${signed((t.stepsEndTs - t.pause.startTs) * 1000)} ms from the pause start`}: the downtime window is the longest silence from the pause start to the later of that and the pause end`)}</p>`,
     stepsTable(t),
     lossTable(t.streams),
     ...t.streams.map((s) => `<p class="explanation" data-stream="${esc(s.stream)}"><b>${esc(s.stream)}</b>: ${esc(s.explanation)}</p>`),

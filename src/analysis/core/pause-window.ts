@@ -47,3 +47,15 @@ export function pauseWindow(input: PauseInput): PauseWindow | null {
 export function pauseSourceOf(switchoverDetail: string | null): PauseSource {
   return switchoverDetail?.startsWith('source paused') ? 'pause-event' : 'job-end';
 }
+
+/** Pure: when the switchover's network steps ended (epoch seconds), from the record's steps; null without any. */
+export function switchoverStepsEndTs(steps: readonly { startedAt: string; durationMs: number; phase?: string | null }[]): number | null {
+  let end: number | null = null;
+  for (const s of steps) {
+    const startMs = Date.parse(s.startedAt);
+    if (s.phase !== 'switchover' || !Number.isFinite(startMs)) continue;
+    const ts = (startMs + s.durationMs) / 1000;
+    if (end === null || ts > end) end = ts;
+  }
+  return end;
+}

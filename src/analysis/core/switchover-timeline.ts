@@ -51,6 +51,8 @@ export interface StreamTimeline {
 
 export interface SwitchoverTimeline {
   pause: PauseWindow;
+  /** When the switchover's network steps ended: a silence up to then is the switchover's too. */
+  stepsEndTs: number | null;
   steps: StepOffsets[];
   streams: StreamTimeline[];
 }
@@ -83,8 +85,9 @@ export function streamTimeline(
   series: readonly ProbeSeriesPoint[],
   pause: PauseWindow,
   probeIntervalMs: number | null,
+  stepsEndTs: number | null = null,
 ): StreamTimeline {
-  const window = switchoverGap(series, pause, probeIntervalMs);
+  const window = switchoverGap(series, pause, probeIntervalMs, stepsEndTs);
   const lost = { before: 0, inside: 0, after: 0, total: 0, inSwitchoverGap: 0, beforeGap: 0, afterGap: 0 };
   const runs: LostRun[] = [];
   let runsLeftOut = 0;
@@ -137,10 +140,13 @@ export function switchoverTimeline(
   steps: readonly TimedStep[],
   streams: readonly { stream: string; series: readonly ProbeSeriesPoint[]; probeIntervalMs: number | null }[],
 ): SwitchoverTimeline {
+  let stepsEndTs: number | null = null;
+  for (const s of steps) if (s.phase === 'switchover') stepsEndTs = Math.max(stepsEndTs ?? -Infinity, s.startTs + s.durationMs / 1000);
   return {
     pause,
+    stepsEndTs,
     steps: stepOffsets(steps, pause),
-    streams: streams.map((s) => streamTimeline(s.stream, s.series, pause, s.probeIntervalMs)),
+    streams: streams.map((s) => streamTimeline(s.stream, s.series, pause, s.probeIntervalMs, stepsEndTs)),
   };
 }
 
@@ -155,7 +161,7 @@ function explain(window: SwitchoverGap | null, lost: StreamTimeline['lost'], int
   const mtr = lost.total * interval;
   const gap = window.downtimeMs ?? 0;
   const parts = [
-    `gap method ${f0(gap)} ms (the silence spanning the pause, less one interval); mtr method ${f0(mtr)} ms (${lost.total} lost × ${interval} ms)`,
+    `gap method ${f0(gap)} ms (the longest silence of the switchover, less one interval); mtr method ${f0(mtr)} ms (${lost.total} lost × ${interval} ms)`,
   ];
   if (outside > 0) {
     parts.push(

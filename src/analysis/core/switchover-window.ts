@@ -23,21 +23,26 @@ export function replyArrivals(series: readonly ProbeSeriesPoint[]): number[] {
 }
 
 /**
- * Pure: the gap between consecutive replies that overlaps the pause — the longest if several do — not the longest
- * gap anywhere, so a silence seconds before the migration is never taken for its downtime. When the requests after
- * the last reply go unanswered and that silence overlaps the pause, the outage is open (endTs null). Null without
- * requests, or when no silence touches the pause (the stream ended before it or began after it).
+ * Pure: the longest gap between consecutive replies that overlaps the switchover — from the pause's start to the
+ * end of the pause or of the switchover's network steps, whichever is later (a blackout right after the resume,
+ * while the network follows the guest, is the switchover's too) — not the longest gap anywhere, so a silence
+ * seconds before the migration is never taken for its downtime. When the requests after the last reply go
+ * unanswered and that silence overlaps the switchover, the outage is open (endTs null). Null without requests, or
+ * when no silence touches the switchover.
  */
 export function switchoverGap(
   series: readonly ProbeSeriesPoint[],
   pause: PauseWindow,
   probeIntervalMs: number | null,
+  /** The end of the switchover's network steps (epoch seconds); the pause's end when null or earlier. */
+  stepsEndTs: number | null = null,
 ): SwitchoverGap | null {
+  const spanEndTs = Math.max(pause.endTs, stepsEndTs ?? pause.endTs);
   if (series.length === 0) return null;
   const firstRequestTs = series[0][0];
   const lastRequestTs = series[series.length - 1][0];
   const arrivals = replyArrivals(series);
-  const overlaps = (from: number, to: number | null) => from <= pause.endTs && (to === null || to >= pause.startTs);
+  const overlaps = (from: number, to: number | null) => from <= spanEndTs && (to === null || to >= pause.startTs);
   if (arrivals.length === 0) return overlaps(firstRequestTs, null) ? open(firstRequestTs, lastRequestTs) : null;
 
   let best: { from: number; to: number } | null = null;

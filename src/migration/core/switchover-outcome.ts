@@ -12,11 +12,16 @@ export interface SwitchoverOutcome {
 }
 
 /**
- * Pure: the analysed captures read against the pause. The downtime is the gap method over the silence that
- * spans the pause, not over the longest gap anywhere (which stays in maxReplyGapMs); without a pause the
+ * Pure: the analysed captures read against the switchover. The downtime is the gap method over the longest
+ * silence from the pause to the end of the switchover's network steps, not over the longest gap anywhere (which stays in maxReplyGapMs); without a pause the
  * analyzer's figure stands.
  */
-export function switchoverOutcome(report: MigrationNetworkReport, pause: PauseWindow | null): SwitchoverOutcome {
+export function switchoverOutcome(
+  report: MigrationNetworkReport,
+  pause: PauseWindow | null,
+  /** End of the switchover's network steps (epoch seconds): a blackout until then is the switchover's. */
+  stepsEndTs: number | null = null,
+): SwitchoverOutcome {
   const figures = { netDowntimeMs: report.figures.netDowntimeMs, northSouthDowntimeMs: report.figures.northSouthDowntimeMs };
   const notes: string[] = [];
   const eastWest = { name: 'east-west', series: report.probeSeries ?? [], intervalMs: report.probe?.probeIntervalMs ?? null };
@@ -31,14 +36,14 @@ export function switchoverOutcome(report: MigrationNetworkReport, pause: PauseWi
       [northSouth, 'northSouthDowntimeMs'],
     ] as const) {
       if (stream === null || stream.series.length === 0) continue;
-      const gap = switchoverGap(stream.series, pause, stream.intervalMs);
+      const gap = switchoverGap(stream.series, pause, stream.intervalMs, stepsEndTs);
       if (gap === null) {
         notes.push(`${stream.name}: no reply gap spans the switchover; downtime is the longest reply gap`);
         continue;
       }
       if (figures[key] !== null && gap.downtimeMs !== null && Math.abs(figures[key] - gap.downtimeMs) > 0.5) {
         notes.push(
-          `${stream.name}: the longest reply gap (${figures[key].toFixed(1)} ms of downtime) is not the one spanning the switchover (${gap.downtimeMs.toFixed(1)} ms); downtime is the latter`,
+          `${stream.name}: the longest reply gap (${figures[key].toFixed(1)} ms of downtime) is not the switchover's (${gap.downtimeMs.toFixed(1)} ms); downtime is the latter`,
         );
       }
       figures[key] = gap.downtimeMs;

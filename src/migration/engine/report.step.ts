@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { pauseSourceOf, pauseWindow } from '../../analysis/core/pause-window';
+import { pauseSourceOf, pauseWindow, switchoverStepsEndTs } from '../../analysis/core/pause-window';
 import { MigrationCaptureService } from '../../capture/migration-capture.service';
 import { switchoverOutcome } from '../core/switchover-outcome';
 import { errorMessage } from '../hypervisor';
@@ -43,7 +43,7 @@ export class ReportStep {
         source: pauseSourceOf(phases.find((p) => p.phase === 'switchover')?.detail ?? null),
         hvDowntimeMs: ctx.migration.hvDowntimeMs,
       });
-      const outcome = switchoverOutcome(report, pause);
+      const outcome = switchoverOutcome(report, pause, switchoverStepsEndTs(ctx.networkSteps));
       report.figures = { ...report.figures, ...outcome.figures };
       report.notes.push(...outcome.notes);
       await this.recorder.save(ctx.migration, { ...report.figures, report, reportState: 'ready', reportError: null });

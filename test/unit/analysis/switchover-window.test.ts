@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProbeSeriesPoint } from '../../../src/analysis/core/analysis-report';
 import { guestReachability } from '../../../src/analysis/core/guest-reachability';
-import { pauseSourceOf, pauseWindow, type PauseWindow } from '../../../src/analysis/core/pause-window';
+import { pauseSourceOf, pauseWindow, switchoverStepsEndTs, type PauseWindow } from '../../../src/analysis/core/pause-window';
 import { switchoverGap } from '../../../src/analysis/core/switchover-window';
 
 const T0 = 1_764_000_000;
@@ -145,5 +145,41 @@ describe('guestReachability', () => {
     expect(guestReachability([{ name: 'east-west', series: probes(1200, (k) => k >= 1190) }], pause)).toEqual({ reachable: true });
     expect(guestReachability([{ name: 'east-west', series: probes(1200, () => true) }], pause)).toEqual({ reachable: true });
     expect(guestReachability([{ name: 'east-west', series: probes(300, (k) => k >= 100) }], pause)).toEqual({ reachable: true });
+  });
+});
+
+describe('switchoverGap after the resume', () => {
+  // The lab's shape: held replies come back in a burst just after the resume, then a longer silence while the
+  // hosts sync (probes 425..454 lost), then a gap long after the switchover's steps ended (probes 700..749).
+  const series = probes(900, (k) => (k >= 400 && k < 420) || (k >= 425 && k < 455) || (k >= 700 && k < 750));
+  const pause = pauseAt(4000, 4080);
+
+  it('takes the longer blackout during the network steps after the resume as the switchover gap', () => {
+    const gap = switchoverGap(series, pause, I, T0 + 4.6);
+    expect(gap?.startTs).toBeCloseTo(T0 + 4.241, 6);
+    expect(gap?.gapMs).toBeCloseTo(310, 2);
+  });
+
+  it('ignores that blackout without the steps, and a gap after the steps ended in any case', () => {
+    expect(switchoverGap(series, pause, I)?.gapMs).toBeCloseTo(210, 2);
+    expect(switchoverGap(series, pause, I, T0 + 4.3)?.gapMs).toBeCloseTo(310, 2);
+    expect(switchoverGap(series, pause, I, T0 + 6)?.gapMs).toBeCloseTo(310, 2);
+    expect(switchoverGap(series, pause, I, T0 + 7.2)?.gapMs).toBeCloseTo(510, 2);
+    expect(switchoverGap(series, pause, I, T0 + 3)?.gapMs).toBeCloseTo(210, 2);
+  });
+});
+
+describe('switchoverStepsEndTs', () => {
+  it('is the latest end of the switchover phase steps, ignoring the others', () => {
+    const at = (s: number) => new Date((T0 + s) * 1000).toISOString();
+    expect(
+      switchoverStepsEndTs([
+        { startedAt: at(-10), durationMs: 500, phase: 'reservation' },
+        { startedAt: at(4.002), durationMs: 8, phase: 'switchover' },
+        { startedAt: at(4.01), durationMs: 1500, phase: 'switchover' },
+        { startedAt: at(6), durationMs: 900, phase: 'commitment' },
+      ]),
+    ).toBeCloseTo(T0 + 5.51, 3);
+    expect(switchoverStepsEndTs([])).toBeNull();
   });
 });

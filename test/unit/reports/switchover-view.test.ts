@@ -82,7 +82,7 @@ describe('the stored switchover, read as an analyst would', () => {
     const chart = toChartInput(row(), new Map([['h-a', 'host-a']]), phase);
     expect(chart.streams.map((s) => s.name)).toEqual(['east-west', 'north-south']);
     expect(chart.streams[0].window?.startTs).toBeCloseTo(T0 + 3.991, 6);
-    expect(chart.streams[0].windowLabel).toBe('gap spanning the pause');
+    expect(chart.streams[0].windowLabel).toBe('switchover gap');
     expect(chart.pause?.endTs).toBeCloseTo(T0 + 4.03, 6);
     expect(chart.steps).toHaveLength(2);
     expect(chart.sourceHost).toBe('host-a');
@@ -103,6 +103,7 @@ describe('the stored switchover, read as an analyst would', () => {
     expect(section).toMatch(/<tr class="ok" data-step="sync host-b"><td>2<\/td>.*<td data-offset="start-from-pause-start">\+10<\/td>/);
     expect(section).toMatch(/<tr data-stream="north-south">.*<td data-lost="after">26<\/td>.*<td data-method="mtr">370<\/td>/);
     expect(section).toContain('<p class="explanation" data-stream="east-west"><b>east-west</b>: gap method 40 ms');
+    expect(section).toContain('the switchover&#39;s network steps ended +260 ms from the pause start');
     expect(renderSwitchoverSection(null)).toContain('no switchover timeline');
 
     const reason = 'the guest never answered again: east-west: no reply for the last 3999 ms of the capture (400 probes)';
