@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { advisoryXactLock, XACT_LOCK } from '../common/repositories/advisory-xact-lock';
 import { Transactions } from '../common/repositories/transactions';
 import { LIVEMIG_CONFIG, type LivemigConfig } from '../config/livemig-config';
@@ -14,7 +21,7 @@ import { MigrationOwnershipRepository } from './repositories/migration-ownership
  * interval it looks again (a slot freed on another replica) and picks up abort requests made anywhere.
  */
 @Injectable()
-export class MigrationQueueService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MigrationQueueService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(MigrationQueueService.name);
   private readonly limits: QueueLimits;
   private readonly inFlight = new Map<string, Promise<unknown>>();
@@ -81,6 +88,14 @@ export class MigrationQueueService implements OnApplicationBootstrap, OnApplicat
   /** Whether this replica runs the migration now. */
   runsHere(migrationId: string): boolean {
     return this.inFlight.has(migrationId);
+  }
+
+  /** A clean stop hands its migrations over at once: their leases expire now, and the leader adopts them at its next scan. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    await this.pumping.catch(() => undefined);
+    await this.ownership.giveUp(this.replicaId).catch((err: unknown) => this.logger.warn(`giving up leases: ${String(err)}`));
   }
 
   onApplicationShutdown(): void {

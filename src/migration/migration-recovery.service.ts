@@ -9,7 +9,7 @@ import type { LiveMigrationEntity } from './records/live-migration.entity';
 import { InstancesRepository } from '../inventory/repositories/instances.repository';
 import { ReservationsService } from './reservations.service';
 
-const RESTARTED = 'the controller running it went away during the migration';
+const RESTARTED = 'the controller restarted (or the replica running it died) during the migration';
 
 /**
  * Settles migrations whose controller went away (adopted by MigrationAdoptionService), from libvirt's
@@ -57,7 +57,11 @@ export class MigrationRecoveryService implements BeforeApplicationShutdown {
         case 'completed':
           await this.instances.place(migration.instanceId, settled.destination.id, 'active');
           await this.readCompletedStats(migration, settled.destination);
-          return this.finish(migration, 'completed', `adopted after its controller went away: guest runs on ${settled.destination.name}`);
+          return this.finish(
+            migration,
+            'completed',
+            `recovered after a controller restart (or adopted from a replica that died): guest runs on ${settled.destination.name}`,
+          );
         case 'stayed-on-source':
           return this.finish(migration, 'failed', `${RESTARTED} and ${settled.reason}`);
         case 'started':
@@ -100,7 +104,7 @@ export class MigrationRecoveryService implements BeforeApplicationShutdown {
       // The capture handles lived in the controller that died; the agents end those captures on their own time limit.
       await this.recorder.save(migration, {
         reportState: 'failed',
-        reportError: 'the controller running it went away during the migration; its captures were not collected',
+        reportError: 'the controller restarted (or the replica running it died) during the migration; its captures were not collected',
       });
     }
     if (state === 'failed') await this.instances.setState(migration.instanceId, 'active');
