@@ -143,6 +143,33 @@ describe('three controller replicas on one PostgreSQL', () => {
     expect(after).not.toBe(late.id);
   });
 
+  it('server-sent events of a migration are served by a replica that does not run it', async () => {
+    cluster.libvirt.bandwidthBytesPerSec = 64 * MiB;
+    const vm = await guest('h2', { ramBytes: 192 * MiB });
+    const accepted = await migrate(cluster.replica(0), vm.id, 'h3');
+    const id: string = accepted.body.id;
+    await waitFor(
+      'owned',
+      async () => (await sql<{ owner_id: string | null }>('SELECT owner_id FROM live_migrations WHERE id = $1', [id]))[0].owner_id !== null,
+    );
+    const [{ owner_id: owner }] = await sql<{ owner_id: string }>('SELECT owner_id FROM live_migrations WHERE id = $1', [id]);
+    const other = cluster.replicas.find((r) => r.id !== owner)!;
+    const stream = await other
+      .http()
+      .get(`/migrations/${id}/events`)
+      .set(auth(OPERATOR))
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => done(null, text));
+      });
+    const body = stream.body as string;
+    expect(body).toContain('event: sample');
+    expect(body).toMatch(/"phase":"completed"/);
+    expect(body.indexOf('"phase":"pre-copy"')).toBeLessThan(body.indexOf('"phase":"completed"'));
+  });
+
   it('the owner SIGKILLed mid-copy: another replica adopts it within 30 s; record, reservations and placement right', async () => {
     cluster.libvirt.bandwidthBytesPerSec = 48 * MiB;
     const vm = await guest('h5', { ramBytes: 384 * MiB });
