@@ -14,6 +14,11 @@ const TERMINAL = ['completed', 'failed', 'aborted', 'rolled-back'];
 const LIMITS = { perCluster: 5, perOutboundHost: 2, perInboundHost: 2 };
 const REPLICAS = 3;
 
+interface MigrationBody {
+  id: string;
+  state: string;
+}
+
 async function main(): Promise<void> {
   const db = await createTestDatabase('postgres');
   const cluster = new HaCluster(db.url);
@@ -27,20 +32,23 @@ async function main(): Promise<void> {
       const domain = `bench-vm-${++n}`;
       return { domain, id: await cluster.addGuest(host, domain, flavorId, { ramBytes }) };
     };
-    const migrate = (r: Replica, instanceId: string, to: string) =>
-      r
+    const migrate = async (r: Replica, instanceId: string, to: string): Promise<{ status: number; body: MigrationBody }> => {
+      const res = await r
         .http()
         .post('/migrations')
         .set(auth(OPERATOR))
         .send({ instanceId, destinationHostId: cluster.hostIds.get(to) });
+      return { status: res.status, body: res.body as MigrationBody };
+    };
     const state = async (id: string): Promise<string> =>
-      (await cluster.replica(0).http().get(`/migrations/${id}`).set(auth(OPERATOR))).body.state;
+      ((await cluster.replica(0).http().get(`/migrations/${id}`).set(auth(OPERATOR))).body as MigrationBody).state;
     const ended = (id: string) => waitFor(`migration ${id}`, async () => TERMINAL.includes(await state(id)), 120_000);
     const ownerOf = async (id: string): Promise<string | null> =>
       (
-        (await cluster.replica(0).app.get(DataSource).query('SELECT owner_id FROM live_migrations WHERE id = $1', [id])) as {
-          owner_id: string | null;
-        }[]
+        await cluster
+          .replica(0)
+          .app.get(DataSource)
+          .query<{ owner_id: string | null }[]>('SELECT owner_id FROM live_migrations WHERE id = $1', [id])
       )[0].owner_id;
 
     // 1. One instance, 50 requests at once over the replicas.
@@ -78,7 +86,7 @@ async function main(): Promise<void> {
     // 3. The owner killed mid-copy.
     cluster.libvirt.bandwidthBytesPerSec = 48 * MiB;
     const victimGuest = await guest('h5', 384 * MiB);
-    const id = (await migrate(cluster.replica(1), victimGuest.id, 'h6')).body.id as string;
+    const { id } = (await migrate(cluster.replica(1), victimGuest.id, 'h6')).body;
     await waitFor('pre-copy', async () => (await state(id)) === 'pre-copy');
     const owner = await ownerOf(id);
     const victim = cluster.replicas.find((r) => r.id === owner);
