@@ -5,7 +5,7 @@ import { MigrationMetricsListener } from '../../src/migration/metrics/migration-
 import { MigrationQueueService } from '../../src/migration/migration-queue.service';
 import { FakeAgents } from '../support/migration/fake-agents';
 import { FakeLibvirt } from '../support/migration/fake-libvirt';
-import { auth, OPERATOR, sampleHost, startFakeFleetApp } from '../support/api/test-app';
+import { ANALYST, auth, OPERATOR, sampleHost, startFakeFleetApp } from '../support/api/test-app';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../support/api/test-database';
 
 const MiB = 1024 * 1024;
@@ -204,5 +204,15 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration metrics on the fa
     } finally {
       libvirt.down.clear();
     }
+  });
+
+  it('times POST /analyses by outcome, with the upload size', async () => {
+    const count = (series: Series[]) => pick(series, 'livemig_analysis_duration_seconds_count', { outcome: 'rejected' })[0]?.value ?? 0;
+    const before = count(await scrape());
+    const res = await http().post('/analyses').set(auth(ANALYST)).attach('files', Buffer.from('not a capture'), 'broken.pcap');
+    expect(res.status).toBe(422);
+    const after = await scrape();
+    expect(count(after)).toBe(before + 1);
+    expect(pick(after, 'livemig_analysis_upload_bytes_sum', { outcome: 'rejected' })[0].value).toBeGreaterThan(0);
   });
 });
