@@ -8,7 +8,7 @@ DEB_PACKAGES=(
   qemu-system-x86 qemu-utils libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt-dev
   pkg-config tcpdump tshark iproute2 iputils-ping iputils-arping cpio busybox-static nftables iptables
   postgresql fping g++ make python3
-  gcc libc6-dev xz-utils util-linux chromium
+  gcc libc6-dev xz-utils util-linux chromium prometheus
 )
 
 missing=()

@@ -6,6 +6,7 @@ import { LivemigConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { InventoryModule } from './inventory/inventory.module';
 import { DrainModule } from './migration/drain/drain.module';
+import { MigrationMetricsModule } from './migration/metrics/migration-metrics.module';
 import { MigrationModule } from './migration/migration.module';
 import { RebalanceModule } from './migration/rebalance/rebalance.module';
 import { NetworkModule } from './network/network.module';
@@ -24,6 +25,7 @@ export class AppModule {
         AuthModule,
         InventoryModule,
         MigrationModule,
+        MigrationMetricsModule,
         DrainModule,
         RebalanceModule,
         ReportsModule,

@@ -16,6 +16,11 @@ export class MigrationEventBus {
     this.subject.next(event);
   }
 
+  /** Every migration's events (metrics listen here instead of in the engine). */
+  all(): Observable<MigrationEvent> {
+    return this.subject.asObservable();
+  }
+
   of(migrationId: string): Observable<MigrationEvent> {
     return this.subject.pipe(filter((e) => e.migrationId === migrationId));
   }

@@ -15,7 +15,15 @@ export class HttpMetricsMiddleware implements NestMiddleware {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       this.metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
       this.metrics.httpDuration.observe({ method: req.method, route }, seconds);
+      if (req.method === 'POST' && route === '/analyses') this.analysis(req, res.statusCode, seconds);
     });
     next();
+  }
+
+  private analysis(req: Request, status: number, seconds: number): void {
+    const outcome = status < 300 ? 'ok' : status < 500 ? 'rejected' : 'failed';
+    this.metrics.analysisDuration.observe({ outcome }, seconds);
+    const bytes = Number(req.headers['content-length']);
+    if (Number.isFinite(bytes)) this.metrics.analysisBytes.observe({ outcome }, bytes);
   }
 }
