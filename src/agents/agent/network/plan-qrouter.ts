@@ -150,8 +150,7 @@ export function planExternalGateway(
   planDefaultRoute(plan, name, existed ? namespaceState : emptyNamespace(), gw.gatewayIp, gw.device, 'main');
   // The external side learns at once where a floating IP now lives.
   for (const f of r.floatingIps) {
-    if (!before.includes(`${f.floatingIp}/32`))
-      plan.announce([execIn(name, [...GARP, '-I', gw.device, '-s', f.floatingIp, f.floatingIp])]);
+    if (!before.includes(`${f.floatingIp}/32`)) plan.announce([execIn(name, [...GARP, '-I', gw.device, '-s', f.floatingIp, f.floatingIp])]);
   }
 }
 
