@@ -58,5 +58,5 @@ export function failedLines(batch: CommandBatch, stderr: string): string[][] {
   if (batch.input === undefined) return [batch.commands[0] ?? []];
   const lines = [...stderr.matchAll(/Command failed -:(\d+)/g)].map((m) => Number(m[1]));
   if (lines.length === 0) return batch.commands; // nft fails the whole script
-  return lines.flatMap((n) => (batch.commands[n - 1] ? [batch.commands[n - 1] as string[]] : []));
+  return lines.flatMap((n) => (batch.commands[n - 1] ? [batch.commands[n - 1]] : []));
 }
