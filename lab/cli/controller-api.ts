@@ -32,7 +32,7 @@ export class ControllerApi {
   }
 }
 
-export const TERMINAL = ['completed', 'failed', 'aborted', 'rolled-back'];
+export const TERMINAL = ['completed', 'unreachable', 'failed', 'aborted', 'rolled-back'];
 
 export interface MigrationRecord {
   id: string;

@@ -61,6 +61,16 @@ export class Environment {
   @Max(600_000)
   LIVEMIG_LEADER_RETRY_MS = 5000;
 
+  @Transform(({ value }) => (value === undefined || value === '' ? 15_000 : Number(value)))
+  @IsInt({ message: 'LIVEMIG_LEASE_MS must be an integer (how long a replica owns a running migration without renewing)' })
+  @Min(500)
+  @Max(600_000)
+  LIVEMIG_LEASE_MS = 15_000;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._:-]{1,64}$/, { message: 'LIVEMIG_REPLICA_ID must be 1 to 64 letters, digits or . _ : -' })
+  LIVEMIG_REPLICA_ID?: string;
+
   @IsOptional()
   @Matches(/^https?:\/\/\S+$/, { message: 'LIVEMIG_PROBER_AGENT_URL must be an http(s) URL' })
   LIVEMIG_PROBER_AGENT_URL?: string;

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { loadSecretKey, setSecretKeySource } from './secret-key';
 import { setLocalAgentEndpointsAllowed } from './agent-endpoint-policy';
@@ -24,6 +26,8 @@ export interface LivemigConfig {
   };
   /** How often a follower replica tries for the policy-job lock, and a leader checks its session. */
   leaderRetryMs: number;
+  /** Several controllers on one PostgreSQL: this replica's id and how long its ownership of a migration lasts unrenewed. */
+  replica: { id: string; leaseMs: number };
   network: {
     /** Periodic push of the desired state to every agent (catches up hosts a change did not reach); 0: off. */
     resyncMs: number;
@@ -71,6 +75,10 @@ export function buildConfig(env: Environment): LivemigConfig {
       parallelInboundMigrationsPerHost: env.LIVEMIG_PARALLEL_INBOUND_MIGRATIONS_PER_HOST ?? 2,
     },
     leaderRetryMs: env.LIVEMIG_LEADER_RETRY_MS ?? 5000,
+    replica: {
+      id: env.LIVEMIG_REPLICA_ID ?? `${hostname().slice(0, 40)}-${process.pid}-${randomBytes(3).toString('hex')}`,
+      leaseMs: env.LIVEMIG_LEASE_MS ?? 15_000,
+    },
     network: { resyncMs: env.LIVEMIG_NETWORK_RESYNC_MS ?? 30_000, heartbeatMs: env.LIVEMIG_HEARTBEAT_MS ?? 5000 },
     capture: {
       prober: proberConfig('LIVEMIG_PROBER', env.LIVEMIG_PROBER_AGENT_URL, env.LIVEMIG_PROBER_AGENT_TOKEN, env.LIVEMIG_PROBER_INTERFACE),

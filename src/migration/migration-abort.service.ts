@@ -5,7 +5,7 @@ import { MigrationQueueService } from './migration-queue.service';
 import { MigrationReadsService, type MigrationView } from './migration-reads.service';
 import { MigrationRecorder } from './migration-recorder.service';
 
-/** Aborting a migration: withdrawn while queued, else asked of the running monitor loop. */
+/** Aborting a migration: withdrawn while queued, else persisted for the owner's monitor loop. */
 @Injectable()
 export class MigrationAbortService {
   constructor(
@@ -28,10 +28,13 @@ export class MigrationAbortService {
         details: { state: migration.state },
       });
     }
+    // A queued one is taken out of line by this replica and ended here; a running one is ended by its owner,
+    // whichever replica that is: it reads the persisted request within one monitor interval.
+    const withdrawn = migration.state === 'queued' && (await this.queue.withdraw(id));
     await this.recorder.save(migration, { abortRequested: true });
-    if (this.queue.withdraw(id)) {
+    if (withdrawn) {
       await this.recorder.enterPhase(migration, 'aborted', 'aborted by request while queued');
-    } else {
+    } else if (this.queue.runsHere(id)) {
       this.aborts.request(id);
     }
     return this.reads.view(migration);

@@ -1,6 +1,7 @@
 /** The thesis's five phases, then the terminal states. */
 export const ACTIVE_PHASES = ['queued', 'pre-migration', 'reservation', 'pre-copy', 'switchover', 'commitment'] as const;
-export const TERMINAL_STATES = ['completed', 'failed', 'aborted', 'rolled-back'] as const;
+// unreachable: the hypervisor moved the guest but it never answered the probes again (the report step decides).
+export const TERMINAL_STATES = ['completed', 'unreachable', 'failed', 'aborted', 'rolled-back'] as const;
 export const MIGRATION_STATES = [...ACTIVE_PHASES, ...TERMINAL_STATES] as const;
 
 export type ActivePhase = (typeof ACTIVE_PHASES)[number];

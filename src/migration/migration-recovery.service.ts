@@ -1,58 +1,51 @@
-import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { HostEntity } from '../inventory/hosts/host.entity';
 import { Settlement } from './engine/settlement';
 import { failedSteps } from './engine/network-steps';
 import { errorMessage, Hypervisor } from './hypervisor';
-import { MigrationQueueService } from './migration-queue.service';
 import { MigrationRecorder } from './migration-recorder.service';
 import { NETWORK_FOLLOWER, type NetworkFollower } from '../network/follow/network-follower';
 import type { LiveMigrationEntity } from './records/live-migration.entity';
-import { LiveMigrationsRepository } from './repositories/live-migrations.repository';
 import { InstancesRepository } from '../inventory/repositories/instances.repository';
 import { ReservationsService } from './reservations.service';
 
-const RESTARTED = 'the controller restarted during the migration';
+const RESTARTED = 'the controller restarted (or the replica running it died) during the migration';
 
-/** On start, settles every migration a previous controller left unfinished, from libvirt's truth. */
+/**
+ * Settles migrations whose controller went away (adopted by MigrationAdoptionService), from libvirt's
+ * truth: it waits while the source still has a job, then ends the record where the guest runs.
+ */
 @Injectable()
-export class MigrationRecoveryService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class MigrationRecoveryService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(MigrationRecoveryService.name);
-  private recovering: Promise<void> = Promise.resolve();
+  private readonly recovering = new Map<string, Promise<void>>();
   /** Set at shutdown: settling stops at its next poll, before the database closes under it. */
   private closing = false;
 
   constructor(
-    private readonly migrations: LiveMigrationsRepository,
     private readonly instances: InstancesRepository,
     private readonly settlement: Settlement,
     private readonly hypervisor: Hypervisor,
     private readonly recorder: MigrationRecorder,
     private readonly reservations: ReservationsService,
-    private readonly queue: MigrationQueueService,
     @Optional() @Inject(NETWORK_FOLLOWER) private readonly network: NetworkFollower | null = null,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    const unfinished = await this.migrations.findUnfinished();
-    const interrupted: LiveMigrationEntity[] = [];
-    for (const m of unfinished) {
-      if (m.state === 'queued' && !m.abortRequested)
-        this.queue.submit({ id: m.id, sourceHostId: m.sourceHostId, destinationHostId: m.destinationHostId });
-      else interrupted.push(m);
-    }
-    if (interrupted.length > 0) this.logger.warn(`recovering ${interrupted.length} interrupted migration(s)`);
-    // In the background: a migration still copying may take minutes to end.
-    this.recovering = Promise.all(interrupted.map((m) => this.recover(m))).then(() => undefined);
+  /** Settles it in the background (a migration still copying may take minutes to end). */
+  settleAdopted(migration: LiveMigrationEntity): void {
+    if (this.closing || this.recovering.has(migration.id)) return;
+    const done = this.recover(migration).finally(() => this.recovering.delete(migration.id));
+    this.recovering.set(migration.id, done);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
-    await this.recovering;
+    await this.settled();
   }
 
-  /** Resolves when every interrupted migration found at start has been settled. */
-  settled(): Promise<void> {
-    return this.recovering;
+  /** Resolves when every migration adopted so far has been settled. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.recovering.values()]);
   }
 
   private async recover(migration: LiveMigrationEntity): Promise<void> {
@@ -64,7 +57,11 @@ export class MigrationRecoveryService implements OnApplicationBootstrap, BeforeA
         case 'completed':
           await this.instances.place(migration.instanceId, settled.destination.id, 'active');
           await this.readCompletedStats(migration, settled.destination);
-          return this.finish(migration, 'completed', `recovered after a controller restart: guest runs on ${settled.destination.name}`);
+          return this.finish(
+            migration,
+            'completed',
+            `recovered after a controller restart (or adopted from a replica that died): guest runs on ${settled.destination.name}`,
+          );
         case 'stayed-on-source':
           return this.finish(migration, 'failed', `${RESTARTED} and ${settled.reason}`);
         case 'started':
@@ -107,7 +104,7 @@ export class MigrationRecoveryService implements OnApplicationBootstrap, BeforeA
       // The capture handles lived in the controller that died; the agents end those captures on their own time limit.
       await this.recorder.save(migration, {
         reportState: 'failed',
-        reportError: 'the controller restarted during the migration; its captures were not collected',
+        reportError: 'the controller restarted (or the replica running it died) during the migration; its captures were not collected',
       });
     }
     if (state === 'failed') await this.instances.setState(migration.instanceId, 'active');

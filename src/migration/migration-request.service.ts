@@ -1,6 +1,7 @@
 import { ConflictException, HttpException, Injectable } from '@nestjs/common';
 import { newId } from '../common/ids';
-import { Transactions } from '../common/repositories/transactions';
+import { isConstraintViolation } from '../common/repositories/constraint-violation';
+import { Transactions, type Transaction } from '../common/repositories/transactions';
 import type { CreateMigrationDto } from './dto';
 import { MigrationQueueService } from './migration-queue.service';
 import { MigrationReadsService, type MigrationView } from './migration-reads.service';
@@ -9,7 +10,10 @@ import { MigrationTargetsService } from './migration-targets.service';
 import { PrecheckRefusal } from './precheck-refusal';
 import { PrechecksService } from './prechecks.service';
 import { LiveMigrationsRepository } from './repositories/live-migrations.repository';
+import type { LiveMigrationEntity } from './records/live-migration.entity';
 import { DEFAULT_POLICY, resolvePolicy } from './resolve-policy';
+
+type Created = { busy: LiveMigrationEntity; migration: null } | { busy: null; migration: LiveMigrationEntity };
 
 /** Requesting a migration: resolve (or schedule) where it goes, pre-check, record and queue. */
 @Injectable()
@@ -44,7 +48,9 @@ export class MigrationRequestService {
     const queuedDetail = `${source.name} → ${destination.name}, policy ${policyName}`;
     // One transaction: the busy check again (the pre-checks took time), the record and its first phase. A busy
     // instance commits nothing rather than rolling back: on SQLite a rollback would take concurrent writes with it.
-    const created = await this.transactions.run(async (tx) => {
+    // The database has the last word: its partial unique index refuses a second active migration of the
+    // instance made at the same moment on another replica (PostgreSQL rolls that transaction back).
+    const created = await this.insertQueued(async (tx) => {
       const migrations = this.migrations.inTransaction(tx);
       const busy = await migrations.findUnfinishedOfInstance(instance.id);
       if (busy) return { busy, migration: null };
@@ -68,12 +74,24 @@ export class MigrationRequestService {
       });
       await migrations.addPhase(migration.id, 'queued', queuedAt, queuedDetail);
       return { busy: null, migration };
-    });
+    }, instance.id);
     if (created.migration === null) throw busyConflict(instance.name, created.busy);
     const { migration } = created;
     this.recorder.published(migration.id, 'queued', queuedAt, queuedDetail);
-    this.queue.submit({ id: migration.id, sourceHostId: source.id, destinationHostId: destination.id });
+    // Admission before the answer: a run this replica starts is in flight when the 202 goes out.
+    await this.queue.submit();
     return this.reads.get(migration.id);
+  }
+
+  private async insertQueued(work: (tx: Transaction) => Promise<Created>, instanceId: string): Promise<Created> {
+    try {
+      return await this.transactions.run(work);
+    } catch (err) {
+      if (!isConstraintViolation(err)) throw err;
+      const busy = await this.migrations.findUnfinishedOfInstance(instanceId);
+      if (!busy) throw err;
+      return { busy, migration: null };
+    }
   }
 
   private async refuseWhenBusy(instanceId: string, instanceName: string): Promise<void> {

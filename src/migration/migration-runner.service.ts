@@ -40,8 +40,8 @@ export class MigrationRunner {
     } finally {
       this.loader.done(migrationId);
     }
-    await this.report.afterEnd(ctx);
-    return terminal;
+    // The report may find that the guest never answered again: the run then ends unreachable.
+    return (await this.report.afterEnd(ctx)) ?? terminal;
   }
 
   private async runPhases(ctx: RunContext): Promise<TerminalState> {

@@ -29,6 +29,7 @@ import { MigrationQueueService } from './migration-queue.service';
 import { MigrationReadsService } from './migration-reads.service';
 import { MigrationRecorder } from './migration-recorder.service';
 import { MigrationRecoveryService } from './migration-recovery.service';
+import { MigrationAdoptionService } from './migration-adoption.service';
 import { MigrationRequestService } from './migration-request.service';
 import { MigrationRunner } from './migration-runner.service';
 import { MigrationsController } from './migrations.controller';
@@ -36,6 +37,7 @@ import { MigrationsService } from './migrations.service';
 import { PrechecksService } from './prechecks.service';
 import { PrecopyPredictionService } from './prediction/precopy-prediction.service';
 import { MigrationRepositoriesModule } from './repositories/migration-repositories.module';
+import { LeaderModule } from './leader/leader.module';
 import { ReservationsService } from './reservations.service';
 
 const ENGINE = [
@@ -54,7 +56,7 @@ const ENGINE = [
 ];
 
 @Module({
-  imports: [AgentsModule, CaptureModule, NetworkModule, MigrationRepositoriesModule],
+  imports: [AgentsModule, CaptureModule, NetworkModule, MigrationRepositoriesModule, LeaderModule],
   controllers: [MigrationsController],
   providers: [
     { provide: LIBVIRT_REPOSITORY, useClass: NativeLibvirtRepository },
@@ -70,6 +72,7 @@ const ENGINE = [
     MigrationReadsService,
     MigrationRecorder,
     MigrationRecoveryService,
+    MigrationAdoptionService,
     MigrationRequestService,
     MigrationRunner,
     MigrationsService,

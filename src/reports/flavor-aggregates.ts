@@ -7,7 +7,11 @@ export interface MigrationFigures {
   totalMigrationTimeMs: number | null;
   downtimeMs: number | null;
   downtimeLossMs: number | null;
+  northSouthDowntimeMs: number | null;
   hvDowntimeMs: number | null;
+  /** Network − hypervisor downtime, per path: what the network adds to the guest's pause. */
+  eastWestMinusHvMs: number | null;
+  northSouthMinusHvMs: number | null;
   hvTotalTimeMs: number | null;
   lossPct: number | null;
   jitterMs: number | null;
@@ -18,7 +22,10 @@ export const AGGREGATED_FIGURES = [
   'totalMigrationTimeMs',
   'downtimeMs',
   'downtimeLossMs',
+  'northSouthDowntimeMs',
   'hvDowntimeMs',
+  'eastWestMinusHvMs',
+  'northSouthMinusHvMs',
   'hvTotalTimeMs',
   'lossPct',
   'jitterMs',

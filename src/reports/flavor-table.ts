@@ -28,17 +28,24 @@ export function formatFlavorTable(rows: readonly FlavorAggregate[]): string {
   return alignColumns([header, ...body]);
 }
 
-/** A compact terminal table: per flavor, network and hypervisor side by side (means, p95 in brackets). */
+/**
+ * A compact terminal table: per flavor, the hypervisor's downtime beside east-west and north-south (means, p95 in
+ * brackets), then what each path adds to the pause (network − hypervisor) at p50 and p95.
+ */
 export function formatFlavorSummary(rows: readonly FlavorAggregate[]): string {
   const header = [
     'flavor',
     'n',
     'total ms',
-    'downtime ms (net)',
-    'downtime ms (hv)',
-    'mtr downtime ms',
+    'hv downtime ms',
+    'east-west ms',
+    'north-south ms',
+    'ew − hv p50',
+    'ew − hv p95',
+    'ns − hv p50',
+    'ns − hv p95',
+    'mtr ms',
     'loss %',
-    'jitter ms',
     'avg RTT ms',
   ];
   const cell = (r: FlavorAggregate, f: keyof FlavorAggregate['figures']) => {
@@ -49,11 +56,15 @@ export function formatFlavorSummary(rows: readonly FlavorAggregate[]): string {
     r.flavor,
     String(r.n),
     cell(r, 'totalMigrationTimeMs'),
-    cell(r, 'downtimeMs'),
     cell(r, 'hvDowntimeMs'),
+    cell(r, 'downtimeMs'),
+    cell(r, 'northSouthDowntimeMs'),
+    fixed(r.figures.eastWestMinusHvMs.p50),
+    fixed(r.figures.eastWestMinusHvMs.p95),
+    fixed(r.figures.northSouthMinusHvMs.p50),
+    fixed(r.figures.northSouthMinusHvMs.p95),
     cell(r, 'downtimeLossMs'),
     cell(r, 'lossPct'),
-    cell(r, 'jitterMs'),
     cell(r, 'rttAvgMs'),
   ]);
   return alignColumns([header, ...body]);

@@ -1,12 +1,18 @@
 import type { ReportRow } from './repositories/report-columns';
+import { toSwitchoverTimeline, type SwitchoverPhase } from './switchover-view';
 
-/** Pure: one stored migration as the report route shows it — network, hypervisor and model side by side. */
-export function toMigrationReportView(m: ReportRow) {
+/**
+ * Pure: one stored migration as the report route shows it — network, hypervisor and model side by side, and the
+ * switchover as a timeline (steps and lost probes against the pause, the gap and mtr methods explained).
+ */
+export function toMigrationReportView(m: ReportRow, switchoverPhase: SwitchoverPhase | null = null) {
   return {
     migrationId: m.id,
     instanceName: m.instanceName,
     flavorName: m.flavorName,
     state: m.state,
+    // Why it did not simply complete: for `unreachable`, the stream that never answered again and since when.
+    failureReason: m.failureReason,
     reportState: m.reportState,
     reportError: m.reportError,
     // eastWestMs: the prober on the tenant network; northSouthMs: the external network to the floating IP.
@@ -16,7 +22,10 @@ export function toMigrationReportView(m: ReportRow) {
       hypervisorMs: m.hvDowntimeMs,
       eastWestMs: m.netDowntimeMs,
       northSouthMs: m.northSouthDowntimeMs,
+      eastWestMinusHvMs: minus(m.netDowntimeMs, m.hvDowntimeMs),
+      northSouthMinusHvMs: minus(m.northSouthDowntimeMs, m.hvDowntimeMs),
     },
+    switchover: toSwitchoverTimeline(m, switchoverPhase),
     totalTime: { networkMs: m.netTotalMigrationTimeMs, hypervisorMs: m.hvTotalTimeMs, predictedMs: m.predTotalTimeMs },
     data: { networkPayloadBytes: m.netPayloadBytes, hypervisorDataProcessedBytes: m.hvDataProcessedBytes },
     network: {
@@ -54,6 +63,10 @@ export function toMigrationReportView(m: ReportRow) {
     },
     detail: m.report,
   };
+}
+
+function minus(a: number | null, b: number | null): number | null {
+  return a === null || b === null ? null : a - b;
 }
 
 export type MigrationReportView = ReturnType<typeof toMigrationReportView>;

@@ -8,6 +8,7 @@ import { toMigrationReportView, type MigrationReportView } from './migration-rep
 import type { FlavorReportQueryDto } from './report.dto';
 import { renderReportPage } from './report-page';
 import type { ChartRow } from './repositories/report-columns';
+import { toSwitchoverTimeline } from './switchover-view';
 import { ReportHostsRepository } from './repositories/report-hosts.repository';
 import { ReportMigrationsRepository } from './repositories/report-migrations.repository';
 
@@ -25,7 +26,8 @@ export class ReportsService {
   async migrationReport(id: string): Promise<MigrationReportView> {
     const m = await this.migrations.findReport(id);
     if (!m) throw notFound(id);
-    return toMigrationReportView(m);
+    const phases = await this.migrations.switchoverPhases([id]);
+    return toMigrationReportView(m, phases.get(id) ?? null);
   }
 
   async flavorAggregates(query: Pick<FlavorReportQueryDto, 'from' | 'to' | 'host'>): Promise<FlavorAggregate[]> {
@@ -48,7 +50,8 @@ export class ReportsService {
         details: { id, reportState: m.reportState, reportError: m.reportError },
       });
     }
-    return renderMigrationChart(toChartInput(m, await this.hostNames([m])));
+    const phases = await this.migrations.switchoverPhases([id]);
+    return renderMigrationChart(toChartInput(m, await this.hostNames([m]), phases.get(id) ?? null));
   }
 
   /** The analyst's HTML page: the per-flavor table over all completed migrations and the recent charts. */
@@ -56,18 +59,26 @@ export class ReportsService {
     const flavors = await this.flavorAggregates({});
     const recent = await this.migrations.recentlyFinished(REPORT_PAGE_MIGRATIONS);
     const names = await this.hostNames(recent);
+    const phases = await this.migrations.switchoverPhases(recent.map((m) => m.id));
     return renderReportPage({
       generatedAt: new Date(),
       flavors,
-      migrations: recent.map((m) => ({
-        id: m.id,
-        instanceName: m.instanceName,
-        flavorName: m.flavorName,
-        finishedAt: m.finishedAt,
-        reportState: m.reportState,
-        reportError: m.reportError,
-        chart: m.reportState === 'ready' ? toChartInput(m, names) : null,
-      })),
+      migrations: recent.map((m) => {
+        const phase = phases.get(m.id) ?? null;
+        const ready = m.reportState === 'ready';
+        return {
+          id: m.id,
+          instanceName: m.instanceName,
+          flavorName: m.flavorName,
+          finishedAt: m.finishedAt,
+          state: m.state,
+          failureReason: m.failureReason,
+          reportState: m.reportState,
+          reportError: m.reportError,
+          chart: ready ? toChartInput(m, names, phase) : null,
+          timeline: ready ? toSwitchoverTimeline(m, phase) : null,
+        };
+      }),
     });
   }
 

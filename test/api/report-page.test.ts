@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeNetworkReport } from '../../src/capture/migration-report';
 import { LiveMigrationEntity } from '../../src/migration/records/live-migration.entity';
+import { MigrationPhaseEntity } from '../../src/migration/records/migration-phase.entity';
 import { ANALYST, auth, OPERATOR, sampleHost, startTestApp } from '../support/api/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/api/test-database';
 import { analyzeBuffers } from '../support/pcap/analyze-buffer';
@@ -100,7 +101,16 @@ describe('report page in a headless browser', () => {
     expect(window?.width).toBeGreaterThan(2);
     expect((window?.x ?? 0) + (window?.width ?? 0)).toBeLessThan((whole?.x ?? 0) + (whole?.width ?? 0));
     await expect(chart.locator('.chart-title').textContent()).resolves.toBe('<vm>&"web" (m1.small): compute-a → compute-b');
-    await expect(chart.locator('.downtime-label').textContent()).resolves.toMatch(/^downtime: network \d+\.\d ms · hypervisor 48\.0 ms$/);
+    await expect(chart.locator('.downtime-label').textContent()).resolves.toMatch(/^downtime: hypervisor 48\.0 ms · east-west \d+\.\d ms$/);
+    // The pause band lies inside the downtime window, which spans it.
+    const pause = await chart.locator('rect.hv-pause').boundingBox();
+    expect(pause?.width).toBeGreaterThan(1);
+    expect(pause?.x).toBeGreaterThanOrEqual(window?.x ?? Infinity);
+    expect((pause?.x ?? 0) + (pause?.width ?? 0)).toBeLessThanOrEqual((window?.x ?? 0) + (window?.width ?? 0) + 0.5);
+    const lost = page.locator('section.migration table.lost-probes tr[data-stream="east-west"]');
+    await expect(lost.locator('td[data-lost="inside"]').textContent()).resolves.toBe('5');
+    await expect(lost.locator('td[data-method="mtr"]').textContent()).resolves.toBe('100');
+    await expect(page.locator('p.explanation[data-stream="east-west"]').isVisible()).resolves.toBe(true);
     await expect(page.locator('section[data-migration-id$="-000000000002"] .no-chart').textContent()).resolves.toBe(
       'no chart: report failed: tcpdump <exited> early',
     );
@@ -161,4 +171,14 @@ async function seed(app: NestExpressApplication): Promise<void> {
         netJitterMs: 0.25,
       }),
     ]);
+  // The scenario's outage begins 1.2 s in: the source paused at 1.195 s.
+  await app
+    .get(DataSource)
+    .getRepository(MigrationPhaseEntity)
+    .save({
+      migrationId: '00000000-0000-4000-8000-000000000001',
+      phase: 'switchover',
+      enteredAt: new Date(defaultScenario().startSec * 1000 + 1195),
+      detail: 'source paused (migrated) for stop-and-copy',
+    });
 }

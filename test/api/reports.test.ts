@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeNetworkReport, type MigrationNetworkReport } from '../../src/capture/migration-report';
 import { LiveMigrationEntity } from '../../src/migration/records/live-migration.entity';
+import { MigrationPhaseEntity } from '../../src/migration/records/migration-phase.entity';
 import { ANALYST, auth, OPERATOR, sampleHost, startTestApp } from '../support/api/test-app';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../support/api/test-database';
 import { analyzeBuffers } from '../support/pcap/analyze-buffer';
@@ -17,11 +18,14 @@ async function scenarioReport(): Promise<MigrationNetworkReport> {
   return composeNetworkReport(analysis, analysis, { sourceAddress: '10.0.0.1', destinationAddress: '10.0.0.2' });
 }
 
+const SCENARIO_START_MS = defaultScenario().startSec * 1000;
+
 const ids = {
   ready: '00000000-0000-4000-8000-000000000001',
   small2: '00000000-0000-4000-8000-000000000002',
   large: '00000000-0000-4000-8000-000000000003',
   pending: '00000000-0000-4000-8000-000000000004',
+  unreachable: '00000000-0000-4000-8000-000000000005',
   unknown: '00000000-0000-4000-8000-0000000000ff',
 };
 
@@ -78,6 +82,25 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('reports API on %s', (kind) 
           netJitterMs: 0.25,
         }),
         row(ids.pending, { state: 'switchover', reportState: 'pending', finishedAt: null, netDowntimeMs: 9999 }),
+        row(ids.unreachable, {
+          state: 'unreachable',
+          failureReason: 'the guest never answered again: east-west: no reply for the last 7400 ms of the capture (740 probes)',
+          netDowntimeMs: 7000,
+          hvDowntimeMs: 60,
+        }),
+      ]);
+    // The scenario's outage (probes 120..126) begins at 1.2 s: the source paused at 1.195 s for the 48 ms of hvDowntimeMs.
+    await app
+      .get(DataSource)
+      .getRepository(MigrationPhaseEntity)
+      .save([
+        { migrationId: ids.ready, phase: 'pre-copy', enteredAt: new Date(SCENARIO_START_MS), detail: null },
+        {
+          migrationId: ids.ready,
+          phase: 'switchover',
+          enteredAt: new Date(SCENARIO_START_MS + 1195),
+          detail: 'source paused (migrated) for stop-and-copy',
+        },
       ]);
   });
 
@@ -101,6 +124,19 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('reports API on %s', (kind) 
       (report.figures.netMaxReplyGapMs ?? NaN) / 1000,
       6,
     );
+    // The switchover as a timeline: lost probes against the 48 ms pause at 1.195 s, both methods explained.
+    const ew = res.body.switchover.streams[0];
+    expect(res.body.switchover.pause).toMatchObject({ durationMs: 48, source: 'pause-event' });
+    expect(ew).toMatchObject({ stream: 'east-west', lost: { before: 2, inside: 5, after: 3, total: 10 }, mtrMethodMs: 100 });
+    expect(ew.window.gapMs).toBeCloseTo(report.figures.netMaxReplyGapMs ?? NaN, 3);
+    expect(ew.explanation).toContain('3 lost probes fell outside the switchover gap (2 before it, 1 after it)');
+    expect(res.body.downtime.eastWestMinusHvMs).toBeCloseTo((report.figures.netDowntimeMs ?? NaN) - 48, 6);
+    const gone = await http().get(`/migrations/${ids.unreachable}/report`).set(auth(ANALYST));
+    expect(gone.body).toMatchObject({
+      state: 'unreachable',
+      failureReason: expect.stringMatching(/^the guest never answered again/),
+      switchover: null,
+    });
     expect((await http().get(`/migrations/${ids.unknown}/report`).set(auth(ANALYST))).status).toBe(404);
     expect((await http().get('/migrations/not-a-uuid/report').set(auth(ANALYST))).status).toBe(400);
     expect((await http().get(`/migrations/${ids.ready}/report`)).status).toBe(401);
@@ -120,10 +156,11 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('reports API on %s', (kind) 
     expect(res.headers['content-type']).toMatch(/^image\/svg\+xml/);
     const svg = res.body as string;
     expect(svg).toContain('web&lt;1&gt;&amp;&quot; (m1.small): compute-a → compute-b');
-    expect(svg).toContain('class="downtime-window"');
-    expect(svg).toContain(`downtime: network ${report.figures.netDowntimeMs?.toFixed(1)} ms · hypervisor 48.0 ms`);
+    expect(svg).toContain('class="downtime-window" data-stream="east-west"');
+    expect(svg).toContain('class="hv-pause"');
+    expect(svg).toContain(`downtime: hypervisor 48.0 ms · east-west ${report.figures.netDowntimeMs?.toFixed(1)} ms`);
     // The scenario loses 10 probes: 7 in the outage, 3 apart.
-    expect(/class="probe-lost" d="([^"]*)"/.exec(svg)?.[1].match(/M/g)).toHaveLength(10);
+    expect(/class="probe-lost" data-stream="east-west" d="([^"]*)"/.exec(svg)?.[1].match(/M/g)).toHaveLength(10);
   });
 
   it('answers 404 for an unknown migration and 409 while the report is not ready', async () => {
@@ -195,5 +232,9 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('reports API on %s', (kind) 
     expect(res.text).not.toContain('web<1>');
     expect(res.text.match(/<svg /g)).toHaveLength(1);
     expect(res.text).toContain('no chart: report none');
+    // The unreachable guest is shown with its reason, and left out of the flavor figures (m1.small n stays 2).
+    expect(res.text).toContain('<p class="outcome" data-state="unreachable">unreachable: the guest never answered again');
+    expect(res.text).toContain('<div class="switchover-timeline">');
+    expect(res.text).toMatch(/<tr data-flavor="m1.small"><td class="flavor">m1.small<\/td><td data-figure="n">2<\/td>/);
   });
 });

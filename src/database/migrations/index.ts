@@ -6,6 +6,7 @@ import { Workflows1732240000004 } from './1732240000004-workflows';
 import { NetworkFollow1732240000007 } from './1732240000007-network-follow';
 import { PrecopyPredictions1732240000008 } from './1732240000008-precopy-predictions';
 import { TenantNetworks1732240000009 } from './1732240000009-tenant-networks';
+import { ControllerReplicas1732250000000 } from './1732250000000-controller-replicas';
 
 /** Every schema migration, in order. Listed as classes so they load from src and dist alike. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   NetworkFollow1732240000007,
   PrecopyPredictions1732240000008,
   TenantNetworks1732240000009,
+  ControllerReplicas1732250000000,
 ];

@@ -75,3 +75,33 @@ export class MigrationQueue {
     return n;
   }
 }
+
+/**
+ * Admission when the running set lives elsewhere (the database, for every replica): the waiting ones,
+ * oldest first, that fit beside those already running. The same rules as `MigrationQueue.admit`.
+ */
+export function admitBeside(
+  running: readonly QueuedMigration[],
+  waiting: readonly QueuedMigration[],
+  limits: QueueLimits,
+): QueuedMigration[] {
+  const outbound = new Map<string, number>();
+  const inbound = new Map<string, number>();
+  const bump = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+  for (const m of running) {
+    bump(outbound, m.sourceHostId);
+    bump(inbound, m.destinationHostId);
+  }
+  let runningCount = running.length;
+  const admitted: QueuedMigration[] = [];
+  for (const m of waiting) {
+    if (runningCount >= limits.perCluster) break;
+    if ((outbound.get(m.sourceHostId) ?? 0) >= limits.perOutboundHost) continue;
+    if ((inbound.get(m.destinationHostId) ?? 0) >= limits.perInboundHost) continue;
+    bump(outbound, m.sourceHostId);
+    bump(inbound, m.destinationHostId);
+    runningCount++;
+    admitted.push(m);
+  }
+  return admitted;
+}

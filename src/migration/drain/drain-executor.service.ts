@@ -1,5 +1,6 @@
 import { HttpException, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { InstancesRepository } from '../../inventory/repositories/instances.repository';
 import { MigrationQueueService } from '../migration-queue.service';
 import { MigrationsService } from '../migrations.service';
 import { DrainMoveEntity } from './drain-move.entity';
@@ -9,6 +10,9 @@ import type { ReleaseOwnership } from './drain-ownership.service';
 import { migrationEnd } from './migration-end';
 import { DrainMovesRepository, type DrainMoveChange } from './repositories/drain-moves.repository';
 import { DrainsRepository } from './repositories/drains.repository';
+
+/** How many times a move waits for another workflow's migration of its instance before trying anyway. */
+const BUSY_RETRIES = 3;
 
 /** How often a running drain looks for a cancel made on another replica. */
 const CANCEL_POLL_MS = 1000;
@@ -33,6 +37,7 @@ export class DrainExecutor implements OnModuleDestroy {
     private readonly migrations: MigrationsService,
     private readonly queue: MigrationQueueService,
     private readonly events: DrainEvents,
+    private readonly instances: InstancesRepository,
   ) {}
 
   /** Drains being created here: recovery must not take them for orphans before they start. */
@@ -119,8 +124,11 @@ export class DrainExecutor implements OnModuleDestroy {
     if (this.stopped) return;
     for (const move of pending) await this.record(move, { outcome: 'skipped', reason: 'drain cancelled before this move started' });
     const all = await this.moves.findByDrain(drain.id);
-    const state: DrainState = entry.cancelled ? 'cancelled' : all.every((m) => m.outcome === 'completed') ? 'completed' : 'failed';
-    const left = all.filter((m) => m.outcome !== 'completed').length;
+    // The verdict is where the guests are, not how each move went: another replica's migration (a rebalance)
+    // may have taken one off the host first.
+    const instances = await this.instances.findByIds(all.map((m) => m.instanceId));
+    const left = instances.filter((i) => i.hostId === drain.hostId).length;
+    const state: DrainState = entry.cancelled ? 'cancelled' : left === 0 ? 'completed' : 'failed';
     await this.finish(drain.id, state, state === 'failed' ? `${left} of ${all.length} instances are still on the host` : null);
   }
 
@@ -130,21 +138,36 @@ export class DrainExecutor implements OnModuleDestroy {
   }
 
   private async runMove(drain: DrainEntity, move: DrainMoveEntity): Promise<void> {
-    let migrationId: string;
-    try {
-      const m = await this.migrations.request({
-        instanceId: move.instanceId,
-        destinationHostId: move.destinationHostId ?? undefined,
-        policyName: drain.policyName ?? undefined,
-        policy: drain.policy ?? undefined,
-      });
-      migrationId = m.id;
-    } catch (err) {
-      await this.record(move, { outcome: 'refused', reason: refusalReason(err) });
+    // Fresh state before every try: a guest another migration moved off the host is skipped, not moved again;
+    // one busy with another workflow's migration (a rebalance on another replica) is waited for, then looked at again.
+    for (let attempt = 0; ; attempt++) {
+      const instance = await this.instances.findById(move.instanceId);
+      if (instance && instance.hostId !== drain.hostId) {
+        await this.record(move, { outcome: 'skipped', reason: 'the instance had already left the host (another migration moved it)' });
+        return;
+      }
+      let migrationId: string;
+      try {
+        const m = await this.migrations.request({
+          instanceId: move.instanceId,
+          destinationHostId: move.destinationHostId ?? undefined,
+          policyName: drain.policyName ?? undefined,
+          policy: drain.policy ?? undefined,
+        });
+        migrationId = m.id;
+      } catch (err) {
+        const busyWith = busyMigrationOf(err);
+        if (busyWith && attempt < BUSY_RETRIES) {
+          await migrationEnd(this.migrations, this.queue, busyWith);
+          continue;
+        }
+        await this.record(move, { outcome: 'refused', reason: refusalReason(err) });
+        return;
+      }
+      await this.record(move, { outcome: 'running', migrationId });
+      await this.awaitMove(move);
       return;
     }
-    await this.record(move, { outcome: 'running', migrationId });
-    await this.awaitMove(move);
   }
 
   private async awaitMove(move: DrainMoveEntity): Promise<void> {
@@ -175,6 +198,14 @@ export class DrainExecutor implements OnModuleDestroy {
     await this.drains.finish(drainId, state, failureReason, new Date());
     this.events.emit(drainId, { type: 'state', data: { state, failureReason } });
   }
+}
+
+/** The migration a 409 "already migrating" names, if that was the refusal. */
+function busyMigrationOf(err: unknown): string | null {
+  if (!(err instanceof HttpException) || err.getStatus() !== 409) return null;
+  const body = err.getResponse();
+  const details = typeof body === 'object' && body !== null ? (body as { details?: { migrationId?: unknown } }).details : undefined;
+  return details && typeof details.migrationId === 'string' ? details.migrationId : null;
 }
 
 /** A refused pre-check names its check; anything else keeps its message. */

@@ -4,12 +4,13 @@ import { numberColumn } from '../records/number-column';
 /**
  * pending: not started yet; running: its migration is queued or running; unplaceable: the planner found
  * no destination; refused: a pre-check said no; skipped: the drain was cancelled before it started.
- * completed, failed, aborted, rolled-back: the migration's own end state.
+ * completed, unreachable, failed, aborted, rolled-back: the migration's own end state.
  */
 export const DRAIN_MOVE_OUTCOMES = [
   'pending',
   'running',
   'completed',
+  'unreachable',
   'failed',
   'aborted',
   'rolled-back',

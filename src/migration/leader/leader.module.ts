@@ -1,10 +1,13 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { LEADERSHIP } from '../../common/leadership';
 import { LeaderElection } from './leader-election.service';
 import { LIVEMIG_CONFIG, type LivemigConfig } from '../../config/livemig-config';
 import { LEADER_OPTIONS, type LeaderOptions } from './leader-options';
 import { SessionLocks } from './session-locks.service';
 import { AdvisoryLocksRepository } from './repositories/advisory-locks.repository';
 
+/** Global so lower modules (the network's heartbeat and resync) can ask for LEADERSHIP without importing migration/. */
+@Global()
 @Module({
   providers: [
     {
@@ -15,7 +18,8 @@ import { AdvisoryLocksRepository } from './repositories/advisory-locks.repositor
     AdvisoryLocksRepository,
     LeaderElection,
     SessionLocks,
+    { provide: LEADERSHIP, useExisting: LeaderElection },
   ],
-  exports: [LeaderElection, LEADER_OPTIONS, SessionLocks],
+  exports: [LeaderElection, LEADER_OPTIONS, SessionLocks, LEADERSHIP],
 })
 export class LeaderModule {}

@@ -21,7 +21,7 @@ export class RebalancePolicyResponseDto {
 export class RebalanceRunResultDto {
   @ApiProperty({ format: 'uuid' }) instanceId!: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) migrationId!: string | null;
-  @ApiProperty({ enum: ['completed', 'failed', 'aborted', 'rolled-back', 'refused', 'not-executed'] }) outcome!: string;
+  @ApiProperty({ enum: ['completed', 'unreachable', 'failed', 'aborted', 'rolled-back', 'refused', 'not-executed'] }) outcome!: string;
   @ApiProperty({ nullable: true, type: String }) reason!: string | null;
 }
 

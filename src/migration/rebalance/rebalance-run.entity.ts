@@ -39,7 +39,7 @@ export interface RebalanceRunInputs {
 export interface RebalanceRunResult {
   instanceId: string;
   migrationId: string | null;
-  outcome: 'completed' | 'failed' | 'aborted' | 'rolled-back' | 'refused' | 'not-executed';
+  outcome: 'completed' | 'unreachable' | 'failed' | 'aborted' | 'rolled-back' | 'refused' | 'not-executed';
   reason: string | null;
 }
 

@@ -71,6 +71,14 @@ export class LiveMigrationEntity {
   @Column({ name: 'abort_requested', type: 'boolean', default: false })
   abortRequested!: boolean;
 
+  /** The replica running it (admitted by its queue or adopted); null while it waits for a slot. */
+  @Column({ name: 'owner_id', type: 'varchar', length: 64, nullable: true })
+  ownerId!: string | null;
+
+  /** The owner renews this; past it, another replica adopts the migration. */
+  @Column({ name: 'lease_expires_at', type: Date, nullable: true })
+  leaseExpiresAt!: Date | null;
+
   @Column(numberColumn('hv_total_time_ms'))
   hvTotalTimeMs!: number | null;
 

@@ -7,6 +7,7 @@ import { MigrationSampleEntity } from '../records/migration-sample.entity';
 import { ReservationEntity } from '../records/reservation.entity';
 import { LiveMigrationsRepository } from './live-migrations.repository';
 import { ReservationsRepository } from './reservations.repository';
+import { MigrationOwnershipRepository } from './migration-ownership.repository';
 
 /** The migration engine's door to the database: its own aggregates, and the inventory's repositories passed on. */
 @Module({
@@ -14,7 +15,7 @@ import { ReservationsRepository } from './reservations.repository';
     TypeOrmModule.forFeature([LiveMigrationEntity, MigrationPhaseEntity, MigrationSampleEntity, ReservationEntity]),
     InventoryRepositoriesModule,
   ],
-  providers: [LiveMigrationsRepository, ReservationsRepository],
-  exports: [LiveMigrationsRepository, ReservationsRepository, InventoryRepositoriesModule],
+  providers: [LiveMigrationsRepository, MigrationOwnershipRepository, ReservationsRepository],
+  exports: [LiveMigrationsRepository, MigrationOwnershipRepository, ReservationsRepository, InventoryRepositoriesModule],
 })
 export class MigrationRepositoriesModule {}

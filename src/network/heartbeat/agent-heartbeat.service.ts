@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { AgentDirectory } from '../../agents/agent-directory.service';
+import { LEADERSHIP, type Leadership } from '../../common/leadership';
 import { LIVEMIG_CONFIG, type LivemigConfig } from '../../config/livemig-config';
 import type { HostEntity } from '../../inventory/hosts/host.entity';
 import { HostsRepository } from '../../inventory/repositories/hosts.repository';
@@ -23,6 +24,7 @@ export class AgentHeartbeatService implements OnApplicationBootstrap, OnModuleDe
     private readonly hosts: HostsRepository,
     private readonly agents: AgentDirectory,
     @Inject(LIVEMIG_CONFIG) private readonly config: LivemigConfig,
+    @Optional() @Inject(LEADERSHIP) private readonly leadership: Leadership | null = null,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -59,8 +61,14 @@ export class AgentHeartbeatService implements OnApplicationBootstrap, OnModuleDe
 
   private tick(): void {
     if (this.running || this.stopped) return;
-    this.running = this.beat()
+    // With several replicas only the leader runs a round: once per period cluster-wide.
+    this.running = this.leading()
+      .then((leading) => (leading ? this.beat() : undefined))
       .catch((err: unknown) => this.logger.error(`heartbeat failed: ${err instanceof Error ? err.message : String(err)}`))
       .finally(() => (this.running = null));
+  }
+
+  private async leading(): Promise<boolean> {
+    return this.leadership ? this.leadership.confirmLeadership() : true;
   }
 }

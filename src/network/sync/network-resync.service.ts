@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { LEADERSHIP, type Leadership } from '../../common/leadership';
 import { LIVEMIG_CONFIG, type LivemigConfig } from '../../config/livemig-config';
 import { NetworkSyncService } from './network-sync.service';
 
@@ -13,6 +14,7 @@ export class NetworkResyncService implements OnApplicationBootstrap, OnModuleDes
   constructor(
     private readonly sync: NetworkSyncService,
     @Inject(LIVEMIG_CONFIG) private readonly config: LivemigConfig,
+    @Optional() @Inject(LEADERSHIP) private readonly leadership: Leadership | null = null,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -28,13 +30,18 @@ export class NetworkResyncService implements OnApplicationBootstrap, OnModuleDes
 
   private tick(): void {
     if (this.running || this.stopped) return;
-    this.running = this.sync
-      .syncAll()
+    // With several replicas only the leader runs a round: once per period cluster-wide.
+    this.running = this.leading()
+      .then((leading) => (leading ? this.sync.syncAll() : undefined))
       .then((report) => {
-        if (report.notUpdated.length > 0)
+        if (report && report.notUpdated.length > 0)
           this.logger.warn(`resync: ${report.notUpdated.join(', ')} still behind revision ${report.revision}`);
       })
       .catch((err: unknown) => this.logger.error(`resync failed: ${err instanceof Error ? err.message : String(err)}`))
       .finally(() => (this.running = null));
+  }
+
+  private async leading(): Promise<boolean> {
+    return this.leadership ? this.leadership.confirmLeadership() : true;
   }
 }

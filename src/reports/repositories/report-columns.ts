@@ -9,11 +9,15 @@ export const CHART_COLUMNS = [
   'sourceHostId',
   'destinationHostId',
   'finishedAt',
+  'state',
+  'failureReason',
   'reportState',
   'reportError',
   'report',
   'netDowntimeMs',
+  'northSouthDowntimeMs',
   'hvDowntimeMs',
+  'networkSteps',
 ] as const satisfies readonly (keyof LiveMigrationEntity)[];
 
 export const FIGURE_COLUMNS = [
@@ -22,6 +26,7 @@ export const FIGURE_COLUMNS = [
   'netTotalMigrationTimeMs',
   'netDowntimeMs',
   'netDowntimeLossMs',
+  'northSouthDowntimeMs',
   'hvDowntimeMs',
   'hvTotalTimeMs',
   'netLossPct',
@@ -34,6 +39,7 @@ export const REPORT_COLUMNS = [
   'instanceName',
   'flavorName',
   'state',
+  'failureReason',
   'reportState',
   'reportError',
   'report',

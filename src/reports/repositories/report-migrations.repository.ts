@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Between, IsNull, LessThanOrEqual, MoreThanOrEqual, Not, type FindOptionsWhere, type Repository } from 'typeorm';
+import { Between, In, IsNull, LessThanOrEqual, MoreThanOrEqual, Not, type FindOptionsWhere, type Repository } from 'typeorm';
 import { LiveMigrationEntity } from '../../migration/records/live-migration.entity';
+import { MigrationPhaseEntity } from '../../migration/records/migration-phase.entity';
+import type { SwitchoverPhase } from '../switchover-view';
 import { CHART_COLUMNS, FIGURE_COLUMNS, REPORT_COLUMNS, type ChartRow, type FiguresRow, type ReportRow } from './report-columns';
 
 /** Completed migrations finished within [from, to] (either end open), touching `hostId` as source or destination. */
@@ -14,7 +16,23 @@ export interface CompletedMigrationFilter {
 /** The migration records as the reports read them: narrow, read-only queries. */
 @Injectable()
 export class ReportMigrationsRepository {
-  constructor(@InjectRepository(LiveMigrationEntity) private readonly migrations: Repository<LiveMigrationEntity>) {}
+  constructor(
+    @InjectRepository(LiveMigrationEntity) private readonly migrations: Repository<LiveMigrationEntity>,
+    @InjectRepository(MigrationPhaseEntity) private readonly phases: Repository<MigrationPhaseEntity>,
+  ) {}
+
+  /** When each migration entered its switchover (the first time), with the phase's detail. */
+  async switchoverPhases(ids: readonly string[]): Promise<Map<string, SwitchoverPhase>> {
+    const out = new Map<string, SwitchoverPhase>();
+    if (ids.length === 0) return out;
+    const rows = await this.phases.find({
+      where: { migrationId: In([...new Set(ids)]), phase: 'switchover' },
+      select: ['migrationId', 'enteredAt', 'detail'],
+      order: { enteredAt: 'ASC', id: 'ASC' },
+    });
+    for (const r of rows) if (!out.has(r.migrationId)) out.set(r.migrationId, { enteredAt: r.enteredAt, detail: r.detail });
+    return out;
+  }
 
   findReport(id: string): Promise<ReportRow | null> {
     return this.migrations.findOne({ where: { id }, select: [...REPORT_COLUMNS] });

@@ -8,7 +8,10 @@ const fig = (flavorName: string, downtimeMs: number, lossPct: number): Migration
   totalMigrationTimeMs: 1000 + downtimeMs,
   downtimeMs,
   downtimeLossMs: null,
+  northSouthDowntimeMs: downtimeMs * 2,
   hvDowntimeMs: downtimeMs / 2,
+  eastWestMinusHvMs: downtimeMs / 2,
+  northSouthMinusHvMs: downtimeMs * 1.5,
   hvTotalTimeMs: 900,
   lossPct,
   jitterMs: 0.125,
@@ -20,9 +23,12 @@ const chartless = (over: Partial<ReportPageMigration>): ReportPageMigration => (
   instanceName: 'vm',
   flavorName: 'small',
   finishedAt: new Date('2026-11-22T03:00:00Z'),
+  state: 'completed',
+  failureReason: null,
   reportState: 'failed',
   reportError: null,
   chart: null,
+  timeline: null,
   ...over,
 });
 

@@ -33,6 +33,9 @@ class FakeMigrations implements Pick<ReportMigrationsRepository, keyof ReportMig
     this.limits.push(limit);
     return Promise.resolve(this.rows.slice(0, limit));
   }
+  switchoverPhases() {
+    return Promise.resolve(new Map());
+  }
   completed(filter: CompletedMigrationFilter) {
     this.filters.push(filter);
     return Promise.resolve(this.rows.filter((r) => r.state === 'completed'));
