@@ -5,6 +5,7 @@ import { InventoryRepositoriesModule } from '../inventory/repositories/inventory
 import { FloatingIpsController } from './floating-ips/floating-ips.controller';
 import { FloatingIpsService } from './floating-ips/floating-ips.service';
 import { NetworkFollowService } from './follow/network-follow.service';
+import { SwitchoverArming } from './follow/switchover-arming.service';
 import { AgentHeartbeatService } from './heartbeat/agent-heartbeat.service';
 import { NetworksController } from './networks/networks.controller';
 import { NetworksService } from './networks/networks.service';
@@ -41,6 +42,7 @@ import { NetworkSyncService } from './sync/network-sync.service';
     NetworkChanges,
     NetworkResyncService,
     NetworkFollowService,
+    SwitchoverArming,
     AgentHeartbeatService,
     VtepRevisionObserver,
   ],

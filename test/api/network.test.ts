@@ -319,9 +319,37 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
       expect(fdbOf(lastPush('net-c'), vm1.mac)).toBe(VTEP['net-a']);
       expect(lastPush('net-c').networks[0].floodVteps).toEqual([VTEP['net-a'], VTEP['net-b']]);
 
+      // Make before break: every host that changes at switchover holds its delta ready; nothing is pushed yet.
+      const armed = await follow.arm(instanceId, hostIds['net-b']);
+      expect(armed.map((s) => [s.step, s.host, s.ok]).sort()).toEqual([
+        ['arm', 'net-a', true],
+        ['arm', 'net-b', true],
+        ['arm', 'net-c', true],
+      ]);
+      expect(lastPush('net-b').routers[0].floatingIps).toEqual([]);
+      expect(fdbOf(lastPush('net-c'), vm1.mac)).toBe(VTEP['net-a']);
+      expect(agents.network.get('net-b')!.armed.get(instanceId)?.routers[0].floatingIps).toEqual([
+        { floatingIp: fipAddress, fixedIp: '10.0.0.2' },
+      ]);
+      expect(fdbOf(agents.network.get('net-c')!.armed.get(instanceId)!, vm1.mac)).toBe(VTEP['net-b']);
+
       const sw = await follow.switchover(instanceId, hostIds['net-b']);
-      expect(sw.filter((s) => s.step !== 'sync').map((s) => [s.step, s.host, s.ok])).toEqual([['activate', 'net-b', true]]);
+      // The fires come first, then the model change and the full push that confirms them.
+      expect(sw.slice(0, 3).map((s) => [s.step, s.ok])).toEqual([
+        ['fire', true],
+        ['fire', true],
+        ['fire', true],
+      ]);
+      expect(sw.filter((s) => s.step !== 'sync' && s.step !== 'fire').map((s) => [s.step, s.host, s.ok])).toEqual([
+        ['activate', 'net-b', true],
+      ]);
       expect(sw.filter((s) => s.step === 'sync' && s.ok)).toHaveLength(3);
+      // What fired is what the confirming push then asked for.
+      for (const h of ['net-a', 'net-b', 'net-c'] as const) {
+        const fired = agents.network.get(h)!.fired.at(-1);
+        expect(fired?.id).toBe(instanceId);
+        expect(shape(fired!.state)).toEqual(shape(lastPush(h)));
+      }
       expect(fdbOf(lastPush('net-a'), vm1.mac)).toBe(VTEP['net-b']);
       expect(fdbOf(lastPush('net-c'), vm1.mac)).toBe(VTEP['net-b']);
       expect(fdbOf(lastPush('net-b'), vm1.mac)).toBeUndefined();

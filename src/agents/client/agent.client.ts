@@ -1,7 +1,9 @@
 import type {
   AgentHealth,
   AgentNetworkStatus,
+  ArmedSwitchoverReport,
   CaptureInfo,
+  FiredSwitchoverReport,
   GuestMemoryInfo,
   HostNetworkState,
   MigrationLinkInfo,
@@ -54,6 +56,11 @@ export interface AgentClient {
   networkStatus(): Promise<AgentNetworkStatus>;
   /** Reconciles again towards the state it already has (repairs drift). */
   reconcileNetwork(): Promise<NetworkApplyReport>;
+  /** Plans the delta to `state` (the host after a switchover) now, to run it later on `fireSwitchover`. */
+  armSwitchover(id: string, state: HostNetworkState): Promise<ArmedSwitchoverReport>;
+  /** Runs the armed delta; the controller's next applyNetwork confirms it. */
+  fireSwitchover(id: string): Promise<FiredSwitchoverReport>;
+  disarmSwitchover(id: string): Promise<void>;
 }
 
 export type AgentFailure = 'rejected' | 'timeout' | 'unreachable';

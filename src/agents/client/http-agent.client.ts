@@ -7,6 +7,8 @@ import {
   type AgentErrorBody,
   type AgentHealth,
   type AgentNetworkStatus,
+  type ArmedSwitchoverReport,
+  type FiredSwitchoverReport,
   type CaptureInfo,
   type GuestMemoryInfo,
   type HostNetworkState,
@@ -123,6 +125,18 @@ export class HttpAgentClient implements AgentClient {
 
   reconcileNetwork(): Promise<NetworkApplyReport> {
     return this.json('POST', agentPaths.networkReconcile());
+  }
+
+  armSwitchover(id: string, state: HostNetworkState): Promise<ArmedSwitchoverReport> {
+    return this.json('PUT', agentPaths.switchover(id), state);
+  }
+
+  fireSwitchover(id: string): Promise<FiredSwitchoverReport> {
+    return this.json('POST', agentPaths.switchoverFire(id));
+  }
+
+  async disarmSwitchover(id: string): Promise<void> {
+    await this.request('DELETE', agentPaths.switchover(id));
   }
 
   private async json<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -23,6 +23,8 @@ export const AGENT_SUBROUTES = {
   guestMemory: ':domain/memory',
   marker: ':id',
   networkReconcile: 'reconcile',
+  switchover: 'switchovers/:id',
+  switchoverFire: 'switchovers/:id/fire',
 } as const;
 
 const segment = (value: string): string => encodeURIComponent(value);
@@ -44,4 +46,6 @@ export const agentPaths = {
   sessionFile: (kind: 'captures' | 'probes', id: string): string => `${mount(kind)}/${segment(id)}/file`,
   network: (): string => mount('network'),
   networkReconcile: (): string => `${mount('network')}/reconcile`,
+  switchover: (id: string): string => `${mount('network')}/switchovers/${segment(id)}`,
+  switchoverFire: (id: string): string => `${mount('network')}/switchovers/${segment(id)}/fire`,
 };

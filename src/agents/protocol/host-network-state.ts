@@ -140,6 +140,47 @@ export interface NetworkApplyReport {
   commands: string[];
 }
 
+/** A switchover delta the agent holds ready (`PUT /v1/network/switchovers/:id`), planned against the host as it was then. */
+export interface ArmedSwitchoverReport {
+  id: string;
+  host: string;
+  /** Agent clock, ISO-8601. */
+  armedAt: string;
+  /** What firing will run, in order, joined by spaces. */
+  commands: string[];
+  /** Gratuitous ARPs started right after. */
+  announcements: string[];
+  /** Processes the commands are batched into. */
+  batches: number;
+  durationMs: number;
+}
+
+/** One process a fired switchover ran. */
+export interface FiredBatch {
+  command: string;
+  lines: number;
+  ok: boolean;
+  /** Offset from the fire request's arrival at the agent, ms. */
+  startedAtMs: number;
+  durationMs: number;
+  error?: string;
+}
+
+/** What `POST /v1/network/switchovers/:id/fire` returns once the delta ran. */
+export interface FiredSwitchoverReport {
+  id: string;
+  host: string;
+  /** Agent clock, ISO-8601: when the fire request arrived. */
+  firedAt: string;
+  /** From the request's arrival to the last batch's exit. */
+  durationMs: number;
+  ok: boolean;
+  batches: FiredBatch[];
+  announcements: string[];
+  /** Offset of the first gratuitous ARP from the fire's arrival, ms; null without any. */
+  announcedAtMs: number | null;
+}
+
 /** What `GET /v1/network` on an agent returns. */
 export interface AgentNetworkStatus {
   desired: HostNetworkState | null;

@@ -2,3 +2,4 @@
 export * from './agent-api';
 export * from './agent-routes';
 export * from './host-network-state';
+export * from './switchover-id';

@@ -12,7 +12,7 @@ export class ExecaProcessRunner implements ProcessRunner {
   async run(command: string, args: readonly string[], options: RunOptions = {}): Promise<ProcessResult> {
     const result = await execa(command, args, {
       reject: false,
-      stdin: 'ignore',
+      ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
       timeout: options.timeoutMs,
       cwd: options.cwd,
       env: options.env,

@@ -14,6 +14,8 @@ export interface RecordedCall {
   kind: 'run' | 'start';
   command: string;
   args: string[];
+  /** What run() wrote to stdin, if anything. */
+  input?: string;
 }
 
 type RunHandler = (command: string, args: readonly string[]) => Partial<ProcessResult> | undefined;
@@ -92,8 +94,8 @@ export class FakeProcessRunner implements ProcessRunner {
     return this;
   }
 
-  async run(command: string, args: readonly string[], _options?: RunOptions): Promise<ProcessResult> {
-    this.calls.push({ kind: 'run', command, args: [...args] });
+  async run(command: string, args: readonly string[], options?: RunOptions): Promise<ProcessResult> {
+    this.calls.push({ kind: 'run', command, args: [...args], ...(options?.input === undefined ? {} : { input: options.input }) });
     for (const handler of this.runHandlers) {
       const result = handler(command, args);
       if (result) return { exitCode: 0, signal: undefined, stdout: '', stderr: '', timedOut: false, ...result };

@@ -14,6 +14,8 @@ export interface RunOptions {
   timeoutMs?: number;
   cwd?: string;
   env?: Record<string, string>;
+  /** Written to the child's stdin (e.g. an `ip -batch -` script); stdin is closed otherwise. */
+  input?: string;
 }
 
 export type OutputStream = 'stdout' | 'stderr';

@@ -20,16 +20,20 @@ export class NetworkSteps {
     return this.network ? this.network.floatingIpOf(instanceId).catch(() => null) : Promise.resolve(null);
   }
 
-  prePlug(ctx: RunContext): Promise<boolean> {
+  /** Pre-plugs the destination, then arms the switchover in the background (the copy does not wait for it). */
+  async prePlug(ctx: RunContext): Promise<boolean> {
     ctx.networkPrePlugged = true;
-    return this.follow(ctx, 'reservation', (n) => n.prePlug(ctx.instance.id, ctx.destination.id));
+    const ok = await this.follow(ctx, 'reservation', (n) => n.prePlug(ctx.instance.id, ctx.destination.id));
+    if (ok) ctx.networkArming = this.follow(ctx, 'reservation', (n) => n.arm(ctx.instance.id, ctx.destination.id));
+    return ok;
   }
 
-  /** Once per migration: activates the destination bindings while the guest moves. */
+  /** Once per migration, at the source's pause: fires the armed deltas, then activates the destination bindings. */
   startSwitchover(ctx: RunContext): void {
     if (ctx.networkSwitchover) return;
     ctx.switchoverAt = new Date();
-    ctx.networkSwitchover = this.follow(ctx, 'switchover', (n) => n.switchover(ctx.instance.id, ctx.destination.id));
+    const arming = ctx.networkArming ?? Promise.resolve(true);
+    ctx.networkSwitchover = arming.then(() => this.follow(ctx, 'switchover', (n) => n.switchover(ctx.instance.id, ctx.destination.id)));
   }
 
   /** Waits for the switchover steps started earlier; true when none was needed. */
@@ -46,6 +50,7 @@ export class NetworkSteps {
   async rollback(ctx: RunContext): Promise<void> {
     if (!ctx.networkPrePlugged) return;
     ctx.networkPrePlugged = false;
+    if (ctx.networkArming) await ctx.networkArming;
     if (ctx.networkSwitchover) await ctx.networkSwitchover;
     await this.follow(ctx, 'rollback', (n) => n.rollback(ctx.instance.id, ctx.source.id, ctx.destination.id));
   }
@@ -70,12 +75,12 @@ export class NetworkSteps {
     }
     ctx.networkSteps.push(...steps.map((s) => ({ ...s, phase })));
     await this.recorder.save(ctx.migration, { networkSteps: [...ctx.networkSteps] });
-    return steps.every((s) => s.ok);
+    return steps.every((s) => s.ok || s.fallback !== undefined);
   }
 }
 
 /** The failed steps, said in one line for a phase detail. */
 export function failedSteps(steps: readonly NetworkStepRecord[]): string {
-  const failed = steps.filter((s) => !s.ok);
+  const failed = steps.filter((s) => !s.ok && s.fallback === undefined);
   return failed.length === 0 ? 'none' : failed.map((s) => `${s.step}${s.host ? ` on ${s.host}` : ''}: ${s.error ?? 'failed'}`).join('; ');
 }

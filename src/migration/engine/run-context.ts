@@ -21,6 +21,8 @@ export interface RunContext {
   networkPrePlugged: boolean;
   /** Started once, at switchover (or at completion when no pause was seen). */
   networkSwitchover?: Promise<boolean>;
+  /** The switchover deltas being armed on the hosts, started after pre-plug so the copy need not wait. */
+  networkArming?: Promise<boolean>;
   switchoverAt?: Date;
 }
 

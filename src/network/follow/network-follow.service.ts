@@ -7,6 +7,11 @@ import { FloatingIpsRepository } from '../repositories/floating-ips.repository';
 import { PortsRepository } from '../repositories/ports.repository';
 import { NetworkSyncService } from '../sync/network-sync.service';
 import type { NetworkStep } from './network-step';
+import { SwitchoverArming } from './switchover-arming.service';
+
+/** A push that did not reach a host at switchover is tried again this many times, this far apart. */
+const SYNC_RETRIES = 2;
+const SYNC_RETRY_DELAY_MS = 500;
 
 /**
  * The network side of a live migration, Neutron style: pre-plug the destination with INACTIVE bindings,
@@ -21,6 +26,7 @@ export class NetworkFollowService implements NetworkFollower {
     private readonly hosts: HostsRepository,
     private readonly bindings: PortBindingService,
     private readonly sync: NetworkSyncService,
+    private readonly arming: SwitchoverArming,
   ) {}
 
   /** INACTIVE bindings on the destination: it gets the bridge, the qrouter and the fip namespace ready. */
@@ -31,15 +37,35 @@ export class NetworkFollowService implements NetworkFollower {
     });
   }
 
-  /** The destination bindings become ACTIVE: every host's FDB points at the destination, floating IPs move. */
-  switchover(instanceId: string, destinationHostId: string): Promise<NetworkStep[]> {
-    return this.follow(instanceId, async (port, steps) => {
-      const binding = await this.bindings.find(port.id, destinationHostId);
-      if (binding?.status === 'ACTIVE') return;
-      if (!binding)
-        await this.step(steps, 'bind-inactive', destinationHostId, port.id, () => this.bindings.create(port.id, destinationHostId));
-      await this.step(steps, 'activate', destinationHostId, port.id, () => this.bindings.activate(port.id, destinationHostId));
-    });
+  /** Each host that changes at switchover plans its delta now; nothing changes on the hosts yet. */
+  async arm(instanceId: string, destinationHostId: string): Promise<NetworkStep[]> {
+    const ports = await this.ports.findByDevice('compute', instanceId);
+    if (ports.length === 0) return [];
+    return this.arming.arm(
+      instanceId,
+      ports.map((p) => p.id),
+      destinationHostId,
+    );
+  }
+
+  /**
+   * The armed deltas fire first (FDB flips, the FIP on the destination and its gratuitous ARP, the source's FIP
+   * removal), then the destination bindings become ACTIVE in the model and the full push confirms every host.
+   */
+  async switchover(instanceId: string, destinationHostId: string): Promise<NetworkStep[]> {
+    const fired = this.arming.isArmed(instanceId) ? await this.arming.fire(instanceId) : [];
+    const confirmed = await this.follow(
+      instanceId,
+      async (port, steps) => {
+        const binding = await this.bindings.find(port.id, destinationHostId);
+        if (binding?.status === 'ACTIVE') return;
+        if (!binding)
+          await this.step(steps, 'bind-inactive', destinationHostId, port.id, () => this.bindings.create(port.id, destinationHostId));
+        await this.step(steps, 'activate', destinationHostId, port.id, () => this.bindings.activate(port.id, destinationHostId));
+      },
+      SYNC_RETRIES,
+    );
+    return [...fired, ...confirmed];
   }
 
   /** The source bindings go: the source drops what nothing else needs there. */
@@ -51,7 +77,8 @@ export class NetworkFollowService implements NetworkFollower {
   }
 
   /** Back to the state before prePlug: the source ACTIVE again, no binding on the destination. */
-  rollback(instanceId: string, sourceHostId: string, destinationHostId: string): Promise<NetworkStep[]> {
+  async rollback(instanceId: string, sourceHostId: string, destinationHostId: string): Promise<NetworkStep[]> {
+    await this.arming.disarm(instanceId);
     return this.follow(instanceId, async (port, steps) => {
       const source = await this.bindings.find(port.id, sourceHostId);
       if (!source) await this.step(steps, 'bind-inactive', sourceHostId, port.id, () => this.bindings.create(port.id, sourceHostId));
@@ -72,8 +99,12 @@ export class NetworkFollowService implements NetworkFollower {
     return null;
   }
 
-  /** Runs the per-port binding work, then one sync for all of it. */
-  private async follow(instanceId: string, perPort: (port: PortEntity, steps: NetworkStep[]) => Promise<void>): Promise<NetworkStep[]> {
+  /** Runs the per-port binding work, then one sync for all of it, pushed again while a host missed it (`retries`). */
+  private async follow(
+    instanceId: string,
+    perPort: (port: PortEntity, steps: NetworkStep[]) => Promise<void>,
+    retries = 0,
+  ): Promise<NetworkStep[]> {
     const steps: NetworkStep[] = [];
     let ports: PortEntity[];
     try {
@@ -89,23 +120,31 @@ export class NetworkFollowService implements NetworkFollower {
         steps.push(failed('binding', new Date(), err, undefined, port.id));
       }
     }
+    for (let attempt = 0; ; attempt++) {
+      const sync = await this.syncOnce();
+      const last = attempt >= retries || sync.every((st) => st.ok);
+      // A push that a retry repaired stays on the record, marked as repaired by the retry.
+      steps.push(...sync.map((st) => (st.ok || last ? st : { ...st, fallback: 'pushed again' })));
+      if (last) return steps;
+      await new Promise((resolve) => setTimeout(resolve, SYNC_RETRY_DELAY_MS));
+    }
+  }
+
+  private async syncOnce(): Promise<NetworkStep[]> {
     const startedAt = new Date();
     try {
       const report = await this.sync.afterChange();
-      for (const r of report.hosts) {
-        steps.push({
-          step: 'sync',
-          host: r.host,
-          startedAt: startedAt.toISOString(),
-          durationMs: r.durationMs,
-          ok: r.ok,
-          ...(r.error ? { error: r.error } : {}),
-        });
-      }
+      return report.hosts.map((r) => ({
+        step: 'sync',
+        host: r.host,
+        startedAt: startedAt.toISOString(),
+        durationMs: r.durationMs,
+        ok: r.ok,
+        ...(r.error ? { error: r.error } : {}),
+      }));
     } catch (err) {
-      steps.push(failed('sync', startedAt, err));
+      return [failed('sync', startedAt, err)];
     }
-    return steps;
   }
 
   private async step(steps: NetworkStep[], name: string, hostId: string, portId: string, action: () => Promise<unknown>): Promise<void> {

@@ -7,7 +7,9 @@ import type { NetworkStepRecord } from './network-step-record';
 export interface NetworkFollower {
   /** Reservation: INACTIVE bindings on the destination, destination pre-plugged (bridge, qrouter, fip namespace). */
   prePlug(instanceId: string, destinationHostId: string): Promise<NetworkStepRecord[]>;
-  /** Switchover: destination bindings ACTIVE, FDB on every host, the FIP moves. */
+  /** After pre-plug, while the guest copies: each host that changes at switchover holds its delta ready. */
+  arm(instanceId: string, destinationHostId: string): Promise<NetworkStepRecord[]>;
+  /** Switchover: the armed deltas fire, then destination bindings ACTIVE and the full push confirms (FDB, FIP). */
   switchover(instanceId: string, destinationHostId: string): Promise<NetworkStepRecord[]>;
   /** Commitment: source bindings deleted; the source's qrouter and fip state go when nothing else needs them. */
   commit(instanceId: string, sourceHostId: string): Promise<NetworkStepRecord[]>;

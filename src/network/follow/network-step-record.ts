@@ -8,6 +8,8 @@ export interface NetworkStepRecord {
   durationMs: number;
   ok: boolean;
   error?: string;
+  /** What takes over when this step fails, which then does not fail the phase. */
+  fallback?: string;
   /** Which migration phase ran it. */
   phase?: 'reservation' | 'switchover' | 'commitment' | 'rollback';
 }

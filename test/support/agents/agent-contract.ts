@@ -306,6 +306,23 @@ export function describeAgentContract(name: string, start: () => Promise<AgentUn
         expect(await client.reconcileNetwork()).toMatchObject({ host: agent.host, revision: 2, drift: [], commands: [] });
         expect((await client.networkStatus()).desired?.revision).toBe(2);
       });
+
+      it('arms a switchover, fires it once (404 after), and refuses bad ids, unknown ids and foreign states', async () => {
+        await client.applyNetwork(state(3));
+        const armed = await client.armSwitchover('m-1', state(4));
+        expect(armed).toMatchObject({ id: 'm-1', host: agent.host, armedAt: expect.stringMatching(ISO_TIME), commands: [] });
+        // Arming changes nothing yet: the desired state stays until the controller's next apply.
+        expect((await client.networkStatus()).desired?.revision).toBe(3);
+        const fired = await client.fireSwitchover('m-1');
+        expect(fired).toMatchObject({ id: 'm-1', host: agent.host, ok: true, firedAt: expect.stringMatching(ISO_TIME), batches: [] });
+        await expect(client.fireSwitchover('m-1')).rejects.toEqual(rejected(404, /no armed switchover m-1/));
+        await client.armSwitchover('m-2', state(4));
+        await client.disarmSwitchover('m-2');
+        await expect(client.fireSwitchover('m-2')).rejects.toEqual(rejected(404, /no armed switchover m-2/));
+        await expect(client.armSwitchover('bad id!', state(4))).rejects.toEqual(rejected(400, /switchover id/));
+        await expect(client.fireSwitchover('../x')).rejects.toEqual(rejected(400, /switchover id/));
+        await expect(client.armSwitchover('m-3', state(4, 'some-other-host'))).rejects.toEqual(rejected(400, /is not this agent's host/));
+      });
     });
   });
 }

@@ -5,7 +5,7 @@ import { agentValidationPipe } from '../../../src/agents/agent/http/validation.p
 import { checkHostNetworkState } from '../../../src/agents/agent/network/network-state.check';
 import { HostNetworkStateDto } from '../../../src/agents/agent/network/host-network-state.dto';
 import { isAgentId } from '../../../src/agents/agent/ids';
-import type { HostNetworkState } from '../../../src/agents/protocol';
+import { switchoverIdProblem, type HostNetworkState } from '../../../src/agents/protocol';
 
 // The fake agent checks its input with the real agent's own DTOs, pipe and checks, and turns the
 // agent's HTTP exceptions into the AgentError the HTTP client would throw: the two cannot disagree
@@ -59,4 +59,9 @@ export async function checkNetworkState(host: string, input: HostNetworkState): 
       errors.map((reason) => ({ reasons: [reason] })),
     );
   return state;
+}
+
+export function checkSwitchoverId(host: string, id: string): void {
+  const problem = switchoverIdProblem(id);
+  if (problem) throw rejectWith(host, 400, problem);
 }

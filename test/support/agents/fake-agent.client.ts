@@ -9,6 +9,8 @@ import { AgentError, type AgentClient } from '../../../src/agents/client/agent.c
 import type {
   AgentHealth,
   AgentNetworkStatus,
+  ArmedSwitchoverReport,
+  FiredSwitchoverReport,
   GuestMemoryInfo,
   HostNetworkState,
   MigrationLinkInfo,
@@ -18,7 +20,7 @@ import type {
   StorageMarker,
 } from '../../../src/agents/protocol';
 import { checkDomainName, checkInterfaceName } from '../../../src/common/names';
-import { checkNetworkState, rejectWith, validateBody } from './fake-agent-checks';
+import { checkNetworkState, checkSwitchoverId, rejectWith, validateBody } from './fake-agent-checks';
 import { FakeSessions } from './fake-agent-sessions';
 
 // An in-memory AgentClient for tests of controller services, held to the real agent by the contract
@@ -33,9 +35,13 @@ export interface FakeNetworkHost {
   lastApply: NetworkApplyReport | null;
   /** Every state pushed, in order. */
   pushes: HostNetworkState[];
+  /** Switchover states armed and not yet fired or disarmed, by id. */
+  armed: Map<string, HostNetworkState>;
+  /** Every switchover fired, in order: the id and the state armed under it. */
+  fired: Array<{ id: string; state: HostNetworkState }>;
 }
 
-export const newFakeNetworkHost = (): FakeNetworkHost => ({ desired: null, lastApply: null, pushes: [] });
+export const newFakeNetworkHost = (): FakeNetworkHost => ({ desired: null, lastApply: null, pushes: [], armed: new Map(), fired: [] });
 
 export interface FakeAgentOptions {
   /** The agent's configured instances path; unset, the fake takes any absolute path a test's inventory names. */
@@ -208,6 +214,31 @@ export class FakeAgentClient implements AgentClient {
     if (!this.network.desired) throw rejectWith(this.host, 409, 'no desired network state yet: PUT /v1/network first');
     // The fake host never drifts: a reconcile finds nothing to do and, like the agent, keeps the last apply.
     return { ...this.report(this.network.desired.revision) };
+  }
+
+  async armSwitchover(id: string, input: HostNetworkState): Promise<ArmedSwitchoverReport> {
+    this.record('armSwitchover', [id, input]);
+    checkSwitchoverId(this.host, id);
+    const state = await checkNetworkState(this.host, input);
+    this.network.armed.set(id, state);
+    return { id, host: this.host, armedAt: new Date().toISOString(), commands: [], announcements: [], batches: 0, durationMs: 0 };
+  }
+
+  async fireSwitchover(id: string): Promise<FiredSwitchoverReport> {
+    this.record('fireSwitchover', [id]);
+    checkSwitchoverId(this.host, id);
+    const state = this.network.armed.get(id);
+    if (!state) throw rejectWith(this.host, 404, `no armed switchover ${id} on ${this.host}`);
+    this.network.armed.delete(id);
+    this.network.fired.push({ id, state });
+    const firedAt = new Date().toISOString();
+    return { id, host: this.host, firedAt, durationMs: 0, ok: true, batches: [], announcements: [], announcedAtMs: null };
+  }
+
+  async disarmSwitchover(id: string): Promise<void> {
+    this.record('disarmSwitchover', [id]);
+    checkSwitchoverId(this.host, id);
+    this.network.armed.delete(id);
   }
 
   private applied(revision: number): NetworkApplyReport {

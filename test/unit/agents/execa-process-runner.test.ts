@@ -21,7 +21,7 @@ describe('ExecaProcessRunner', () => {
   });
 
   it('streams output of a started process and stops it with a signal', async () => {
-    const process = runner.start('sh', ['-c', 'echo ready >&2; trap "echo bye; exit 0" INT; while :; do sleep 0.05; done']);
+    const process = runner.start('sh', ['-c', 'trap "echo bye; exit 0" INT; echo ready >&2; while :; do sleep 0.05; done']);
     await new Promise<void>((resolve) => process.onOutput((stream, text) => stream === 'stderr' && text.includes('ready') && resolve()));
     expect(process.hasExited()).toBe(false);
     process.kill('SIGINT');

@@ -11,16 +11,18 @@ describe('network executor', () => {
       ['ip', 'link', 'set', 'dev', 'brq1000', 'up'],
     ]);
     b.change('fdb', 'x', 'missing', [['bridge', 'fdb', 'append', '00:00:00:00:00:00', 'dev', 'vxlan-1000', 'dst', '198.51.100.132']]);
-    b.followUp([['arping', '-U', '-c', '2', '-I', 'fg-x', '-s', '192.0.2.170', '192.0.2.170']]);
+    b.announce([['arping', '-U', '-c', '3', '-I', 'fg-x', '-s', '192.0.2.170', '192.0.2.170']]);
     const runner = new FakeProcessRunner().whenRun((cmd, args) =>
-      (cmd === 'ip' && args[1] === 'add') || cmd === 'arping' ? { exitCode: 2, stderr: 'RTNETLINK answers: File exists\n' } : undefined,
+      cmd === 'ip' && args[1] === 'add' ? { exitCode: 2, stderr: 'RTNETLINK answers: File exists\n' } : undefined,
     );
     const result = await executePlan(runner, b.build());
     expect(result.commands).toEqual([
       'ip link add brq1000 type bridge',
       'bridge fdb append 00:00:00:00:00:00 dev vxlan-1000 dst 198.51.100.132',
-      'arping -U -c 2 -I fg-x -s 192.0.2.170 192.0.2.170',
+      'arping -U -c 3 -I fg-x -s 192.0.2.170 192.0.2.170',
     ]);
+    // The announcement is started, not waited for.
+    expect(runner.calls.filter((c) => c.command === 'arping').map((c) => c.kind)).toEqual(['start']);
     expect(result.drift).toEqual([
       {
         kind: 'link',

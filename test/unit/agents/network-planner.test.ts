@@ -39,7 +39,7 @@ describe('network planner: fresh and converged hosts', () => {
       `ip -n ${ROUTER} addr add 192.0.2.170/32 dev rfp-5b1f0c2a9d3`,
       `ip netns exec ${ROUTER} nft add rule ip livemig prerouting ip daddr 192.0.2.170 dnat to 203.0.113.11 comment "dnat 192.0.2.170 to 203.0.113.11"`,
       `ip -n ${FIP_NS} route replace 192.0.2.170/32 via 169.254.106.114 dev fpr-5b1f0c2a9d3`,
-      `ip netns exec ${FIP_NS} arping -U -c 2 -I fg-eeeeeeeeeee -s 192.0.2.170 192.0.2.170`,
+      `ip netns exec ${FIP_NS} arping -q -U -c 3 -I fg-eeeeeeeeeee -s 192.0.2.170 192.0.2.170`,
       'nft add rule bridge livemig-dvr dvr oifname "vxlan-1000" ether saddr fa:16:3e:00:00:01 ether saddr set fa:16:3f:00:00:01 comment "smac fa:16:3e:00:00:01 to fa:16:3f:00:00:01 out vxlan-1000"',
       'nft add rule bridge livemig-dvr dvr iifname "vxlan-1000" arp daddr ip 203.0.113.1 drop comment "arp to 203.0.113.1 in vxlan-1000"',
     ]) {
@@ -295,7 +295,7 @@ describe('network planner: external network', () => {
       `ip -n ${ROUTER} addr add 192.0.2.170/32 dev qg-ccccccccccc`,
       `ip -n ${ROUTER} route replace default via 192.0.2.129 dev qg-ccccccccccc`,
       `ip netns exec ${ROUTER} nft add rule ip livemig postrouting oifname "qg-ccccccccccc" ip saddr 203.0.113.11 snat to 192.0.2.170 comment "snat 203.0.113.11 to 192.0.2.170 via qg-ccccccccccc"`,
-      `ip netns exec ${ROUTER} arping -U -c 2 -I qg-ccccccccccc -s 192.0.2.170 192.0.2.170`,
+      `ip netns exec ${ROUTER} arping -q -U -c 3 -I qg-ccccccccccc -s 192.0.2.170 192.0.2.170`,
     ]) {
       expect(cmds).toContain(expected);
     }

@@ -20,6 +20,11 @@ export async function executePlan(runner: ProcessRunner, plan: NetworkPlan): Pro
   const drift: NetworkDrift[] = [];
   for (const change of plan.changes) {
     const record = change.drift ? { ...change.drift } : null;
+    if (change.detached) {
+      for (const argv of change.commands) startDetached(runner, argv);
+      commands.push(...change.commands.map((argv) => argv.join(' ')));
+      continue;
+    }
     for (const argv of change.commands) {
       const [command, ...args] = argv;
       commands.push(argv.join(' '));
@@ -34,6 +39,12 @@ export async function executePlan(runner: ProcessRunner, plan: NetworkPlan): Pro
     if (record) drift.push(record);
   }
   return { drift, commands };
+}
+
+/** Runs a best-effort command without waiting for it; it ends by itself (arping's count). */
+export function startDetached(runner: ProcessRunner, argv: readonly string[]): void {
+  const [command, ...args] = argv;
+  void runner.start(command ?? '', args).exited;
 }
 
 /**

@@ -1,11 +1,13 @@
 import type { NetworkDrift } from '../../protocol';
 
-/** One difference and the commands that repair it; `drift` null for follow-ups (gratuitous ARP). */
+/** One difference and the commands that repair it; `drift` null for announcements (gratuitous ARP). */
 export interface PlannedChange {
   drift: NetworkDrift | null;
   commands: string[][];
   /** A failing command does not fail the change (gratuitous ARP is a courtesy). */
   bestEffort?: boolean;
+  /** Started and not waited for: arping takes a second per packet, and nothing after it depends on it. */
+  detached?: boolean;
 }
 
 export interface NetworkPlan {
@@ -29,8 +31,9 @@ export class PlanBuilder {
     this.changes.push({ drift: { kind, subject, found, repaired: false, error }, commands: [] });
   }
 
-  followUp(commands: string[][]): void {
-    if (commands.length > 0) this.changes.push({ drift: null, commands, bestEffort: true });
+  /** Gratuitous ARPs, sent once the changes before them ran; the apply does not wait for them. */
+  announce(commands: string[][]): void {
+    if (commands.length > 0) this.changes.push({ drift: null, commands, bestEffort: true, detached: true });
   }
 
   build(): NetworkPlan {
@@ -41,6 +44,9 @@ export class PlanBuilder {
     };
   }
 }
+
+/** Three unsolicited ARPs a second apart (iputils arping takes whole seconds): the first goes at once. */
+export const GARP: readonly string[] = ['arping', '-q', '-U', '-c', '3'];
 
 /** Commands in a namespace; `undefined` is the agent's own. */
 export const ipIn = (ns: string | undefined, ...args: string[]): string[] =>

@@ -14,6 +14,7 @@ import { PROCESS_RUNNER, type ProcessRunner } from '../../../common/process/proc
 import { AGENT_CONFIG, DEFAULT_RECONCILE_INTERVAL_MS, type AgentConfig } from '../agent.config';
 import { confirmDrift, executePlan } from './network-executor';
 import { NetworkObserver } from './network-observer';
+import type { NetworkPlan } from './network-plan';
 import { planNetwork, type PlannerOptions } from './network-planner';
 import { checkHostNetworkState } from './network-state.check';
 import { NetworkStateStore } from './network-state.store';
@@ -38,6 +39,10 @@ export class NetworkService implements OnApplicationBootstrap, OnApplicationShut
   private lastUnrepaired = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
+  /** Until then (ms since the epoch) periodic reconciliation leaves the host alone: a switchover ran ahead of `desired`. */
+  private heldUntil = 0;
+  /** Bumped by each fired switchover, so a reconcile that planned before it does not run its plan. */
+  private fence = 0;
 
   constructor(
     @Inject(AGENT_CONFIG) private readonly config: AgentConfig,
@@ -78,7 +83,36 @@ export class NetworkService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async apply(input: HostNetworkState): Promise<NetworkApplyReport> {
-    // Absent nullable fields mean null: the saved state then matches the contract's types.
+    const state = this.validated(input);
+    return this.mutex.run(async () => {
+      if (this.desired && state.revision < this.desired.revision) {
+        throw new ConflictException(`revision ${state.revision} is older than the applied revision ${this.desired.revision}`);
+      }
+      // Saved first: an agent that dies mid-apply finishes the job when it starts again.
+      await this.store.save(state);
+      this.desired = state;
+      this.heldUntil = 0;
+      return this.converge(state, 'apply');
+    });
+  }
+
+  /** The plan from the host as it is now to `state`, without running it (a switchover armed in advance). */
+  async planTowards(input: HostNetworkState): Promise<NetworkPlan> {
+    const state = this.validated(input);
+    return this.mutex.run(async () => planNetwork(state, await this.observer.observe(), this.plannerOptions(state)));
+  }
+
+  /**
+   * A fired switchover changed the host ahead of the desired state: periodic reconciliation would undo it,
+   * so it waits for the controller's next apply (or `ms`). A reconcile already planning is fenced off too.
+   */
+  holdReconcile(ms: number): void {
+    this.heldUntil = Date.now() + ms;
+    this.fence++;
+  }
+
+  /** Absent nullable fields mean null: the saved state then matches the contract's types. */
+  private validated(input: HostNetworkState): HostNetworkState {
     const state: HostNetworkState = {
       ...input,
       routers: input.routers.map((r) => ({ ...r, dvrHostMac: r.dvrHostMac ?? null, externalGateway: r.externalGateway ?? null })),
@@ -91,15 +125,7 @@ export class NetworkService implements OnApplicationBootstrap, OnApplicationShut
     }
     if (errors.length > 0)
       throw new BadRequestException({ message: errors.join('; '), details: errors.map((reason) => ({ reasons: [reason] })) });
-    return this.mutex.run(async () => {
-      if (this.desired && state.revision < this.desired.revision) {
-        throw new ConflictException(`revision ${state.revision} is older than the applied revision ${this.desired.revision}`);
-      }
-      // Saved first: an agent that dies mid-apply finishes the job when it starts again.
-      await this.store.save(state);
-      this.desired = state;
-      return this.converge(state, 'apply');
-    });
+    return state;
   }
 
   async reconcileNow(): Promise<NetworkApplyReport> {
@@ -110,7 +136,7 @@ export class NetworkService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async tick(): Promise<void> {
-    if (this.ticking || !this.desired) return;
+    if (this.ticking || !this.desired || Date.now() < this.heldUntil) return;
     this.ticking = true;
     try {
       await this.mutex.run(async () => (this.desired ? this.converge(this.desired, 'reconcile') : null));
@@ -124,16 +150,14 @@ export class NetworkService implements OnApplicationBootstrap, OnApplicationShut
   /** Observe, plan, run, observe again to confirm. Callers hold the mutex. */
   private async converge(state: HostNetworkState, trigger: Trigger): Promise<NetworkApplyReport> {
     const started = Date.now();
-    for (const r of state.routers) for (const i of r.interfaces) this.ownedTaps.add(i.peerDevice);
-    const options: PlannerOptions = {
-      externalInterface: this.config.externalInterface ?? null,
-      netnsPrefix: this.prefix,
-      ownedTaps: this.ownedTaps,
-    };
+    const fence = this.fence;
+    const options = this.plannerOptions(state);
     const plan = planNetwork(state, await this.observer.observe(), options);
     let drift = plan.drift;
     let commands: string[] = [];
-    if (plan.commands.length > 0) {
+    if (trigger === 'reconcile' && (fence !== this.fence || Date.now() < this.heldUntil)) {
+      drift = [];
+    } else if (plan.commands.length > 0) {
       const executed = await executePlan(this.runner, plan);
       commands = executed.commands;
       const check = planNetwork(state, await this.observer.observe(), options);
@@ -152,6 +176,11 @@ export class NetworkService implements OnApplicationBootstrap, OnApplicationShut
     if (trigger === 'apply' && drift.some((d) => !d.repaired))
       this.logger.warn(`apply of revision ${state.revision}: ${drift.filter((d) => !d.repaired).length} drift not repaired`);
     return report;
+  }
+
+  private plannerOptions(state: HostNetworkState): PlannerOptions {
+    for (const r of state.routers) for (const i of r.interfaces) this.ownedTaps.add(i.peerDevice);
+    return { externalInterface: this.config.externalInterface ?? null, netnsPrefix: this.prefix, ownedTaps: this.ownedTaps };
   }
 
   private record(drift: NetworkDrift[], at: string): void {

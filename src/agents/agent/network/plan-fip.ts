@@ -1,5 +1,5 @@
 import type { FipNamespacePlug, FipRouterLink, RouterPlacement } from '../../protocol';
-import { PlanBuilder, execIn, inNs, ipIn } from './network-plan';
+import { GARP, PlanBuilder, execIn, inNs, ipIn } from './network-plan';
 import { emptyNamespace, type ObservedNamespace } from './observed-state';
 import {
   FIP_RULE_PRIORITY,
@@ -123,7 +123,7 @@ export function planFipRoutes(
       ipIn(name, 'route', 'replace', dst, 'via', want.via, 'dev', want.dev),
     ]);
     const ip = dst.slice(0, -3);
-    garp.push(execIn(name, ['arping', '-U', '-c', '2', '-I', f.gatewayDevice, '-s', ip, ip]));
+    garp.push(execIn(name, [...GARP, '-I', f.gatewayDevice, '-s', ip, ip]));
   }
   for (const r of found) {
     if (!wanted.has(r.dst))
@@ -131,5 +131,5 @@ export function planFipRoutes(
         ipIn(name, 'route', 'del', r.dst, 'dev', r.dev ?? ''),
       ]);
   }
-  plan.followUp(garp);
+  plan.announce(garp);
 }

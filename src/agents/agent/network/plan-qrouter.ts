@@ -1,6 +1,6 @@
 import type { RouterPlacement } from '../../protocol';
 import { planNftTable, type NftRuleSpec } from './nft-plan';
-import { PlanBuilder, execIn, inNs, ipIn } from './network-plan';
+import { GARP, PlanBuilder, execIn, inNs, ipIn } from './network-plan';
 import { emptyNamespace, type ObservedLink, type ObservedNamespace } from './observed-state';
 import {
   ROUTER_NAT_TABLE,
@@ -150,8 +150,7 @@ export function planExternalGateway(
   planDefaultRoute(plan, name, existed ? namespaceState : emptyNamespace(), gw.gatewayIp, gw.device, 'main');
   // The external side learns at once where a floating IP now lives.
   for (const f of r.floatingIps) {
-    if (!before.includes(`${f.floatingIp}/32`))
-      plan.followUp([execIn(name, ['arping', '-U', '-c', '2', '-I', gw.device, '-s', f.floatingIp, f.floatingIp])]);
+    if (!before.includes(`${f.floatingIp}/32`)) plan.announce([execIn(name, [...GARP, '-I', gw.device, '-s', f.floatingIp, f.floatingIp])]);
   }
 }
 
