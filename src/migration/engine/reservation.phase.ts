@@ -36,11 +36,12 @@ export class ReservationPhase {
 
   async prepareCopy(ctx: RunContext): Promise<ReservationOutcome> {
     const { migration, instance, source, destination } = ctx;
-    if (!(await this.network.prePlug(ctx))) {
+    // The dirty-rate windows (about 3 s) are the longest wait before the copy: they run beside the pre-plug.
+    const [plugged] = await Promise.all([this.network.prePlug(ctx), this.prediction.beforeCopy(ctx)]);
+    if (!plugged) {
       return { ok: false, reason: `the network could not be pre-plugged on ${destination.name}: ${failedSteps(ctx.networkSteps)}` };
     }
     const floatingIp = await this.network.floatingIpOf(instance.id);
-    await this.prediction.beforeCopy(ctx);
     ctx.capture = await this.capture.start(migration.id, source, { guestIp: instance.ipAddress, floatingIp });
     await this.recorder.save(migration, { reportState: 'pending' });
     await this.instances.setState(instance.id, 'migrating');
