@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { acquireLabLock, controllerEnv, destroyGuest, labUp, shapeMigrationLink } from '../lab';
+import { acquireLabLock, controllerEnv, destroyGuest, labDown, labUp, shapeMigrationLink } from '../lab';
 import { ControllerApi } from '../lab/cli/controller-api';
 import { controllerLogFile, startControllerProcess } from '../lab/cli/controller-process';
 import {
@@ -114,6 +114,8 @@ async function main(): Promise<void> {
     await shapeMigrationLink('host-a', null).catch(() => undefined);
     await shapeMigrationLink('host-b', null).catch(() => undefined);
     if (stop) await stop().catch(() => undefined);
+    // The lab is shared: nothing of this run stays up.
+    await labDown().catch(() => undefined);
     release();
   }
 }
