@@ -7,7 +7,7 @@ import { MigrationRequestService } from './migration-request.service';
 import type { MigrationSampleEntity } from './records/migration-sample.entity';
 
 export type { MigrationView } from './migration-reads.service';
-export { resolvePolicy } from './resolve-policy';
+export { DEFAULT_POLICY, resolvePolicy } from './resolve-policy';
 
 /** The migration API's use cases in one place for the workflows (drain, rebalance): each delegates to its own service. */
 @Injectable()

@@ -41,6 +41,12 @@ export class PrechecksService {
       const detail = await fn();
       checks.push({ name, durationMs: Date.now() - started, detail });
     };
+    // Independent checks run together; the first refusal in the listed order is the one reported.
+    const together = async (list: [string, () => Promise<string>][]) => {
+      const settled = await Promise.allSettled(list.map(([name, fn]) => timed(name, fn)));
+      const refused = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (refused) throw refused.reason;
+    };
 
     await timed('hosts', async () => {
       if (source.id === destination.id)
@@ -55,73 +61,96 @@ export class PrechecksService {
       return `${source.name} → ${destination.name}`;
     });
 
-    await timed('agents', async () => {
-      for (const host of [source, destination]) {
-        if (host.agentState === 'down') {
-          const since = host.agentLastSeenAt ? `last heartbeat at ${host.agentLastSeenAt.toISOString()}` : 'no heartbeat answered';
-          throw new PrecheckRefusal('agent', `the agent on ${host.name} is down: it missed its heartbeats (${since})`, 409, {
-            host: host.name,
-          });
-        }
-        const health = await this.agents.check(host.id);
-        if (!health.up) throw new PrecheckRefusal('agent', `the agent on ${host.name} is down: ${health.reason}`, 409, { host: host.name });
-      }
-      return 'both agents answer';
-    });
+    await together([
+      [
+        'agents',
+        async () => {
+          for (const host of [source, destination]) {
+            if (host.agentState === 'down') {
+              const since = host.agentLastSeenAt ? `last heartbeat at ${host.agentLastSeenAt.toISOString()}` : 'no heartbeat answered';
+              throw new PrecheckRefusal('agent', `the agent on ${host.name} is down: it missed its heartbeats (${since})`, 409, {
+                host: host.name,
+              });
+            }
+            const health = await this.agents.check(host.id);
+            if (!health.up)
+              throw new PrecheckRefusal('agent', `the agent on ${host.name} is down: ${health.reason}`, 409, { host: host.name });
+          }
+          return 'both agents answer';
+        },
+      ],
 
-    await timed('capacity', async () => {
-      const host = (await this.capacity.capacities(() => true)).find((h) => h.id === destination.id);
-      const free = host ? { vcpus: freeVcpus(host), memoryMiB: freeMemoryMiB(host) } : { vcpus: 0, memoryMiB: 0 };
-      if (free.vcpus < flavor.vcpus || free.memoryMiB < flavor.ramMiB) {
-        throw new PrecheckRefusal(
-          'capacity',
-          `destination ${destination.name} has ${free.vcpus} vCPU and ${free.memoryMiB} MiB free; ${flavor.name} needs ${flavor.vcpus} vCPU and ${flavor.ramMiB} MiB`,
-          409,
-          { free },
-        );
-      }
-      return `${free.vcpus} vCPU, ${free.memoryMiB} MiB free`;
-    });
+      [
+        'capacity',
+        async () => {
+          const host = (await this.capacity.capacities(() => true)).find((h) => h.id === destination.id);
+          const free = host ? { vcpus: freeVcpus(host), memoryMiB: freeMemoryMiB(host) } : { vcpus: 0, memoryMiB: 0 };
+          if (free.vcpus < flavor.vcpus || free.memoryMiB < flavor.ramMiB) {
+            throw new PrecheckRefusal(
+              'capacity',
+              `destination ${destination.name} has ${free.vcpus} vCPU and ${free.memoryMiB} MiB free; ${flavor.name} needs ${flavor.vcpus} vCPU and ${flavor.ramMiB} MiB`,
+              409,
+              { free },
+            );
+          }
+          return `${free.vcpus} vCPU, ${free.memoryMiB} MiB free`;
+        },
+      ],
 
-    await timed('libvirt', async () => {
-      const names: string[] = [];
-      for (const host of [source, destination]) {
-        try {
-          names.push(await this.hypervisor.withConnection(host.libvirtUri, (c) => this.hypervisor.libvirt.hostname(c)));
-        } catch (err) {
-          throw new PrecheckRefusal('libvirt', `libvirt on ${host.name} (${host.libvirtUri}) does not answer: ${errorMessage(err)}`, 409, {
-            host: host.name,
-          });
-        }
-      }
-      return names.join(', ');
-    });
+      [
+        'libvirt',
+        async () => {
+          const names: string[] = [];
+          for (const host of [source, destination]) {
+            try {
+              names.push(await this.hypervisor.withConnection(host.libvirtUri, (c) => this.hypervisor.libvirt.hostname(c)));
+            } catch (err) {
+              throw new PrecheckRefusal(
+                'libvirt',
+                `libvirt on ${host.name} (${host.libvirtUri}) does not answer: ${errorMessage(err)}`,
+                409,
+                {
+                  host: host.name,
+                },
+              );
+            }
+          }
+          return names.join(', ');
+        },
+      ],
 
-    await timed('domain', () =>
-      this.hypervisor.withConnection(source.libvirtUri, async (c) => {
-        const presence = await this.hypervisor.presence(c, instance.domainName);
-        if (!presence.present) throw new PrecheckRefusal('domain', `domain ${instance.domainName} is not defined on ${source.name}`, 409);
-        if (presence.state !== 'running')
-          throw new PrecheckRefusal('domain', `domain ${instance.domainName} is ${presence.state} on ${source.name}, not running`, 409);
-        return 'running on the source';
-      }),
-    );
+      [
+        'domain',
+        () =>
+          this.hypervisor.withConnection(source.libvirtUri, async (c) => {
+            const presence = await this.hypervisor.presence(c, instance.domainName);
+            if (!presence.present)
+              throw new PrecheckRefusal('domain', `domain ${instance.domainName} is not defined on ${source.name}`, 409);
+            if (presence.state !== 'running')
+              throw new PrecheckRefusal('domain', `domain ${instance.domainName} is ${presence.state} on ${source.name}, not running`, 409);
+            return 'running on the source';
+          }),
+      ],
 
-    await timed('cpu', async () => {
-      const caps = await this.hypervisor.withConnection(source.libvirtUri, (c) => this.hypervisor.libvirt.capabilities(c));
-      const cpuXml = HOST_CPU.exec(caps)?.[1];
-      if (!cpuXml) return 'source reports no host CPU; not compared';
-      const result = await this.hypervisor
-        .withConnection(destination.libvirtUri, (c) => this.hypervisor.libvirt.compareCpu(c, cpuXml))
-        .catch((err: unknown) => {
-          throw new PrecheckRefusal('cpu', `could not compare CPUs on ${destination.name}: ${errorMessage(err)}`, 409);
-        });
-      if (result === 'incompatible')
-        throw new PrecheckRefusal('cpu', `the CPU of ${source.name} is not compatible with ${destination.name}`, 409);
-      return `destination CPU is ${result}`;
-    });
+      [
+        'cpu',
+        async () => {
+          const caps = await this.hypervisor.withConnection(source.libvirtUri, (c) => this.hypervisor.libvirt.capabilities(c));
+          const cpuXml = HOST_CPU.exec(caps)?.[1];
+          if (!cpuXml) return 'source reports no host CPU; not compared';
+          const result = await this.hypervisor
+            .withConnection(destination.libvirtUri, (c) => this.hypervisor.libvirt.compareCpu(c, cpuXml))
+            .catch((err: unknown) => {
+              throw new PrecheckRefusal('cpu', `could not compare CPUs on ${destination.name}: ${errorMessage(err)}`, 409);
+            });
+          if (result === 'incompatible')
+            throw new PrecheckRefusal('cpu', `the CPU of ${source.name} is not compatible with ${destination.name}`, 409);
+          return `destination CPU is ${result}`;
+        },
+      ],
 
-    await timed('shared-storage', () => this.proveSharedStorage(source, destination));
+      ['shared-storage', () => this.proveSharedStorage(source, destination)],
+    ]);
     return { sharedStorageProven: true, checks };
   }
 

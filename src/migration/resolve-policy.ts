@@ -1,7 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { CONVERGENCE_PRESETS, isConvergencePresetName, mergePolicy, type ConvergencePolicy } from './core';
 
-export const DEFAULT_POLICY = 'nova-default';
+export const DEFAULT_POLICY = 'livemig-default';
 
 /** A named preset with the request's overrides, validated; 400 naming the field otherwise. */
 export function resolvePolicy(name: string, overrides: Record<string, unknown>): ConvergencePolicy {

@@ -144,6 +144,14 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
       totalTimeMs: expect.any(Number),
       downtimeMs: expect.any(Number),
     });
+    // The default policy chose its strategy before the start and says why; every action it took was real.
+    expect(done.policyName).toBe('livemig-default');
+    expect(done.prediction.strategy.choice).toMatchObject({ kind: 'pre-copy', multifdChannels: 1, postCopyEnabled: true });
+    expect(done.prediction.strategy.choice.reason).toMatch(/converges in \d+ rounds/);
+    expect(done.prediction.strategy).toMatchObject({ libvirtVersion: '9.0.0', qemuVersion: '7.2.0' });
+    expect(done.convergenceEvents[0]).toMatchObject({ atMs: 0, action: 'start-strategy', outcome: 'applied' });
+    expect(done.convergenceEvents.filter((e: { outcome: string }) => e.outcome !== 'applied')).toEqual([]);
+    expect([...flags]).toContain('POSTCOPY');
     // The API groups the prediction and says its error in percent; the flat columns stay off the answer.
     expect(done).not.toHaveProperty('predTotalTimeMs');
     expect(done).not.toHaveProperty('precopyPrediction');

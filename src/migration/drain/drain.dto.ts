@@ -32,7 +32,7 @@ export class DrainHostDto {
   @Max(50)
   maxParallel?: number;
 
-  @ApiPropertyOptional({ enum: PRESET_NAMES, default: 'nova-default', description: 'convergence policy of every move' })
+  @ApiPropertyOptional({ enum: PRESET_NAMES, default: 'livemig-default', description: 'convergence policy of every move' })
   @IsOptional()
   @IsIn(PRESET_NAMES)
   policyName?: string;

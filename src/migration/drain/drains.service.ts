@@ -1,7 +1,7 @@
 import { ConflictException, HttpException, Injectable, NotFoundException } from '@nestjs/common';
 import { newId } from '../../common/ids';
 import { HostsRepository } from '../../inventory/repositories/hosts.repository';
-import { MigrationsService, resolvePolicy } from '../migrations.service';
+import { DEFAULT_POLICY, MigrationsService, resolvePolicy } from '../migrations.service';
 import { DrainExecutor } from './drain-executor.service';
 import { DrainMoveEntity } from './drain-move.entity';
 import { DrainOwnership } from './drain-ownership.service';
@@ -33,7 +33,7 @@ export class DrainsService {
 
   async start(hostId: string, dto: DrainHostDto): Promise<DrainView> {
     // A bad policy is refused before the host changes state, not once per move.
-    if (dto.policyName || dto.policy) resolvePolicy(dto.policyName ?? 'nova-default', dto.policy ?? {});
+    if (dto.policyName || dto.policy) resolvePolicy(dto.policyName ?? DEFAULT_POLICY, dto.policy ?? {});
     const busy = await this.drains.findRunningOnHost(hostId);
     if (busy) throw new ConflictException({ message: `host ${hostId} is already draining (${busy.id})`, details: { drainId: busy.id } });
     const plan = await this.plan(hostId, dto);

@@ -14,7 +14,7 @@ export class CreateMigrationDto {
   @IsUUID('all')
   destinationHostId?: string;
 
-  @ApiPropertyOptional({ enum: PRESET_NAMES, default: 'nova-default', description: 'named convergence policy' })
+  @ApiPropertyOptional({ enum: PRESET_NAMES, default: 'livemig-default', description: 'named convergence policy' })
   @IsOptional()
   @IsIn(PRESET_NAMES)
   policyName?: string;

@@ -1,5 +1,5 @@
 import type { MigrationView } from '../migration-reads.service';
-import type { PrecopyRecordInputs } from '../prediction/precopy-record';
+import type { PostCopyRecord, PrecopyRecordInputs, StrategyRecord } from '../prediction/precopy-record';
 
 type PredictionColumns =
   'predIterations' | 'predTotalTimeMs' | 'predDowntimeMs' | 'predConverges' | 'predTotalTimeErrorRatio' | 'precopyPrediction';
@@ -13,6 +13,10 @@ export interface MigrationPrediction {
   inputs: PrecopyRecordInputs | null;
   notes: string[];
   madeAt: string;
+  /** The copy strategy chosen before the start: kind, channels, throttle, post-copy, reason and inputs. */
+  strategy: StrategyRecord | null;
+  /** Set when the run switched to post-copy. */
+  postCopy: PostCopyRecord | null;
 }
 
 /** A migration as the API answers it: the record, with the pre-copy prediction as one object. */
@@ -30,6 +34,8 @@ export function toMigrationResponse(view: MigrationView): MigrationResponse {
         inputs: precopyPrediction.inputs,
         notes: precopyPrediction.notes,
         madeAt: precopyPrediction.madeAt,
+        strategy: precopyPrediction.strategy ?? null,
+        postCopy: precopyPrediction.postCopy ?? null,
       }
     : null;
   return { ...rest, prediction };

@@ -41,7 +41,10 @@ export class ConvergenceEventDto {
   @ApiProperty({ type: 'object', additionalProperties: true })
   detail!: Record<string, unknown>;
 
-  @ApiProperty({ enum: ['applied', 'failed', 'unsupported'] })
+  @ApiProperty({
+    enum: ['applied', 'failed', 'unsupported'],
+    description: 'unsupported: only on records from before every action was real',
+  })
   outcome!: string;
 
   @ApiPropertyOptional()
@@ -70,6 +73,21 @@ export class MigrationPredictionDto {
   inputs!: Record<string, unknown> | null;
   @ApiProperty({ type: [String], description: 'what could not be measured' }) notes!: string[];
   @ApiProperty({ description: 'when the prediction was made' }) madeAt!: string;
+  @ApiProperty({
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'the copy strategy chosen before the start (choice: kind, multifdChannels, compression, autoConverge, postCopyEnabled, postCopyAfterFirstPass, reason, predicted; inputs; libvirt and QEMU versions)',
+  })
+  strategy!: Record<string, unknown> | null;
+  @ApiProperty({
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+    description: 'post-copy runs: switchedAtMs, downtimeMs, totalTimeMs, dataProcessedBytes, iterations, and that it cannot be rolled back',
+  })
+  postCopy!: Record<string, unknown> | null;
 }
 
 export class MigrationDto {

@@ -22,7 +22,10 @@ export class CommitmentPhase {
     private readonly rollback: RollbackPhase,
   ) {}
 
-  async commit(ctx: RunContext, outcome: Pick<CopyOutcome, 'switchoverSeen' | 'lastDirtyRatePagesPerSec'>): Promise<TerminalState> {
+  async commit(
+    ctx: RunContext,
+    outcome: Pick<CopyOutcome, 'switchoverSeen' | 'lastDirtyRatePagesPerSec' | 'postCopy'>,
+  ): Promise<TerminalState> {
     const { migration, instance, destination, source } = ctx;
     if (!outcome.switchoverSeen) await this.switchover.unseen(ctx);
     const networkFollowed = await this.network.switchoverDone(ctx);
@@ -38,12 +41,14 @@ export class CommitmentPhase {
       return this.rollback.end(ctx, 'failed', `libvirt reported success but ${instance.domainName} is not running on ${destination.name}`);
     }
     const stats = where.completed;
+    // Post-copy leaves no completed job stats on the destination: the run's own figures stand in.
+    const post = outcome.postCopy ?? null;
     await this.recorder.save(migration, {
-      hvTotalTimeMs: stats?.timeElapsed ?? null,
-      hvDowntimeMs: stats?.downtime ?? null,
+      hvTotalTimeMs: stats?.timeElapsed ?? post?.totalTimeMs ?? null,
+      hvDowntimeMs: stats?.downtime ?? post?.downtimeMs ?? null,
       hvSetupTimeMs: stats?.setupTime ?? null,
-      hvDataProcessedBytes: stats?.dataProcessed ?? null,
-      hvIterations: stats?.memoryIteration ?? null,
+      hvDataProcessedBytes: stats?.dataProcessed ?? post?.dataProcessedBytes ?? null,
+      hvIterations: stats?.memoryIteration ?? post?.iterations ?? null,
       hvDirtyRatePagesPerSec: outcome.lastDirtyRatePagesPerSec,
     });
     await this.instances.place(instance.id, destination.id, 'active');

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { ConvergenceAction } from '../core';
+import type { ConvergenceAction, CopyStrategy } from '../core';
 import { errorMessage, Hypervisor } from '../hypervisor';
 import type { DomainRef } from '../libvirt';
 import { MigrationRecorder } from '../migration-recorder.service';
 import type { LiveMigrationEntity } from '../records/live-migration.entity';
 
-export type ActionOutcome = 'applied' | 'failed' | 'unsupported';
+export type ActionOutcome = 'applied' | 'failed';
 
 /** The one place where a convergence policy's action becomes a libvirt call, and what became of it is recorded. */
 @Injectable()
@@ -54,10 +54,26 @@ export class ConvergenceActions {
         // Paused vCPUs dirty nothing, so the copy finishes; libvirt resumes the guest on the destination.
         await libvirt.suspend(domain);
         return 'applied';
-      case 'enable-auto-converge':
-      case 'raise-cpu-throttle':
-        // libvirt cannot change these mid-job; QEMU's own auto-converge runs when the policy allowed it at start.
-        return 'unsupported';
     }
+  }
+
+  /** What the migrate call itself carries (libvirt takes these only at the start), recorded as the run's first event. */
+  async recordStart(migration: LiveMigrationEntity, strategy: CopyStrategy, flags: readonly string[]): Promise<void> {
+    await this.recorder.addConvergenceEvent(migration, {
+      atMs: 0,
+      action: 'start-strategy',
+      detail: {
+        kind: strategy.kind,
+        multifdChannels: strategy.multifdChannels,
+        compression: strategy.compression,
+        autoConverge: strategy.autoConverge,
+        postCopyEnabled: strategy.postCopyEnabled,
+        postCopyAfterFirstPass: strategy.postCopyAfterFirstPass,
+        flags,
+        reason: strategy.reason,
+        by: 'policy',
+      },
+      outcome: 'applied',
+    });
   }
 }

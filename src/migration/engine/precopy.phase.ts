@@ -1,11 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LIVEMIG_CONFIG, type LivemigConfig } from '../../config/livemig-config';
-import { buildMigrateRequest, decide, initialConvergenceState, migrationDataGiB, type ConvergenceState } from '../core';
+import {
+  buildMigrateRequest,
+  decide,
+  fallbackStrategy,
+  initialConvergenceState,
+  migrationDataGiB,
+  type ConvergenceState,
+  type CopyStrategy,
+} from '../core';
 import { Hypervisor } from '../hypervisor';
 import type { DomainEvent, DomainRef, HostConnectionRef, JobStats } from '../libvirt';
 import { MigrationRecorder, type SampleFigures } from '../migration-recorder.service';
 import { ConvergenceActions } from './convergence-actions';
+import { PostCopyTracker } from './postcopy-tracker';
 import type { CopyOutcome, RunContext } from './run-context';
 import { SwitchoverPhase } from './switchover.phase';
 
@@ -35,8 +44,10 @@ export class PrecopyPhase {
     const libvirt = this.hypervisor.libvirt;
     const domain = await libvirt.lookupDomain(sourceConn, instance.domainName);
     const outcome: CopyOutcome = { error: null, switchoverSeen: false, abortReason: null, lastDirtyRatePagesPerSec: null };
+    const tracker = new PostCopyTracker(instance.domainName, Date.now());
 
     const onEvent = (event: DomainEvent) => {
+      tracker.onSourceEvent(event);
       if (outcome.switchoverSeen) return;
       const detail = this.switchover.pauseDetail(ctx, event);
       if (detail === null) return;
@@ -44,8 +55,14 @@ export class PrecopyPhase {
       this.switchover.onPaused(ctx, detail);
     };
     const unsubscribe = await libvirt.onDomainEvent(sourceConn, onEvent).catch(() => null);
+    // The destination's resume (post-copy) closes the post-copy downtime.
+    const destinationConn = await libvirt.connect(destination.libvirtUri).catch(() => null);
+    const unsubscribeDestination = destinationConn
+      ? await libvirt.onDomainEvent(destinationConn, (e) => tracker.onDestinationEvent(e)).catch(() => null)
+      : null;
 
-    const initial = initialConvergenceState(migration.policy, migrationDataGiB(flavor.ramMiB));
+    const strategy = migration.precopyPrediction?.strategy?.choice ?? fallbackStrategy(migration.policy);
+    const initial = initialConvergenceState(migration.policy, migrationDataGiB(flavor.ramMiB), strategy);
     const initialMaxDowntimeMs = initial.steps[0]?.downtimeMs;
     // The first step goes with the migrate call itself; the loop only sends later, different steps.
     const state: ConvergenceState = { ...initial, currentMaxDowntimeMs: initialMaxDowntimeMs ?? null };
@@ -53,11 +70,13 @@ export class PrecopyPhase {
       destinationLibvirtUri: destination.libvirtUri,
       destinationMigrationAddress: destination.migrationAddress,
       policy: migration.policy,
+      strategy,
       initialMaxDowntimeMs,
       sharedStorageProven,
     });
     await this.recorder.save(migration, { maxDowntimeMs: initialMaxDowntimeMs ?? null });
-    await this.recorder.enterPhase(migration, 'pre-copy', `flags ${[...request.flags].join(',')}`);
+    await this.recorder.enterPhase(migration, 'pre-copy', `${strategy.kind}; flags ${[...request.flags].join(',')}`);
+    await this.actions.recordStart(migration, strategy, [...request.flags]);
 
     const started = Date.now();
     const migrating = libvirt.migrate(domain, request).then(
@@ -67,10 +86,16 @@ export class PrecopyPhase {
       },
     );
     try {
-      await this.monitor(ctx, domain, migrating, started, state, outcome);
+      await this.monitor(ctx, domain, migrating, started, state, outcome, { strategy, tracker });
       await migrating;
     } finally {
       if (unsubscribe) await unsubscribe().catch(() => undefined);
+      if (unsubscribeDestination) await unsubscribeDestination().catch(() => undefined);
+      if (destinationConn) await libvirt.disconnect(destinationConn).catch(() => undefined);
+    }
+    outcome.postCopy = tracker.record(Date.now());
+    if (outcome.postCopy && migration.precopyPrediction) {
+      await this.recorder.save(migration, { precopyPrediction: { ...migration.precopyPrediction, postCopy: outcome.postCopy } });
     }
     return outcome;
   }
@@ -83,6 +108,7 @@ export class PrecopyPhase {
     started: number,
     initialState: ConvergenceState,
     outcome: CopyOutcome,
+    run: { strategy: CopyStrategy; tracker: PostCopyTracker },
   ): Promise<void> {
     const { migration } = ctx;
     let settled = false;
@@ -97,6 +123,7 @@ export class PrecopyPhase {
       const elapsedMs = Date.now() - started;
       const stats = await this.hypervisor.libvirt.jobStats(domain).catch(() => null);
       if (stats && stats.type !== 'none') {
+        run.tracker.onSample(stats);
         if (stats.memoryDirtyRate !== undefined && !outcome.switchoverSeen) outcome.lastDirtyRatePagesPerSec = stats.memoryDirtyRate;
         await this.recorder.addSample(migration.id, sampleFigures(stats, elapsedMs, migration.maxDowntimeMs));
       }
@@ -110,12 +137,15 @@ export class PrecopyPhase {
         elapsedSec: elapsedMs / 1000,
         dataRemainingBytes: stats.dataRemaining ?? stats.memoryRemaining ?? 0,
         memoryIteration: stats.memoryIteration,
-        mode: postCopy ? 'post-copy' : 'pre-copy',
+        mode: postCopy || run.tracker.switched ? 'post-copy' : 'pre-copy',
       });
       state = decision.state;
       for (const action of decision.actions) {
         if (action.type === 'abort') outcome.abortReason = `aborted by policy: ${action.reason}`;
-        if (action.type === 'start-post-copy') postCopy = true;
+        if (action.type === 'start-post-copy') {
+          postCopy = true;
+          run.tracker.onSwitchRequested(elapsedMs);
+        }
         await this.actions.apply(migration, domain, action, elapsedMs);
       }
     }

@@ -4,6 +4,7 @@ import type { HostEntity } from '../../inventory/hosts/host.entity';
 import type { InstanceEntity } from '../../inventory/instances/instance.entity';
 import type { LiveMigrationEntity } from '../records/live-migration.entity';
 import type { NetworkStepRecord } from '../../network/follow/network-step-record';
+import type { PostCopyRecord } from '../prediction/precopy-record';
 
 /** Everything one run of a migration carries from phase to phase. */
 export interface RunContext {
@@ -32,4 +33,6 @@ export interface CopyOutcome {
   switchoverSeen: boolean;
   abortReason: string | null;
   lastDirtyRatePagesPerSec: number | null;
+  /** Set when the run switched to post-copy: the figures the destination will not give. */
+  postCopy?: PostCopyRecord | null;
 }

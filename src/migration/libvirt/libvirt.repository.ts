@@ -39,6 +39,8 @@ export interface LibvirtRepository {
   disconnect(connection: HostConnectionRef): Promise<void>;
   hostname(connection: HostConnectionRef): Promise<string>;
   nodeInfo(connection: HostConnectionRef): Promise<NodeInfo>;
+  /** virConnectGetVersion and virConnectGetLibVersion (major * 1,000,000 + minor * 1,000 + release). */
+  versions(connection: HostConnectionRef): Promise<{ hypervisor: number; library: number }>;
   /** Host capabilities XML, for a CPU-compatibility pre-check. */
   capabilities(connection: HostConnectionRef): Promise<string>;
   compareCpu(connection: HostConnectionRef, cpuXml: string): Promise<CpuCompareResult>;

@@ -30,6 +30,10 @@ export class NativeLibvirtRepository implements LibvirtRepository {
     return asConnection(connection).nodeInfo();
   }
 
+  async versions(connection: HostConnectionRef): Promise<{ hypervisor: number; library: number }> {
+    return asConnection(connection).version();
+  }
+
   async capabilities(connection: HostConnectionRef): Promise<string> {
     return asConnection(connection).capabilities();
   }

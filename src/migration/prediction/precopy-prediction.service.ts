@@ -3,13 +3,14 @@ import { AgentDirectory } from '../../agents/agent-directory.service';
 import type { FlavorEntity } from '../../inventory/flavors/flavor.entity';
 import type { HostEntity } from '../../inventory/hosts/host.entity';
 import type { InstanceEntity } from '../../inventory/instances/instance.entity';
-import { initialConvergenceState, migrationDataGiB } from '../core';
+import { chooseStrategy, initialConvergenceState, migrationDataGiB, type HypervisorVersions } from '../core';
 import { errorMessage, Hypervisor } from '../hypervisor';
 import { MigrationRecorder } from '../migration-recorder.service';
 import type { LiveMigrationEntity } from '../records/live-migration.entity';
 import { LiveMigrationsRepository } from '../repositories/live-migrations.repository';
 import { predictFromInputs, precopyInputs, predictionError, type DirtyWindow, type LinkRate } from './precopy-inputs';
 import type { PrecopyRecord } from './precopy-record';
+import { strategyInputs, versionsText, type CpuWindow, type StreamRate } from './strategy-inputs';
 
 /**
  * QEMU's shortest calculation, then one twice as long: the second shows whether the guest keeps
@@ -17,6 +18,7 @@ import type { PrecopyRecord } from './precopy-record';
  */
 export const DIRTY_RATE_WINDOWS_SEC = [1, 2] as const;
 const SETUP_HISTORY = 10;
+const STREAM_HISTORY = 5;
 
 interface PredictionContext {
   migration: LiveMigrationEntity;
@@ -45,14 +47,23 @@ export class PrecopyPredictionService {
   async beforeCopy(ctx: PredictionContext): Promise<void> {
     const { migration, instance, flavor, source } = ctx;
     const notes: string[] = [];
-    const record: PrecopyRecord = { madeAt: new Date().toISOString(), inputs: null, prediction: null, error: null, notes };
+    const record: PrecopyRecord = {
+      madeAt: new Date().toISOString(),
+      strategy: null,
+      inputs: null,
+      prediction: null,
+      error: null,
+      notes,
+    };
     try {
-      const [rate, link, recentSetupMs, previousFirstRoundBytes, hostMemory] = await Promise.all([
+      const [rate, link, recentSetupMs, previousFirstRoundBytes, hostMemory, history, versions] = await Promise.all([
         this.measureDirtyRate(source.libvirtUri, instance.domainName),
         this.migrationLink(source, notes),
         this.recentSetupMs(source.id),
         this.previousFirstRoundBytes(instance.id),
         this.hostMemory(source, instance.domainName, flavor.ramMiB, notes),
+        this.streamHistory(source.id),
+        this.versions(source.libvirtUri, notes),
       ]);
       const firstStep = initialConvergenceState(migration.policy, migrationDataGiB(flavor.ramMiB)).steps[0];
       record.inputs = precopyInputs({
@@ -67,6 +78,8 @@ export class PrecopyPredictionService {
         recentSetupMs,
       });
       record.prediction = predictFromInputs(record.inputs);
+      const inputs = strategyInputs({ precopy: record.inputs, history, cpu: rate.cpu, versions });
+      record.strategy = { choice: chooseStrategy(migration.policy, inputs), inputs, ...versionsText(versions) };
     } catch (err) {
       notes.push(`no prediction: ${errorMessage(err)}`);
       this.logger.warn(`migration ${migration.id}: no pre-copy prediction: ${errorMessage(err)}`);
@@ -94,11 +107,17 @@ export class PrecopyPredictionService {
     }
   }
 
-  private async measureDirtyRate(uri: string, domainName: string): Promise<{ windows: DirtyWindow[]; calcMode: string | null }> {
+  /** The dirty-rate windows, and the host's idle CPU over the same seconds (two reads of its counters, free). */
+  private async measureDirtyRate(
+    uri: string,
+    domainName: string,
+  ): Promise<{ windows: DirtyWindow[]; calcMode: string | null; cpu: CpuWindow | null }> {
     return this.hypervisor.withConnection(uri, async (c) => {
-      const domain = await this.hypervisor.libvirt.lookupDomain(c, domainName);
+      const libvirt = this.hypervisor.libvirt;
+      const domain = await libvirt.lookupDomain(c, domainName);
       const windows: DirtyWindow[] = [];
       let calcMode: string | null = null;
+      const cpuBefore = await libvirt.nodeCpuStats(c).catch(() => null);
       for (const seconds of DIRTY_RATE_WINDOWS_SEC) {
         // Page-sampling: dirty-bitmap mode crashes QEMU 7.2 under TCG, dirty-ring needs KVM.
         const rate = await this.hypervisor.libvirt.dirtyRate(domain, { calcSeconds: seconds, mode: 'page-sampling' });
@@ -106,8 +125,29 @@ export class PrecopyPredictionService {
         windows.push({ seconds, mibPerSec: rate.megabytesPerSecond });
         calcMode = rate.calcMode ?? calcMode;
       }
-      return { windows, calcMode };
+      const [cpuAfter, node] = await Promise.all([libvirt.nodeCpuStats(c).catch(() => null), libvirt.nodeInfo(c).catch(() => null)]);
+      return { windows, calcMode, cpu: cpuBefore && cpuAfter && node ? idleWindow(cpuBefore, cpuAfter, node.cpus) : null };
     });
+  }
+
+  /** What earlier migrations from the host carried: the measured bandwidth, single-stream or multifd. */
+  private async streamHistory(sourceHostId: string): Promise<StreamRate[]> {
+    const rows = await this.migrations.recentPeakBandwidths(sourceHostId, STREAM_HISTORY);
+    return rows.map((r) => {
+      const start = r.convergenceEvents.find((e) => e.action === 'start-strategy');
+      const channels = start?.detail['multifdChannels'];
+      return { peakBytesPerSec: r.peakBytesPerSec, multifdChannels: typeof channels === 'number' ? channels : 1 };
+    });
+  }
+
+  private async versions(uri: string, notes: string[]): Promise<HypervisorVersions | null> {
+    try {
+      const v = await this.hypervisor.withConnection(uri, (c) => this.hypervisor.libvirt.versions(c));
+      return { libvirt: v.library, qemu: v.hypervisor };
+    } catch (err) {
+      notes.push(`libvirt and QEMU versions unknown: ${errorMessage(err)}`);
+      return null;
+    }
   }
 
   /**
@@ -149,4 +189,13 @@ export class PrecopyPredictionService {
   private recentSetupMs(sourceHostId: string): Promise<number[]> {
     return this.migrations.recentSetupTimesMs(sourceHostId, SETUP_HISTORY);
   }
+}
+
+type CpuCounters = { kernelNs?: number; userNs?: number; idleNs?: number; iowaitNs?: number };
+
+function idleWindow(before: CpuCounters, after: CpuCounters, cpus: number): CpuWindow | null {
+  const busy = (s: CpuCounters) => (s.kernelNs ?? 0) + (s.userNs ?? 0) + (s.iowaitNs ?? 0);
+  const idle = (after.idleNs ?? 0) - (before.idleNs ?? 0);
+  const total = idle + busy(after) - busy(before);
+  return total > 0 ? { cpus, idleShare: Math.min(1, Math.max(0, idle / total)) } : null;
 }

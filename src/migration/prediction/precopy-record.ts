@@ -1,6 +1,6 @@
 // What a migration row keeps of its pre-copy prediction: the inputs as measured, the model's answer,
 // and, once the migration has ended, its error against what happened.
-import type { NonConvergenceReason } from '../core';
+import type { CopyStrategy, NonConvergenceReason, StrategyInputs } from '../core';
 
 /** Where the bandwidth the model used came from. */
 export type BandwidthSource = 'policy-cap' | 'link-shaped' | 'link-speed' | 'planning-default';
@@ -58,8 +58,35 @@ export interface PrecopyRecordError {
   actualIterations: number | null;
 }
 
+/** The strategy chosen before the start, with what it was chosen from. */
+export interface StrategyRecord {
+  choice: CopyStrategy;
+  inputs: StrategyInputs;
+  /** Versions as text, for the reader (the ability in inputs is what they mean). */
+  libvirtVersion: string | null;
+  qemuVersion: string | null;
+}
+
+/** A post-copy run: when it switched, and the figures libvirt does not give as completed job stats on the destination. */
+export interface PostCopyRecord {
+  /** ms since the copy started; null when no switch happened. */
+  switchedAtMs: number | null;
+  /** The source paused (post-copy) until the destination resumed it, from the two hosts' lifecycle events. */
+  downtimeMs: number | null;
+  /** From the migrate call to its return. */
+  totalTimeMs: number | null;
+  /** The last sample of the running job. */
+  dataProcessedBytes: number | null;
+  iterations: number | null;
+  postcopyRequests: number | null;
+  note: string;
+}
+
 export interface PrecopyRecord {
   madeAt: string;
+  /** Chosen before the start; null on records from before the strategy existed. */
+  strategy?: StrategyRecord | null;
+  postCopy?: PostCopyRecord | null;
   /** null when the inputs could not be measured (see note). */
   inputs: PrecopyRecordInputs | null;
   prediction: PrecopyRecordPrediction | null;

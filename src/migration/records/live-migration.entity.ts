@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColum
 import type { MigrationNetworkReport } from '../../capture/migration-report';
 import type { NetworkStepRecord } from '../../network/follow/network-step-record';
 import type { PrecopyRecord } from '../prediction/precopy-record';
-import { withCurrentPolicyKeys, type ConvergencePolicy } from '../core';
+import { withCurrentPolicyKeys, withPolicyDefaults, type ConvergencePolicy } from '../core';
 import type { MigrationState } from '../migration-phase';
 import { numberColumn } from './number-column';
 
@@ -58,10 +58,10 @@ export class LiveMigrationEntity {
   @Column({ name: 'policy_name', type: 'varchar', length: 63 })
   policyName!: string;
 
-  /** Records stored before the unit-suffix names read as today's policy. */
+  /** Records stored before the unit-suffix names (or the auto strategy) read as today's policy. */
   @Column({
     type: 'simple-json',
-    transformer: { to: (p: ConvergencePolicy) => p, from: (p: ConvergencePolicy) => withCurrentPolicyKeys(p) },
+    transformer: { to: (p: ConvergencePolicy) => p, from: (p: ConvergencePolicy) => withPolicyDefaults(withCurrentPolicyKeys(p)) },
   })
   policy!: ConvergencePolicy;
 

@@ -108,6 +108,28 @@ export class LiveMigrationsRepository {
     return rows.map((r) => r.hvSetupTimeMs).filter((v): v is number => v !== null);
   }
 
+  /** The host's latest completed outbound migrations: the best rate sampled in each, with its events (which say the channels). */
+  async recentPeakBandwidths(
+    sourceHostId: string,
+    take: number,
+  ): Promise<{ peakBytesPerSec: number; convergenceEvents: LiveMigrationEntity['convergenceEvents'] }[]> {
+    const rows = await this.migrations.find({
+      where: { sourceHostId, state: 'completed' },
+      select: { id: true, convergenceEvents: true },
+      order: { finishedAt: 'DESC' },
+      take,
+    });
+    const out: { peakBytesPerSec: number; convergenceEvents: LiveMigrationEntity['convergenceEvents'] }[] = [];
+    for (const row of rows) {
+      const top = await this.samples.findOne({
+        where: { migrationId: row.id, bandwidthBytesPerSec: Not(IsNull()) },
+        order: { bandwidthBytesPerSec: 'DESC' },
+      });
+      if (top?.bandwidthBytesPerSec) out.push({ peakBytesPerSec: top.bandwidthBytesPerSec, convergenceEvents: row.convergenceEvents });
+    }
+    return out;
+  }
+
   addPhase(migrationId: string, phase: MigrationState, enteredAt: Date, detail: string | null): Promise<unknown> {
     return this.phases.insert({ migrationId, phase, enteredAt, detail });
   }

@@ -91,6 +91,11 @@ export class FakeLibvirt implements LibvirtRepository {
     return { model: 'x86_64', memoryKiB: 8 * 1024 * 1024, cpus: 4, mhz: 2000, nodes: 1, sockets: 1, cores: 4, threads: 1 };
   }
 
+  /** The lab's libvirt 9.0.0 and QEMU 7.2.0. */
+  async versions(): Promise<{ hypervisor: number; library: number }> {
+    return { hypervisor: 7_002_000, library: 9_000_000 };
+  }
+
   async capabilities(): Promise<string> {
     return '<capabilities><host><cpu><arch>x86_64</arch><model>qemu64</model></cpu></host></capabilities>';
   }

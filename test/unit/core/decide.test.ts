@@ -149,58 +149,90 @@ describe('decide: post-copy on slow progress (Nova should_switch_to_postcopy)', 
   });
 });
 
-describe('decide: auto-converge escalation', () => {
+describe('decide: post-copy after the first pass (the strategy’s choice)', () => {
+  const policy: ConvergencePolicy = { ...BASE, allowPostCopy: true, downtimeSteps: 1, downtimeDelaySecPerGiB: 0 };
+  const start = { postCopyEnabled: true, postCopyAfterFirstPass: true };
+
+  it('switches once libvirt’s iteration counter passes 1, then never again', () => {
+    let state = initialConvergenceState(policy, 2, start);
+    const polls: Poll[] = [
+      { elapsedSec: 1, memoryIteration: 1 },
+      { elapsedSec: 30, memoryIteration: 1 },
+      { elapsedSec: 31, memoryIteration: 2 },
+      { elapsedSec: 32, memoryIteration: 3 },
+    ];
+    const seen: string[][] = [];
+    for (const poll of polls) {
+      const d = decide(policy, state, { dataRemainingBytes: GiB, mode: 'pre-copy', ...poll });
+      seen.push(d.actions.filter((a) => a.type === 'start-post-copy').map((a) => (a.type === 'start-post-copy' ? a.reason : '')));
+      state = d.state;
+    }
+    expect(seen).toEqual([[], [], ['after-first-pass'], []]);
+  });
+
+  it('does not switch when the migrate call did not carry the post-copy flag', () => {
+    const state = initialConvergenceState(policy, 2, { postCopyEnabled: false, postCopyAfterFirstPass: true });
+    const d = decide(policy, state, { elapsedSec: 40, dataRemainingBytes: GiB, mode: 'pre-copy', memoryIteration: 2 });
+    expect(d.actions.some((a) => a.type === 'start-post-copy')).toBe(false);
+  });
+});
+
+describe('decide: stall detection escalates in the policy’s order', () => {
   const policy: ConvergencePolicy = {
     ...BASE,
     downtimeSteps: 1,
     downtimeDelaySecPerGiB: 0,
-    allowAutoConverge: true,
-    autoConvergeStallSec: 30,
-    autoConvergeInitialPct: 20,
-    autoConvergeIncrementPct: 30,
-    autoConvergeMaxPct: 60,
+    allowPostCopy: true,
+    forceCompleteMaxDowntimeMs: 2000,
+    stallWindowSec: 20,
+    stallMinDropPct: 10,
+    stallEscalation: ['raise-downtime', 'post-copy', 'pause'],
   };
-  const throttleActions = (actions: ConvergenceAction[][]) =>
-    actions.map((a) => a.filter((x) => x.type === 'enable-auto-converge' || x.type === 'raise-cpu-throttle'));
+  const escalations = (actions: ConvergenceAction[][]) => actions.map((a) => a.filter((x) => 'reason' in x && x.reason === 'stall'));
 
-  it('enables, raises, caps; one change per stall period', () => {
-    const { actions } = run(policy, [
-      { elapsedSec: 0 },
-      { elapsedSec: 29 },
-      { elapsedSec: 30 },
-      { elapsedSec: 45 },
-      { elapsedSec: 60 },
-      { elapsedSec: 90 },
-      { elapsedSec: 500 },
-    ]);
-    expect(throttleActions(actions)).toEqual([
+  it('flat remaining data: one escalation per window, in order, skipping nothing it can do', () => {
+    const { actions } = run(policy, [{ elapsedSec: 0 }, { elapsedSec: 10 }, { elapsedSec: 20 }, { elapsedSec: 30 }, { elapsedSec: 40 }]);
+    expect(escalations(actions)).toEqual([
       [],
       [],
-      [{ type: 'enable-auto-converge', throttleInitialPct: 20, throttleIncrementPct: 30 }],
+      [{ type: 'set-max-downtime', downtimeMs: 2000, reason: 'stall' }],
       [],
-      [{ type: 'raise-cpu-throttle', throttlePct: 50 }],
-      [{ type: 'raise-cpu-throttle', throttlePct: 60 }],
-      [],
+      [{ type: 'start-post-copy', reason: 'stall' }],
     ]);
   });
 
-  it('progress restarts the stall clock', () => {
+  it('steady progress (new lows ≥ 10 % every poll) never escalates', () => {
+    const polls = Array.from({ length: 10 }, (_, i) => ({ elapsedSec: i * 10, dataRemainingBytes: GiB * 0.85 ** i }));
+    expect(escalations(run(policy, polls).actions).flat()).toEqual([]);
+  });
+
+  it('a saw-tooth without new lows is a stall even though the data moves', () => {
     const { actions } = run(policy, [
-      { elapsedSec: 0, dataRemainingBytes: 3 * GiB },
-      { elapsedSec: 20, dataRemainingBytes: 2 * GiB },
-      { elapsedSec: 40, dataRemainingBytes: 2 * GiB },
-      { elapsedSec: 50, dataRemainingBytes: 2 * GiB },
+      { elapsedSec: 0, dataRemainingBytes: 0.5 * GiB },
+      { elapsedSec: 8, dataRemainingBytes: 0.9 * GiB },
+      { elapsedSec: 16, dataRemainingBytes: 0.48 * GiB },
+      { elapsedSec: 24, dataRemainingBytes: 0.9 * GiB },
     ]);
-    expect(throttleActions(actions)).toEqual([
+    expect(escalations(actions)[3]).toEqual([{ type: 'set-max-downtime', downtimeMs: 2000, reason: 'stall' }]);
+  });
+
+  it('skips post-copy when the start did not enable it and goes on to the pause', () => {
+    let state = initialConvergenceState(policy, 3, { postCopyEnabled: false, postCopyAfterFirstPass: false });
+    const out: ConvergenceAction[][] = [];
+    for (const elapsedSec of [0, 20, 40]) {
+      const d = decide(policy, state, { elapsedSec, dataRemainingBytes: GiB, mode: 'pre-copy' });
+      out.push([...d.actions]);
+      state = d.state;
+    }
+    expect(escalations(out)).toEqual([
       [],
-      [],
-      [],
-      [{ type: 'enable-auto-converge', throttleInitialPct: 20, throttleIncrementPct: 30 }],
+      [{ type: 'set-max-downtime', downtimeMs: 2000, reason: 'stall' }],
+      [{ type: 'pause-guest', reason: 'stall' }],
     ]);
   });
 
-  it('does nothing when auto-converge is not allowed', () => {
-    const { actions } = run({ ...policy, allowAutoConverge: false }, [{ elapsedSec: 0 }, { elapsedSec: 1000 }]);
-    expect(throttleActions(actions)).toEqual([[], []]);
+  it('a window of 0 disables the detector', () => {
+    const { actions } = run({ ...policy, stallWindowSec: 0 }, [{ elapsedSec: 0 }, { elapsedSec: 500 }]);
+    expect(escalations(actions).flat()).toEqual([]);
   });
 });

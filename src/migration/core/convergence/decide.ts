@@ -2,6 +2,7 @@
 import type { ConvergenceAction } from './actions';
 import { updateDowntime } from './downtime-steps';
 import type { ConvergencePolicy } from './policy';
+import { nextEscalation, restartStallWindow, trackStall } from './stall';
 import type { ConvergenceState } from './state';
 import { progressTimedOut, shouldTriggerTimeoutAction, trackProgress, type MigrationRunMode } from './timeouts';
 
@@ -20,7 +21,7 @@ export interface ConvergenceDecision {
 
 function forceComplete(policy: ConvergencePolicy, state: ConvergenceState): ConvergenceDecision {
   const taken = { ...state, timeoutActionTaken: true };
-  if (policy.allowPostCopy) {
+  if (state.postCopyEnabled) {
     return { actions: [{ type: 'start-post-copy', reason: 'force-complete' }], state: { ...taken, postCopyRequested: true } };
   }
   const capMs = policy.forceCompleteMaxDowntimeMs;
@@ -31,7 +32,8 @@ function forceComplete(policy: ConvergencePolicy, state: ConvergenceState): Conv
     };
   }
   // Nova's force-complete without post-copy: pause so no page is dirtied and the copy finishes.
-  return { actions: [{ type: 'pause-guest', reason: 'force-complete' }], state: taken };
+  if (state.guestPaused) return { actions: [], state: taken };
+  return { actions: [{ type: 'pause-guest', reason: 'force-complete' }], state: { ...taken, guestPaused: true } };
 }
 
 /** Nova's should_switch_to_postcopy: after the first full pass, a round removing < N % of the remainder. */
@@ -50,35 +52,51 @@ function withIteration(state: ConvergenceState, sample: ConvergenceSample): Conv
   return { ...state, memoryIteration: iteration, iterationStartRemainingBytes: sample.dataRemainingBytes };
 }
 
-function autoConverge(policy: ConvergencePolicy, state: ConvergenceState, elapsedSec: number): ConvergenceDecision | null {
-  if (!policy.allowAutoConverge || state.progress === null) return null;
-  const since = Math.max(state.progress.lastProgressAtSec, state.lastThrottleChangeAtSec ?? -Infinity);
-  if (elapsedSec - since < policy.autoConvergeStallSec) return null;
-  const current = state.autoConvergeThrottlePct;
-  if (current === null) {
-    return {
-      actions: [
-        {
-          type: 'enable-auto-converge',
-          throttleInitialPct: policy.autoConvergeInitialPct,
-          throttleIncrementPct: policy.autoConvergeIncrementPct,
-        },
-      ],
-      state: { ...state, autoConvergeThrottlePct: policy.autoConvergeInitialPct, lastThrottleChangeAtSec: elapsedSec },
-    };
+/** The raised downtime a stall or force-complete may use. */
+function raisedDowntimeMs(policy: ConvergencePolicy): number {
+  return policy.forceCompleteMaxDowntimeMs ?? policy.maxDowntimeMs;
+}
+
+/** A stalled window escalates at once, one step of the policy's order per stall. */
+function escalateOnStall(policy: ConvergencePolicy, state: ConvergenceState, sample: ConvergenceSample): ConvergenceDecision | null {
+  if (policy.stallWindowSec <= 0) return null;
+  const settings = { windowSec: policy.stallWindowSec, minDropPct: policy.stallMinDropPct };
+  const reading = trackStall(state.stall, sample.dataRemainingBytes, sample.elapsedSec, settings);
+  const tracked = { ...state, stall: reading.mark };
+  if (!reading.stalled) return { actions: [], state: tracked };
+  const raised = raisedDowntimeMs(policy);
+  const next = nextEscalation(policy.stallEscalation, state.escalationsTaken, {
+    postCopy: state.postCopyEnabled,
+    raiseDowntime: state.currentMaxDowntimeMs === null || raised > state.currentMaxDowntimeMs,
+    pause: !state.guestPaused,
+  });
+  const restarted = { ...tracked, stall: restartStallWindow(reading.mark, sample.dataRemainingBytes, sample.elapsedSec) };
+  if (next === null) return { actions: [], state: restarted };
+  const after = { ...restarted, escalationsTaken: next.index + 1 };
+  switch (next.step) {
+    case 'post-copy':
+      return { actions: [{ type: 'start-post-copy', reason: 'stall' }], state: { ...after, postCopyRequested: true } };
+    case 'raise-downtime':
+      return {
+        actions: [{ type: 'set-max-downtime', downtimeMs: raised, reason: 'stall' }],
+        state: { ...after, currentMaxDowntimeMs: raised, downtimeForced: true },
+      };
+    case 'pause':
+      return { actions: [{ type: 'pause-guest', reason: 'stall' }], state: { ...after, guestPaused: true } };
+    case 'abort':
+      return { actions: [{ type: 'abort', reason: 'stall' }], state: { ...after, aborted: true } };
   }
-  if (current >= policy.autoConvergeMaxPct) return null;
-  const next = Math.min(current + policy.autoConvergeIncrementPct, policy.autoConvergeMaxPct);
-  return {
-    actions: [{ type: 'raise-cpu-throttle', throttlePct: next }],
-    state: { ...state, autoConvergeThrottlePct: next, lastThrottleChangeAtSec: elapsedSec },
-  };
+}
+
+/** The strategy chose post-copy after the first full pass: libvirt's iteration counter has moved past 1. */
+function firstPassDone(state: ConvergenceState, sample: ConvergenceSample): boolean {
+  return state.postCopyAfterFirstPass && state.postCopyEnabled && sample.memoryIteration !== undefined && sample.memoryIteration >= 2;
 }
 
 /**
- * Order of precedence per poll: terminal states, progress timeout (KubeVirt aborts),
- * completion timeout action, post-copy on slow rounds, auto-converge escalation, downtime steps.
- * A timeout or post-copy action ends the poll; auto-converge and a downtime step may fire together.
+ * Order of precedence per poll: terminal states, progress timeout (KubeVirt aborts), completion timeout
+ * action, post-copy after the first pass (the strategy's choice), post-copy on slow rounds, stall escalation,
+ * downtime steps. A timeout, post-copy or stall action ends the poll.
  */
 export function decide(policy: ConvergencePolicy, prev: ConvergenceState, sample: ConvergenceSample): ConvergenceDecision {
   if (prev.aborted) return { actions: [], state: prev };
@@ -105,15 +123,19 @@ export function decide(policy: ConvergencePolicy, prev: ConvergenceState, sample
     const forced = forceComplete(policy, state);
     return { actions: [...actions, ...forced.actions], state: withIteration(forced.state, sample) };
   }
-  if (policy.allowPostCopy && policy.postCopyOnSlowProgress && slowRound(policy, state, sample)) {
+  if (firstPassDone(state, sample)) {
+    actions.push({ type: 'start-post-copy', reason: 'after-first-pass' });
+    return { actions, state: withIteration({ ...state, postCopyRequested: true }, sample) };
+  }
+  if (state.postCopyEnabled && policy.postCopyOnSlowProgress && slowRound(policy, state, sample)) {
     actions.push({ type: 'start-post-copy', reason: 'slow-progress' });
     return { actions, state: withIteration({ ...state, postCopyRequested: true }, sample) };
   }
   state = withIteration(state, sample);
-  const escalation = autoConverge(policy, state, sample.elapsedSec);
+  const escalation = escalateOnStall(policy, state, sample);
   if (escalation) {
-    actions.push(...escalation.actions);
     state = escalation.state;
+    if (escalation.actions.length > 0) return { actions: [...actions, ...escalation.actions], state };
   }
   if (!state.downtimeForced) {
     const next = updateDowntime(state.steps, sample.elapsedSec, state.currentMaxDowntimeMs);

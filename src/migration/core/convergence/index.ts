@@ -6,3 +6,6 @@ export * from './policy';
 export * from './presets';
 export * from './state';
 export * from './timeouts';
+export * from './hypervisor-ability';
+export * from './stall';
+export * from './strategy';

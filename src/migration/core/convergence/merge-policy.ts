@@ -1,8 +1,9 @@
 // Per-migration overrides arrive as untyped JSON; every key is checked before it reaches the monitor loop.
-import type { ConvergencePolicy } from './policy';
+import { STALL_ESCALATIONS, type ConvergencePolicy } from './policy';
 
 type NumberRule = { kind: 'number'; min: number; max: number; integer: boolean; nullable?: boolean };
-type Rule = NumberRule | { kind: 'boolean' } | { kind: 'enum'; values: readonly string[] };
+type Rule =
+  NumberRule | { kind: 'boolean' } | { kind: 'enum'; values: readonly string[] } | { kind: 'enum-list'; values: readonly string[] };
 
 const int = (min: number, max: number): NumberRule => ({ kind: 'number', min, max, integer: true });
 const bool = { kind: 'boolean' } as const;
@@ -24,6 +25,13 @@ const RULES: Record<keyof ConvergencePolicy, Rule> = {
   autoConvergeIncrementPct: int(1, 99),
   autoConvergeMaxPct: int(1, 99),
   bandwidthMiBps: int(0, 1_000_000),
+  strategy: { kind: 'enum', values: ['fixed', 'auto'] },
+  // QEMU's multifd-channels range.
+  multifdChannels: int(1, 255),
+  maxMultifdChannels: int(1, 255),
+  stallWindowSec: int(0, 86_400),
+  stallMinDropPct: int(0, 100),
+  stallEscalation: { kind: 'enum-list', values: STALL_ESCALATIONS },
 };
 
 /** Names before the unit-suffix convention (seconds per GiB); still accepted in requests and stored records. */
@@ -52,6 +60,10 @@ function checkValue(key: string, rule: Rule, value: unknown): string | null {
       return typeof value === 'boolean' ? null : `${key} must be a boolean`;
     case 'enum':
       return typeof value === 'string' && rule.values.includes(value) ? null : `${key} must be one of ${rule.values.join(', ')}`;
+    case 'enum-list': {
+      const ok = Array.isArray(value) && value.every((v) => typeof v === 'string' && rule.values.includes(v));
+      return ok && new Set(value).size === value.length ? null : `${key} must be a list of distinct values from ${rule.values.join(', ')}`;
+    }
     case 'number':
       if (value === null && rule.nullable) return null;
       if (typeof value !== 'number' || !Number.isFinite(value)) return `${key} must be a number`;
@@ -68,6 +80,8 @@ function crossFieldErrors(p: ConvergencePolicy): string[] {
     errors.push('forceCompleteMaxDowntimeMs must not be below maxDowntimeMs');
   }
   if (p.autoConvergeInitialPct > p.autoConvergeMaxPct) errors.push('autoConvergeInitialPct must not exceed autoConvergeMaxPct');
+  if (p.multifdChannels > p.maxMultifdChannels) errors.push('multifdChannels must not exceed maxMultifdChannels');
+  if (p.stallEscalation.includes('post-copy') && !p.allowPostCopy) errors.push('stallEscalation post-copy requires allowPostCopy');
   return errors;
 }
 

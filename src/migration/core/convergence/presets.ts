@@ -1,5 +1,23 @@
 import type { ConvergencePolicy } from './policy';
 
+/** The fields added with the auto strategy; a named policy or a stored record without them keeps its fixed behaviour. */
+export const FIXED_STRATEGY_FIELDS = {
+  strategy: 'fixed',
+  multifdChannels: 1,
+  maxMultifdChannels: 4,
+  stallWindowSec: 0,
+  stallMinDropPct: 10,
+  stallEscalation: [],
+} as const satisfies Pick<
+  ConvergencePolicy,
+  'strategy' | 'multifdChannels' | 'maxMultifdChannels' | 'stallWindowSec' | 'stallMinDropPct' | 'stallEscalation'
+>;
+
+/** A stored policy (or one from before the auto strategy) with today's fields filled in. */
+export function withPolicyDefaults(policy: ConvergencePolicy): ConvergencePolicy {
+  return { ...FIXED_STRATEGY_FIELDS, ...policy };
+}
+
 // QEMU's cpu-throttle-initial / cpu-throttle-increment defaults; 99 is QEMU's upper bound.
 const qemuAutoConverge = { autoConvergeInitialPct: 20, autoConvergeIncrementPct: 10, autoConvergeMaxPct: 99 } as const;
 
@@ -19,6 +37,7 @@ export const NOVA_DEFAULT: ConvergencePolicy = {
   autoConvergeStallSec: 60,
   ...qemuAutoConverge,
   bandwidthMiBps: 0,
+  ...FIXED_STRATEGY_FIELDS,
 };
 
 /**
@@ -66,7 +85,33 @@ export const POST_COPY: ConvergencePolicy = {
   postCopyOnSlowProgress: true,
 };
 
+/**
+ * livemig's default: the strategy is chosen from the prediction before the start (chooseStrategy), and a copy
+ * whose remaining data stops falling for 20 s escalates at once: post-copy when the start allowed it, then a
+ * 2 s downtime, then a pause. Nova's stepped downtime (500 ms over a short schedule) still runs underneath.
+ */
+export const LIVEMIG_DEFAULT: ConvergencePolicy = {
+  ...NOVA_DEFAULT,
+  maxDowntimeMs: 500,
+  downtimeSteps: 3,
+  downtimeDelaySecPerGiB: 10,
+  completionTimeoutSecPerGiB: 300,
+  timeoutAction: 'force-complete',
+  allowPostCopy: true,
+  forceCompleteMaxDowntimeMs: 2000,
+  allowAutoConverge: true,
+  autoConvergeInitialPct: 20,
+  autoConvergeIncrementPct: 10,
+  autoConvergeMaxPct: 40,
+  strategy: 'auto',
+  maxMultifdChannels: 4,
+  stallWindowSec: 20,
+  stallMinDropPct: 10,
+  stallEscalation: ['post-copy', 'raise-downtime', 'pause'],
+};
+
 export const CONVERGENCE_PRESETS = {
+  'livemig-default': LIVEMIG_DEFAULT,
   'nova-default': NOVA_DEFAULT,
   'kubevirt-default': KUBEVIRT_DEFAULT,
   'minimal-downtime': MINIMAL_DOWNTIME,

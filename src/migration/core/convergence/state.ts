@@ -1,5 +1,7 @@
 import { downtimeSteps, type DowntimeStep } from './downtime-steps';
 import type { ConvergencePolicy } from './policy';
+import type { StallMark } from './stall';
+import type { CopyStrategy } from './strategy';
 import { completionTimeoutSec, type ProgressMark } from './timeouts';
 
 /** Everything decide() remembers between polls; plain data so it can be logged or persisted. */
@@ -10,19 +12,26 @@ export interface ConvergenceState {
   readonly currentMaxDowntimeMs: number | null;
   readonly progress: ProgressMark | null;
   readonly bandwidthApplied: boolean;
-  /** Set once force-complete raised the downtime: the step schedule must not lower it again. */
+  /** Set once force-complete or a stall raised the downtime: the step schedule must not lower it again. */
   readonly downtimeForced: boolean;
   readonly timeoutActionTaken: boolean;
+  /** The migrate call carried VIR_MIGRATE_POSTCOPY: a switch is possible. */
+  readonly postCopyEnabled: boolean;
+  readonly postCopyAfterFirstPass: boolean;
   readonly postCopyRequested: boolean;
+  readonly guestPaused: boolean;
   readonly aborted: boolean;
-  readonly autoConvergeThrottlePct: number | null;
-  readonly lastThrottleChangeAtSec: number | null;
   readonly memoryIteration: number;
   readonly iterationStartRemainingBytes: number | null;
+  readonly stall: StallMark | null;
+  /** How far along the policy's stallEscalation order the run is. */
+  readonly escalationsTaken: number;
 }
 
-/** Steps and completion timeout are fixed at start from the data size, as Nova does. */
-export function initialConvergenceState(policy: ConvergencePolicy, dataGiB: number): ConvergenceState {
+export type StartChoice = Pick<CopyStrategy, 'postCopyEnabled' | 'postCopyAfterFirstPass'>;
+
+/** Steps and completion timeout are fixed at start from the data size, as Nova does; the start choice from the strategy. */
+export function initialConvergenceState(policy: ConvergencePolicy, dataGiB: number, start?: StartChoice): ConvergenceState {
   return {
     dataGiB,
     steps: downtimeSteps(
@@ -35,11 +44,14 @@ export function initialConvergenceState(policy: ConvergencePolicy, dataGiB: numb
     bandwidthApplied: false,
     downtimeForced: false,
     timeoutActionTaken: false,
+    postCopyEnabled: start?.postCopyEnabled ?? policy.allowPostCopy,
+    postCopyAfterFirstPass: start?.postCopyAfterFirstPass ?? false,
     postCopyRequested: false,
+    guestPaused: false,
     aborted: false,
-    autoConvergeThrottlePct: null,
-    lastThrottleChangeAtSec: null,
     memoryIteration: 0,
     iterationStartRemainingBytes: null,
+    stall: null,
+    escalationsTaken: 0,
   };
 }
