@@ -13,6 +13,16 @@ export interface AgentConfig {
   reconcileIntervalMs?: number;
   /** Prefix of every namespace the agent makes, for agents sharing one machine (the lab); '' on real hosts. */
   netnsPrefix?: string;
+  /** Serve HTTPS with this certificate; with clientCa, only clients holding a certificate it signed get in. */
+  tls?: AgentServerTls;
+}
+
+/** PEM texts. */
+export interface AgentServerTls {
+  cert: string;
+  key: string;
+  /** Set: mutual TLS, a client certificate signed by this CA is required. */
+  clientCa?: string;
 }
 
 export const AGENT_CONFIG = Symbol('AgentConfig');
