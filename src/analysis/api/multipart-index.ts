@@ -47,7 +47,7 @@ export async function indexMultipart(path: string, boundary: string, limits: Mul
     const starts = await findDelimiters(fh, size, delimiter, limits.maxFiles + limits.maxFields + 1);
     const index: MultipartIndex = { files: [], fields: {} };
     for (let i = 0; i + 1 < starts.length; i += 1) {
-      const afterDelimiter = (starts[i]) + delimiter.length;
+      const afterDelimiter = starts[i] + delimiter.length;
       const nextDelimiter = starts[i + 1];
       const head = await readAt(fh, afterDelimiter, Math.min(MAX_HEADER_BYTES, nextDelimiter - afterDelimiter));
       if (!head.subarray(0, 2).equals(CRLF)) throw new MultipartError(`malformed multipart body at byte ${afterDelimiter}`);
