@@ -10,3 +10,14 @@ export function localAgentEndpointsAllowed(): boolean {
 export function setLocalAgentEndpointsAllowed(value: boolean): void {
   allowLocal = value;
 }
+
+let httpsRequired = false;
+
+/** With LIVEMIG_AGENT_TLS_CA set, agentEndpoint must be https: the token never travels in clear text. */
+export function agentHttpsRequired(): boolean {
+  return httpsRequired;
+}
+
+export function setAgentHttpsRequired(value: boolean): void {
+  httpsRequired = value;
+}

@@ -149,6 +149,20 @@ export class Environment {
   @IsString()
   LIVEMIG_SECRET_KEY_FILE?: string;
 
+  /** PEM file of the CA that signs the agents' certificates; set, every agent endpoint must be https. */
+  @IsOptional()
+  @IsString()
+  LIVEMIG_AGENT_TLS_CA?: string;
+
+  /** PEM files of the controller's client certificate and key, for agents that require one (mutual TLS). */
+  @IsOptional()
+  @IsString()
+  LIVEMIG_AGENT_TLS_CERT?: string;
+
+  @IsOptional()
+  @IsString()
+  LIVEMIG_AGENT_TLS_KEY?: string;
+
   @IsOptional()
   @IsIn(['allow', 'deny'], { message: 'LIVEMIG_AGENT_ENDPOINTS_LOCAL must be allow or deny (allow only for tests)' })
   LIVEMIG_AGENT_ENDPOINTS_LOCAL?: 'allow' | 'deny';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { loadSecretKey, setSecretKeySource } from './secret-key';
-import { setLocalAgentEndpointsAllowed } from './agent-endpoint-policy';
+import { setAgentHttpsRequired, setLocalAgentEndpointsAllowed } from './agent-endpoint-policy';
 import { libvirtClientSettingsFrom, setLibvirtClientSettings } from './libvirt-client-settings';
 import { libvirtUriPolicyFrom, setLibvirtUriPolicy } from './libvirt-uri-policy';
 import { parseTokenList } from './token-list';
@@ -43,8 +43,18 @@ export interface LivemigConfig {
     /** Captures keep running this long after the migration ends. */
     tailMs: number;
   };
+  /** TLS of the agent channel (PEM texts read at start); null: agents are reached as their endpoints say. */
+  agentTls: AgentTlsConfig | null;
   /** Budgets of POST /analyses: analyses at once (worker threads), bytes per upload, time per analysis. */
   analysis: { workers: number; maxBytes: number; timeoutMs: number };
+}
+
+export interface AgentTlsConfig {
+  /** Verifies the agents' certificates. */
+  ca: string;
+  /** The controller's client certificate and key (mutual TLS); both or neither. */
+  cert?: string;
+  key?: string;
 }
 
 export interface ProberAgentConfig {
@@ -62,6 +72,8 @@ export function buildConfig(env: Environment): LivemigConfig {
   setLocalAgentEndpointsAllowed(raw.LIVEMIG_AGENT_ENDPOINTS_LOCAL === 'allow');
   const dataDir = resolve(env.LIVEMIG_DATA_DIR ?? 'data');
   setSecretKeySource(() => loadSecretKey(raw, dataDir));
+  const agentTls = agentTlsConfig(env);
+  setAgentHttpsRequired(agentTls !== null);
   return {
     port: env.PORT,
     dataDir,
@@ -91,6 +103,7 @@ export function buildConfig(env: Environment): LivemigConfig {
       probeIntervalMs: env.LIVEMIG_PROBE_INTERVAL_MS ?? 10,
       tailMs: env.LIVEMIG_CAPTURE_TAIL_MS ?? 1000,
     },
+    agentTls,
     analysis: {
       workers: env.LIVEMIG_ANALYSIS_WORKERS ?? 2,
       maxBytes: env.LIVEMIG_ANALYSIS_MAX_BYTES ?? 2 * 1024 ** 3,
@@ -105,6 +118,26 @@ function proberConfig(prefix: string, url?: string, token?: string, iface?: stri
     throw new Error(`invalid configuration: ${prefix}_AGENT_URL, ${prefix}_AGENT_TOKEN and ${prefix}_INTERFACE go together`);
   }
   return { url, token, interface: iface };
+}
+
+function agentTlsConfig(env: Environment): AgentTlsConfig | null {
+  const { LIVEMIG_AGENT_TLS_CA: caFile, LIVEMIG_AGENT_TLS_CERT: certFile, LIVEMIG_AGENT_TLS_KEY: keyFile } = env;
+  if (!caFile && !certFile && !keyFile) return null;
+  if (!caFile) throw new Error('invalid configuration: LIVEMIG_AGENT_TLS_CERT and _KEY need LIVEMIG_AGENT_TLS_CA to verify the agents');
+  if (!certFile !== !keyFile) throw new Error('invalid configuration: LIVEMIG_AGENT_TLS_CERT and LIVEMIG_AGENT_TLS_KEY go together');
+  const read = (key: string, file: string): string => {
+    try {
+      const pem = readFileSync(file, 'utf8');
+      if (!pem.includes('-----BEGIN ')) throw new Error('not a PEM file');
+      return pem;
+    } catch (err) {
+      throw new Error(`invalid configuration: ${key} cannot be read (${(err as Error).message})`, { cause: err });
+    }
+  };
+  return {
+    ca: read('LIVEMIG_AGENT_TLS_CA', caFile),
+    ...(certFile && keyFile ? { cert: read('LIVEMIG_AGENT_TLS_CERT', certFile), key: read('LIVEMIG_AGENT_TLS_KEY', keyFile) } : {}),
+  };
 }
 
 function databaseConfig(url: string | undefined, dataDir: string): DatabaseConfig {

@@ -404,8 +404,10 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
       expect(res.status).toBe(200);
       expect(res.body.inSync).toBe(true);
       expect(res.body.appliedRevision).toBe(res.body.desiredRevision);
-      expect(res.body.agent.desired.host).toBe('net-b');
-      expect(res.body.agent.driftLog).toEqual([]);
+      expect(res.body.agent).toMatchObject({ desiredHost: 'net-b', driftLogEntries: 0, recentDrift: [] });
+      expect(res.body.agent.lastApply).toMatchObject({ revision: res.body.desiredRevision, driftCount: expect.any(Number) });
+      // livemig's own summary, not the agent's body: no desired state or command list is passed through.
+      expect(Object.keys(res.body.agent).sort()).toEqual(['desiredHost', 'desiredRevision', 'driftLogEntries', 'lastApply', 'recentDrift']);
       const reconciled = await op(http().post('/network/hosts/net-b/reconcile'));
       expect(reconciled.status).toBe(200);
       expect(reconciled.body).toMatchObject({ host: 'net-b', revision: res.body.desiredRevision, drift: [] });
@@ -426,6 +428,8 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
       const status = await http().get('/network/hosts/net-c/status').set(auth(ANALYST));
       expect(status.status).toBe(502);
       expect(status.body.message).toContain('did not answer');
+      expect(status.body.details).toEqual({ host: 'net-c', failure: 'unreachable', statusCode: null });
+      expect(status.body.message).not.toContain('ECONNREFUSED');
 
       await expect
         .poll(async () => (await http().get(`/hosts/${hostIds['net-c']}`).set(auth(ANALYST))).body.agentState, {

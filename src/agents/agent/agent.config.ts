@@ -13,6 +13,27 @@ export interface AgentConfig {
   reconcileIntervalMs?: number;
   /** Prefix of every namespace the agent makes, for agents sharing one machine (the lab); '' on real hosts. */
   netnsPrefix?: string;
+  /** Serve HTTPS with this certificate; with clientCa, only clients holding a certificate it signed get in. */
+  tls?: AgentServerTls;
+  /** Per-agent capture budget; unset fields take DEFAULT_CAPTURE_LIMITS. */
+  captureLimits?: Partial<CaptureLimits>;
+}
+
+export interface CaptureLimits {
+  /** Captures running at once; one more is 429. */
+  maxConcurrent: number;
+  /** Bytes all kept captures hold or may reach (running ones at their maxSizeMiB); past it 429. */
+  maxBytes: number;
+}
+
+export const DEFAULT_CAPTURE_LIMITS: CaptureLimits = { maxConcurrent: 4, maxBytes: 32 * 1024 ** 3 };
+
+/** PEM texts. */
+export interface AgentServerTls {
+  cert: string;
+  key: string;
+  /** Set: mutual TLS, a client certificate signed by this CA is required. */
+  clientCa?: string;
 }
 
 export const AGENT_CONFIG = Symbol('AgentConfig');

@@ -1,7 +1,6 @@
 import { createWriteStream } from 'node:fs';
-import { Readable } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import {
   agentPaths,
   type AgentErrorBody,
@@ -27,8 +26,26 @@ import {
   type AgentClientTimeouts,
   type AgentEndpoint,
 } from './agent.client';
+import { AgentTransport, readText, type AgentTls } from './agent-transport';
 
-export const createHttpAgentClient: AgentClientFactory = (endpoint) => new HttpAgentClient(endpoint);
+/** Without TLS: plain http or https checked against the system's CAs. */
+export const createHttpAgentClient: AgentClientFactory = httpAgentClientFactory(null);
+
+// With TLS configured, every agent is reached over https and its certificate is checked against the CA; a plain
+// http endpoint is refused before any byte (and the token) is sent.
+export function httpAgentClientFactory(tls: AgentTls | null): AgentClientFactory {
+  const transport = new AgentTransport(tls);
+  return (endpoint) => {
+    if (tls !== null && !endpoint.url.startsWith('https://')) {
+      throw new AgentError(
+        endpoint.host,
+        'rejected',
+        'the agent channel requires https (LIVEMIG_AGENT_TLS_CA is set): plain http endpoints are refused',
+      );
+    }
+    return new HttpAgentClient(endpoint, DEFAULT_AGENT_TIMEOUTS, transport);
+  };
+}
 
 function isErrorBody(value: unknown): value is AgentErrorBody {
   return typeof value === 'object' && value !== null && typeof (value as AgentErrorBody).message === 'string';
@@ -40,6 +57,7 @@ export class HttpAgentClient implements AgentClient {
   constructor(
     private readonly endpoint: AgentEndpoint,
     private readonly timeouts: AgentClientTimeouts = DEFAULT_AGENT_TIMEOUTS,
+    private readonly transport: AgentTransport = new AgentTransport(null),
   ) {
     this.baseUrl = new URL(endpoint.url);
     if (this.baseUrl.protocol !== 'http:' && this.baseUrl.protocol !== 'https:') {
@@ -72,7 +90,7 @@ export class HttpAgentClient implements AgentClient {
   }
 
   async deleteMarker(markerId: string, instancesPath?: string): Promise<void> {
-    await this.request('DELETE', agentPaths.marker(markerId, instancesPath));
+    await this.call('DELETE', agentPaths.marker(markerId, instancesPath));
   }
 
   startCapture(request: StartCaptureRequest): Promise<CaptureInfo> {
@@ -92,7 +110,7 @@ export class HttpAgentClient implements AgentClient {
   }
 
   async deleteCapture(captureId: string): Promise<void> {
-    await this.request('DELETE', agentPaths.session('captures', captureId));
+    await this.call('DELETE', agentPaths.session('captures', captureId));
   }
 
   startProbe(request: StartProbeRequest): Promise<ProbeInfo> {
@@ -112,7 +130,7 @@ export class HttpAgentClient implements AgentClient {
   }
 
   async deleteProbe(probeId: string): Promise<void> {
-    await this.request('DELETE', agentPaths.session('probes', probeId));
+    await this.call('DELETE', agentPaths.session('probes', probeId));
   }
 
   applyNetwork(state: HostNetworkState): Promise<NetworkApplyReport> {
@@ -140,56 +158,68 @@ export class HttpAgentClient implements AgentClient {
   }
 
   private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await this.request(method, path, body);
-    return (await response.json()) as T;
+    const signal = AbortSignal.timeout(this.timeouts.requestTimeoutMs);
+    const response = await this.request(method, path, signal, body);
+    try {
+      return JSON.parse(await readText(response)) as T;
+    } catch (err) {
+      throw err instanceof SyntaxError
+        ? new AgentError(this.host, 'rejected', 'the agent answered with invalid JSON', response.statusCode)
+        : this.transportError(err);
+    }
+  }
+
+  /** A request whose answer has no body (204). */
+  private async call(method: string, path: string): Promise<void> {
+    const response = await this.request(method, path, AbortSignal.timeout(this.timeouts.requestTimeoutMs));
+    await readText(response).catch((err: unknown) => {
+      throw this.transportError(err);
+    });
   }
 
   private async download(path: string, destinationFile: string): Promise<number> {
-    const response = await this.request('GET', path, undefined, this.timeouts.downloadTimeoutMs);
-    if (!response.body) throw new AgentError(this.host, 'rejected', 'empty file response', response.status);
+    const response = await this.request('GET', path, AbortSignal.timeout(this.timeouts.downloadTimeoutMs));
     let bytes = 0;
-    const source = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
-    source.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    response.on('data', (chunk: Buffer) => (bytes += chunk.length));
     try {
-      await pipeline(source, createWriteStream(destinationFile));
+      await pipeline(response, createWriteStream(destinationFile));
     } catch (err) {
       throw this.transportError(err);
     }
     return bytes;
   }
 
-  private async request(method: string, path: string, body?: unknown, timeoutMs = this.timeouts.requestTimeoutMs): Promise<Response> {
+  private async request(method: string, path: string, signal: AbortSignal, body?: unknown): Promise<IncomingMessage> {
     const url = new URL(path, this.baseUrl);
     const headers: Record<string, string> = { authorization: `Bearer ${this.endpoint.token}`, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    let response: Response;
+    let response: IncomingMessage;
     try {
-      response = await fetch(url, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      response = await this.transport.send(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
     } catch (err) {
       throw this.transportError(err);
     }
-    if (response.ok) return response;
-    const text = await response.text().catch(() => '');
+    const status = response.statusCode ?? 0;
+    if (status >= 200 && status < 300) return response;
+    const text = await readText(response).catch(() => '');
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
       parsed = undefined;
     }
-    if (isErrorBody(parsed)) throw new AgentError(this.host, 'rejected', parsed.message, response.status, parsed.details);
-    throw new AgentError(this.host, 'rejected', text.slice(0, 200) || response.statusText, response.status);
+    if (isErrorBody(parsed)) throw new AgentError(this.host, 'rejected', parsed.message, status, parsed.details);
+    throw new AgentError(this.host, 'rejected', text.slice(0, 200) || (response.statusMessage ?? `HTTP ${status}`), status);
   }
 
   private transportError(err: unknown): AgentError {
     if (err instanceof AgentError) return err;
-    const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+    const e = err as { name?: string; message?: string; code?: string };
     if (e.name === 'TimeoutError' || e.name === 'AbortError') return new AgentError(this.host, 'timeout', 'request timed out');
-    const cause = e.cause?.code ?? e.cause?.message;
-    return new AgentError(this.host, 'unreachable', cause ? `${e.message ?? 'fetch failed'}: ${cause}` : (e.message ?? String(err)));
+    // TLS refusals (unknown CA, wrong name, no client certificate) carry their OpenSSL code: say it plainly.
+    if (e.code !== undefined && /CERT|SSL|TLS|SELF_SIGNED|ALTNAME|HANDSHAKE/.test(e.code)) {
+      return new AgentError(this.host, 'unreachable', `TLS to the agent failed: ${e.code}`);
+    }
+    return new AgentError(this.host, 'unreachable', e.message ?? String(err));
   }
 }

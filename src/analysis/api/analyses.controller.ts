@@ -1,15 +1,10 @@
-import 'multer';
-import { BadRequestException, Body, Controller, HttpCode, Post, UploadedFiles, UseInterceptors } from '@nestjs/common';
-import { FilesInterceptor } from '@nestjs/platform-express';
+import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { Roles } from '../../auth/auth.decorators';
 import { ApiErrors } from '../../common/http/api-errors.decorator';
 import type { AnalysisReport } from '../core/analysis-report';
 import { AnalysesService } from './analyses.service';
-import { AnalysisUploadDto } from './analysis-upload.dto';
-
-/** Uploads per request; each is size-limited by the module's multer options (LIVEMIG_ANALYSIS_MAX_BYTES). */
-const MAX_FILES = 8;
 
 @ApiTags('analyses')
 @ApiBearerAuth()
@@ -18,10 +13,10 @@ const MAX_FILES = 8;
 export class AnalysesController {
   constructor(private readonly analyses: AnalysesService) {}
 
+  // The body is read by the service (spooled to disk, then validated as AnalysisUploadDto), not by a parser here.
   @Post()
   @HttpCode(200)
   @Roles('operator', 'analyst')
-  @UseInterceptors(FilesInterceptor('files', MAX_FILES))
   @ApiConsumes('multipart/form-data')
   @ApiBody({
     schema: {
@@ -31,7 +26,8 @@ export class AnalysesController {
         files: {
           type: 'array',
           items: { type: 'string', format: 'binary' },
-          description: 'pcap (µs or ns) or pcapng captures, merged by timestamp',
+          maxItems: 8,
+          description: 'pcap (µs or ns) or pcapng captures, merged by timestamp; LIVEMIG_ANALYSIS_MAX_BYTES in all',
         },
         vmIp: { type: 'string' },
         migrationPorts: { type: 'string', example: '49152-49215' },
@@ -41,12 +37,7 @@ export class AnalysesController {
     },
   })
   @ApiOkResponse({ description: 'the analysis: migration streams, libvirt RPC, probe figures and the timeline' })
-  async analyze(@UploadedFiles() files: Express.Multer.File[] | undefined, @Body() form: AnalysisUploadDto): Promise<AnalysisReport> {
-    if (!files || files.length === 0)
-      throw new BadRequestException({
-        message: 'upload at least one capture in the "files" field',
-        details: [{ field: 'files', errors: ['required'] }],
-      });
-    return this.analyses.analyze(files, form);
+  analyze(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<AnalysisReport> {
+    return this.analyses.analyzeUpload({ body: req, closeConnection: () => res.setHeader('Connection', 'close') });
   }
 }

@@ -1,9 +1,18 @@
 import type { AnalysisOptions } from '../core/analysis-options';
 import type { AnalysisReport } from '../core/analysis-report';
 
-/** What the API hands one analysis worker: capture files on disk and the analyst's options. */
+/** One capture on disk: bytes [start, end) of a file (an upload's part inside its spool file). */
+export interface CaptureRange {
+  /** The name messages use (the uploaded file's name). */
+  name: string;
+  path: string;
+  start: number;
+  end: number;
+}
+
+/** What the API hands one analysis worker: capture byte ranges on disk and the analyst's options. */
 export interface AnalysisJob {
-  paths: string[];
+  captures: CaptureRange[];
   options: Partial<AnalysisOptions>;
 }
 

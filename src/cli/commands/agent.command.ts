@@ -1,7 +1,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { startAgent } from '../../agents/agent/agent.app';
-import { DEFAULT_AGENT_DATA_DIR, DEFAULT_INSTANCES_PATH, DEFAULT_RECONCILE_INTERVAL_MS } from '../../agents/agent/agent.config';
+import {
+  DEFAULT_AGENT_DATA_DIR,
+  DEFAULT_INSTANCES_PATH,
+  DEFAULT_RECONCILE_INTERVAL_MS,
+  type AgentServerTls,
+} from '../../agents/agent/agent.config';
 import {
   parseListenAddress,
   parseReconcileInterval,
@@ -21,6 +26,9 @@ interface AgentCommandOptions {
   externalInterface?: string;
   reconcileIntervalMs: string;
   netnsPrefix: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsClientCa?: string;
 }
 
 // Bumped with the agent's wire contract (src/agents/agent-api.ts).
@@ -42,6 +50,13 @@ export function registerAgentCommand(program: Command): void {
       String(DEFAULT_RECONCILE_INTERVAL_MS),
     )
     .option('--netns-prefix <prefix>', 'prefix for the qrouter-/fip- namespaces, for several agents on one machine (lab)', '')
+    .option('--tls-cert <file>', 'PEM certificate to serve HTTPS with (env LIVEMIG_AGENT_TLS_CERT)', process.env.LIVEMIG_AGENT_TLS_CERT)
+    .option('--tls-key <file>', 'PEM key of that certificate (env LIVEMIG_AGENT_TLS_KEY)', process.env.LIVEMIG_AGENT_TLS_KEY)
+    .option(
+      '--tls-client-ca <file>',
+      'PEM CA; set, the controller must present a certificate it signed (mutual TLS; env LIVEMIG_AGENT_TLS_CA)',
+      process.env.LIVEMIG_AGENT_TLS_CA,
+    )
     .action(async (options: AgentCommandOptions) => {
       const listen = parseListenAddress(options.listen);
       const token = parseTokenFile(await readFile(options.tokenFile, 'utf8'));
@@ -59,13 +74,28 @@ export function registerAgentCommand(program: Command): void {
             options.externalInterface === undefined ? undefined : requireInterfaceName(options.externalInterface, '--external-interface'),
           reconcileIntervalMs: parseReconcileInterval(options.reconcileIntervalMs),
           netnsPrefix: requireNetnsPrefix(options.netnsPrefix),
+          tls: await readServerTls(options),
         },
         listen,
       );
-      process.stdout.write(`livemig agent ${options.host} listening on ${options.listen}\n`);
+      const scheme = options.tlsCert === undefined ? 'http' : options.tlsClientCa === undefined ? 'https' : 'https (mutual TLS)';
+      process.stdout.write(`livemig agent ${options.host} listening on ${options.listen} over ${scheme}\n`);
       // close() runs onApplicationShutdown, which stops running captures and probes.
       const close = () => void app.close().then(() => process.exit(0));
       process.once('SIGTERM', close);
       process.once('SIGINT', close);
     });
+}
+
+async function readServerTls(options: AgentCommandOptions): Promise<AgentServerTls | undefined> {
+  if (options.tlsCert === undefined && options.tlsKey === undefined) {
+    if (options.tlsClientCa !== undefined) throw new RangeError('--tls-client-ca needs --tls-cert and --tls-key');
+    return undefined;
+  }
+  if (options.tlsCert === undefined || options.tlsKey === undefined) throw new RangeError('--tls-cert and --tls-key go together');
+  return {
+    cert: await readFile(options.tlsCert, 'utf8'),
+    key: await readFile(options.tlsKey, 'utf8'),
+    ...(options.tlsClientCa === undefined ? {} : { clientCa: await readFile(options.tlsClientCa, 'utf8') }),
+  };
 }

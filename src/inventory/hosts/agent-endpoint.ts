@@ -1,6 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 import { ValidateBy, type ValidationOptions } from 'class-validator';
-import { localAgentEndpointsAllowed } from '../../config/agent-endpoint-policy';
+import { agentHttpsRequired, localAgentEndpointsAllowed } from '../../config/agent-endpoint-policy';
 
 // The controller sends the host's agent token to this endpoint: it must not reach the controller's
 // own machine or a cloud metadata service.
@@ -28,6 +28,7 @@ export function agentEndpointProblem(value: unknown, allowLocal = localAgentEndp
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an http(s) URL';
   if (url.username !== '' || url.password !== '') return 'must not carry credentials';
+  if (url.protocol === 'http:' && agentHttpsRequired()) return 'must be https: the agent channel uses TLS (LIVEMIG_AGENT_TLS_CA is set)';
   if (allowLocal) return null;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (REFUSED_NAMES.test(host)) return `must not name ${host} (loopback or metadata service)`;

@@ -2,11 +2,12 @@ import { BadGatewayException, ConflictException, Injectable, UnprocessableEntity
 import { AgentDirectory } from '../../agents/agent-directory.service';
 import { HostsRepository } from '../../inventory/repositories/hosts.repository';
 import { MissingFipGatewayError } from '../core/fip-namespaces';
-import type { HostNetworkState, NetworkApplyReport } from '../../agents/protocol';
+import { AgentError } from '../../agents/client/agent.client';
+import type { AgentNetworkStatus, HostNetworkState, NetworkApplyReport } from '../../agents/protocol';
 import { resolveHost } from '../ports/resolve-host';
 import { NetworkRevisionRepository } from '../repositories/network-revision.repository';
 import { NetworkSyncService } from './network-sync.service';
-import type { HostNetworkStatusDto } from './network-status.dto';
+import type { AgentNetworkSummaryDto, HostNetworkStatusDto } from './network-status.dto';
 
 /** A host's network as the controller wants it and as its agent says it is. */
 @Injectable()
@@ -22,16 +23,21 @@ export class NetworkStatusService {
   async status(hostRef: string): Promise<HostNetworkStatusDto> {
     const host = await resolveHost(this.hosts, hostRef);
     const desiredRevision = await this.revision.read();
+    let agent: AgentNetworkStatus;
     try {
-      const agent = await (await this.agents.clientFor(host.id)).networkStatus();
-      const appliedRevision = agent.lastApply?.revision ?? null;
-      return { host: host.name, desiredRevision, appliedRevision, inSync: appliedRevision === desiredRevision, agent };
+      agent = await (await this.agents.clientFor(host.id)).networkStatus();
     } catch (err) {
+      // The endpoint is operator data: what it answered is not echoed, only how the call failed.
+      const failure = err instanceof AgentError ? err.failure : 'unreachable';
+      const statusCode = err instanceof AgentError && err.statusCode !== 0 ? err.statusCode : null;
       throw new BadGatewayException({
-        message: `the agent on ${host.name} did not answer: ${errorText(err)}`,
-        details: { host: host.name },
+        message: `the agent on ${host.name} did not answer (${failure}${statusCode === null ? '' : `, HTTP ${statusCode}`})`,
+        details: { host: host.name, failure, statusCode },
       });
     }
+    const summary = summarize(agent);
+    const appliedRevision = summary.lastApply?.revision ?? null;
+    return { host: host.name, desiredRevision, appliedRevision, inSync: appliedRevision === desiredRevision, agent: summary };
   }
 
   /** Asks the agent to reconcile the host against the state it holds; 502 when it does not answer or refuses. */
@@ -59,6 +65,39 @@ export class NetworkStatusService {
       throw err;
     }
   }
+}
+
+const RECENT_DRIFT = 10;
+
+// Only fields of the protocol, typed and bounded, so a wrong or hostile endpoint cannot put its text in the answer.
+function summarize(agent: AgentNetworkStatus): AgentNetworkSummaryDto {
+  const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const str = (v: unknown): string | null => (typeof v === 'string' ? v.slice(0, 255) : null);
+  const last = agent?.lastApply;
+  const log = Array.isArray(agent?.driftLog) ? agent.driftLog : [];
+  const revision = num(last?.revision);
+  return {
+    desiredHost: str(agent?.desired?.host),
+    desiredRevision: num(agent?.desired?.revision),
+    lastApply:
+      last && revision !== null
+        ? {
+            revision,
+            appliedAt: str(last.appliedAt) ?? '',
+            durationMs: num(last.durationMs) ?? 0,
+            driftCount: Array.isArray(last.drift) ? last.drift.length : 0,
+            commandCount: Array.isArray(last.commands) ? last.commands.length : 0,
+          }
+        : null,
+    driftLogEntries: log.length,
+    recentDrift: log.slice(-RECENT_DRIFT).map((d) => ({
+      kind: str(d.kind) ?? '',
+      subject: str(d.subject) ?? '',
+      found: d.found === 'missing' || d.found === 'extra' ? d.found : 'different',
+      repaired: d.repaired === true,
+      at: str(d.at) ?? '',
+    })),
+  };
 }
 
 function errorText(err: unknown): string {

@@ -35,11 +35,11 @@ export interface FakeAgent {
   config: AgentConfig;
 }
 
-export async function startFakeAgent(tcpEchoProber?: TcpEchoProberFactory): Promise<FakeAgent> {
+export async function startFakeAgent(tcpEchoProber?: TcpEchoProberFactory, extra: Partial<AgentConfig> = {}): Promise<FakeAgent> {
   const root = await mkdtemp(join(tmpdir(), 'livemig-agent-'));
   const instancesPath = join(root, 'instances');
   await mkdir(instancesPath);
-  const config: AgentConfig = { host: 'hostA', token: TOKEN, dataDir: join(root, 'data'), instancesPath, version: '0.1.0' };
+  const config: AgentConfig = { host: 'hostA', token: TOKEN, dataDir: join(root, 'data'), instancesPath, version: '0.1.0', ...extra };
   const runner = new FakeProcessRunner().whenStarted('tcpdump', fakeTcpdump).whenStarted('fping', fakePing);
   const app = await createAgentApp(config, { runner, logLevels: false, tcpEchoProber });
   await app.init();

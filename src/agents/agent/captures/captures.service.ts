@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  NotFoundException,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { CaptureInfo, SessionState } from '../../protocol';
 import { buildMigrationBpf, InvalidFilterError } from './tcpdump/capture-filter';
 import { CaptureStartError, type CaptureHandle, type CaptureRepository, type CaptureResult } from './tcpdump/capture.repository';
-import { AGENT_CONFIG, type AgentConfig } from '../agent.config';
+import { AGENT_CONFIG, DEFAULT_CAPTURE_LIMITS, type AgentConfig } from '../agent.config';
 import { CAPTURE_REPOSITORY } from '../agent.tokens';
 import { fileBytes, MIB, removeFile, isSessionId, sessionFile, toCounters } from '../session-files';
 import type { StartCaptureDto } from './capture.dto';
@@ -17,6 +26,7 @@ interface CaptureSession {
   timer: NodeJS.Timeout;
   /** Resolves once the end of tcpdump has been recorded in `info`. */
   finalized: Promise<void>;
+  maxSizeBytes: number;
 }
 
 export function stateAfter(result: CaptureResult, timedOut: boolean): SessionState {
@@ -35,6 +45,7 @@ export class CapturesService implements OnApplicationShutdown {
   ) {}
 
   async start(dto: StartCaptureDto): Promise<CaptureInfo> {
+    this.checkLimits((dto.maxSizeMiB ?? CAPTURE_DEFAULTS.maxSizeMiB) * MIB);
     const captureId = randomUUID();
     let bpf: string | undefined;
     try {
@@ -87,7 +98,14 @@ export class CapturesService implements OnApplicationShutdown {
       info.message = result.message || null;
       info.fileBytes = await fileBytes(file);
     });
-    this.sessions.set(captureId, { info, file, handle, timer, finalized });
+    this.sessions.set(captureId, {
+      info,
+      file,
+      handle,
+      timer,
+      finalized,
+      maxSizeBytes: (dto.maxSizeMiB ?? CAPTURE_DEFAULTS.maxSizeMiB) * MIB,
+    });
     return { ...info };
   }
 
@@ -120,6 +138,33 @@ export class CapturesService implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([...this.sessions.values()].map((s) => s.handle.stop()));
+  }
+
+  // A token holder may not fill the host's disk or run tcpdump without end: running captures count with the
+  // size they may still reach, finished ones with their file, until deleted.
+  private checkLimits(requestedBytes: number): void {
+    const limits = { ...DEFAULT_CAPTURE_LIMITS, ...this.config.captureLimits };
+    const sessions = [...this.sessions.values()];
+    const running = sessions.filter((s) => s.info.state === 'running');
+    if (running.length >= limits.maxConcurrent) {
+      throw new HttpException(
+        {
+          message: `${running.length} captures are running on this host, the limit is ${limits.maxConcurrent}; stop one first`,
+          details: null,
+        },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
+    const heldBytes = sessions.reduce((sum, s) => sum + (s.info.state === 'running' ? s.maxSizeBytes : (s.info.fileBytes ?? 0)), 0);
+    if (heldBytes + requestedBytes > limits.maxBytes) {
+      throw new HttpException(
+        {
+          message: `captures on this host hold or may reach ${heldBytes} bytes; ${requestedBytes} more would pass the limit of ${limits.maxBytes} bytes; delete finished captures or ask for less (maxSizeMiB)`,
+          details: null,
+        },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
   }
 
   private session(captureId: string): CaptureSession {
