@@ -8,6 +8,7 @@ type Register = (program: Command) => void;
 const COMMANDS: Record<string, () => Promise<Register>> = {
   analyze: async () => (await import('./commands/analyze.command')).registerAnalyzeCommand,
   agent: async () => (await import('./commands/agent.command')).registerAgentCommand,
+  paths: async () => (await import('./commands/paths.command')).registerPathsCommand,
 };
 
 async function main(): Promise<void> {
