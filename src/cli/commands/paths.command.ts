@@ -26,7 +26,7 @@ export function registerPathsCommand(program: Command): void {
       url.searchParams.set('instance', instance);
       if (options.destination !== undefined) url.searchParams.set('destination', options.destination);
       const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-      const body = (await res.json()) as unknown;
+      const body: unknown = await res.json();
       if (!res.ok) {
         const message = (body as { message?: unknown }).message;
         throw new Error(`GET /paths: ${res.status} ${typeof message === 'string' ? message : res.statusText}`);
