@@ -88,3 +88,18 @@ export function changedPeers(paths: readonly PeerPath[]): ClassChange[] {
 function hostName(index: ModelIndex, hostId: string | null): string | null {
   return hostId === null ? null : (index.hosts.get(hostId)?.name ?? null);
 }
+
+/**
+ * The class changes of a move from source to destination, whatever the instance's bindings are now (before,
+ * during or after the migration): the report can call it from the model after the fact.
+ */
+export function moveClassChanges(model: NetworkModel, instanceId: string, sourceHostId: string, destinationHostId: string): ClassChange[] {
+  return changedPeers(peerPaths(movedModel(model, instanceId, sourceHostId), instanceId, destinationHostId));
+}
+
+/** One line for a pre-check's detail or a report: `2 peer(s) change class: vm-b intra-node-inter-subnet → inter-node-inter-subnet, …`. */
+export function describeClassChanges(changes: readonly ClassChange[]): string {
+  if (changes.length === 0) return 'no peer changes path class';
+  const each = changes.map((c) => `${c.peer.kind === 'external' ? 'external' : (c.peer.instanceId ?? c.peer.portId)} ${c.from} → ${c.to}`);
+  return `${changes.length} peer(s) change class: ${each.join(', ')}`;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changedPeers, movedModel, peerPaths } from '../../../src/network/core/peer-paths';
+import { changedPeers, describeClassChanges, moveClassChanges, movedModel, peerPaths } from '../../../src/network/core/peer-paths';
 import { A, B, C, P, pathsModel } from './paths-fixture';
 
 const label = (p: ReturnType<typeof peerPaths>[number]) => (p.peer.kind === 'external' ? 'external' : p.peer.instanceId);
@@ -48,5 +48,26 @@ describe('peerPaths', () => {
     const moved = movedModel(pathsModel('dvr'), 'instance-1', B);
     expect(moved.ports.find((p) => p.id === P.p1)?.bindings).toEqual([{ hostId: B, status: 'ACTIVE' }]);
     expect(moved.ports.find((p) => p.id === P.p2)?.bindings).toEqual([{ hostId: A, status: 'ACTIVE' }]);
+  });
+});
+
+describe('moveClassChanges and describeClassChanges', () => {
+  it('give the same changes before and after the move happened (the report computes them afterwards)', () => {
+    const before = pathsModel('dvr', { snatHostId: C });
+    const after = movedModel(before, 'instance-3', B);
+    const expected = changedPeers(peerPaths(before, 'instance-3', B));
+    expect(expected).toHaveLength(4);
+    expect(moveClassChanges(before, 'instance-3', A, B)).toEqual(expected);
+    expect(moveClassChanges(after, 'instance-3', A, B)).toEqual(expected);
+  });
+
+  it('describe the changes in one line', () => {
+    const changes = moveClassChanges(pathsModel('legacy'), 'instance-1', A, B);
+    expect(describeClassChanges(changes)).toBe(
+      '4 peer(s) change class: instance-2 intra-node-intra-subnet → inter-node-intra-subnet, ' +
+        'instance-3 intra-node-inter-subnet → inter-node-inter-subnet, instance-4 inter-node-intra-subnet → intra-node-intra-subnet, ' +
+        'instance-5 inter-node-inter-subnet → intra-node-inter-subnet',
+    );
+    expect(describeClassChanges([])).toBe('no peer changes path class');
   });
 });
