@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   migrations: operator,
   drain: operator,
   report: operator,
+  paths: async () => (await import('./commands/paths.command')).registerPathsCommand,
 };
 
 async function main(): Promise<void> {

@@ -4,6 +4,8 @@ import type { FlavorEntity } from '../inventory/flavors/flavor.entity';
 import type { HostEntity } from '../inventory/hosts/host.entity';
 import type { InstanceEntity } from '../inventory/instances/instance.entity';
 import { AgentDirectory } from '../agents/agent-directory.service';
+import { describeClassChanges, type ClassChange } from '../network/core/peer-paths';
+import { PathsService } from '../network/paths/paths.service';
 import { freeMemoryMiB, freeVcpus } from './core';
 import { HostCapacityService } from './host-capacity.service';
 import { errorMessage, Hypervisor } from './hypervisor';
@@ -20,6 +22,8 @@ export interface PrecheckResult {
   /** The shared-storage marker passed, so libvirt's UNSAFE flag is justified. */
   sharedStorageProven: boolean;
   checks: { name: string; durationMs: number; detail: string }[];
+  /** The peers whose path class the move changes (informational: never refuses). */
+  pathChanges: ClassChange[];
 }
 
 const HOST_CPU = /<host>[\s\S]*?(<cpu>[\s\S]*?<\/cpu>)/;
@@ -31,6 +35,7 @@ export class PrechecksService {
     private readonly agents: AgentDirectory,
     private readonly capacity: HostCapacityService,
     private readonly hypervisor: Hypervisor,
+    private readonly paths: PathsService,
   ) {}
 
   async run(subject: PrecheckSubject): Promise<PrecheckResult> {
@@ -61,7 +66,19 @@ export class PrechecksService {
       return `${source.name} → ${destination.name}`;
     });
 
+    let pathChanges: ClassChange[] = [];
     await together([
+      [
+        'paths',
+        async () => {
+          try {
+            pathChanges = (await this.paths.forInstance(instance.id, destination.id)).changed;
+            return describeClassChanges(pathChanges);
+          } catch (err) {
+            return `path classes not computed: ${errorMessage(err)}`;
+          }
+        },
+      ],
       [
         'agents',
         async () => {
@@ -151,7 +168,7 @@ export class PrechecksService {
 
       ['shared-storage', () => this.proveSharedStorage(source, destination)],
     ]);
-    return { sharedStorageProven: true, checks };
+    return { sharedStorageProven: true, checks, pathChanges };
   }
 
   /** Writes a marker from the source's agent and reads it from the destination's. */

@@ -12,6 +12,8 @@ import { NetworksService } from './networks/networks.service';
 import { PortBindingService } from './ports/port-binding.service';
 import { PortsController } from './ports/ports.controller';
 import { PortsService } from './ports/ports.service';
+import { PathsController } from './paths/paths.controller';
+import { PathsService } from './paths/paths.service';
 import { NetworkRepositoriesModule } from './repositories/network-repositories.module';
 import { VtepRevisionObserver } from './revision/vtep-revision.observer';
 import { RoutersController } from './routers/routers.controller';
@@ -28,7 +30,15 @@ import { NetworkSyncService } from './sync/network-sync.service';
 /** Tenant networks (Neutron model), their compilation to per-host state and its push to the host agents. */
 @Module({
   imports: [NetworkRepositoriesModule, InventoryRepositoriesModule, InventoryModule, AgentsModule],
-  controllers: [NetworksController, SubnetsController, PortsController, RoutersController, FloatingIpsController, NetworkStatusController],
+  controllers: [
+    NetworksController,
+    SubnetsController,
+    PortsController,
+    RoutersController,
+    FloatingIpsController,
+    NetworkStatusController,
+    PathsController,
+  ],
   providers: [
     NetworksService,
     SubnetsService,
@@ -45,7 +55,8 @@ import { NetworkSyncService } from './sync/network-sync.service';
     SwitchoverArming,
     AgentHeartbeatService,
     VtepRevisionObserver,
+    PathsService,
   ],
-  exports: [NetworkFollowService, NetworkSyncService, PortBindingService],
+  exports: [NetworkFollowService, NetworkSyncService, PortBindingService, PathsService],
 })
 export class NetworkModule {}

@@ -154,7 +154,7 @@ export class HttpAgentClient implements AgentClient {
   }
 
   async disarmSwitchover(id: string): Promise<void> {
-    await this.request('DELETE', agentPaths.switchover(id));
+    await this.call('DELETE', agentPaths.switchover(id));
   }
 
   private async json<T>(method: string, path: string, body?: unknown): Promise<T> {

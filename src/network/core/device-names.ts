@@ -19,3 +19,6 @@ export const fipGatewayDevice = (portId: string): string => `fg-${shortId(portId
 export const externalGatewayDevice = (portId: string): string => `qg-${shortId(portId)}`;
 export const rfpDevice = (routerId: string): string => `rfp-${shortId(routerId)}`;
 export const fprDevice = (routerId: string): string => `fpr-${shortId(routerId)}`;
+/** DVR centralised SNAT (Neutron's dvr_snat node): `snat-<router>` with one `sg-` leg per subnet. */
+export const snatNamespace = (routerId: string): string => `snat-${routerId}`;
+export const snatInterfaceDevice = (portId: string): string => `sg-${shortId(portId)}`;

@@ -51,6 +51,8 @@ export interface ModelRouter {
   /** Where a non-distributed router lives. */
   legacyHostId: string | null;
   externalNetworkId: string | null;
+  /** DVR: the host of the centralised SNAT for ports without a floating IP (Neutron's dvr_snat node); absent: none. */
+  snatHostId?: string | null;
 }
 
 export interface ModelFloatingIp {
