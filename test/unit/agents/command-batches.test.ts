@@ -65,14 +65,14 @@ describe('command batches', () => {
       ['ip', '-n', 'a', 'addr', 'add', '192.0.2.2/32', 'dev', 'x'],
       ['ip', '-n', 'a', 'addr', 'add', '192.0.2.3/32', 'dev', 'x'],
     ]);
-    expect(failedLines(ip!, 'RTNETLINK answers: File exists\nCommand failed -:2\n')).toEqual([
+    expect(failedLines(ip, 'RTNETLINK answers: File exists\nCommand failed -:2\n')).toEqual([
       ['ip', '-n', 'a', 'addr', 'add', '192.0.2.2/32', 'dev', 'x'],
     ]);
     const [nft] = batchCommands([
       ['ip', 'netns', 'exec', 'a', 'nft', 'add', 'table', 'ip', 't'],
       ['ip', 'netns', 'exec', 'a', 'nft', 'add', 'chain', 'ip', 't', 'c'],
     ]);
-    expect(failedLines(nft!, 'Error: syntax error')).toHaveLength(2);
+    expect(failedLines(nft, 'Error: syntax error')).toHaveLength(2);
   });
 });
 
