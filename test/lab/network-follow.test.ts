@@ -240,6 +240,12 @@ describe('the network follows the guest (bindings, DVR, floating IP) on the lab'
       JSON.stringify(report.networkSteps),
     ).toBe(true);
     expect(new Set(report.networkSteps.map((s) => s.phase))).toEqual(new Set(['reservation', 'switchover', 'commitment']));
+    // Make before break: both hosts were armed during the copy and fired at the pause, before the confirming push.
+    const fired = report.networkSteps.filter((s) => s.step === 'fire');
+    expect(new Set(report.networkSteps.filter((s) => s.step === 'arm').map((s) => s.host))).toEqual(new Set(['host-a', 'host-b']));
+    expect(new Set(fired.map((s) => s.host))).toEqual(new Set(['host-a', 'host-b']));
+    const firstSwitchoverStep = report.networkSteps.find((s) => s.phase === 'switchover');
+    expect(firstSwitchoverStep?.step).toBe('fire');
   }, 300_000);
 
   it('an aborted migration leaves bindings, FDB and FIP exactly as before, and the probes keep answering', async () => {
