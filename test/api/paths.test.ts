@@ -100,7 +100,9 @@ describe('GET /paths', () => {
     });
     expect(byPeer(peers, 'external')).toMatchObject({ classChanged: false, after: { routedOn: ['path-b'] } });
     expect(
-      res.body.changed.map((c: { peer: { instanceId: string }; from: string; to: string }) => [c.peer.instanceId, c.from, c.to]),
+      res.body.changed
+        .map((c: { peer: { instanceId: string }; from: string; to: string }) => [c.peer.instanceId, c.from, c.to])
+        .sort((x: string[], y: string[]) => String(x[0]).localeCompare(String(y[0]))),
     ).toEqual([
       ['vm-local-other-subnet', 'intra-node-inter-subnet', 'inter-node-inter-subnet'],
       ['vm-remote-same-subnet', 'inter-node-intra-subnet', 'intra-node-intra-subnet'],
