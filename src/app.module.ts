@@ -10,6 +10,7 @@ import { MigrationMetricsModule } from './migration/metrics/migration-metrics.mo
 import { MigrationModule } from './migration/migration.module';
 import { RebalanceModule } from './migration/rebalance/rebalance.module';
 import { NetworkModule } from './network/network.module';
+import { SitesModule } from './network/sites/sites.module';
 import { ObservabilityModule } from './observability/observability.module';
 
 @Module({})
@@ -31,6 +32,7 @@ export class AppModule {
         ReportsModule,
         AnalysisModule,
         NetworkModule,
+        SitesModule,
       ],
     };
   }

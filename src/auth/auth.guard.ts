@@ -33,7 +33,8 @@ export class AuthGuard implements CanActivate {
     const allowed =
       this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ??
       (READ_METHODS.has(req.method) ? ['operator', 'analyst'] : ['operator']);
-    if (!allowed.includes(role)) {
+    // An administrator holds every right an operator or analyst has.
+    if (role !== 'admin' && !allowed.includes(role)) {
       throw new ForbiddenException({ message: `role ${role} may not do this; needs ${allowed.join(' or ')}`, details: { role, allowed } });
     }
     req.role = role;

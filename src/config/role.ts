@@ -1,4 +1,5 @@
-export const ROLES = ['operator', 'analyst'] as const;
+/** `admin` may do everything an operator may, and also set up site peers and their encryption policy. */
+export const ROLES = ['admin', 'operator', 'analyst'] as const;
 export type Role = (typeof ROLES)[number];
 
 export function isRole(value: string): value is Role {

@@ -14,7 +14,7 @@ export function parseTokenList(text: string): Map<string, Role> {
     if (sep <= 0) throw new Error(`token entry "${redact(entry)}" is not of the form token:role`);
     const token = entry.slice(0, sep);
     const role = entry.slice(sep + 1);
-    if (!isRole(role)) throw new Error(`token entry "${redact(token)}:${role}" has unknown role "${role}" (operator or analyst)`);
+    if (!isRole(role)) throw new Error(`token entry "${redact(token)}:${role}" has unknown role "${role}" (admin, operator or analyst)`);
     // Short tokens are guessed; 16 characters of a random alphabet are out of reach.
     if (token.length < MIN_TOKEN_LENGTH) throw new Error(`token "${redact(token)}" is shorter than ${MIN_TOKEN_LENGTH} characters`);
     if (/\s/.test(token)) throw new Error(`token "${redact(token)}" contains white space`);

@@ -15,6 +15,8 @@ import { PortBindingEntity } from '../network/ports/port-binding.entity';
 import { PortEntity } from '../network/ports/port.entity';
 import { NetworkRevisionEntity } from '../network/revision/network-revision.entity';
 import { RouterEntity } from '../network/routers/router.entity';
+import { NetworkExtensionEntity } from '../network/sites/network-extension.entity';
+import { SitePeerEntity } from '../network/sites/site-peer.entity';
 import { SubnetEntity } from '../network/subnets/subnet.entity';
 
 export const ENTITIES = [
@@ -36,4 +38,6 @@ export const ENTITIES = [
   RouterEntity,
   FloatingIpEntity,
   NetworkRevisionEntity,
+  SitePeerEntity,
+  NetworkExtensionEntity,
 ];
