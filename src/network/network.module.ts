@@ -15,6 +15,8 @@ import { PortsService } from './ports/ports.service';
 import { PathsController } from './paths/paths.controller';
 import { PathsService } from './paths/paths.service';
 import { NetworkRepositoriesModule } from './repositories/network-repositories.module';
+import { SitesRepositoriesModule } from './sites/repositories/sites-repositories.module';
+import { StretchedNetworkMtu } from './sites/stretched-network-mtu';
 import { VtepRevisionObserver } from './revision/vtep-revision.observer';
 import { RoutersController } from './routers/routers.controller';
 import { RoutersService } from './routers/routers.service';
@@ -29,7 +31,7 @@ import { NetworkSyncService } from './sync/network-sync.service';
 
 /** Tenant networks (Neutron model), their compilation to per-host state and its push to the host agents. */
 @Module({
-  imports: [NetworkRepositoriesModule, InventoryRepositoriesModule, InventoryModule, AgentsModule],
+  imports: [NetworkRepositoriesModule, SitesRepositoriesModule, InventoryRepositoriesModule, InventoryModule, AgentsModule],
   controllers: [
     NetworksController,
     SubnetsController,
@@ -56,6 +58,7 @@ import { NetworkSyncService } from './sync/network-sync.service';
     AgentHeartbeatService,
     VtepRevisionObserver,
     PathsService,
+    StretchedNetworkMtu,
   ],
   exports: [NetworkFollowService, NetworkSyncService, PortBindingService, PathsService],
 })

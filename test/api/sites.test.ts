@@ -108,6 +108,12 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('site interconnection API on
     expect((await as(ANALYST, http().get(`/networks/${tenant}`))).body.mtu).toBe(1416);
     expect((await as(OPERATOR, http().post(`/site-peers/${peerId}/networks`)).send({ networkId: tenant })).status).toBe(409);
     expect((await as(OPERATOR, http().delete(`/networks/${tenant}`))).status).toBe(409);
+    // Raising a stretched network's MTU past the budget is refused where MTUs are changed, too.
+    const raised = await as(OPERATOR, http().patch(`/networks/${tenant}`)).send({ mtu: 1450 });
+    expect(raised.status).toBe(422);
+    expect(raised.body.message).toMatch(/stretched to site peer site-b: a guest MTU of 1450 bytes would black-hole/);
+    expect((await as(OPERATOR, http().patch(`/networks/${tenant}`)).send({ mtu: 1400 })).status).toBe(200);
+    expect((await as(OPERATOR, http().patch(`/networks/${tenant}`)).send({ mtu: 1416 })).status).toBe(200);
 
     const small = await network('small-mtu', 1902, 1400);
     const fits = await as(OPERATOR, http().post(`/site-peers/${peerId}/networks`)).send({ networkId: small, innerVlanTag: true });

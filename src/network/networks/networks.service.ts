@@ -1,8 +1,9 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { toPage, type Page, type PageQueryDto } from '../../common/http/page';
 import { newId } from '../../common/ids';
 import { NetworkTransactions } from '../repositories/network-transactions';
 import { NetworksRepository } from '../repositories/networks.repository';
+import { StretchedNetworkMtu } from '../sites/stretched-network-mtu';
 import type { CreateNetworkDto, UpdateNetworkDto } from './network.dto';
 import type { NetworkEntity } from './network.entity';
 
@@ -13,6 +14,7 @@ export class NetworksService {
   constructor(
     private readonly networks: NetworksRepository,
     private readonly transactions: NetworkTransactions,
+    private readonly stretched: StretchedNetworkMtu,
   ) {}
 
   async list(query: PageQueryDto): Promise<Page<NetworkEntity>> {
@@ -46,6 +48,11 @@ export class NetworksService {
 
   async update(id: string, dto: UpdateNetworkDto): Promise<NetworkEntity> {
     const network = await this.get(id);
+    // A network stretched to another site keeps within its site links' MTU budget.
+    if (dto.mtu !== undefined && dto.mtu > network.mtu) {
+      const problem = await this.stretched.problem(id, dto.mtu);
+      if (problem) throw new UnprocessableEntityException({ message: problem, details: { field: 'mtu', check: 'mtu' } });
+    }
     return this.transactions.change((tx) => tx.networks.save(network, dto));
   }
 
