@@ -31,7 +31,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
       .setTitle('livemig')
       .setDescription('Live-migration controller and downtime analyzer for KVM/libvirt clouds')
       .setVersion('0.1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'a token from LIVEMIG_TOKENS (operator or analyst)' })
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'a token from LIVEMIG_TOKENS (admin, operator or analyst)' })
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', yamlDocumentUrl: 'api/docs-yaml' });
