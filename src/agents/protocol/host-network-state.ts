@@ -152,6 +152,8 @@ export interface ArmedSwitchoverReport {
   announcements: string[];
   /** Processes the commands are batched into. */
   batches: number;
+  /** Processes started now that wait for their script (batches and gratuitous ARPs). */
+  primed: number;
   durationMs: number;
 }
 
@@ -163,6 +165,8 @@ export interface FiredBatch {
   /** Offset from the fire request's arrival at the agent, ms. */
   startedAtMs: number;
   durationMs: number;
+  /** The process was started when the switchover was armed and only waited for its script. */
+  primed: boolean;
   error?: string;
 }
 

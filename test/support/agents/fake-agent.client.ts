@@ -221,7 +221,7 @@ export class FakeAgentClient implements AgentClient {
     checkSwitchoverId(this.host, id);
     const state = await checkNetworkState(this.host, input);
     this.network.armed.set(id, state);
-    return { id, host: this.host, armedAt: new Date().toISOString(), commands: [], announcements: [], batches: 0, durationMs: 0 };
+    return { id, host: this.host, armedAt: new Date().toISOString(), commands: [], announcements: [], batches: 0, primed: 0, durationMs: 0 };
   }
 
   async fireSwitchover(id: string): Promise<FiredSwitchoverReport> {
