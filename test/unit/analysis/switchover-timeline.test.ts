@@ -39,6 +39,8 @@ describe('streamTimeline', () => {
     expect(t.mtrByPlaceMs).toEqual({ before: 30, inside: 100, after: 100 });
     // The silence 3.981 → 4.101 s spans the pause: 120 ms, less one interval.
     expect(t.gapMethodMs).toBeCloseTo(110, 2);
+    // The pause ends at 4.1 s; the first reply after the silence arrives at 4.101 s.
+    expect(t.firstReplyAfterPauseMs).toBeCloseTo(1, 2);
     expect(t.runs.map((r) => [r.place, r.count])).toEqual([
       ['before', 1],
       ['before', 1],
