@@ -7,6 +7,7 @@ import { NetworkFollow1732240000007 } from './1732240000007-network-follow';
 import { PrecopyPredictions1732240000008 } from './1732240000008-precopy-predictions';
 import { TenantNetworks1732240000009 } from './1732240000009-tenant-networks';
 import { ControllerReplicas1732250000000 } from './1732250000000-controller-replicas';
+import { NetworkGeneration1732320000000 } from './1732320000000-network-generation';
 
 /** Every schema migration, in order. Listed as classes so they load from src and dist alike. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   PrecopyPredictions1732240000008,
   TenantNetworks1732240000009,
   ControllerReplicas1732250000000,
+  NetworkGeneration1732320000000,
 ];

@@ -49,7 +49,9 @@ describe('primed switchover', () => {
   });
 
   it('runs a batch afresh when its namespace was re-created or its process died, and reports the failed line', async () => {
-    const runner = new FakeProcessRunner().whenRun((command) => (command === 'bridge' ? { exitCode: 1, stderr: 'Command failed -:1\n' } : undefined));
+    const runner = new FakeProcessRunner().whenRun((command) =>
+      command === 'bridge' ? { exitCode: 1, stderr: 'Command failed -:1\n' } : undefined,
+    );
     let generation = 1;
     const identity = (name: string) => `${name}-${generation}`;
     const primed = PrimedSwitchover.prime(runner, batchCommands(DELTA, { scriptSingles: true }), [], identity);
