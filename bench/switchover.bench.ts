@@ -47,6 +47,9 @@ function table(rows: readonly Row[], flavors: readonly string[]): string {
     'EW−hv p95',
     'NS−hv p50',
     'NS−hv p95',
+    'pause(ev) p50',
+    'EW−pause p95',
+    'NS−pause p95',
     'EW 1st reply p50/p95',
     'NS 1st reply p50/p95',
   ];
@@ -68,6 +71,9 @@ function table(rows: readonly Row[], flavors: readonly string[]): string {
       f(pct(d('eastWestMinusHvMs'), 95)),
       f(pct(d('northSouthMinusHvMs'), 50)),
       f(pct(d('northSouthMinusHvMs'), 95)),
+      f(pct(d('pauseFromEventsMs'), 50)),
+      f(pct(d('eastWestMinusPauseMs'), 95)),
+      f(pct(d('northSouthMinusPauseMs'), 95)),
       `${f(pct(first('east-west'), 50))}/${f(pct(first('east-west'), 95))}`,
       `${f(pct(first('north-south'), 50))}/${f(pct(first('north-south'), 95))}`,
     ]);

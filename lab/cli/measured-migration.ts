@@ -88,6 +88,8 @@ export function describeMigration(m: MeasuredMigration, from: string, to: string
       `${report.networkSteps.length} network steps${report.networkSteps.every((s) => s.ok) ? '' : ' (some FAILED)'}`,
     `    downtime: hypervisor ${ms(report.downtime.hypervisorMs)} · east-west ${ms(report.downtime.eastWestMs)} (${signedMs(report.downtime.eastWestMinusHvMs)}) · ` +
       `north-south ${ms(report.downtime.northSouthMs)} (${signedMs(report.downtime.northSouthMinusHvMs)})`,
+    `    pause from libvirt's events (source suspended → destination resumed) ${ms(report.downtime.pauseFromEventsMs)}: ` +
+      `east-west ${signedMs(report.downtime.eastWestMinusPauseMs).replace('hv', 'it')}, north-south ${signedMs(report.downtime.northSouthMinusPauseMs).replace('hv', 'it')}`,
   ];
   for (const s of report.switchover?.streams ?? [])
     lines.push(

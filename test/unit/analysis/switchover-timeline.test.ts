@@ -8,7 +8,7 @@ const I = 10;
 const probes = (count: number, rtt: (k: number) => number | null): ProbeSeriesPoint[] =>
   Array.from({ length: count }, (_, k) => [T0 + (k * I) / 1000, rtt(k)]);
 // The guest pauses at 4.000 s for 100 ms.
-const pause: PauseWindow = { startTs: T0 + 4, endTs: T0 + 4.1, durationMs: 100, source: 'pause-event' };
+const pause: PauseWindow = { startTs: T0 + 4, endTs: T0 + 4.1, durationMs: 100, source: 'pause-event', fromEventsMs: null };
 
 describe('stepOffsets', () => {
   it('places each step against the start and the end of the pause', () => {
