@@ -6,6 +6,9 @@ import { toSwitchoverTimeline, type SwitchoverPhase } from './switchover-view';
  * switchover as a timeline (steps and lost probes against the pause, the gap and mtr methods explained).
  */
 export function toMigrationReportView(m: ReportRow, switchoverPhase: SwitchoverPhase | null = null) {
+  const switchover = toSwitchoverTimeline(m, switchoverPhase);
+  // libvirt's downtime figure is the source's view; the events give the pause the guest had end to end.
+  const pauseMs = switchover?.pause.fromEventsMs ?? null;
   return {
     migrationId: m.id,
     instanceName: m.instanceName,
@@ -24,8 +27,11 @@ export function toMigrationReportView(m: ReportRow, switchoverPhase: SwitchoverP
       northSouthMs: m.northSouthDowntimeMs,
       eastWestMinusHvMs: minus(m.netDowntimeMs, m.hvDowntimeMs),
       northSouthMinusHvMs: minus(m.northSouthDowntimeMs, m.hvDowntimeMs),
+      pauseFromEventsMs: pauseMs,
+      eastWestMinusPauseMs: minus(m.netDowntimeMs, pauseMs),
+      northSouthMinusPauseMs: minus(m.northSouthDowntimeMs, pauseMs),
     },
-    switchover: toSwitchoverTimeline(m, switchoverPhase),
+    switchover,
     totalTime: { networkMs: m.netTotalMigrationTimeMs, hypervisorMs: m.hvTotalTimeMs, predictedMs: m.predTotalTimeMs },
     data: { networkPayloadBytes: m.netPayloadBytes, hypervisorDataProcessedBytes: m.hvDataProcessedBytes },
     network: {

@@ -52,12 +52,13 @@ function lossTable(streams: readonly StreamTimeline[]): string {
       `<tr data-stream="${esc(s.stream)}"><td class="text">${esc(s.stream)}</td>` +
       `<td data-lost="before">${s.lost.before}</td><td data-lost="inside">${s.lost.inside}</td><td data-lost="after">${s.lost.after}</td><td data-lost="total">${s.lost.total}</td>` +
       `<td data-method="gap">${f0(s.gapMethodMs)}</td><td data-method="mtr">${f0(s.mtrMethodMs)}</td>` +
+      `<td data-first-reply>${s.firstReplyAfterPauseMs === null ? '—' : signed(s.firstReplyAfterPauseMs)}</td>` +
       `<td class="text">${esc(window)}</td><td class="text runs">${esc(runs)}${s.runsLeftOut > 0 ? esc(`, and ${s.runsLeftOut} more`) : ''}</td></tr>`
     );
   });
   return [
     '<table class="lost-probes">',
-    '<thead><tr><th rowspan="2">stream</th><th colspan="4">lost probes (by request time)</th><th colspan="2">downtime (ms)</th><th rowspan="2">switchover gap</th><th rowspan="2">lost runs (ms from pause start)</th></tr>',
+    '<thead><tr><th rowspan="2">stream</th><th colspan="4">lost probes (by request time)</th><th colspan="2">downtime (ms)</th><th rowspan="2">first reply from pause end (ms)</th><th rowspan="2">switchover gap</th><th rowspan="2">lost runs (ms from pause start)</th></tr>',
     '<tr><th>before pause</th><th>inside</th><th>after</th><th>total</th><th>gap method</th><th>mtr (lost × interval)</th></tr></thead>',
     `<tbody>${rows.join('\n')}</tbody>`,
     '</table>',

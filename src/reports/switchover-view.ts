@@ -16,6 +16,8 @@ export interface SwitchoverSource {
   report: MigrationNetworkReport | null;
   hvDowntimeMs: number | null;
   networkSteps: NetworkStepRecord[] | null;
+  /** The destination's resumed event, when libvirt sent it. */
+  guestResumedAt?: Date | null;
 }
 
 /** Pure: the record's network steps on the epoch-seconds axis of the captures. */
@@ -43,6 +45,7 @@ export function toSwitchoverTimeline(m: SwitchoverSource, phase: SwitchoverPhase
     switchoverAt: phase?.enteredAt ?? null,
     source: pauseSourceOf(phase?.detail ?? null),
     hvDowntimeMs: m.hvDowntimeMs,
+    resumedAt: m.guestResumedAt ?? null,
   });
   if (pause === null || m.report === null) return null;
   const r = m.report;

@@ -577,6 +577,67 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('network API on %s', (kind) 
       expect(res.body.details).toEqual([{ field: 'host', errors: [expect.stringContaining('host')] }]);
     });
 
+    it('a controller on an empty database is refused by agents holding another generation, until it takes them over', async () => {
+      const held = lastPush('net-a');
+      expect(held.generation).toMatch(/^[0-9a-f-]{36}$/);
+      const emptyDb = await createTestDatabase(kind);
+      const fresh = await startTestApp({
+        databaseUrl: emptyDb.url,
+        env: { LIVEMIG_NETWORK_RESYNC_MS: '0', LIVEMIG_HEARTBEAT_MS: '0' },
+        overrides: [{ token: AGENT_CLIENT_FACTORY, value: agents.factory }],
+      });
+      const api = () => request(fresh.getHttpServer());
+      try {
+        const host = await api()
+          .post('/hosts')
+          .set(auth(OPERATOR))
+          .send(
+            sampleHost('net-a', {
+              migrationAddress: '192.0.2.21',
+              agentEndpoint: 'http://192.0.2.21:7070',
+              agentToken: 'agent-token-net-a',
+              vtepIp: VTEP['net-a'],
+            }),
+          );
+        expect(host.status).toBe(201);
+        const created = await api().post('/networks').set(auth(OPERATOR)).send({ name: 'fresh', vni: 4200 });
+        expect(created.status).toBe(201);
+        // Refused loudly, never applied: the agent still holds the first database's state.
+        expect(created.body.sync.notUpdated).toEqual(['net-a']);
+        expect(created.body.sync.hosts[0]).toMatchObject({
+          ok: false,
+          heldBy: { reason: 'other-generation', heldGeneration: held.generation, heldRevision: held.revision },
+          error: expect.stringContaining('POST /network/takeover'),
+        });
+        expect(lastPush('net-a')).toEqual(held);
+        const status = await api().get('/network/hosts/net-a/status').set(auth(ANALYST));
+        expect(status.body).toMatchObject({ heldGeneration: held.generation, heldByOtherGeneration: true, inSync: false });
+        expect(status.body.generation).not.toBe(held.generation);
+
+        expect((await api().post('/network/takeover').set(auth(ANALYST))).status).toBe(403);
+        const taken = await api().post('/network/takeover').set(auth(OPERATOR));
+        expect(taken.status).toBe(200);
+        expect(taken.body.notUpdated).toEqual([]);
+        expect(taken.body.hosts[0]).toMatchObject({ host: 'net-a', ok: true, tookOverFrom: held.generation });
+        expect(taken.body.revision).toBeGreaterThan(held.revision);
+        const now = lastPush('net-a');
+        expect(now.generation).toBe(status.body.generation);
+        expect(now.takeOver).toBeUndefined();
+        // The fresh database's state: its network has no port on net-a, so nothing of the first database's is left.
+        expect(now.revision).toBe(taken.body.revision);
+        expect(now.networks).toEqual([]);
+        const after = await api().get('/network/hosts/net-a/status').set(auth(ANALYST));
+        expect(after.body).toMatchObject({ heldByOtherGeneration: false, inSync: true });
+      } finally {
+        await fresh.close();
+        await emptyDb.drop();
+      }
+      // The first controller is now the one refused; it takes its hosts back the same way.
+      const back = await op(http().post('/network/takeover'));
+      expect(back.body.hosts.find((h: { host: string }) => h.host === 'net-a')).toMatchObject({ ok: true });
+      expect(lastPush('net-a').generation).toBe(held.generation);
+    });
+
     it('keeps growing across a controller restart', async () => {
       const before = (await desired('net-a')).revision;
       const replica = await startTestApp({

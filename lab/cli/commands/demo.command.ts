@@ -3,10 +3,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FlavorAggregate } from '../../../src/reports/flavor-aggregates';
 import { formatFlavorSummary, formatTable3 } from '../../../src/reports/flavor-table';
-import { ControllerApi, waitForMigration } from '../controller-api';
+import { ControllerApi } from '../controller-api';
 import { controllerLogFile, startControllerProcess } from '../controller-process';
-import { bootInstance, registerLabInventory } from '../lab-inventory';
+import { registerLabInventory } from '../lab-inventory';
 import { registerLabNetwork } from '../lab-network';
+import { describeMigration, measureMigration } from '../measured-migration';
 
 interface DemoFlags {
   out: string;
@@ -24,8 +25,6 @@ const GUESTS = [
 const TOKEN = 'demo-operator-0123456789';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
-const ms = (v: unknown) => (typeof v === 'number' ? `${v.toFixed(1)} ms` : '—');
-const signedMs = (v: unknown) => (typeof v === 'number' ? `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(1)} ms over hv` : '— over hv');
 
 /** The main job: lab up, controller on SQLite, one migration per flavor with capture, table and report, lab down. */
 export async function runDemo(flags: DemoFlags): Promise<boolean> {
@@ -64,54 +63,21 @@ export async function runDemo(flags: DemoFlags): Promise<boolean> {
       // A guest that crashes after switchover is reported, its record kept, and the flavor measured once more.
       for (let attempt = 1; attempt <= 2; attempt++) {
         const name = `demo-${g.flavor.replace('lab.', '')}${attempt > 1 ? `-${attempt}` : ''}`;
-        const vm = await bootInstance(api, inventory, {
-          name,
-          host: 'host-a',
-          ip: `203.0.113.${60 + i * 2 + attempt - 1}`,
-          flavor: g.flavor,
-          dirtyMiB: g.dirtyMiB,
-          dirtyPauseMs: 100,
-          port: { subnetId: net.subnetId, externalNetworkId: net.externalNetworkId },
-        });
-        log(`booted ${name} (${g.flavor}) on host-a in ${(vm.bootMs / 1000).toFixed(1)} s, floating IP ${vm.floatingIp ?? 'none'}`);
-        const started = await api.ok<{ id: string }>('POST', '/migrations', {
-          instanceId: vm.instanceId,
-          destinationHostId: inventory.hostIds['host-b'],
-        });
-        const done = await waitForMigration(api, started.id, 300_000);
-        const report = await api.ok<{
-          network: Record<string, number | null>;
-          hypervisor: Record<string, number | null>;
-          downtime: Record<string, number | null>;
-          networkSteps: { ok: boolean }[];
-          switchover: { streams: { stream: string; lost: Record<string, number>; mtrMethodMs: number | null }[] } | null;
-          detail: { notes: string[] } | null;
-        }>('GET', `/migrations/${started.id}/report`);
-        log(
-          `  ${name} host-a → host-b: ${done.state}${done.failureReason ? ` (${done.failureReason})` : ''}; ` +
-            `total ${ms(report.network.totalMigrationTimeMs)} (hv ${ms(report.hypervisor.hvTotalTimeMs)}), loss ${typeof report.network.lossPct === 'number' ? report.network.lossPct.toFixed(2) : '—'} %, ` +
-            `network convergence ${ms(report.network.networkConvergenceMs)}, ` +
-            `${report.networkSteps.length} network steps${report.networkSteps.every((s) => s.ok) ? '' : ' (some FAILED)'}`,
+        const m = await measureMigration(
+          api,
+          inventory,
+          net,
+          { name, flavor: g.flavor, dirtyMiB: g.dirtyMiB, ip: `203.0.113.${60 + i * 2 + attempt - 1}`, from: 'host-a', to: 'host-b' },
+          log,
         );
-        // The headline: each path's downtime beside the hypervisor's pause, and what the network adds to it.
-        log(
-          `    downtime: hypervisor ${ms(report.downtime.hypervisorMs)} · east-west ${ms(report.downtime.eastWestMs)} (${signedMs(report.downtime.eastWestMinusHvMs)}) · ` +
-            `north-south ${ms(report.downtime.northSouthMs)} (${signedMs(report.downtime.northSouthMinusHvMs)})`,
-        );
-        for (const s of report.switchover?.streams ?? [])
-          log(
-            `    ${s.stream} lost probes: ${s.lost.before} before / ${s.lost.inside} inside / ${s.lost.after} after the pause; mtr ${ms(s.mtrMethodMs)}`,
-          );
-        for (const note of report.detail?.notes ?? []) log(`    note: ${note}`);
-        const crash = lab.checkGuestCrash(vm.domainName);
-        // Each measured guest is stopped before the next: busy TCG guests would compete for the two cores.
-        await lab.destroyGuest(vm.domainName);
-        if (!crash.crashed) {
+        for (const line of describeMigration(m, 'host-a', 'host-b')) log(line);
+        const done = m.record;
+        if (m.crash === null) {
           allCompleted &&= done.state === 'completed';
           break;
         }
-        crashes.push(`${name}: ${crash.line}`);
-        log(`  ${name}: GUEST CRASH after the migration: ${crash.line} (its figures above include the crash)`);
+        crashes.push(`${name}: ${m.crash}`);
+        log(`  ${name}: GUEST CRASH after the migration: ${m.crash} (its figures above include the crash)`);
         if (attempt === 2) allCompleted = false;
       }
     }

@@ -109,11 +109,25 @@ export interface HostNetworkState {
   host: string;
   /** Grows with every change the controller makes; the agent reports the one it applied. */
   revision: number;
+  /**
+   * The identity of the controller database this state comes from. Revisions only compare within one
+   * generation: a controller on an empty or another database has another one and must take over deliberately.
+   */
+  generation?: string;
+  /** Only in a deliberate take-over: the generation (null: none) this state replaces on the agent. */
+  takeOver?: { generation: string | null };
   localVtepIp: string;
   networks: NetworkPlug[];
   routers: RouterPlacement[];
   /** One per external network with floating IPs on this host (DVR); empty otherwise. */
   fipNamespaces: FipNamespacePlug[];
+}
+
+/** The `details` of the agent's 409 when it refuses a desired state: what it holds. */
+export interface HeldNetworkState {
+  reason: 'older-revision' | 'other-generation';
+  heldGeneration: string | null;
+  heldRevision: number;
 }
 
 /** One difference the agent found between the host and the desired state, and what it did. */
@@ -152,6 +166,8 @@ export interface ArmedSwitchoverReport {
   announcements: string[];
   /** Processes the commands are batched into. */
   batches: number;
+  /** Processes started now that wait for their script (batches and gratuitous ARPs). */
+  primed: number;
   durationMs: number;
 }
 
@@ -163,6 +179,8 @@ export interface FiredBatch {
   /** Offset from the fire request's arrival at the agent, ms. */
   startedAtMs: number;
   durationMs: number;
+  /** The process was started when the switchover was armed and only waited for its script. */
+  primed: boolean;
   error?: string;
 }
 

@@ -10,6 +10,8 @@ export interface PauseWindow {
   /** The hypervisor's downtime; null when libvirt reported none. */
   durationMs: number | null;
   source: PauseSource;
+  /** Source paused → destination resumed, from libvirt's two lifecycle events; null without both. */
+  fromEventsMs: number | null;
 }
 
 export interface PauseInput {
@@ -33,14 +35,10 @@ export function pauseWindow(input: PauseInput): PauseWindow | null {
   if (input.source === 'pause-event') {
     const resumed = input.resumedAt ? input.resumedAt.getTime() / 1000 : null;
     const endTs = resumed !== null && resumed >= at ? resumed : at + (hv ?? 0) / 1000;
-    return {
-      startTs: at,
-      endTs,
-      durationMs: hv ?? (resumed !== null && resumed >= at ? (resumed - at) * 1000 : null),
-      source: 'pause-event',
-    };
+    const fromEventsMs = resumed !== null && resumed >= at ? (resumed - at) * 1000 : null;
+    return { startTs: at, endTs, durationMs: hv ?? fromEventsMs, source: 'pause-event', fromEventsMs };
   }
-  return { startTs: at - (hv ?? 0) / 1000, endTs: at, durationMs: hv, source: 'job-end' };
+  return { startTs: at - (hv ?? 0) / 1000, endTs: at, durationMs: hv, source: 'job-end', fromEventsMs: null };
 }
 
 /** The switchover phase's detail as the engine writes it: "source paused (…)" when the pause event came. */

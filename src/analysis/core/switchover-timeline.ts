@@ -45,6 +45,8 @@ export interface StreamTimeline {
   gapMethodMs: number | null;
   mtrMethodMs: number | null;
   mtrByPlaceMs: Record<LossPlace, number> | null;
+  /** From the end of the pause to the first reply after the silence; null without a closed window. */
+  firstReplyAfterPauseMs: number | null;
   /** Why the two methods disagree, in a sentence or two. */
   explanation: string;
 }
@@ -130,6 +132,7 @@ export function streamTimeline(
     gapMethodMs,
     mtrMethodMs,
     mtrByPlaceMs,
+    firstReplyAfterPauseMs: window?.endTs == null ? null : (window.endTs - pause.endTs) * 1000,
     explanation: explain(window, lost, interval),
   };
 }

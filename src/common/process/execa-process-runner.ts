@@ -6,6 +6,7 @@ import {
   type ProcessRunner,
   type RunOptions,
   type RunningProcess,
+  type StartOptions,
 } from './process-runner';
 
 export class ExecaProcessRunner implements ProcessRunner {
@@ -27,10 +28,10 @@ export class ExecaProcessRunner implements ProcessRunner {
     };
   }
 
-  start(command: string, args: readonly string[], options: Omit<RunOptions, 'timeoutMs'> = {}): RunningProcess {
+  start(command: string, args: readonly string[], options: StartOptions = {}): RunningProcess {
     const child = execa(command, args, {
       reject: false,
-      stdin: 'ignore',
+      stdin: options.openInput ? 'pipe' : 'ignore',
       buffer: false,
       cwd: options.cwd,
       env: options.env,
@@ -47,6 +48,8 @@ export class ExecaProcessRunner implements ProcessRunner {
     };
     child.stdout?.on('data', collect('stdout'));
     child.stderr?.on('data', collect('stderr'));
+    // A child that exits before its script arrives must not turn the late write into an uncaught EPIPE.
+    child.stdin?.on('error', () => undefined);
     const exited: Promise<ProcessResult> = child.then(
       (result) => {
         done = true;
@@ -74,6 +77,10 @@ export class ExecaProcessRunner implements ProcessRunner {
       hasExited: () => done,
       kill: (signal) => {
         if (!done) child.kill(signal);
+      },
+      finishInput: (text) => {
+        if (done || !child.stdin || child.stdin.writableEnded) return;
+        child.stdin.end(text);
       },
     };
   }

@@ -5,6 +5,7 @@ import {
   type ProcessRunner,
   type RunOptions,
   type RunningProcess,
+  type StartOptions,
 } from './process-runner';
 
 // A scriptable ProcessRunner for unit tests: records every command line and lets
@@ -16,6 +17,8 @@ export interface RecordedCall {
   args: string[];
   /** What run() wrote to stdin, if anything. */
   input?: string;
+  /** start() kept stdin open for a script to come. */
+  openInput?: boolean;
 }
 
 type RunHandler = (command: string, args: readonly string[]) => Partial<ProcessResult> | undefined;
@@ -32,6 +35,10 @@ export class FakeRunningProcess implements RunningProcess {
   private done = false;
   private readonly out = { stdout: '', stderr: '' };
   private readonly listeners: Array<(stream: OutputStream, text: string) => void> = [];
+  /** What finishInput() wrote, once it has been called. */
+  input: string | undefined;
+  /** Called when the script arrives; by default the process exits 0 then. */
+  onInput: (text: string) => void = () => this.exit();
 
   constructor(
     readonly command: string,
@@ -56,6 +63,12 @@ export class FakeRunningProcess implements RunningProcess {
     if (this.done) return;
     this.signals.push(signal);
     this.onKill(signal);
+  }
+
+  finishInput(text: string): void {
+    if (this.done || this.input !== undefined) return;
+    this.input = text;
+    this.onInput(text);
   }
 
   emit(stream: OutputStream, text: string): void {
@@ -103,8 +116,8 @@ export class FakeProcessRunner implements ProcessRunner {
     return { exitCode: 0, signal: undefined, stdout: '', stderr: '', timedOut: false };
   }
 
-  start(command: string, args: readonly string[]): FakeRunningProcess {
-    this.calls.push({ kind: 'start', command, args: [...args] });
+  start(command: string, args: readonly string[], options?: StartOptions): FakeRunningProcess {
+    this.calls.push({ kind: 'start', command, args: [...args], ...(options?.openInput ? { openInput: true } : {}) });
     const process = new FakeRunningProcess(command, args);
     this.started.push(process);
     this.startHandlers.get(command)?.(process);

@@ -18,6 +18,11 @@ export interface RunOptions {
   input?: string;
 }
 
+export interface StartOptions extends Omit<RunOptions, 'timeoutMs' | 'input'> {
+  /** Keeps stdin open for finishInput(): a process started ahead of time that acts when its script arrives. */
+  openInput?: boolean;
+}
+
 export type OutputStream = 'stdout' | 'stderr';
 
 /** A long-running child (tcpdump, ping) that the caller stops with a signal. */
@@ -32,12 +37,14 @@ export interface RunningProcess {
   readonly exited: Promise<ProcessResult>;
   hasExited(): boolean;
   kill(signal: NodeJS.Signals): void;
+  /** Writes the script and closes stdin (started with openInput); a no-op otherwise or once exited. */
+  finishInput(text: string): void;
 }
 
 export interface ProcessRunner {
   /** Runs to completion; a non-zero exit is reported in the result, not thrown. */
   run(command: string, args: readonly string[], options?: RunOptions): Promise<ProcessResult>;
-  start(command: string, args: readonly string[], options?: Omit<RunOptions, 'timeoutMs'>): RunningProcess;
+  start(command: string, args: readonly string[], options?: StartOptions): RunningProcess;
 }
 
 export const PROCESS_RUNNER = Symbol('ProcessRunner');

@@ -8,6 +8,7 @@ import { PrecopyPredictions1732240000008 } from './1732240000008-precopy-predict
 import { TenantNetworks1732240000009 } from './1732240000009-tenant-networks';
 import { ControllerReplicas1732250000000 } from './1732250000000-controller-replicas';
 import { SiteInterconnection1732310000000 } from './1732310000000-site-interconnection';
+import { NetworkGeneration1732320000000 } from './1732320000000-network-generation';
 
 /** Every schema migration, in order. Listed as classes so they load from src and dist alike. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   TenantNetworks1732240000009,
   ControllerReplicas1732250000000,
   SiteInterconnection1732310000000,
+  NetworkGeneration1732320000000,
 ];

@@ -11,6 +11,8 @@ export class PostCopyTracker {
   private switchedAtMs: number | null = null;
   private sourcePausedAt: number | null = null;
   private destinationResumedAt: number | null = null;
+  /** The destination's first resumed event (after pre-copy or at post-copy's start): the end of the guest's pause. */
+  guestResumedAt: number | null = null;
   private lastSample: JobStats | null = null;
   /** The source's VIR_DOMAIN_EVENT_ID_JOB_COMPLETED statistics, when libvirt sent them. */
   sourceCompleted: JobStats | null = null;
@@ -35,6 +37,8 @@ export class PostCopyTracker {
 
   onDestinationEvent(event: DomainEvent, at = Date.now()): void {
     if (event.domain.name !== this.domainName) return;
+    if (event.kind === 'lifecycle' && event.event === 'resumed' && (event.detail === 'migrated' || event.detail === 'postcopy'))
+      this.guestResumedAt ??= at;
     if (event.kind === 'lifecycle' && event.event === 'resumed' && event.detail === 'postcopy' && this.destinationResumedAt === null) {
       this.destinationResumedAt = at;
     }

@@ -94,6 +94,7 @@ export class PrecopyPhase {
       if (destinationConn) await libvirt.disconnect(destinationConn).catch(() => undefined);
     }
     outcome.postCopy = tracker.record(Date.now());
+    if (tracker.guestResumedAt !== null) ctx.guestResumedAt = new Date(tracker.guestResumedAt);
     if (outcome.postCopy && migration.precopyPrediction) {
       await this.recorder.save(migration, { precopyPrediction: { ...migration.precopyPrediction, postCopy: outcome.postCopy } });
     }

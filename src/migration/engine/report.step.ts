@@ -42,11 +42,18 @@ export class ReportStep {
         switchoverAt: ctx.switchoverAt ?? null,
         source: pauseSourceOf(phases.find((p) => p.phase === 'switchover')?.detail ?? null),
         hvDowntimeMs: ctx.migration.hvDowntimeMs,
+        resumedAt: ctx.guestResumedAt ?? null,
       });
       const outcome = switchoverOutcome(report, pause, switchoverStepsEndTs(ctx.networkSteps));
       report.figures = { ...report.figures, ...outcome.figures };
       report.notes.push(...outcome.notes);
-      await this.recorder.save(ctx.migration, { ...report.figures, report, reportState: 'ready', reportError: null });
+      await this.recorder.save(ctx.migration, {
+        ...report.figures,
+        report,
+        reportState: 'ready',
+        reportError: null,
+        guestResumedAt: ctx.guestResumedAt ?? null,
+      });
       return outcome.unreachableReason;
     } catch (err) {
       this.logger.warn(`migration ${ctx.migration.id}: report failed: ${errorMessage(err)}`);

@@ -25,6 +25,8 @@ export interface RunContext {
   /** The switchover deltas being armed on the hosts, started after pre-plug so the copy need not wait. */
   networkArming?: Promise<boolean>;
   switchoverAt?: Date;
+  /** The destination's resumed event: with the source's pause event, the guest's pause as libvirt's events tell it. */
+  guestResumedAt?: Date;
 }
 
 /** How libvirt's migrate call ended, and what the monitor loop saw on the way. */

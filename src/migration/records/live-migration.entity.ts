@@ -79,6 +79,10 @@ export class LiveMigrationEntity {
   @Column({ name: 'lease_expires_at', type: Date, nullable: true })
   leaseExpiresAt!: Date | null;
 
+  /** The destination's resumed event; the pause's end on the report's time axis when libvirt sent it. */
+  @Column({ name: 'guest_resumed_at', type: Date, nullable: true })
+  guestResumedAt!: Date | null;
+
   @Column(numberColumn('hv_total_time_ms'))
   hvTotalTimeMs!: number | null;
 

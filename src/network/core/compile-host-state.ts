@@ -15,6 +15,7 @@ export function compileHostState(model: NetworkModel, hostId: string): HostNetwo
   return {
     host: host.name,
     revision: model.revision,
+    ...(model.generation ? { generation: model.generation } : {}),
     localVtepIp: host.vtepIp,
     networks: compileNetworks(index, host),
     routers: index.routersPlacedOn(host.id).map((r) => compileRouter(index, r, host)),

@@ -66,6 +66,8 @@ export interface ModelFloatingIp {
 
 export interface NetworkModel {
   revision: number;
+  /** The controller database's identity, sent with each state (absent in models built by hand). */
+  generation?: string;
   hosts: ModelHost[];
   networks: ModelNetwork[];
   subnets: ModelSubnet[];

@@ -23,4 +23,21 @@ export class NetworkRevisionRepository {
     const row = await this.repo.findOneBy({ id: 1 });
     return row?.revision ?? 0;
   }
+
+  /** The revision and this database's generation, read together. */
+  async current(): Promise<{ revision: number; generation: string | null }> {
+    const row = await this.repo.findOneBy({ id: 1 });
+    return { revision: row?.revision ?? 0, generation: row?.generation ?? null };
+  }
+
+  /** A take-over starts above every revision the agents hold (one statement, never lowers it). */
+  async raiseAbove(revision: number): Promise<number> {
+    await this.repo
+      .createQueryBuilder()
+      .update()
+      .set({ revision: revision + 1 })
+      .where('id = 1 AND revision <= :revision', { revision })
+      .execute();
+    return this.read();
+  }
 }

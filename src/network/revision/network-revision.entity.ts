@@ -8,4 +8,8 @@ export class NetworkRevisionEntity {
 
   @Column({ type: 'integer' })
   revision!: number;
+
+  /** This database's identity for the desired state (a UUID), set by the schema migration. */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  generation!: string | null;
 }

@@ -23,7 +23,7 @@ export class NetworkModelLoader {
 
   async load(): Promise<NetworkModel> {
     const [revision, hosts, networks, subnets, ports, bindings, routers, fips] = await Promise.all([
-      this.revision.read(),
+      this.revision.current(),
       this.hosts.findAll(),
       this.networks.findAll(),
       this.subnets.findAll(),
@@ -33,7 +33,8 @@ export class NetworkModelLoader {
       this.floatingIps.findAll(),
     ]);
     return {
-      revision,
+      revision: revision.revision,
+      ...(revision.generation ? { generation: revision.generation } : {}),
       hosts: hosts.map((h) => ({ id: h.id, name: h.name, vtepIp: h.vtepIp })),
       networks: networks.map((n) => ({ id: n.id, vni: n.vni, mtu: n.mtu, external: n.external, staticVteps: n.staticVteps })),
       subnets: subnets.map((s) => ({ id: s.id, networkId: s.networkId, cidr: s.cidr, gatewayIp: s.gatewayIp })),

@@ -47,4 +47,16 @@ export class NetworkStatusController {
   syncNow(): Promise<NetworkSyncReport> {
     return this.sync.syncAll();
   }
+
+  @Post('takeover')
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: NetworkSyncReportDto,
+    description:
+      "takes over hosts whose agent holds another controller database's network state (it refuses pushes until then): " +
+      'they get this database’s state, at a revision above every one they hold',
+  })
+  takeOver(): Promise<NetworkSyncReport> {
+    return this.sync.takeOver();
+  }
 }

@@ -64,6 +64,17 @@ export class HostNetworkStatusDto {
   @ApiProperty({ description: 'the agent applied the current revision' })
   inSync!: boolean;
 
+  @ApiProperty({ nullable: true, type: String, description: "this controller database's generation of the desired state" })
+  generation!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, description: 'the generation of the state the agent holds' })
+  heldGeneration!: string | null;
+
+  @ApiProperty({
+    description: "the agent holds another database's state and refuses this one until POST /network/takeover",
+  })
+  heldByOtherGeneration!: boolean;
+
   @ApiProperty({ type: () => AgentNetworkSummaryDto, description: "livemig's reading of the agent's answer, never the remote body" })
   agent!: AgentNetworkSummaryDto;
 }

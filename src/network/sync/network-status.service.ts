@@ -22,7 +22,7 @@ export class NetworkStatusService {
   /** The agent's view against the desired revision; 502 when the agent does not answer. */
   async status(hostRef: string): Promise<HostNetworkStatusDto> {
     const host = await resolveHost(this.hosts, hostRef);
-    const desiredRevision = await this.revision.read();
+    const { revision: desiredRevision, generation } = await this.revision.current();
     let agent: AgentNetworkStatus;
     try {
       agent = await (await this.agents.clientFor(host.id)).networkStatus();
@@ -37,7 +37,18 @@ export class NetworkStatusService {
     }
     const summary = summarize(agent);
     const appliedRevision = summary.lastApply?.revision ?? null;
-    return { host: host.name, desiredRevision, appliedRevision, inSync: appliedRevision === desiredRevision, agent: summary };
+    const held = agent.desired?.generation;
+    const heldGeneration = typeof held === 'string' ? held.slice(0, 36) : null;
+    return {
+      host: host.name,
+      desiredRevision,
+      appliedRevision,
+      inSync: appliedRevision === desiredRevision && heldGeneration === generation,
+      generation,
+      heldGeneration,
+      heldByOtherGeneration: heldGeneration !== null && generation !== null && heldGeneration !== generation,
+      agent: summary,
+    };
   }
 
   /** Asks the agent to reconcile the host against the state it holds; 502 when it does not answer or refuses. */

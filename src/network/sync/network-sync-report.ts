@@ -1,4 +1,4 @@
-import type { NetworkDrift } from '../../agents/protocol';
+import type { HeldNetworkState, NetworkDrift } from '../../agents/protocol';
 
 /** One host's outcome of a push of the desired network state. */
 export interface HostSyncResult {
@@ -9,6 +9,10 @@ export interface HostSyncResult {
   revision: number;
   drift: NetworkDrift[];
   error?: string;
+  /** The agent refused the state (409): what it holds instead. */
+  heldBy?: HeldNetworkState;
+  /** Set when a take-over replaced another generation's state on this host. */
+  tookOverFrom?: string | null;
 }
 
 export interface NetworkSyncReport {

@@ -20,6 +20,17 @@ export class NetworkDriftDto {
   error?: string;
 }
 
+export class HeldNetworkStateDto {
+  @ApiProperty({ enum: ['older-revision', 'other-generation'] })
+  reason!: 'older-revision' | 'other-generation';
+
+  @ApiProperty({ nullable: true, type: String, description: 'the generation of the state the agent holds' })
+  heldGeneration!: string | null;
+
+  @ApiProperty()
+  heldRevision!: number;
+}
+
 export class HostSyncResultDto {
   @ApiProperty({ example: 'compute-a' })
   host!: string;
@@ -41,6 +52,12 @@ export class HostSyncResultDto {
 
   @ApiPropertyOptional({ description: 'why the host was not updated' })
   error?: string;
+
+  @ApiPropertyOptional({ type: () => HeldNetworkStateDto, description: 'the agent refused the state: what it holds instead' })
+  heldBy?: HeldNetworkStateDto;
+
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'a take-over replaced this generation on the agent' })
+  tookOverFrom?: string | null;
 }
 
 export class NetworkSyncReportDto {

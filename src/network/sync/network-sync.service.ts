@@ -6,9 +6,11 @@ import { HostsRepository } from '../../inventory/repositories/hosts.repository';
 import { compileHostState } from '../core/compile-host-state';
 import { fipGatewaysNeeded } from '../core/fip-namespaces';
 import { MISSED_HEARTBEATS_DOWN } from '../heartbeat/heartbeat-verdict';
-import type { HostNetworkState } from '../../agents/protocol';
+import { AgentError } from '../../agents/client/agent.client';
+import type { HeldNetworkState, HostNetworkState } from '../../agents/protocol';
 import type { NetworkModel } from '../core/network-model';
 import { allocatePort } from '../ports/port-allocation';
+import { NetworkRevisionRepository } from '../repositories/network-revision.repository';
 import { NetworkTransactions } from '../repositories/network-transactions';
 import { NetworkModelLoader } from './network-model.loader';
 import type { HostSyncResult, NetworkSyncReport } from './network-sync-report';
@@ -28,6 +30,7 @@ export class NetworkSyncService {
     private readonly agents: AgentDirectory,
     private readonly hosts: HostsRepository,
     private readonly transactions: NetworkTransactions,
+    private readonly revision: NetworkRevisionRepository,
   ) {}
 
   /**
@@ -41,6 +44,39 @@ export class NetworkSyncService {
   /** A push to every host with an agent and a VTEP, down or not. */
   syncAll(): Promise<NetworkSyncReport> {
     return this.mutex.run(() => this.push(false));
+  }
+
+  /**
+   * Deliberate take-over: hosts whose agent holds another generation's state (an empty or restored database,
+   * another controller) get this database's, and the revision starts above every revision they hold.
+   * Hosts that hold this generation get a plain push.
+   */
+  takeOver(): Promise<NetworkSyncReport> {
+    return this.mutex.run(async () => {
+      const hosts = (await this.hosts.findAll()).filter((h) => h.agentEndpoint && h.vtepIp);
+      const ours = (await this.loader.load()).generation ?? null;
+      const held = await Promise.all(
+        hosts.map(async (h) => {
+          const status = await (await this.agents.clientFor(h.id)).networkStatus().catch(() => null);
+          return { host: h, desired: status?.desired ?? null };
+        }),
+      );
+      const highest = Math.max(0, ...held.map((x) => x.desired?.revision ?? 0));
+      await this.revision.raiseAbove(highest);
+      let model = await this.loader.load();
+      if (await this.reconcileFipGateways(model)) model = await this.loader.load();
+      const results = await Promise.all(
+        held.map(({ host, desired }) => {
+          const from = desired?.generation ?? null;
+          const replace = desired !== null && from !== ours;
+          return this.pushTo(model, host, replace ? { generation: from } : undefined);
+        }),
+      );
+      const notUpdated = results.filter((r) => !r.ok).map((r) => r.host);
+      const taken = results.filter((r) => r.tookOverFrom !== undefined).map((r) => `${r.host} (from ${r.tookOverFrom ?? 'none'})`);
+      if (taken.length > 0) this.logger.warn(`network state taken over on ${taken.join(', ')} at revision ${model.revision}`);
+      return { revision: model.revision, hosts: results, notUpdated };
+    });
   }
 
   /** What the host should look like now (read-only: does not allocate fip gateways). */
@@ -61,7 +97,7 @@ export class NetworkSyncService {
     return { revision: model.revision, hosts: results, notUpdated };
   }
 
-  private async pushTo(model: NetworkModel, host: HostEntity): Promise<HostSyncResult> {
+  private async pushTo(model: NetworkModel, host: HostEntity, takeOver?: { generation: string | null }): Promise<HostSyncResult> {
     const started = Date.now();
     const base = { host: host.name, hostId: host.id, revision: model.revision };
     try {
@@ -72,10 +108,24 @@ export class NetworkSyncService {
         return { ...base, ok: true, durationMs: Date.now() - started, drift: [] };
       }
       const state = compileHostState(model, host.id);
-      const report = await client.applyNetwork(state);
-      return { ...base, ok: true, durationMs: Date.now() - started, drift: report.drift };
+      const report = await client.applyNetwork(takeOver ? { ...state, takeOver } : state);
+      return {
+        ...base,
+        ok: true,
+        durationMs: Date.now() - started,
+        drift: report.drift,
+        ...(takeOver ? { tookOverFrom: takeOver.generation } : {}),
+      };
     } catch (err) {
-      return { ...base, ok: false, durationMs: Date.now() - started, drift: [], error: err instanceof Error ? err.message : String(err) };
+      const heldBy = err instanceof AgentError && err.statusCode === 409 ? heldState(err.details) : undefined;
+      return {
+        ...base,
+        ok: false,
+        durationMs: Date.now() - started,
+        drift: [],
+        error: err instanceof Error ? err.message : String(err),
+        ...(heldBy ? { heldBy } : {}),
+      };
     }
   }
 
@@ -119,6 +169,15 @@ function skipped(model: NetworkModel, host: HostEntity): HostSyncResult {
     drift: [],
     error: `agent on ${host.name} is down (missed ${MISSED_HEARTBEATS_DOWN} heartbeats, ${seen}); the resync will retry`,
   };
+}
+
+/** The agent's 409 details, when they are what it holds. */
+function heldState(details: unknown): HeldNetworkState | undefined {
+  if (typeof details !== 'object' || details === null) return undefined;
+  const d = details as Partial<HeldNetworkState>;
+  const reason = d.reason === 'older-revision' || d.reason === 'other-generation' ? d.reason : null;
+  if (reason === null || typeof d.heldRevision !== 'number') return undefined;
+  return { reason, heldGeneration: typeof d.heldGeneration === 'string' ? d.heldGeneration : null, heldRevision: d.heldRevision };
 }
 
 function managed(state: HostNetworkState | null): boolean {

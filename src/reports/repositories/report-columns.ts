@@ -17,6 +17,7 @@ export const CHART_COLUMNS = [
   'netDowntimeMs',
   'northSouthDowntimeMs',
   'hvDowntimeMs',
+  'guestResumedAt',
   'networkSteps',
 ] as const satisfies readonly (keyof LiveMigrationEntity)[];
 
@@ -57,6 +58,7 @@ export const REPORT_COLUMNS = [
   'northSouthLossPct',
   'networkConvergenceMs',
   'networkSteps',
+  'guestResumedAt',
   'hvTotalTimeMs',
   'hvDowntimeMs',
   'hvSetupTimeMs',

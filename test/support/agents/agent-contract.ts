@@ -307,6 +307,26 @@ export function describeAgentContract(name: string, start: () => Promise<AgentUn
         expect((await client.networkStatus()).desired?.revision).toBe(2);
       });
 
+      it('refuses a state of another generation (409, saying what it holds) until a take-over names that generation', async () => {
+        const first = '6f1c0a52-0c7e-4f57-9a43-0e0b7c3f4a11';
+        const second = 'a3e5b9d0-5d1f-4c1e-8b7a-2f9e3c1d6b22';
+        await client.applyNetwork({ ...state(7), generation: first });
+        const refused = client.applyNetwork({ ...state(1), generation: second });
+        await expect(refused).rejects.toEqual(rejected(409, new RegExp(`holds network state generation ${first} revision 7`)));
+        await expect(refused).rejects.toMatchObject({ details: { reason: 'other-generation', heldGeneration: first, heldRevision: 7 } });
+        await expect(client.applyNetwork({ ...state(1), generation: second, takeOver: { generation: second } })).rejects.toEqual(
+          rejected(409, /take-over of generation .* refused/),
+        );
+        expect(await client.applyNetwork({ ...state(1), generation: second, takeOver: { generation: first } })).toMatchObject({
+          revision: 1,
+        });
+        // The take-over is not kept: what the agent holds is the new generation's state.
+        expect((await client.networkStatus()).desired).toEqual({ ...state(1), generation: second });
+        await expect(client.applyNetwork({ ...state(0), generation: second })).rejects.toMatchObject({
+          details: { reason: 'older-revision', heldGeneration: second, heldRevision: 1 },
+        });
+      });
+
       it('arms a switchover, fires it once (404 after), and refuses bad ids, unknown ids and foreign states', async () => {
         await client.applyNetwork(state(3));
         const armed = await client.armSwitchover('m-1', state(4));

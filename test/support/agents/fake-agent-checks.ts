@@ -29,8 +29,8 @@ export async function validateBody<T extends object>(host: string, dto: new () =
   }
 }
 
-export function rejectWith(host: string, statusCode: number, reason: string): AgentError {
-  return new AgentError(host, 'rejected', reason, statusCode);
+export function rejectWith(host: string, statusCode: number, reason: string, details?: unknown): AgentError {
+  return new AgentError(host, 'rejected', reason, statusCode, details);
 }
 
 export function checkSessionId(host: string, kind: 'capture' | 'probe', id: string): void {

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { admitState } from '../../../src/agents/agent/network/state-admission';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { StartCaptureDto } from '../../../src/agents/agent/captures/capture.dto';
@@ -195,10 +196,9 @@ export class FakeAgentClient implements AgentClient {
 
   async applyNetwork(input: HostNetworkState): Promise<NetworkApplyReport> {
     this.record('applyNetwork', [input]);
-    const state = await checkNetworkState(this.host, input);
-    const applied = this.network.desired?.revision;
-    if (applied !== undefined && state.revision < applied)
-      throw rejectWith(this.host, 409, `revision ${state.revision} is older than the applied revision ${applied}`);
+    const { takeOver, ...state } = await checkNetworkState(this.host, input);
+    const admission = admitState(this.network.desired, { ...state, ...(takeOver ? { takeOver } : {}) });
+    if (!admission.admitted) throw rejectWith(this.host, 409, admission.message, admission.held);
     this.network.pushes.push(state);
     this.network.desired = state;
     return this.applied(state.revision);
@@ -221,7 +221,16 @@ export class FakeAgentClient implements AgentClient {
     checkSwitchoverId(this.host, id);
     const state = await checkNetworkState(this.host, input);
     this.network.armed.set(id, state);
-    return { id, host: this.host, armedAt: new Date().toISOString(), commands: [], announcements: [], batches: 0, durationMs: 0 };
+    return {
+      id,
+      host: this.host,
+      armedAt: new Date().toISOString(),
+      commands: [],
+      announcements: [],
+      batches: 0,
+      primed: 0,
+      durationMs: 0,
+    };
   }
 
   async fireSwitchover(id: string): Promise<FiredSwitchoverReport> {

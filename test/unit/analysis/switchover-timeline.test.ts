@@ -8,7 +8,7 @@ const I = 10;
 const probes = (count: number, rtt: (k: number) => number | null): ProbeSeriesPoint[] =>
   Array.from({ length: count }, (_, k) => [T0 + (k * I) / 1000, rtt(k)]);
 // The guest pauses at 4.000 s for 100 ms.
-const pause: PauseWindow = { startTs: T0 + 4, endTs: T0 + 4.1, durationMs: 100, source: 'pause-event' };
+const pause: PauseWindow = { startTs: T0 + 4, endTs: T0 + 4.1, durationMs: 100, source: 'pause-event', fromEventsMs: null };
 
 describe('stepOffsets', () => {
   it('places each step against the start and the end of the pause', () => {
@@ -39,6 +39,8 @@ describe('streamTimeline', () => {
     expect(t.mtrByPlaceMs).toEqual({ before: 30, inside: 100, after: 100 });
     // The silence 3.981 → 4.101 s spans the pause: 120 ms, less one interval.
     expect(t.gapMethodMs).toBeCloseTo(110, 2);
+    // The pause ends at 4.1 s; the first reply after the silence arrives at 4.101 s.
+    expect(t.firstReplyAfterPauseMs).toBeCloseTo(1, 2);
     expect(t.runs.map((r) => [r.place, r.count])).toEqual([
       ['before', 1],
       ['before', 1],

@@ -14,6 +14,7 @@ const pauseAt = (fromMs: number, toMs: number): PauseWindow => ({
   endTs: T0 + toMs / 1000,
   durationMs: toMs - fromMs,
   source: 'pause-event',
+  fromEventsMs: null,
 });
 
 describe('switchoverGap', () => {
@@ -94,10 +95,17 @@ describe('pauseWindow', () => {
       endTs: T0 + 4.048,
       durationMs: 48,
       source: 'pause-event',
+      fromEventsMs: null,
     });
     const resumed = pauseWindow({ switchoverAt: at, source: 'pause-event', hvDowntimeMs: null, resumedAt: new Date((T0 + 4.2) * 1000) });
     expect(resumed?.endTs).toBeCloseTo(T0 + 4.2, 6);
     expect(resumed?.durationMs).toBeCloseTo(200, 3);
+    expect(resumed?.fromEventsMs).toBeCloseTo(200, 3);
+    // Both known: the band ends at the resume event, libvirt's figure is kept as the downtime.
+    const both = pauseWindow({ switchoverAt: at, source: 'pause-event', hvDowntimeMs: 48, resumedAt: new Date((T0 + 4.15) * 1000) });
+    expect(both).toMatchObject({ durationMs: 48, source: 'pause-event' });
+    expect(both?.endTs).toBeCloseTo(T0 + 4.15, 6);
+    expect(both?.fromEventsMs).toBeCloseTo(150, 3);
   });
   it('ends at the job end when no pause event came, and is a point without a downtime', () => {
     expect(pauseWindow({ switchoverAt: at, source: 'job-end', hvDowntimeMs: 100 })).toMatchObject({ startTs: T0 + 3.9, endTs: T0 + 4 });

@@ -37,7 +37,7 @@ function networkReport(
     notes: [],
   };
 }
-const pause = { startTs: T0 + 4, endTs: T0 + 4.03, durationMs: 30, source: 'pause-event' as const };
+const pause = { startTs: T0 + 4, endTs: T0 + 4.03, durationMs: 30, source: 'pause-event' as const, fromEventsMs: null };
 // A 60 ms silence 3 s before the migration (probes 100..105), the switchover silence (400..403).
 const earlyGapAndSwitchover = (k: number) => (k >= 100 && k < 106) || (k >= 400 && k < 404);
 

@@ -16,7 +16,7 @@ const timeline: TimelineBucket[] = Array.from({ length: 10 }, (_, i) => ({
 const probes: ProbeSeriesPoint[] = Array.from({ length: 20 }, (_, k) => [T0 + k * 0.05, k >= 8 && k < 12 ? null : 2]);
 
 // The pause: 0.36–0.40 s, inside the east-west silence (replies at 0.352 and 0.602 s).
-const pause = { startTs: T0 + 0.36, endTs: T0 + 0.4, durationMs: 40, source: 'pause-event' as const };
+const pause = { startTs: T0 + 0.36, endTs: T0 + 0.4, durationMs: 40, source: 'pause-event' as const, fromEventsMs: null };
 const gap = { startTs: T0 + 7 * 0.05 + 0.002, endTs: T0 + 12 * 0.05 + 0.002, gapMs: 250, downtimeMs: 200, openForMs: null };
 const eastWest = (over: Partial<ChartStream> = {}): ChartStream => ({
   name: 'east-west',

@@ -35,8 +35,13 @@ function batchKey(argv: readonly string[]): { key: string; prefix: string[]; lin
   return plain(rest) && rest[0] !== 'netns' ? { key: 'ip', prefix: ['ip', '-force', '-batch', '-'], line: rest } : null;
 }
 
-/** Groups runs of batchable commands, keeping the order; a single command stays a plain process. */
-export function batchCommands(commands: readonly (readonly string[])[]): CommandBatch[] {
+export interface BatchOptions {
+  /** A lone batchable command becomes a one-line script too, so its process can be started ahead of time. */
+  scriptSingles?: boolean;
+}
+
+/** Groups runs of batchable commands, keeping the order; a single command stays a plain process unless scriptSingles. */
+export function batchCommands(commands: readonly (readonly string[])[], options: BatchOptions = {}): CommandBatch[] {
   const batches: Array<CommandBatch & { key: string | null; lines: string[] }> = [];
   for (const argv of commands) {
     const k = batchKey(argv);
@@ -48,8 +53,10 @@ export function batchCommands(commands: readonly (readonly string[])[]): Command
     }
     batches.push({ key: k?.key ?? null, argv: k ? k.prefix : [...argv], lines: k ? [k.line.join(' ')] : [], commands: [[...argv]] });
   }
-  return batches.map(({ argv, lines, commands: cmds }) =>
-    cmds.length === 1 ? { argv: [...(cmds[0] ?? [])], commands: cmds } : { argv, input: `${lines.join('\n')}\n`, commands: cmds },
+  return batches.map(({ key, argv, lines, commands: cmds }) =>
+    key === null || (cmds.length === 1 && !options.scriptSingles)
+      ? { argv: [...(cmds[0] ?? [])], commands: cmds }
+      : { argv, input: `${lines.join('\n')}\n`, commands: cmds },
   );
 }
 

@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsIP, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsIP,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import type {
   ExternalGatewayPlug,
   FdbEntry,
@@ -138,9 +151,18 @@ export class FipNamespacePlugDto implements FipNamespacePlug {
   routers!: FipRouterLinkDto[];
 }
 
+export class TakeOverDto {
+  @ApiProperty({ nullable: true, type: String, description: 'the generation the agent holds now (null: none)' })
+  @IsOptional()
+  @IsUUID()
+  generation!: string | null;
+}
+
 export class HostNetworkStateDto implements HostNetworkState {
   @ApiProperty() @IsHostName() host!: string;
   @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) revision!: number;
+  @ApiPropertyOptional({ description: "the controller database's identity" }) @IsOptional() @IsUUID() generation?: string;
+  @ApiPropertyOptional({ type: TakeOverDto }) @IsOptional() @ValidateNested() @Type(() => TakeOverDto) takeOver?: TakeOverDto;
   @ApiProperty() @IsIP(4, ipv4) localVtepIp!: string;
   @ApiProperty({ type: [NetworkPlugDto] })
   @IsArray()

@@ -17,6 +17,7 @@ import { NetworkObserver } from './network-observer';
 import type { NetworkPlan } from './network-plan';
 import { planNetwork, type PlannerOptions } from './network-planner';
 import { checkHostNetworkState } from './network-state.check';
+import { admitState } from './state-admission';
 import { NetworkStateStore } from './network-state.store';
 
 export const DRIFT_LOG_MAX = 200;
@@ -83,11 +84,14 @@ export class NetworkService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async apply(input: HostNetworkState): Promise<NetworkApplyReport> {
-    const state = this.validated(input);
+    const { takeOver, ...state } = this.validated(input);
     return this.mutex.run(async () => {
-      if (this.desired && state.revision < this.desired.revision) {
-        throw new ConflictException(`revision ${state.revision} is older than the applied revision ${this.desired.revision}`);
-      }
+      const admission = admitState(this.desired, { ...state, ...(takeOver ? { takeOver } : {}) });
+      if (!admission.admitted) throw new ConflictException({ message: admission.message, details: admission.held });
+      if (admission.takeOver)
+        this.logger.warn(
+          `network state taken over: generation ${state.generation ?? 'none'} revision ${state.revision} replaces ${this.desired?.generation ?? 'none'} revision ${this.desired?.revision ?? 0}`,
+        );
       // Saved first: an agent that dies mid-apply finishes the job when it starts again.
       await this.store.save(state);
       this.desired = state;

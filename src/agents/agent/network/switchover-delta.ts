@@ -19,5 +19,5 @@ export function switchoverDelta(plan: NetworkPlan): SwitchoverDelta {
   const ordered = [...work.filter((c) => !isRemoval(c)), ...work.filter(isRemoval)];
   const commands = ordered.flatMap((c) => c.commands);
   const announcements = plan.changes.filter((c) => c.detached).flatMap((c) => c.commands);
-  return { batches: batchCommands(commands), announcements, commands };
+  return { batches: batchCommands(commands, { scriptSingles: true }), announcements, commands };
 }
