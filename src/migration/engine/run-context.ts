@@ -25,6 +25,8 @@ export interface RunContext {
   /** The switchover deltas being armed on the hosts, started after pre-plug so the copy need not wait. */
   networkArming?: Promise<boolean>;
   switchoverAt?: Date;
+  /** How long each preparation before the copy took, for the pre-copy phase's detail. */
+  readyDetail?: string;
 }
 
 /** How libvirt's migrate call ended, and what the monitor loop saw on the way. */
