@@ -1,19 +1,19 @@
-// Request → first byte copied, measured on an idle guest with a port and a floating IP (probes both ways):
-// the fast-start rows of bench:convergence.
+// Request → first byte copied, measured on an idle guest (with a port and a floating IP, or without): the
+// fast-start rows of bench:convergence.
 import { ControllerApi, waitForMigration, type MigrationRecord } from './controller-api';
 import type { LabInstance, LabInventory } from './lab-inventory';
 
 export interface FastStartRow {
   run: string;
   state: string;
-  /** The client's clock: from sending POST /migrations to the copy's first byte as the record places it. */
-  requestToFirstByteMs: number | null;
   /** The controller's figure on the record (null on records from before it existed). */
   recordedMs: number | null;
+  /** The client's clock: from sending POST /migrations to the first job sample with data processed. */
+  requestToFirstByteMs: number | null;
   /** Request to the pre-copy phase (the migrate call), by the client's clock. */
   requestToMigrateCallMs: number | null;
   totalMs: number | null;
-  /** The queued and pre-copy phases' details: the pre-checks' time and what the copy waited for. */
+  /** The queued and pre-copy phases' details and the prediction's readings: where the time went. */
   detail: string;
 }
 
@@ -41,9 +41,9 @@ export async function fastStartRun(
   const record = await waitForMigration(api, res.body.id, 180_000);
   const migrateCall = phaseAt(record, 'pre-copy');
   const recorded = typeof record['requestToFirstByteMs'] === 'number' ? Math.round(record['requestToFirstByteMs']) : null;
-  // By the client's clock: the first job sample with data processed, placed after the migrate call.
   const samples = await api.ok<{ elapsedMs: number; dataProcessedBytes: number | null }[]>('GET', `/migrations/${record.id}/samples`);
   const first = samples.find((s) => (s.dataProcessedBytes ?? 0) > 0);
+  const notes = (record['prediction'] as { notes?: string[] } | null)?.notes ?? [];
   return {
     row: {
       run,
@@ -54,11 +54,12 @@ export async function fastStartRun(
       totalMs: record.hvTotalTimeMs,
       detail: [
         record.phases.find((p) => p.phase === 'queued')?.detail,
-        record.phases.find((p) => p.phase === 'pre-copy')?.detail,
-        (record['prediction'] as { notes?: string[] } | null)?.notes?.find((n) => n.startsWith('readings')),
+        record.phases.find((p) => p.phase === 'pre-copy')?.detail?.replace(/flags [A-Z_,0-9]+; /, ''),
+        notes.find((n) => n.startsWith('readings')),
+        record.state === 'completed' ? null : record.failureReason,
       ]
         .filter((d): d is string => typeof d === 'string')
-        .join(' | '),
+        .join(' · '),
     },
     record,
   };
@@ -67,14 +68,23 @@ export async function fastStartRun(
 const cell = (v: number | string | null) => (v === null ? '—' : String(v));
 
 export function formatFastStartRows(rows: readonly FastStartRow[]): string {
-  const head = ['run', 'state', 'request → first byte ms (client)', 'recorded ms', 'request → migrate call ms', 'total ms'];
+  const head = [
+    'run',
+    'state',
+    'request → first byte ms (recorded)',
+    'same, client clock',
+    'request → migrate call ms',
+    'total ms',
+    'where the time went',
+  ];
   const body = rows.map((r) => [
     r.run,
     r.state,
-    cell(r.requestToFirstByteMs),
     cell(r.recordedMs),
+    cell(r.requestToFirstByteMs),
     cell(r.requestToMigrateCallMs),
     cell(r.totalMs),
+    r.detail || '—',
   ]);
   return [head, head.map(() => '---'), ...body].map((cols) => `| ${cols.join(' | ')} |`).join('\n');
 }

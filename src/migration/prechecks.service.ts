@@ -30,6 +30,9 @@ const HOST_CPU = /<host>[\s\S]*?(<cpu>[\s\S]*?<\/cpu>)/;
 /** Passes kept for the run's own pre-migration phase; past this the queue has waited and the checks run again. */
 export const PRECHECK_REUSE_MS = 5_000;
 
+/** Host CPUs change only with a host's restart; a compatible pair is compared again after this. */
+export const CPU_COMPARE_REUSE_MS = 10 * 60_000;
+
 const subjectKey = (s: PrecheckSubject) => `${s.instance.id}:${s.source.id}:${s.destination.id}`;
 
 /** The pre-migration phase: each check passes or refuses with a reason an operator can act on. */
@@ -43,6 +46,7 @@ export class PrechecksService {
   ) {}
 
   private readonly recentPasses = new Map<string, { at: number; result: PrecheckResult }>();
+  private readonly compatibleCpus = new Map<string, { at: number; result: string }>();
 
   /**
    * The pass the request itself just got for the same move, taken once: the run that starts at once need not
@@ -183,6 +187,11 @@ export class PrechecksService {
       [
         'cpu',
         async () => {
+          // The slowest check (the capabilities XML, then a compare): a pair found compatible stays so for a while.
+          const pair = `${source.libvirtUri} ${destination.libvirtUri}`;
+          const known = this.compatibleCpus.get(pair);
+          if (known && Date.now() - known.at <= CPU_COMPARE_REUSE_MS)
+            return `destination CPU is ${known.result} (compared ${Date.now() - known.at} ms ago)`;
           const caps = await this.hypervisor.withConnection(source.libvirtUri, (c) => this.hypervisor.libvirt.capabilities(c));
           const cpuXml = HOST_CPU.exec(caps)?.[1];
           if (!cpuXml) return 'source reports no host CPU; not compared';
@@ -191,8 +200,11 @@ export class PrechecksService {
             .catch((err: unknown) => {
               throw new PrecheckRefusal('cpu', `could not compare CPUs on ${destination.name}: ${errorMessage(err)}`, 409);
             });
-          if (result === 'incompatible')
+          if (result === 'incompatible') {
+            this.compatibleCpus.delete(pair);
             throw new PrecheckRefusal('cpu', `the CPU of ${source.name} is not compatible with ${destination.name}`, 409);
+          }
+          this.compatibleCpus.set(pair, { at: Date.now(), result });
           return `destination CPU is ${result}`;
         },
       ],
