@@ -1,9 +1,11 @@
 // bench:convergence — one lab guest that dirties about as fast as a shaped migration link carries, migrated
 // under libvirt's defaults, the named policies and livemig's default; then an idle guest over 1, 2 and 4 multifd
 // channels on the unshaped link. Prints variant, converged, start, total, downtime, iterations, throughput,
-// strategy and actions from the controller's records. Needs root and the lab (the lab lock serialises runs).
+// strategy and actions from the controller's records. First, the fast start: an idle guest with a port and a
+// floating IP, request → first byte copied over three migrations. Needs root and the lab (the lab lock
+// serialises runs).
 //
-//   npm run bench:convergence -- [--link-mbit 100] [--cap-sec 150] [--skip-multifd]
+//   npm run bench:convergence -- [--link-mbit 100] [--cap-sec 150] [--skip-multifd] [--fast-start-only] [--fast-start-without-port]
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +22,37 @@ import {
   runVariant,
   type VariantRow,
 } from '../lab/cli/convergence-runs';
-import { bootInstance, registerLabInventory } from '../lab/cli/lab-inventory';
+import { fastStartRun, formatFastStartRows, type FastStartRow } from '../lab/cli/fast-start-runs';
+import { bootInstance, registerLabInventory, type LabInventory } from '../lab/cli/lab-inventory';
+import { registerLabNetwork } from '../lab/cli/lab-network';
+
+const FAST_START_RUNS = 3;
+
+/** Request → first byte on an idle lab.tiny guest with a port and a floating IP, host-a ↔ host-b. */
+async function fastStart(api: ControllerApi, inventory: LabInventory, withPort: boolean): Promise<FastStartRow[]> {
+  const net = withPort ? await registerLabNetwork(api) : null;
+  const vm = await bootInstance(api, inventory, {
+    name: 'conv-start',
+    host: 'host-a',
+    ip: '203.0.113.43',
+    flavor: 'lab.tiny',
+    dirtyMiB: 0,
+    ...(net ? { port: { subnetId: net.subnetId, externalNetworkId: net.externalNetworkId } } : {}),
+  });
+  const rows: FastStartRow[] = [];
+  let at = 'host-a';
+  try {
+    for (let i = 1; i <= FAST_START_RUNS; i++) {
+      const to = at === 'host-a' ? 'host-b' : 'host-a';
+      const { row, record } = await fastStartRun(api, inventory, vm, to, `${at} → ${to}`);
+      rows.push(row);
+      if (record.state === 'completed') at = to;
+    }
+  } finally {
+    await destroyGuest('conv-start').catch(() => undefined);
+  }
+  return rows;
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -28,6 +60,9 @@ async function main(): Promise<void> {
       'link-mbit': { type: 'string', default: '100' },
       'cap-sec': { type: 'string', default: '150' },
       'skip-multifd': { type: 'boolean', default: false },
+      'fast-start-only': { type: 'boolean', default: false },
+      // Without a port there is no network to pre-plug: what is left is livemig's own start and libvirt's setup.
+      'fast-start-without-port': { type: 'boolean', default: false },
     },
   });
   const linkMbit = Number(values['link-mbit']);
@@ -48,13 +83,19 @@ async function main(): Promise<void> {
         LIVEMIG_TOKENS: `${token}:operator`,
         LIVEMIG_CAPTURE_TAIL_MS: '1000',
         LIVEMIG_MONITOR_INTERVAL_MS: '500',
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: 'info',
       },
     });
     stop = () => controller.stop();
     const api = new ControllerApi(controller.url, token);
     const inventory = await registerLabInventory(api);
     const rows: VariantRow[] = [];
+
+    const withPort = !values['fast-start-without-port'];
+    const startRows = await fastStart(api, inventory, withPort);
+    console.log(`\nfast start: idle lab.tiny guest ${withPort ? 'with a port and a floating IP' : 'without a port'}, unshaped link\n`);
+    console.log(formatFastStartRows(startRows));
+    if (values['fast-start-only']) return;
 
     const busy = await bootInstance(api, inventory, {
       name: 'conv-busy',
@@ -98,6 +139,7 @@ async function main(): Promise<void> {
         state: 'not run',
         converged: false,
         startMs: null,
+        firstByteMs: null,
         totalMs: null,
         downtimeMs: null,
         iterations: null,

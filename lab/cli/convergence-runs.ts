@@ -36,6 +36,8 @@ export interface VariantRow {
   converged: boolean;
   /** Request to the pre-copy phase (the start of the copy). */
   startMs: number | null;
+  /** The controller's request → first byte copied. */
+  firstByteMs: number | null;
   totalMs: number | null;
   downtimeMs: number | null;
   iterations: number | null;
@@ -61,6 +63,7 @@ export function variantRow(variant: string, m: MigrationRecord): VariantRow {
     state: m.state,
     converged: m.state === 'completed',
     startMs: queued !== null && copying !== null ? copying - queued : null,
+    firstByteMs: typeof m['requestToFirstByteMs'] === 'number' ? Math.round(m['requestToFirstByteMs']) : null,
     totalMs: m.state === 'completed' ? m.hvTotalTimeMs : null,
     downtimeMs: m.state === 'completed' ? m.hvDowntimeMs : null,
     iterations: typeof m['hvIterations'] === 'number' ? m['hvIterations'] : null,
@@ -78,7 +81,13 @@ export function variantRow(variant: string, m: MigrationRecord): VariantRow {
   };
 }
 
-/** Requests the migration; past capMs it is aborted through the API (it did not converge). */
+export interface JobSample {
+  elapsedMs: number;
+  dataRemainingBytes: number | null;
+  memoryIteration: number | null;
+}
+
+/** Requests the migration; past capMs, or once libvirt reports round `stopAtIteration`, it is aborted through the API. */
 export async function runVariant(
   api: ControllerApi,
   inventory: LabInventory,
@@ -86,6 +95,7 @@ export async function runVariant(
   to: string,
   variant: ConvergenceVariant,
   capMs: number,
+  stopAtIteration?: number,
 ): Promise<{ row: VariantRow; record: MigrationRecord }> {
   const res = await api.call<MigrationRecord>('POST', '/migrations', {
     instanceId: instance.instanceId,
@@ -99,7 +109,10 @@ export async function runVariant(
   for (;;) {
     const m = await api.ok<MigrationRecord>('GET', `/migrations/${id}`);
     if (TERMINAL.includes(m.state)) break;
-    if (Date.now() > deadline) {
+    const rounds = stopAtIteration
+      ? Math.max(0, ...(await api.ok<JobSample[]>('GET', `/migrations/${id}/samples`)).map((s) => s.memoryIteration ?? 0))
+      : 0;
+    if (Date.now() > deadline || (stopAtIteration !== undefined && rounds >= stopAtIteration)) {
       await api.call('POST', `/migrations/${id}/abort`);
       break;
     }
@@ -112,11 +125,23 @@ export async function runVariant(
 const cell = (v: number | string | boolean | null) => (v === null ? '—' : String(v));
 
 export function formatRows(rows: readonly VariantRow[]): string {
-  const head = ['variant', 'converged', 'start ms', 'total ms', 'downtime ms', 'iterations', 'Mbit/s', 'strategy', 'actions'];
+  const head = [
+    'variant',
+    'converged',
+    'start ms',
+    'first byte ms',
+    'total ms',
+    'downtime ms',
+    'iterations',
+    'Mbit/s',
+    'strategy',
+    'actions',
+  ];
   const body = rows.map((r) => [
     r.variant,
     r.converged ? 'yes' : `no (${r.state})`,
     cell(r.startMs),
+    cell(r.firstByteMs),
     cell(r.totalMs),
     cell(r.downtimeMs),
     cell(r.iterations),

@@ -8,7 +8,7 @@ import { MigrationReadsService, type MigrationView } from './migration-reads.ser
 import { MigrationRecorder } from './migration-recorder.service';
 import { MigrationTargetsService } from './migration-targets.service';
 import { PrecheckRefusal } from './precheck-refusal';
-import { PrechecksService } from './prechecks.service';
+import { PrechecksService, type PrecheckResult } from './prechecks.service';
 import { LiveMigrationsRepository } from './repositories/live-migrations.repository';
 import type { LiveMigrationEntity } from './records/live-migration.entity';
 import { DEFAULT_POLICY, resolvePolicy } from './resolve-policy';
@@ -29,14 +29,16 @@ export class MigrationRequestService {
   ) {}
 
   async request(dto: CreateMigrationDto): Promise<MigrationView> {
+    const requestedAt = new Date();
     const policyName = dto.policyName ?? DEFAULT_POLICY;
     const policy = resolvePolicy(policyName, dto.policy ?? {});
     const instance = await this.targets.instance(dto.instanceId);
     await this.refuseWhenBusy(instance.id, instance.name);
     const { flavor, source, destination } = await this.targets.targets(instance, dto.destinationHostId);
 
+    let checked: PrecheckResult;
     try {
-      await this.prechecks.run({ instance, flavor, source, destination });
+      checked = await this.prechecks.run({ instance, flavor, source, destination });
     } catch (err) {
       if (err instanceof PrecheckRefusal) {
         throw new HttpException({ message: err.message, details: { check: err.check, reason: err.reason, ...err.details } }, err.status);
@@ -45,7 +47,9 @@ export class MigrationRequestService {
     }
 
     const queuedAt = new Date();
-    const queuedDetail = `${source.name} → ${destination.name}, policy ${policyName}`;
+    const slowest = [...checked.checks].sort((a, b) => b.durationMs - a.durationMs)[0];
+    const checksMs = queuedAt.getTime() - requestedAt.getTime();
+    const queuedDetail = `${source.name} → ${destination.name}, policy ${policyName}; pre-checks ${checksMs} ms${slowest ? ` (slowest: ${slowest.name} ${slowest.durationMs} ms)` : ''}`;
     // One transaction: the busy check again (the pre-checks took time), the record and its first phase. A busy
     // instance commits nothing rather than rolling back: on SQLite a rollback would take concurrent writes with it.
     // The database has the last word: its partial unique index refuses a second active migration of the
@@ -69,6 +73,8 @@ export class MigrationRequestService {
         failureReason: null,
         abortRequested: false,
         convergenceEvents: [],
+        requestedAt,
+        requestToFirstByteMs: null,
         startedAt: null,
         finishedAt: null,
       });

@@ -27,6 +27,13 @@ export interface PrecheckResult {
 }
 
 const HOST_CPU = /<host>[\s\S]*?(<cpu>[\s\S]*?<\/cpu>)/;
+/** Passes kept for the run's own pre-migration phase; past this the queue has waited and the checks run again. */
+export const PRECHECK_REUSE_MS = 5_000;
+
+/** Host CPUs change only with a host's restart; a compatible pair is compared again after this. */
+export const CPU_COMPARE_REUSE_MS = 10 * 60_000;
+
+const subjectKey = (s: PrecheckSubject) => `${s.instance.id}:${s.source.id}:${s.destination.id}`;
 
 /** The pre-migration phase: each check passes or refuses with a reason an operator can act on. */
 @Injectable()
@@ -38,7 +45,29 @@ export class PrechecksService {
     private readonly paths: PathsService,
   ) {}
 
+  private readonly recentPasses = new Map<string, { at: number; result: PrecheckResult }>();
+  private readonly compatibleCpus = new Map<string, { at: number; result: string }>();
+
+  /**
+   * The pass the request itself just got for the same move, taken once: the run that starts at once need not
+   * repeat seconds of checks. Null when none is this recent (the queue waited, or another replica checked).
+   */
+  takeRecentPass(subject: PrecheckSubject, maxAgeMs = PRECHECK_REUSE_MS): PrecheckResult | null {
+    const key = subjectKey(subject);
+    const pass = this.recentPasses.get(key);
+    this.recentPasses.delete(key);
+    return pass && Date.now() - pass.at <= maxAgeMs ? pass.result : null;
+  }
+
   async run(subject: PrecheckSubject): Promise<PrecheckResult> {
+    const result = await this.runChecks(subject);
+    const now = Date.now();
+    for (const [key, pass] of this.recentPasses) if (now - pass.at > PRECHECK_REUSE_MS) this.recentPasses.delete(key);
+    this.recentPasses.set(subjectKey(subject), { at: now, result });
+    return result;
+  }
+
+  private async runChecks(subject: PrecheckSubject): Promise<PrecheckResult> {
     const { source, destination, instance, flavor } = subject;
     const checks: PrecheckResult['checks'] = [];
     const timed = async (name: string, fn: () => Promise<string>) => {
@@ -89,9 +118,12 @@ export class PrechecksService {
                 host: host.name,
               });
             }
-            const health = await this.agents.check(host.id);
-            if (!health.up)
-              throw new PrecheckRefusal('agent', `the agent on ${host.name} is down: ${health.reason}`, 409, { host: host.name });
+          }
+          // Both hosts asked at once; the source's refusal is the one reported when both fail.
+          const health = await Promise.all([source, destination].map((host) => this.agents.check(host.id)));
+          for (const [i, host] of [source, destination].entries()) {
+            const h = health[i];
+            if (!h.up) throw new PrecheckRefusal('agent', `the agent on ${host.name} is down: ${h.reason}`, 409, { host: host.name });
           }
           return 'both agents answer';
         },
@@ -117,20 +149,23 @@ export class PrechecksService {
       [
         'libvirt',
         async () => {
+          const answers = await Promise.allSettled(
+            [source, destination].map((host) =>
+              this.hypervisor.withConnection(host.libvirtUri, (c) => this.hypervisor.libvirt.hostname(c)),
+            ),
+          );
           const names: string[] = [];
-          for (const host of [source, destination]) {
-            try {
-              names.push(await this.hypervisor.withConnection(host.libvirtUri, (c) => this.hypervisor.libvirt.hostname(c)));
-            } catch (err) {
+          for (const [i, host] of [source, destination].entries()) {
+            const answer = answers[i];
+            if (answer.status === 'rejected') {
               throw new PrecheckRefusal(
                 'libvirt',
-                `libvirt on ${host.name} (${host.libvirtUri}) does not answer: ${errorMessage(err)}`,
+                `libvirt on ${host.name} (${host.libvirtUri}) does not answer: ${errorMessage(answer.reason)}`,
                 409,
-                {
-                  host: host.name,
-                },
+                { host: host.name },
               );
             }
+            names.push(answer.value);
           }
           return names.join(', ');
         },
@@ -152,6 +187,11 @@ export class PrechecksService {
       [
         'cpu',
         async () => {
+          // The slowest check (the capabilities XML, then a compare): a pair found compatible stays so for a while.
+          const pair = `${source.libvirtUri} ${destination.libvirtUri}`;
+          const known = this.compatibleCpus.get(pair);
+          if (known && Date.now() - known.at <= CPU_COMPARE_REUSE_MS)
+            return `destination CPU is ${known.result} (compared ${Date.now() - known.at} ms ago)`;
           const caps = await this.hypervisor.withConnection(source.libvirtUri, (c) => this.hypervisor.libvirt.capabilities(c));
           const cpuXml = HOST_CPU.exec(caps)?.[1];
           if (!cpuXml) return 'source reports no host CPU; not compared';
@@ -160,8 +200,11 @@ export class PrechecksService {
             .catch((err: unknown) => {
               throw new PrecheckRefusal('cpu', `could not compare CPUs on ${destination.name}: ${errorMessage(err)}`, 409);
             });
-          if (result === 'incompatible')
+          if (result === 'incompatible') {
+            this.compatibleCpus.delete(pair);
             throw new PrecheckRefusal('cpu', `the CPU of ${source.name} is not compatible with ${destination.name}`, 409);
+          }
+          this.compatibleCpus.set(pair, { at: Date.now(), result });
           return `destination CPU is ${result}`;
         },
       ],
@@ -207,7 +250,8 @@ export class PrechecksService {
       }
       return `marker ${marker.markerId} written on ${source.name}, read on ${destination.name}`;
     } finally {
-      await writer.deleteMarker(marker.markerId, source.instancesPath).catch(() => undefined);
+      // The marker's removal is housekeeping: the check does not wait for it.
+      void writer.deleteMarker(marker.markerId, source.instancesPath).catch(() => undefined);
     }
   }
 }

@@ -7,6 +7,7 @@ import { NetworkFollow1732240000007 } from './1732240000007-network-follow';
 import { PrecopyPredictions1732240000008 } from './1732240000008-precopy-predictions';
 import { TenantNetworks1732240000009 } from './1732240000009-tenant-networks';
 import { ControllerReplicas1732250000000 } from './1732250000000-controller-replicas';
+import { FastStart1732300000000 } from './1732300000000-fast-start';
 import { SiteInterconnection1732310000000 } from './1732310000000-site-interconnection';
 import { NetworkGeneration1732320000000 } from './1732320000000-network-generation';
 
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   PrecopyPredictions1732240000008,
   TenantNetworks1732240000009,
   ControllerReplicas1732250000000,
+  FastStart1732300000000,
   SiteInterconnection1732310000000,
   NetworkGeneration1732320000000,
 ];

@@ -120,6 +120,9 @@ export class MigrationDto {
   @ApiProperty({ type: [ConvergenceEventDto] }) convergenceEvents!: ConvergenceEventDto[];
   @ApiProperty({ type: [MigrationPhaseDto] }) phases!: MigrationPhaseDto[];
   @ApiProperty() sampleCount!: number;
+  @ApiProperty({ nullable: true, type: Date, description: 'when the request arrived, before its pre-checks' }) requestedAt!: Date | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'from the request to the first byte the copy sent' })
+  requestToFirstByteMs!: number | null;
   @ApiProperty({ nullable: true, type: Date }) startedAt!: Date | null;
   @ApiProperty({ nullable: true, type: Date }) finishedAt!: Date | null;
   @ApiProperty() createdAt!: Date;

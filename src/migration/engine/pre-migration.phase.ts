@@ -7,7 +7,7 @@ import type { RunContext } from './run-context';
 
 export type PreMigrationOutcome = { ok: true; sharedStorageProven: boolean } | { ok: false; reason: string };
 
-/** Phase 1: the pre-checks again, since the queue may have waited. */
+/** Phase 1: the pre-checks again, since the queue may have waited (a pass the request got moments ago stands). */
 @Injectable()
 export class PreMigrationPhase {
   private readonly logger = new Logger(PreMigrationPhase.name);
@@ -21,9 +21,11 @@ export class PreMigrationPhase {
     const { migration } = ctx;
     await this.recorder.enterPhase(migration, 'pre-migration');
     try {
-      const result = await this.prechecks.run(ctx);
+      const recent = this.prechecks.takeRecentPass(ctx);
+      const result = recent ?? (await this.prechecks.run(ctx));
       await this.recorder.save(migration, {});
-      this.logger.log(`migration ${migration.id} pre-checks: ${result.checks.map((c) => `${c.name} ${c.durationMs} ms`).join(', ')}`);
+      const checks = result.checks.map((c) => `${c.name} ${c.durationMs} ms`).join(', ');
+      this.logger.log(`migration ${migration.id} pre-checks${recent ? ' (the request pass, reused)' : ''}: ${checks}`);
       return { ok: true, sharedStorageProven: result.sharedStorageProven };
     } catch (err) {
       return { ok: false, reason: err instanceof PrecheckRefusal ? err.message : `pre-check error: ${errorMessage(err)}` };

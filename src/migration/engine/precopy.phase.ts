@@ -9,12 +9,14 @@ import {
   migrationDataGiB,
   type ConvergenceState,
   type CopyStrategy,
+  type FirstPassVerdict,
 } from '../core';
 import { Hypervisor } from '../hypervisor';
 import type { DomainEvent, DomainRef, HostConnectionRef, JobStats } from '../libvirt';
 import { MigrationRecorder, type SampleFigures } from '../migration-recorder.service';
 import { ConvergenceActions } from './convergence-actions';
 import { PostCopyTracker } from './postcopy-tracker';
+import type { LiveMigrationEntity } from '../records/live-migration.entity';
 import type { CopyOutcome, RunContext } from './run-context';
 import { SwitchoverPhase } from './switchover.phase';
 
@@ -62,7 +64,11 @@ export class PrecopyPhase {
       : null;
 
     const strategy = migration.precopyPrediction?.strategy?.choice ?? fallbackStrategy(migration.policy);
-    const initial = initialConvergenceState(migration.policy, migrationDataGiB(flavor.ramMiB), strategy);
+    const measuredDirtyRate = migration.precopyPrediction?.strategy?.inputs.dirtyRateBytesPerSec;
+    const initial = initialConvergenceState(migration.policy, migrationDataGiB(flavor.ramMiB), {
+      ...strategy,
+      ...(measuredDirtyRate !== undefined ? { dirtyRateBytesPerSec: measuredDirtyRate } : {}),
+    });
     const initialMaxDowntimeMs = initial.steps[0]?.downtimeMs;
     // The first step goes with the migrate call itself; the loop only sends later, different steps.
     const state: ConvergenceState = { ...initial, currentMaxDowntimeMs: initialMaxDowntimeMs ?? null };
@@ -75,7 +81,8 @@ export class PrecopyPhase {
       sharedStorageProven,
     });
     await this.recorder.save(migration, { maxDowntimeMs: initialMaxDowntimeMs ?? null });
-    await this.recorder.enterPhase(migration, 'pre-copy', `${strategy.kind}; flags ${[...request.flags].join(',')}`);
+    const ready = ctx.readyDetail ? `; ${ctx.readyDetail}` : '';
+    await this.recorder.enterPhase(migration, 'pre-copy', `${strategy.kind}; flags ${[...request.flags].join(',')}${ready}`);
     await this.actions.recordStart(migration, strategy, [...request.flags]);
 
     const started = Date.now();
@@ -101,6 +108,18 @@ export class PrecopyPhase {
     return outcome;
   }
 
+  private async recordFirstByte(migration: LiveMigrationEntity): Promise<void> {
+    const from = migration.requestedAt ?? migration.createdAt;
+    await this.recorder.save(migration, { requestToFirstByteMs: Date.now() - from.getTime() });
+  }
+
+  /** The first pass's verdict goes on the prediction record beside the choice it checked. */
+  private async recordFirstPass(migration: LiveMigrationEntity, verdict: FirstPassVerdict, atMs: number): Promise<void> {
+    const record = migration.precopyPrediction;
+    if (!record) return;
+    await this.recorder.save(migration, { precopyPrediction: { ...record, firstPass: { atMs, ...verdict } } });
+  }
+
   /** Nova's loop: sample the job, ask the pure policy, apply its actions; until the migrate call settles. */
   private async monitor(
     ctx: RunContext,
@@ -118,11 +137,20 @@ export class PrecopyPhase {
     });
     let state = initialState;
     let postCopy = false;
+    let firstByteSeen = false;
     while (!settled) {
-      await Promise.race([sleep(this.config.migration.monitorIntervalMs), migrating]);
+      // Until the first byte has gone, poll often: the fast start is measured to it.
+      const intervalMs = firstByteSeen
+        ? this.config.migration.monitorIntervalMs
+        : Math.min(FIRST_BYTE_POLL_MS, this.config.migration.monitorIntervalMs);
+      await Promise.race([sleep(intervalMs), migrating]);
       if (settled) break;
       const elapsedMs = Date.now() - started;
       const stats = await this.hypervisor.libvirt.jobStats(domain).catch(() => null);
+      if (!firstByteSeen && (stats?.dataProcessed ?? 0) > 0) {
+        firstByteSeen = true;
+        await this.recordFirstByte(migration);
+      }
       if (stats && stats.type !== 'none') {
         run.tracker.onSample(stats);
         if (stats.memoryDirtyRate !== undefined && !outcome.switchoverSeen) outcome.lastDirtyRatePagesPerSec = stats.memoryDirtyRate;
@@ -138,8 +166,13 @@ export class PrecopyPhase {
         elapsedSec: elapsedMs / 1000,
         dataRemainingBytes: stats.dataRemaining ?? stats.memoryRemaining ?? 0,
         memoryIteration: stats.memoryIteration,
+        ...(stats.memoryDirtyRate !== undefined
+          ? { dirtyRateBytesPerSec: stats.memoryDirtyRate * (stats.memoryPageSize ?? PAGE_BYTES) }
+          : {}),
+        ...(stats.memoryBps !== undefined && stats.memoryBps > 0 ? { bandwidthBytesPerSec: stats.memoryBps } : {}),
         mode: postCopy || run.tracker.switched ? 'post-copy' : 'pre-copy',
       });
+      if (decision.state.firstPass && !state.firstPass) await this.recordFirstPass(migration, decision.state.firstPass, elapsedMs);
       state = decision.state;
       for (const action of decision.actions) {
         if (action.type === 'abort') outcome.abortReason = `aborted by policy: ${action.reason}`;
@@ -152,6 +185,10 @@ export class PrecopyPhase {
     }
   }
 }
+
+/** Request → first byte: the first job sample with data processed, from the request's arrival (or the record's creation). */
+const FIRST_BYTE_POLL_MS = 50;
+const PAGE_BYTES = 4096;
 
 function sampleFigures(stats: JobStats, elapsedMs: number, maxDowntimeMs: number | null): SampleFigures {
   return {

@@ -10,7 +10,7 @@ import type { RunContext } from './run-context';
 
 export type ReservationOutcome = { ok: true } | { ok: false; reason: string };
 
-/** Phase 2: capacity held on the destination, the network pre-plugged there, the prediction made and the captures started. */
+/** Phase 2: capacity held on the destination; then together the network pre-plugged there, the prediction made and the captures started. */
 @Injectable()
 export class ReservationPhase {
   private readonly logger = new Logger(ReservationPhase.name);
@@ -38,23 +38,25 @@ export class ReservationPhase {
 
   async prepareCopy(ctx: RunContext): Promise<ReservationOutcome> {
     const { migration, instance, source, destination } = ctx;
-    // The dirty-rate windows (about 3 s) are the longest wait before the copy: they run beside the pre-plug.
+    // The fast start: pre-plug, the prediction's readings and the captures are independent, so they run together
+    // and the copy waits only for the longest (the captures stop with the report whatever happens next).
     const started = Date.now();
     const timed = async <T>(work: Promise<T>): Promise<[T, number]> => [await work, Date.now() - started];
-    const [[plugged, prePlugMs], [, predictionMs]] = await Promise.all([
+    const startCapture = async () => {
+      const floatingIp = await this.network.floatingIpOf(instance.id);
+      ctx.capture = await this.capture.start(migration.id, source, { guestIp: instance.ipAddress, floatingIp });
+    };
+    const [[plugged, prePlugMs], [, predictionMs], [, captureMs]] = await Promise.all([
       timed(this.network.prePlug(ctx)),
       timed(this.prediction.beforeCopy(ctx)),
+      timed(startCapture()),
     ]);
+    // Where the time before the first byte goes (the fast-start budget is 2 s from the request); the copy's phase says it too.
+    ctx.readyDetail = `ready after pre-plug ${prePlugMs} ms, prediction ${predictionMs} ms, capture start ${captureMs} ms (together)`;
+    this.logger.log(`migration ${migration.id} before the copy: ${ctx.readyDetail}`);
     if (!plugged) {
       return { ok: false, reason: `the network could not be pre-plugged on ${destination.name}: ${failedSteps(ctx.networkSteps)}` };
     }
-    const floatingIp = await this.network.floatingIpOf(instance.id);
-    const captureStarted = Date.now();
-    ctx.capture = await this.capture.start(migration.id, source, { guestIp: instance.ipAddress, floatingIp });
-    // Where the time before the first byte goes (the fast-start budget is 2 s from the request).
-    this.logger.log(
-      `migration ${migration.id} before the copy: pre-plug ${prePlugMs} ms, prediction ${predictionMs} ms (together), capture start ${Date.now() - captureStarted} ms`,
-    );
     await this.recorder.save(migration, { reportState: 'pending' });
     await this.instances.setState(instance.id, 'migrating');
     return { ok: true };

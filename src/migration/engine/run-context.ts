@@ -27,6 +27,8 @@ export interface RunContext {
   switchoverAt?: Date;
   /** The destination's resumed event: with the source's pause event, the guest's pause as libvirt's events tell it. */
   guestResumedAt?: Date;
+  /** How long each preparation before the copy took, for the pre-copy phase's detail. */
+  readyDetail?: string;
 }
 
 /** How libvirt's migrate call ended, and what the monitor loop saw on the way. */

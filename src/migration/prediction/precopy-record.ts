@@ -1,6 +1,6 @@
 // What a migration row keeps of its pre-copy prediction: the inputs as measured, the model's answer,
 // and, once the migration has ended, its error against what happened.
-import type { CopyStrategy, NonConvergenceReason, StrategyInputs } from '../core';
+import type { CopyStrategy, FirstPassVerdict, NonConvergenceReason, StrategyInputs } from '../core';
 
 /** Where the bandwidth the model used came from. */
 export type BandwidthSource = 'policy-cap' | 'link-shaped' | 'link-speed' | 'planning-default';
@@ -87,6 +87,8 @@ export interface PrecopyRecord {
   /** Chosen before the start; null on records from before the strategy existed. */
   strategy?: StrategyRecord | null;
   postCopy?: PostCopyRecord | null;
+  /** The end of the first pass: the model again on QEMU's measured throughput and dirty rate (ms since the copy started). */
+  firstPass?: (FirstPassVerdict & { atMs: number }) | null;
   /** null when the inputs could not be measured (see note). */
   inputs: PrecopyRecordInputs | null;
   prediction: PrecopyRecordPrediction | null;

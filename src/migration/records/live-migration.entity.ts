@@ -181,6 +181,14 @@ export class LiveMigrationEntity {
   @Column({ name: 'convergence_events', type: 'simple-json' })
   convergenceEvents!: ConvergenceEvent[];
 
+  /** When the request arrived, before its pre-checks (the fast start counts from here). */
+  @Column({ name: 'requested_at', type: Date, nullable: true })
+  requestedAt!: Date | null;
+
+  /** From the request to the first byte the copy sent (the first job sample with data processed). */
+  @Column(numberColumn('request_to_first_byte_ms'))
+  requestToFirstByteMs!: number | null;
+
   @Column({ name: 'started_at', type: Date, nullable: true })
   startedAt!: Date | null;
 

@@ -236,3 +236,65 @@ describe('decide: stall detection escalates in the policy’s order', () => {
     expect(escalations(actions).flat()).toEqual([]);
   });
 });
+
+describe('decide: the first pass checks a pre-copy choice on QEMU’s measured figures', () => {
+  const MiB = 2 ** 20;
+  const policy: ConvergencePolicy = { ...BASE, downtimeSteps: 1, downtimeDelaySecPerGiB: 0, allowPostCopy: true, maxDowntimeMs: 500 };
+  const start = (dirtyRateBytesPerSec = 0) =>
+    initialConvergenceState(policy, 0.5, {
+      postCopyEnabled: true,
+      postCopyAfterFirstPass: false,
+      refineAfterFirstPass: true,
+      dirtyRateBytesPerSec,
+    });
+  // After the first pass: 64 MiB left over a 12.5 MB/s link.
+  const firstPassDone = (dirtyMiBps: number): ConvergenceSample => ({
+    elapsedSec: 12,
+    dataRemainingBytes: 64 * MiB,
+    memoryIteration: 2,
+    dirtyRateBytesPerSec: dirtyMiBps * MiB,
+    bandwidthBytesPerSec: 12.5e6,
+    mode: 'pre-copy',
+  });
+
+  it('switches to post-copy at once when pre-copy cannot finish from here', () => {
+    const d = decide(policy, start(), firstPassDone(14));
+    expect(d.actions.filter((a) => a.type === 'start-post-copy')).toEqual([{ type: 'start-post-copy', reason: 'first-pass-verdict' }]);
+    expect(d.state.firstPass?.converges).toBe(false);
+    expect(d.state.refineAfterFirstPass).toBe(false);
+  });
+
+  it('keeps pre-copy when the measured figures converge', () => {
+    const d = decide(policy, start(), firstPassDone(1));
+    expect(d.actions.filter((a) => a.type === 'start-post-copy')).toEqual([]);
+    expect(d.state.firstPass?.converges).toBe(true);
+  });
+
+  it('takes the higher of QEMU’s rate and the window measured before the copy (a long pass counts each page once)', () => {
+    const d = decide(policy, start(14 * MiB), firstPassDone(1));
+    expect(d.actions.filter((a) => a.type === 'start-post-copy')).toEqual([{ type: 'start-post-copy', reason: 'first-pass-verdict' }]);
+    expect(d.state.firstPass?.figures.dirtyRateBytesPerSec).toBe(14 * MiB);
+  });
+
+  it('waits for the end of the first pass and for both figures, and judges once', () => {
+    const during = decide(policy, start(), { ...firstPassDone(14), memoryIteration: 1 });
+    expect(during.actions.filter((a) => a.type === 'start-post-copy')).toEqual([]);
+    expect(during.state.refineAfterFirstPass).toBe(true);
+    const noRate = decide(policy, start(), { ...firstPassDone(14), dirtyRateBytesPerSec: undefined });
+    expect(noRate.state.refineAfterFirstPass).toBe(true);
+    const kept = decide(policy, start(), firstPassDone(1));
+    const later = decide(policy, kept.state, { ...firstPassDone(14), memoryIteration: 3 });
+    expect(later.actions.filter((a) => a.type === 'start-post-copy')).toEqual([]);
+  });
+
+  it('only records the verdict when the migrate call carried no post-copy flag', () => {
+    const state = initialConvergenceState(policy, 0.5, {
+      postCopyEnabled: false,
+      postCopyAfterFirstPass: false,
+      refineAfterFirstPass: true,
+    });
+    const d = decide(policy, state, firstPassDone(14));
+    expect(d.actions.filter((a) => a.type === 'start-post-copy')).toEqual([]);
+    expect(d.state.firstPass?.converges).toBe(false);
+  });
+});

@@ -65,9 +65,16 @@ describe('chooseStrategy (auto)', () => {
       autoConverge: null,
       postCopyEnabled: true,
       postCopyAfterFirstPass: false,
+      refineAfterFirstPass: true,
     });
     expect(s.predicted?.converges).toBe(true);
     expect(s.reason).toMatch(/converges in \d+ rounds/);
+    expect(s.reason).toMatch(/checked again on the first pass/);
+  });
+
+  it('a pre-copy choice that could not switch to post-copy is not checked again (nothing mid-job would change)', () => {
+    const s = chooseStrategy({ ...policy, allowPostCopy: false }, base);
+    expect(s).toMatchObject({ kind: 'pre-copy', postCopyEnabled: false, refineAfterFirstPass: false });
   });
 
   it('a single stream at a third of the link: multifd with enough channels', () => {

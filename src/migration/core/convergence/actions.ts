@@ -4,7 +4,10 @@
 export type ConvergenceAction =
   | { readonly type: 'set-bandwidth'; readonly bandwidthMiBps: number }
   | { readonly type: 'set-max-downtime'; readonly downtimeMs: number; readonly reason: 'downtime-step' | 'force-complete' | 'stall' }
-  | { readonly type: 'start-post-copy'; readonly reason: 'slow-progress' | 'force-complete' | 'after-first-pass' | 'stall' }
+  | {
+      readonly type: 'start-post-copy';
+      readonly reason: 'slow-progress' | 'force-complete' | 'after-first-pass' | 'first-pass-verdict' | 'stall';
+    }
   | { readonly type: 'pause-guest'; readonly reason: 'force-complete' | 'stall' }
   | { readonly type: 'abort'; readonly reason: 'completion-timeout' | 'progress-timeout' | 'operator-request' | 'stall' };
 

@@ -1,6 +1,7 @@
 // One call per monitor poll: plain values in, typed actions and the next state out. The loop does the I/O.
 import type { ConvergenceAction } from './actions';
 import { updateDowntime } from './downtime-steps';
+import { firstPassVerdict } from './first-pass';
 import type { ConvergencePolicy } from './policy';
 import { nextEscalation, restartStallWindow, trackStall } from './stall';
 import type { ConvergenceState } from './state';
@@ -11,6 +12,9 @@ export interface ConvergenceSample {
   readonly dataRemainingBytes: number;
   /** libvirt's memory iteration counter (pre-copy round), when the hypervisor reports it. */
   readonly memoryIteration?: number;
+  /** QEMU's dirty rate and throughput of the running job, when it reports them. */
+  readonly dirtyRateBytesPerSec?: number;
+  readonly bandwidthBytesPerSec?: number;
   readonly mode: MigrationRunMode;
 }
 
@@ -93,10 +97,32 @@ function firstPassDone(state: ConvergenceState, sample: ConvergenceSample): bool
   return state.postCopyAfterFirstPass && state.postCopyEnabled && sample.memoryIteration !== undefined && sample.memoryIteration >= 2;
 }
 
+const GiB = 2 ** 30;
+
+/**
+ * The first pass is over (libvirt's iteration counter moved past 1): the model runs again from here on QEMU's
+ * measured throughput and the higher of the two dirty rates; pre-copy that cannot finish switches to post-copy now
+ * rather than after a stall window.
+ */
+function refineOnFirstPass(policy: ConvergencePolicy, state: ConvergenceState, sample: ConvergenceSample): ConvergenceDecision | null {
+  if (!state.refineAfterFirstPass || sample.memoryIteration === undefined || sample.memoryIteration < 2) return null;
+  if (sample.bandwidthBytesPerSec === undefined || sample.dirtyRateBytesPerSec === undefined) return null;
+  const verdict = firstPassVerdict({
+    remainingBytes: sample.dataRemainingBytes,
+    dirtyRateBytesPerSec: Math.max(sample.dirtyRateBytesPerSec, state.dirtyRateFloorBytesPerSec),
+    bandwidthBytesPerSec: sample.bandwidthBytesPerSec,
+    ramBytes: state.dataGiB * GiB,
+    maxDowntimeMs: Math.max(policy.maxDowntimeMs, state.currentMaxDowntimeMs ?? 0),
+  });
+  const done = { ...state, refineAfterFirstPass: false, firstPass: verdict };
+  if (verdict === null || verdict.converges || !state.postCopyEnabled) return { actions: [], state: done };
+  return { actions: [{ type: 'start-post-copy', reason: 'first-pass-verdict' }], state: { ...done, postCopyRequested: true } };
+}
+
 /**
  * Order of precedence per poll: terminal states, progress timeout (KubeVirt aborts), completion timeout
- * action, post-copy after the first pass (the strategy's choice), post-copy on slow rounds, stall escalation,
- * downtime steps. A timeout, post-copy or stall action ends the poll.
+ * action, post-copy after the first pass (the strategy's choice), the first pass's verdict, post-copy on slow
+ * rounds, stall escalation, downtime steps. A timeout, post-copy or stall action ends the poll.
  */
 export function decide(policy: ConvergencePolicy, prev: ConvergenceState, sample: ConvergenceSample): ConvergenceDecision {
   if (prev.aborted) return { actions: [], state: prev };
@@ -126,6 +152,11 @@ export function decide(policy: ConvergencePolicy, prev: ConvergenceState, sample
   if (firstPassDone(state, sample)) {
     actions.push({ type: 'start-post-copy', reason: 'after-first-pass' });
     return { actions, state: withIteration({ ...state, postCopyRequested: true }, sample) };
+  }
+  const refined = refineOnFirstPass(policy, state, sample);
+  if (refined) {
+    state = refined.state;
+    if (refined.actions.length > 0) return { actions: [...actions, ...refined.actions], state: withIteration(state, sample) };
   }
   if (state.postCopyEnabled && policy.postCopyOnSlowProgress && slowRound(policy, state, sample)) {
     actions.push({ type: 'start-post-copy', reason: 'slow-progress' });

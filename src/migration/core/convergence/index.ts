@@ -9,3 +9,4 @@ export * from './timeouts';
 export * from './hypervisor-ability';
 export * from './stall';
 export * from './strategy';
+export * from './first-pass';

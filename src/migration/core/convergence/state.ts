@@ -1,5 +1,6 @@
 import { downtimeSteps, type DowntimeStep } from './downtime-steps';
 import type { ConvergencePolicy } from './policy';
+import type { FirstPassVerdict } from './first-pass';
 import type { StallMark } from './stall';
 import type { CopyStrategy } from './strategy';
 import { completionTimeoutSec, type ProgressMark } from './timeouts';
@@ -26,9 +27,16 @@ export interface ConvergenceState {
   readonly stall: StallMark | null;
   /** How far along the policy's stallEscalation order the run is. */
   readonly escalationsTaken: number;
+  /** The strategy asked for the end of the first pass to check its choice on QEMU's measured figures. */
+  readonly refineAfterFirstPass: boolean;
+  /** The dirty rate measured before the copy: QEMU's own figure over a long pass counts each page once, so it is a floor. */
+  readonly dirtyRateFloorBytesPerSec: number;
+  readonly firstPass: FirstPassVerdict | null;
 }
 
-export type StartChoice = Pick<CopyStrategy, 'postCopyEnabled' | 'postCopyAfterFirstPass'>;
+export type StartChoice = Pick<CopyStrategy, 'postCopyEnabled' | 'postCopyAfterFirstPass' | 'refineAfterFirstPass'> & {
+  readonly dirtyRateBytesPerSec?: number;
+};
 
 /** Steps and completion timeout are fixed at start from the data size, as Nova does; the start choice from the strategy. */
 export function initialConvergenceState(policy: ConvergencePolicy, dataGiB: number, start?: StartChoice): ConvergenceState {
@@ -53,5 +61,8 @@ export function initialConvergenceState(policy: ConvergencePolicy, dataGiB: numb
     iterationStartRemainingBytes: null,
     stall: null,
     escalationsTaken: 0,
+    refineAfterFirstPass: start?.refineAfterFirstPass ?? false,
+    dirtyRateFloorBytesPerSec: start?.dirtyRateBytesPerSec ?? 0,
+    firstPass: null,
   };
 }

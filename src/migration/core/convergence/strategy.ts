@@ -44,6 +44,12 @@ export interface CopyStrategy {
   /** VIR_MIGRATE_POSTCOPY at the start: needed for any later switch (after the first pass, on a stall, or forced). */
   readonly postCopyEnabled: boolean;
   readonly postCopyAfterFirstPass: boolean;
+  /**
+   * Pre-copy chosen on figures read before the copy (a short dirty-rate window, a link reading or a default):
+   * at the end of the first pass, QEMU's measured throughput and dirty rate decide again (post-copy if pre-copy
+   * cannot finish). Absent on records from before it existed.
+   */
+  readonly refineAfterFirstPass?: boolean;
   readonly reason: string;
   readonly predicted: StrategyPrediction | null;
 }
@@ -182,12 +188,14 @@ export function chooseStrategy(policy: ConvergencePolicy, inputs: StrategyInputs
     };
   }
   if (plain.converges) {
+    const postCopyEnabled = postCopyWith(s.channels);
     return {
       ...base,
       kind: s.channels > 1 ? 'multifd' : 'pre-copy',
       multifdChannels: s.channels,
-      postCopyEnabled: postCopyWith(s.channels),
-      reason: `${dirty}; ${s.why}; the model converges in ${plain.iterations} rounds, ${Math.round(plain.totalTimeSec)} s, ${Math.round(plain.downtimeMs)} ms downtime`,
+      postCopyEnabled,
+      refineAfterFirstPass: postCopyEnabled,
+      reason: `${dirty}; ${s.why}; the model converges in ${plain.iterations} rounds, ${Math.round(plain.totalTimeSec)} s, ${Math.round(plain.downtimeMs)} ms downtime${postCopyEnabled ? "; checked again on the first pass's measured throughput and dirty rate" : ''}`,
       predicted: plain,
     };
   }
@@ -254,7 +262,9 @@ export function fallbackStrategy(policy: ConvergencePolicy, ability: HypervisorA
     autoConverge: null,
     postCopyEnabled: policy.allowPostCopy && ability.postCopy,
     postCopyAfterFirstPass: false,
-    reason: 'no prediction before the start (see the notes): plain pre-copy; the stall detector escalates',
+    refineAfterFirstPass: policy.allowPostCopy && ability.postCopy,
+    reason:
+      "no prediction before the start (see the notes): plain pre-copy; the first pass's measured throughput and dirty rate decide again, then the stall detector escalates",
     predicted: null,
   };
 }
