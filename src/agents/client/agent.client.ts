@@ -25,9 +25,18 @@ export interface AgentEndpoint {
 export interface AgentClientTimeouts {
   requestTimeoutMs: number;
   downloadTimeoutMs: number;
+  /**
+   * Applying or arming a desired network state observes the host and runs its commands: on a loaded host
+   * (every core busy with guests) that takes seconds, and a timeout would fail a pre-plug the agent completes.
+   */
+  networkTimeoutMs?: number;
 }
 
-export const DEFAULT_AGENT_TIMEOUTS: AgentClientTimeouts = { requestTimeoutMs: 10_000, downloadTimeoutMs: 300_000 };
+export const DEFAULT_AGENT_TIMEOUTS: AgentClientTimeouts = {
+  requestTimeoutMs: 10_000,
+  downloadTimeoutMs: 300_000,
+  networkTimeoutMs: 45_000,
+};
 
 /** The controller's only way to reach a host; services depend on this interface, tests on a fake. */
 export interface AgentClient {

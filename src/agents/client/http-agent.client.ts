@@ -134,7 +134,7 @@ export class HttpAgentClient implements AgentClient {
   }
 
   applyNetwork(state: HostNetworkState): Promise<NetworkApplyReport> {
-    return this.json('PUT', agentPaths.network(), state);
+    return this.json('PUT', agentPaths.network(), state, this.networkTimeoutMs);
   }
 
   networkStatus(): Promise<AgentNetworkStatus> {
@@ -142,11 +142,15 @@ export class HttpAgentClient implements AgentClient {
   }
 
   reconcileNetwork(): Promise<NetworkApplyReport> {
-    return this.json('POST', agentPaths.networkReconcile());
+    return this.json('POST', agentPaths.networkReconcile(), undefined, this.networkTimeoutMs);
   }
 
   armSwitchover(id: string, state: HostNetworkState): Promise<ArmedSwitchoverReport> {
-    return this.json('PUT', agentPaths.switchover(id), state);
+    return this.json('PUT', agentPaths.switchover(id), state, this.networkTimeoutMs);
+  }
+
+  private get networkTimeoutMs(): number {
+    return this.timeouts.networkTimeoutMs ?? this.timeouts.requestTimeoutMs;
   }
 
   fireSwitchover(id: string): Promise<FiredSwitchoverReport> {
@@ -157,8 +161,8 @@ export class HttpAgentClient implements AgentClient {
     await this.call('DELETE', agentPaths.switchover(id));
   }
 
-  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const signal = AbortSignal.timeout(this.timeouts.requestTimeoutMs);
+  private async json<T>(method: string, path: string, body?: unknown, timeoutMs = this.timeouts.requestTimeoutMs): Promise<T> {
+    const signal = AbortSignal.timeout(timeoutMs);
     const response = await this.request(method, path, signal, body);
     try {
       return JSON.parse(await readText(response)) as T;
