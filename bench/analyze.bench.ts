@@ -4,7 +4,7 @@
 // Prints ratios and whether each goal is met.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { analyzeCaptures } from '../src/analysis';
 import { BulkCaptureSpec, writeBulkPcap } from '../test/support/pcap/bulk-capture';
@@ -103,12 +103,19 @@ const CLI = resolve(__dirname, '../../bin/livemig.js');
 const cliRun = (path: string): ReturnType<typeof timedCommand> =>
   timedCommand(process.execPath, [CLI, 'analyze', path, '--format', 'json']);
 
-// capinfos -c and the CLI alternately, three rounds, best of each: both see the same cache and load.
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+// capinfos -c and the CLI alternately, five rounds, best of each: both see the same cache and load (the load average
+// is printed: on a shared 2-core machine other work slows the CLI's start and JIT more than capinfos).
 function versusCapinfos(path: string): void {
   let cap = Infinity;
   let ours = Infinity;
   let rss = 0;
-  for (let round = 0; round < 3; round++) {
+  const loadBefore = load();
+  for (let round = 0; round < 5; round++) {
     const c = timedCommand('capinfos', ['-c', path]);
     if (c.status !== 0) throw new Error('capinfos -c failed (Debian package wireshark-common)');
     cap = Math.min(cap, c.s);
@@ -118,6 +125,7 @@ function versusCapinfos(path: string): void {
     rss = Math.max(rss, l.rssMiB);
   }
   const ratio = ours / cap;
+  console.log(`load average (1, 5, 15 min) before: ${loadBefore}, after: ${load()}`);
   console.log(
     `capinfos -c: ${cap.toFixed(3)} s; livemig analyze --format json (whole CLI): ${ours.toFixed(3)} s, peak RSS ${rss.toFixed(0)} MiB`,
   );

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
+import { request as httpsRequest } from 'node:https';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sleep, waitFor } from './exec';
@@ -23,6 +24,29 @@ export interface LabAgent {
   url: string;
   /** Host agents apply tenant networking: their external leg and a namespace prefix (see hostAgent). */
   extraArgs?: string[];
+  /** Served over HTTPS (see withTls); absent: plain HTTP, the lab's default. */
+  tls?: LabAgentTls;
+}
+
+/** PEM files: what the agent serves and trusts, and what the lab's health check trusts and presents. */
+export interface LabAgentTls {
+  cert: string;
+  key: string;
+  /** The agent asks every client for a certificate this CA signed (mutual TLS). */
+  clientCa?: string;
+  /** The CA the health check verifies the agent with, and its client certificate (for mutual TLS). */
+  ca: string;
+  client?: { cert: string; key: string };
+}
+
+/** The same agent served over HTTPS on the same address. */
+export function withTls(agent: LabAgent, tls: LabAgentTls): LabAgent {
+  return { ...agent, url: agent.url.replace(/^http:/, 'https:'), tls };
+}
+
+function tlsArgs(tls: LabAgentTls | undefined): string[] {
+  if (tls === undefined) return [];
+  return ['--tls-cert', tls.cert, '--tls-key', tls.key, ...(tls.clientCa === undefined ? [] : ['--tls-client-ca', tls.clientCa])];
 }
 
 export function hostAgent(host: LabHost): LabAgent {
@@ -115,6 +139,7 @@ export interface AgentHealthCheck {
 
 /** GET /v1/health from this (the root) namespace, through the controller leg. */
 export async function agentHealth(agent: LabAgent, token: string | undefined, timeoutMs = 2_000): Promise<AgentHealthCheck> {
+  if (agent.tls !== undefined) return httpsHealth(agent.url, agent.tls, token, timeoutMs);
   try {
     const res = await fetch(`${agent.url}/v1/health`, {
       headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
@@ -125,6 +150,28 @@ export async function agentHealth(agent: LabAgent, token: string | undefined, ti
   } catch (err) {
     return { ok: false, error: err instanceof Error ? err.message : String(err) };
   }
+}
+
+// fetch cannot be given a CA or a client certificate; node:https can.
+function httpsHealth(url: string, tls: LabAgentTls, token: string | undefined, timeoutMs: number): Promise<AgentHealthCheck> {
+  return new Promise((resolve) => {
+    const req = httpsRequest(
+      `${url}/v1/health`,
+      {
+        ca: readFileSync(tls.ca),
+        ...(tls.client === undefined ? {} : { cert: readFileSync(tls.client.cert), key: readFileSync(tls.client.key) }),
+        headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ ok: res.statusCode === 200, status: res.statusCode }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', (err) => resolve({ ok: false, error: err.message }));
+    req.end();
+  });
 }
 
 function cliPath(): string {
@@ -160,6 +207,7 @@ export async function startLabAgent(agent: LabAgent, timeoutMs = 30_000): Promis
       '--instances-path',
       instancesPath(),
       ...(agent.extraArgs ?? []),
+      ...tlsArgs(agent.tls),
     ];
     const logFd = openSync(p.log, 'a');
     try {

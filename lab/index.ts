@@ -77,7 +77,20 @@ export const startAgent = (name: string) => agents.startLabAgent(labAgentByName(
 export const agentPid = (name: string) => agents.agentPid(labAgentByName(name));
 /** GET /v1/health from the root namespace; `token: undefined` sends none. */
 export const agentHealth = (name: string, token: string | undefined) => agents.agentHealth(labAgentByName(name), token);
+/** Restarts a lab agent over HTTPS with these PEM files (the lab's PKI, makeLabPki); same token. Resolves with its https URL. */
+export async function startAgentOverTls(name: string, tls: agents.LabAgentTls): Promise<string> {
+  const agent = agents.withTls(labAgentByName(name), tls);
+  await agents.stopLabAgent(agent);
+  await agents.startLabAgent(agent);
+  return agent.url;
+}
+/** GET /v1/health over HTTPS with this trust and client certificate (the agent's own TLS files are not needed). */
+export const agentHealthOverTls = (name: string, tls: Pick<agents.LabAgentTls, 'ca' | 'client'>, token: string | undefined) =>
+  agents.agentHealth(agents.withTls(labAgentByName(name), { cert: '', key: '', ...tls }), token);
 export { PROBER_AGENT_NAME } from './agents';
+export type { LabAgentTls } from './agents';
+export { makeLabPki } from './tls';
+export type { LabPki, LabCertificate } from './tls';
 export type { AgentHealthCheck } from './agents';
 export { addEndpoint, removeEndpoint, endpointNetns } from './endpoint';
 export type { Endpoint, EndpointSpec } from './endpoint';

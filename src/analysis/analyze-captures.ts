@@ -1,15 +1,12 @@
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { resolveAnalysisOptions, AnalysisOptions } from './core/analysis-options';
 import { AnalysisReport } from './core/analysis-report';
 import { CaptureAnalyzer } from './core/capture-analyzer';
 import { PacketDecoder } from './decode/packet-decoder';
+import { fileChunks } from './format/file-chunks';
 import { feedInTimeOrder } from './merge-packets';
 import { CaptureInput, PacketSource } from './packet-source';
-
-// Large reads keep per-chunk overhead negligible while memory stays constant.
-const READ_CHUNK_BYTES = 1024 * 1024;
 
 export interface AnalyzeProgress {
   bytesRead: number;
@@ -27,7 +24,7 @@ export async function analyzeCaptures(
   hooks: AnalyzeHooks = {},
 ): Promise<AnalysisReport> {
   const sizes = await Promise.all(paths.map(async (p) => (await stat(p)).size));
-  const inputs = paths.map((path) => ({ name: path, chunks: createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }) }));
+  const inputs = paths.map((path) => ({ name: path, chunks: fileChunks(path) }));
   return analyzeInputs(
     inputs,
     options,
@@ -66,9 +63,11 @@ async function analyzeInputs(
         hooks.onProgress?.({ bytesRead, totalBytes });
       }
     : undefined;
-  const sources = inputs.map((input, i) => new PacketSource(input, decoder, i, onBytes));
+  const direct = inputs.length === 1 ? analyzer : null;
+  const sources = inputs.map((input, i) => new PacketSource(input, decoder, i, onBytes, direct));
   try {
-    await feedInTimeOrder(sources, analyzer);
+    if (direct !== null) await sources[0].drain();
+    else await feedInTimeOrder(sources, analyzer);
   } finally {
     await Promise.all(sources.map((s) => s.close()));
   }

@@ -2,16 +2,9 @@ import { CaptureAnalyzer } from './core/capture-analyzer';
 import { PacketSource } from './packet-source';
 
 // Feeds the analyzer from several captures in timestamp order (k-way merge; k is small, so a linear scan).
-// Within one capture, packets keep file order even when timestamps step back.
+// Within one capture, packets keep file order even when timestamps step back. (One capture alone is fed
+// directly, PacketSource.drain.)
 export async function feedInTimeOrder(sources: PacketSource[], analyzer: CaptureAnalyzer): Promise<void> {
-  if (sources.length === 1) {
-    const [source] = sources;
-    while (await source.fill()) {
-      const { records, count } = source;
-      for (let i = 0; i < count; i++) analyzer.ingest(records[i]);
-    }
-    return;
-  }
   const live: PacketSource[] = [];
   for (const source of sources) if (await source.fill()) live.push(source);
   while (live.length > 0) {

@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import { Command } from 'commander';
 
 type Register = (program: Command) => void;

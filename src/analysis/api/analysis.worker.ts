@@ -1,23 +1,16 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
 import { analyzeStreams } from '../analyze-captures';
+import { fileChunks } from '../format/file-chunks';
 import { CaptureFormatError } from '../capture-format.error';
 import { AnalysisOptionsError } from '../core/analysis-options';
 import type { AnalysisJob, WorkerAnswer } from './analysis-job';
-
-const READ_CHUNK_BYTES = 1024 * 1024;
 
 // Entry of one analysis worker thread: runs the job given in workerData, posts one WorkerAnswer, exits.
 async function run(job: AnalysisJob): Promise<WorkerAnswer> {
   try {
     const streams = job.captures.map((c) => ({
       name: c.name,
-      // createReadStream's end is inclusive and must not precede start: an empty upload is an empty stream.
-      stream:
-        c.end > c.start
-          ? createReadStream(c.path, { start: c.start, end: c.end - 1, highWaterMark: READ_CHUNK_BYTES })
-          : Readable.from([] as Buffer[]),
+      stream: fileChunks(c.path, c.start, c.end),
     }));
     return { ok: true, report: await analyzeStreams(streams, job.options) };
   } catch (err) {

@@ -38,12 +38,13 @@ export class CaptureAnalyzer {
     }
     this.packets += 1;
     const relNs = (p.tsSec - this.baseSec) * 1e9 + (p.tsNs - this.baseNs);
+    p.relNs = relNs;
     if (relNs < this.minRelNs) this.minRelNs = relNs;
     if (relNs > this.maxRelNs) this.maxRelNs = relNs;
     let migrationPayload = 0;
     switch (p.kind) {
       case PacketKind.Tcp:
-        migrationPayload = this.streams.add(p, relNs);
+        migrationPayload = this.streams.add(p);
         break;
       case PacketKind.EchoRequest:
         this.probes.request(p.dst, p.echoId, p.echoSeq, relNs, p.sourceIndex);

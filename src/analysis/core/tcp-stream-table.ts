@@ -39,7 +39,8 @@ export class TcpStreamTable {
   constructor(private readonly roleByPort: Uint8Array) {}
 
   /** Returns the payload bytes that count as migration payload (client → server on a migration stream). */
-  add(p: DecodedPacket, relNs: number): number {
+  add(p: DecodedPacket): number {
+    const relNs = p.relNs;
     let stream = this.cached;
     // Consecutive segments nearly always belong to the same connection, in either direction.
     const hit =

@@ -1,9 +1,10 @@
+import { u16be, u32be } from '../format/bytes';
 // Address text in the forms the analyst types: dotted IPv4, RFC 5952 IPv6 (as WHATWG URL serializes it).
 
 const v4Cache = new Map<number, string>();
 
 export function formatIpv4(frame: Buffer, at: number): string {
-  const value = frame.readUInt32BE(at);
+  const value = u32be(frame, at);
   let text = v4Cache.get(value);
   if (text === undefined) {
     text = `${frame[at]}.${frame[at + 1]}.${frame[at + 2]}.${frame[at + 3]}`;
@@ -15,7 +16,7 @@ export function formatIpv4(frame: Buffer, at: number): string {
 
 export function formatIpv6(frame: Buffer, at: number): string {
   const pieces: number[] = [];
-  for (let i = 0; i < 8; i++) pieces.push(frame.readUInt16BE(at + 2 * i));
+  for (let i = 0; i < 8; i++) pieces.push(u16be(frame, at + 2 * i));
   // The first longest run of two or more zero pieces is compressed to "::".
   let bestStart = -1;
   let bestLength = 1;

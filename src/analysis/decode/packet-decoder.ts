@@ -1,3 +1,4 @@
+import { u16be, u32be } from '../format/bytes';
 import { DecodedPacket, PacketKind } from '../core/decoded-packet';
 import { formatIpv4, formatIpv6 } from './ip-address';
 import { ETHERTYPE_IPV4, ETHERTYPE_IPV6, LinkType } from './link-type';
@@ -27,17 +28,17 @@ export class PacketDecoder {
     switch (linkType) {
       case LinkType.Ethernet:
         if (cap < 14) return;
-        etherType = b.readUInt16BE(off + 12);
+        etherType = u16be(b, off + 12);
         p = off + 14;
         break;
       case LinkType.LinuxSll:
         if (cap < 16) return;
-        etherType = b.readUInt16BE(off + 14);
+        etherType = u16be(b, off + 14);
         p = off + 16;
         break;
       case LinkType.LinuxSll2:
         if (cap < 20) return;
-        etherType = b.readUInt16BE(off);
+        etherType = u16be(b, off);
         p = off + 20;
         break;
       case LinkType.Raw:
@@ -68,7 +69,7 @@ export class PacketDecoder {
     }
     // Stacked VLAN tags (802.1Q, QinQ): each is 4 bytes, the inner EtherType follows the tag control field.
     while ((etherType === 0x8100 || etherType === 0x88a8 || etherType === 0x9100) && p + 4 <= end) {
-      etherType = b.readUInt16BE(p + 2);
+      etherType = u16be(b, p + 2);
       p += 4;
     }
     if (etherType === ETHERTYPE_IPV4) this.decodeIpv4(b, p, end, wire - (p - off), out);
@@ -78,11 +79,11 @@ export class PacketDecoder {
   private decodeIpv4(b: Buffer, p: number, end: number, wireIpBytes: number, out: DecodedPacket): void {
     if (p + 20 > end || b[p] >> 4 !== 4) return;
     const headerBytes = (b[p] & 0x0f) * 4;
-    let totalBytes = b.readUInt16BE(p + 2);
+    let totalBytes = u16be(b, p + 2);
     // With TSO/GSO the capture can show total length 0 for a large segment: the wire length is then the truth.
     if (totalBytes === 0) totalBytes = wireIpBytes;
     if (headerBytes < 20 || totalBytes < headerBytes) return;
-    if ((b.readUInt16BE(p + 6) & 0x1fff) !== 0) return; // later fragments carry no transport header
+    if ((u16be(b, p + 6) & 0x1fff) !== 0) return; // later fragments carry no transport header
     const protocol = b[p + 9];
     const l4 = p + headerBytes;
     const l4Bytes = totalBytes - headerBytes;
@@ -103,8 +104,8 @@ export class PacketDecoder {
   private lastBText = '';
 
   private setIpv4Addresses(b: Buffer, p: number, out: DecodedPacket): void {
-    const src = b.readUInt32BE(p + 12);
-    const dst = b.readUInt32BE(p + 16);
+    const src = u32be(b, p + 12);
+    const dst = u32be(b, p + 16);
     if (src === this.lastA && dst === this.lastB) {
       out.src = this.lastAText;
       out.dst = this.lastBText;
@@ -125,7 +126,7 @@ export class PacketDecoder {
 
   private decodeIpv6(b: Buffer, p: number, end: number, wireIpBytes: number, out: DecodedPacket): void {
     if (p + 40 > end || b[p] >> 4 !== 6) return;
-    let payloadBytes = b.readUInt16BE(p + 4);
+    let payloadBytes = u16be(b, p + 4);
     if (payloadBytes === 0) payloadBytes = wireIpBytes - 40; // jumbogram / GSO
     let next = b[p + 6];
     let l4 = p + 40;
@@ -133,7 +134,7 @@ export class PacketDecoder {
       if (l4 + 8 > end) return;
       let extBytes: number;
       if (next === 44) {
-        if ((b.readUInt16BE(l4 + 2) & 0xfff8) !== 0) return; // later fragment
+        if ((u16be(b, l4 + 2) & 0xfff8) !== 0) return; // later fragment
         extBytes = 8;
       } else if (next === 51) {
         extBytes = (b[l4 + 1] + 2) * 4;
@@ -156,8 +157,8 @@ export class PacketDecoder {
 
   private decodeTcp(b: Buffer, l4: number, end: number, l4Bytes: number, out: DecodedPacket): boolean {
     if (l4 + 14 > end) return false;
-    const srcPort = b.readUInt16BE(l4);
-    const dstPort = b.readUInt16BE(l4 + 2);
+    const srcPort = u16be(b, l4);
+    const dstPort = u16be(b, l4 + 2);
     if (this.watchedTcpPorts[srcPort] === 0 && this.watchedTcpPorts[dstPort] === 0) return false;
     const headerBytes = (b[l4 + 12] >> 4) * 4;
     if (headerBytes < 20 || headerBytes > l4Bytes) return false;
@@ -175,8 +176,8 @@ export class PacketDecoder {
     if (type === requestType) out.kind = PacketKind.EchoRequest;
     else if (type === replyType) out.kind = PacketKind.EchoReply;
     else return false;
-    out.echoId = b.readUInt16BE(l4 + 4);
-    out.echoSeq = b.readUInt16BE(l4 + 6);
+    out.echoId = u16be(b, l4 + 4);
+    out.echoSeq = u16be(b, l4 + 6);
     return true;
   }
 }

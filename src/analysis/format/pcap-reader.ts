@@ -1,3 +1,4 @@
+import { u16be, u16le, u32be, u32le } from './bytes';
 import { CaptureFormatError } from '../capture-format.error';
 import { CarryParser, ChunkCarry } from './chunk-carry';
 import { RecordWarnings } from './record-warnings';
@@ -49,10 +50,10 @@ export class PcapReader implements CaptureReader, CarryParser {
     const kept = this.keptBytes;
     let need = RECORD_HEADER_BYTES;
     while (buf.length - pos >= RECORD_HEADER_BYTES) {
-      let tsSec = le ? buf.readUInt32LE(pos) : buf.readUInt32BE(pos);
-      let fraction = le ? buf.readUInt32LE(pos + 4) : buf.readUInt32BE(pos + 4);
-      const captured = le ? buf.readUInt32LE(pos + 8) : buf.readUInt32BE(pos + 8);
-      const wire = le ? buf.readUInt32LE(pos + 12) : buf.readUInt32BE(pos + 12);
+      let tsSec = le ? u32le(buf, pos) : u32be(buf, pos);
+      let fraction = le ? u32le(buf, pos + 4) : u32be(buf, pos + 4);
+      const captured = le ? u32le(buf, pos + 8) : u32be(buf, pos + 8);
+      const wire = le ? u32le(buf, pos + 12) : u32be(buf, pos + 12);
       // Checked before waiting for the body: a length no link type can have is an error at once (libpcap too).
       if (captured > MAX_CAPTURED_BYTES) {
         throw this.error(`record captured length ${captured} is absurd (snaplen ${this.snaplen}, cap ${MAX_CAPTURED_BYTES})`, base + pos);
@@ -102,8 +103,8 @@ export class PcapReader implements CaptureReader, CarryParser {
   }
 
   private readGlobalHeader(buf: Buffer): void {
-    const magicLE = buf.readUInt32LE(0);
-    const magicBE = buf.readUInt32BE(0);
+    const magicLE = u32le(buf, 0);
+    const magicBE = u32be(buf, 0);
     let magic: number;
     if (magicLE === PCAP_MAGIC_MICROS || magicLE === PCAP_MAGIC_NANOS) {
       this.littleEndian = true;
@@ -119,9 +120,9 @@ export class PcapReader implements CaptureReader, CarryParser {
       this.fractionLimit = 1_000_000_000;
     }
     const le = this.littleEndian;
-    const major = le ? buf.readUInt16LE(4) : buf.readUInt16BE(4);
+    const major = le ? u16le(buf, 4) : u16be(buf, 4);
     if (major !== 2) throw this.error(`unsupported pcap version ${major}`, 4);
-    this.snaplen = le ? buf.readUInt32LE(16) : buf.readUInt32BE(16);
+    this.snaplen = le ? u32le(buf, 16) : u32be(buf, 16);
     // libpcap reads files with snaplen 0 or above its cap, taking the cap (pcap_adjust_snapshot).
     if (this.snaplen === 0 || this.snaplen > MAX_CAPTURED_BYTES) {
       this.odd.note(`file header snaplen ${this.snaplen}, taken as ${MAX_CAPTURED_BYTES}`, 16);
@@ -130,7 +131,7 @@ export class PcapReader implements CaptureReader, CarryParser {
       this.keptBytes = this.snaplen;
     }
     // The upper 16 bits carry FCS information, not the link type.
-    this.linkType = (le ? buf.readUInt32LE(20) : buf.readUInt32BE(20)) & 0xffff;
+    this.linkType = (le ? u32le(buf, 20) : u32be(buf, 20)) & 0xffff;
     this.headerRead = true;
   }
 

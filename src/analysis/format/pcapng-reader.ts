@@ -1,3 +1,4 @@
+import { u16be, u16le, u32be, u32le } from './bytes';
 import { CaptureFormatError } from '../capture-format.error';
 import { CarryParser, ChunkCarry } from './chunk-carry';
 import { RecordWarnings } from './record-warnings';
@@ -60,18 +61,18 @@ export class PcapngReader implements CaptureReader, CarryParser {
     let pos = 0;
     let need = 12;
     while (buf.length - pos >= 12) {
-      const isSection = buf.readUInt32LE(pos) === PCAPNG_SHB_TYPE; // palindrome: same in both byte orders
+      const isSection = u32le(buf, pos) === PCAPNG_SHB_TYPE; // palindrome: same in both byte orders
       if (isSection) {
-        const orderLE = buf.readUInt32LE(pos + 8);
+        const orderLE = u32le(buf, pos + 8);
         if (orderLE === BYTE_ORDER_MAGIC) this.le = true;
-        else if (buf.readUInt32BE(pos + 8) === BYTE_ORDER_MAGIC) this.le = false;
+        else if (u32be(buf, pos + 8) === BYTE_ORDER_MAGIC) this.le = false;
         else throw this.error('section header has a bad byte-order magic', base + pos + 8);
       } else if (!this.inSection) {
         throw this.error('bad magic: a pcapng file must start with a section header block', base + pos);
       }
       const le = this.le;
-      const type = le ? buf.readUInt32LE(pos) : buf.readUInt32BE(pos);
-      const length = le ? buf.readUInt32LE(pos + 4) : buf.readUInt32BE(pos + 4);
+      const type = le ? u32le(buf, pos) : u32be(buf, pos);
+      const length = le ? u32le(buf, pos + 4) : u32be(buf, pos + 4);
       if (length < 12 || length % 4 !== 0) {
         throw this.error(`block length ${length} is not a multiple of 4 of at least 12`, base + pos + 4);
       }
@@ -80,7 +81,7 @@ export class PcapngReader implements CaptureReader, CarryParser {
         need = length;
         break;
       }
-      const trailer = le ? buf.readUInt32LE(pos + length - 4) : buf.readUInt32BE(pos + length - 4);
+      const trailer = le ? u32le(buf, pos + length - 4) : u32be(buf, pos + length - 4);
       if (trailer !== length) {
         throw this.error(`block trailer length ${trailer} does not match header length ${length}`, base + pos + length - 4);
       }
@@ -115,7 +116,7 @@ export class PcapngReader implements CaptureReader, CarryParser {
 
   private readSection(buf: Buffer, pos: number, length: number, base: number): void {
     if (length < 28) throw this.error(`section header block length ${length} is below 28`, base + pos + 4);
-    const major = this.le ? buf.readUInt16LE(pos + 12) : buf.readUInt16BE(pos + 12);
+    const major = this.le ? u16le(buf, pos + 12) : u16be(buf, pos + 12);
     if (major !== 1) throw this.error(`unsupported pcapng version ${major}`, base + pos + 12);
     this.inSection = true;
     this.interfaces = []; // interface ids are per section
@@ -125,16 +126,16 @@ export class PcapngReader implements CaptureReader, CarryParser {
     if (length < 20) throw this.error(`interface description block length ${length} is below 20`, base + pos + 4);
     const le = this.le;
     const iface: CaptureInterface = {
-      linkType: le ? buf.readUInt16LE(pos + 8) : buf.readUInt16BE(pos + 8),
-      snaplen: le ? buf.readUInt32LE(pos + 12) : buf.readUInt32BE(pos + 12),
+      linkType: le ? u16le(buf, pos + 8) : u16be(buf, pos + 8),
+      snaplen: le ? u32le(buf, pos + 12) : u32be(buf, pos + 12),
       unitsPerSec: 1e6,
       offsetSec: 0,
     };
     const optionsEnd = pos + length - 4;
     let opt = pos + 16;
     while (opt + 4 <= optionsEnd) {
-      const code = le ? buf.readUInt16LE(opt) : buf.readUInt16BE(opt);
-      const len = le ? buf.readUInt16LE(opt + 2) : buf.readUInt16BE(opt + 2);
+      const code = le ? u16le(buf, opt) : u16be(buf, opt);
+      const len = le ? u16le(buf, opt + 2) : u16be(buf, opt + 2);
       if (code === OPT_END) break;
       const value = opt + 4;
       if (value + len > optionsEnd) throw this.error(`interface option ${code} runs past its block`, base + opt);
@@ -155,13 +156,13 @@ export class PcapngReader implements CaptureReader, CarryParser {
   private readEnhanced(buf: Buffer, pos: number, length: number, base: number): void {
     if (length < 32) throw this.error(`enhanced packet block length ${length} is below 32`, base + pos + 4);
     const le = this.le;
-    const ifaceId = le ? buf.readUInt32LE(pos + 8) : buf.readUInt32BE(pos + 8);
+    const ifaceId = le ? u32le(buf, pos + 8) : u32be(buf, pos + 8);
     this.readTimedPacket(buf, pos, length, base, ifaceId);
   }
 
   private readObsolete(buf: Buffer, pos: number, length: number, base: number): void {
     if (length < 32) throw this.error(`packet block length ${length} is below 32`, base + pos + 4);
-    const ifaceId = this.le ? buf.readUInt16LE(pos + 8) : buf.readUInt16BE(pos + 8);
+    const ifaceId = this.le ? u16le(buf, pos + 8) : u16be(buf, pos + 8);
     this.readTimedPacket(buf, pos, length, base, ifaceId);
   }
 
@@ -172,10 +173,10 @@ export class PcapngReader implements CaptureReader, CarryParser {
     if (iface === undefined) {
       throw this.error(`packet refers to interface ${ifaceId}, but the section has ${this.interfaces.length}`, base + pos + 8);
     }
-    const high = le ? buf.readUInt32LE(pos + 12) : buf.readUInt32BE(pos + 12);
-    const low = le ? buf.readUInt32LE(pos + 16) : buf.readUInt32BE(pos + 16);
-    const captured = le ? buf.readUInt32LE(pos + 20) : buf.readUInt32BE(pos + 20);
-    const wire = le ? buf.readUInt32LE(pos + 24) : buf.readUInt32BE(pos + 24);
+    const high = le ? u32le(buf, pos + 12) : u32be(buf, pos + 12);
+    const low = le ? u32le(buf, pos + 16) : u32be(buf, pos + 16);
+    const captured = le ? u32le(buf, pos + 20) : u32be(buf, pos + 20);
+    const wire = le ? u32le(buf, pos + 24) : u32be(buf, pos + 24);
     if (captured > length - 32 || 28 + pad4(captured) + 4 > length) {
       throw this.error(`captured length ${captured} runs past its block of ${length} bytes`, base + pos + 20);
     }
@@ -194,7 +195,7 @@ export class PcapngReader implements CaptureReader, CarryParser {
     if (length < 16) throw this.error(`simple packet block length ${length} is below 16`, base + pos + 4);
     const iface = this.interfaces[0];
     if (iface === undefined) throw this.error('simple packet block before any interface description', base + pos);
-    const wire = this.le ? buf.readUInt32LE(pos + 8) : buf.readUInt32BE(pos + 8);
+    const wire = this.le ? u32le(buf, pos + 8) : u32be(buf, pos + 8);
     let captured = Math.min(wire, length - 16);
     if (iface.snaplen > 0) captured = Math.min(captured, iface.snaplen);
     if (captured > MAX_CAPTURED_BYTES) throw this.error(`simple packet length ${captured} is absurd`, base + pos + 8);

@@ -1,3 +1,5 @@
+// The agent is a Nest app: its decorators need the metadata polyfill before any of its modules load.
+import 'reflect-metadata';
 import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { startAgent } from '../../agents/agent/agent.app';

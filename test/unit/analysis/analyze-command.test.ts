@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerAnalyzeCommand } from '../../../src/cli/commands/analyze.command';
 import { encodeCapture } from '../../support/pcap/encode-capture';
+import { hugeRecordPcap, pcapngWithCapturedLength } from '../../support/pcap/hostile-captures';
 import { buildScenario, defaultScenario } from '../../support/pcap/scenario';
 
 let dir = '';
@@ -82,6 +83,21 @@ describe('livemig analyze', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(/bad\.pcap: block runs past the end of file .*\(byte offset \d+\)/);
+  });
+
+  // Issue 15: a pcapng captured length of 2^31 or more was a RangeError (exit 1) or a bogus packet (exit 0).
+  it.each([
+    ['pcapng captured length 2^31', () => pcapngWithCapturedLength(2 ** 31), /runs past its block/],
+    ['pcapng captured length 0xFFFFFFFC', () => pcapngWithCapturedLength(0xfffffffc), /runs past its block/],
+    ['a pcap record claiming 4 GB', () => hugeRecordPcap(1024 * 1024), /captured length 4294967280 is absurd/],
+  ])('exits 2 with the reason and offset on %s', async (name, make, reason) => {
+    const file = join(dir, `${name.replace(/\W+/g, '-')}.cap`);
+    writeFileSync(file, make());
+    const { code, stdout, stderr } = await run([file]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(reason);
+    expect(stderr).toMatch(/\(byte offset \d+\)/);
   });
 
   it.each([
