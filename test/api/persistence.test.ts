@@ -63,7 +63,7 @@ describe('configuration', () => {
     [{ PORT: 'eighty' }, /PORT must be an integer/],
     [{ PORT: '70000' }, /PORT must not be greater than 65535/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be/],
-    [{ LIVEMIG_TOKENS: 'abcd-0123456789ab:admin' }, /LIVEMIG_TOKENS: .*unknown role "admin"/],
+    [{ LIVEMIG_TOKENS: 'abcd-0123456789ab:root' }, /LIVEMIG_TOKENS: .*unknown role "root"/],
     [{ LIVEMIG_TOKENS: 'noseparator' }, /not of the form token:role/],
     [{ LIVEMIG_TOKENS_FILE: '/nonexistent/tokens' }, /LIVEMIG_TOKENS_FILE cannot be read/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],

@@ -11,12 +11,18 @@ import { NetworkStatusService } from '../../../src/network/sync/network-status.s
 const HOST = { id: '00000000-0000-4000-8000-000000000001', name: 'compute-a' } as HostEntity;
 
 /** The service on fakes of its repositories and of the agent directory. */
-function service(agent: { networkStatus?: () => Promise<unknown>; reconcileNetwork?: () => Promise<unknown> }, desired?: () => never) {
+function service(
+  agent: { networkStatus?: () => Promise<unknown>; reconcileNetwork?: () => Promise<unknown> },
+  desired?: () => never,
+  generation: string | null = null,
+) {
   const hosts = {
     findById: (id: string) => Promise.resolve(id === HOST.id ? HOST : null),
     findByName: (name: string) => Promise.resolve(name === HOST.name ? HOST : null),
   } as unknown as HostsRepository;
-  const revision = { read: () => Promise.resolve(7) } as unknown as NetworkRevisionRepository;
+  const revision = {
+    current: () => Promise.resolve({ revision: 7, generation }),
+  } as unknown as NetworkRevisionRepository;
   const agents = { clientFor: () => Promise.resolve(agent) } as unknown as AgentDirectory;
   const sync = { desiredState: desired ?? (() => Promise.resolve({})) } as unknown as NetworkSyncService;
   return new NetworkStatusService(sync, agents, hosts, revision);
@@ -33,6 +39,27 @@ describe('NetworkStatusService', () => {
     });
     const never = service({ networkStatus: () => Promise.resolve({ lastApply: null }) });
     await expect(never.status(HOST.id)).resolves.toMatchObject({ appliedRevision: null, inSync: false });
+  });
+
+  it('is not in sync while the agent holds another database generation', async () => {
+    const ours = 'a1b2c3d4-0000-4000-8000-000000000001';
+    const theirs = 'a1b2c3d4-0000-4000-8000-000000000002';
+    const status = (held: string) => ({ lastApply: { revision: 7 }, desired: { generation: held } });
+    await expect(
+      service({ networkStatus: () => Promise.resolve(status(ours)) }, undefined, ours).status('compute-a'),
+    ).resolves.toMatchObject({
+      inSync: true,
+      generation: ours,
+      heldGeneration: ours,
+      heldByOtherGeneration: false,
+    });
+    await expect(
+      service({ networkStatus: () => Promise.resolve(status(theirs)) }, undefined, ours).status('compute-a'),
+    ).resolves.toMatchObject({
+      inSync: false,
+      heldGeneration: theirs,
+      heldByOtherGeneration: true,
+    });
   });
 
   it('answers 502 when the agent does not answer, 422 for an unknown host', async () => {
