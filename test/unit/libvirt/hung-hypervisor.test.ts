@@ -32,33 +32,35 @@ describe('a hung hypervisor', () => {
   it('is refused within the connect timeout while file I/O and crypto keep their threads', async () => {
     const listeners = await Promise.all(Array.from({ length: 6 }, () => silentListener(sockets)));
     servers.push(...listeners.map((l) => l.server));
-    const startedMs = Date.now();
     // More hung connects than libuv has threads (4).
     const opens = listeners.map(({ port }) =>
-      failure(LibvirtConnection.open(`qemu+tcp://127.0.0.1:${port}/system`, { connectTimeoutMs: 1500 })),
+      failure(LibvirtConnection.open(`qemu+tcp://127.0.0.1:${port}/system`, { connectTimeoutMs: 3000 })),
     );
+    let opensSettled = false;
+    const settled = Promise.all(opens).then((errors) => {
+      opensSettled = true;
+      return errors;
+    });
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const ioStartedMs = Date.now();
+    // Ordering, not timing: were the hung connects holding libuv's threads, this I/O could only finish after they
+    // gave up; it finishes while they still wait.
     await Promise.all([
       ...Array.from({ length: 16 }, () => readFile(__filename)),
       ...Array.from({ length: 4 }, () => promisify(pbkdf2)('x', 'y', 1000, 32, 'sha256')),
     ]);
-    expect(Date.now() - ioStartedMs).toBeLessThan(1000);
+    expect(opensSettled).toBe(false);
 
-    const errors = await Promise.all(opens);
-    expect(Date.now() - startedMs).toBeLessThan(4000);
-    for (const error of errors) {
+    // Each is refused by the connect timeout rather than left hanging.
+    for (const error of await settled) {
       expect(error).toBeInstanceOf(LibvirtError);
       expect((error as LibvirtError).code).toBe(LibvirtErrorCode.OPERATION_TIMEOUT);
-      expect((error as LibvirtError).message).toMatch(/did not answer the connect within 1500 ms/);
+      expect((error as LibvirtError).message).toMatch(/did not answer the connect within 3000 ms/);
     }
 
     // While that connect is still stuck, the same hypervisor is refused at once instead of taking another thread.
-    const againMs = Date.now();
-    const again = await failure(LibvirtConnection.open(`qemu+tcp://127.0.0.1:${listeners[0].port}/system`, { connectTimeoutMs: 1500 }));
-    expect(Date.now() - againMs).toBeLessThan(200);
+    const again = await failure(LibvirtConnection.open(`qemu+tcp://127.0.0.1:${listeners[0].port}/system`, { connectTimeoutMs: 3000 }));
     expect((again as LibvirtError).message).toMatch(/has not answered an earlier connect/);
-  });
+  }, 20_000);
 
   it('still lets other hypervisors through: libvirt work has threads of its own', async () => {
     const conn = await LibvirtConnection.open('test:///default');
