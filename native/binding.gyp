@@ -11,7 +11,8 @@
         "src/domain.cc",
         "src/migration.cc",
         "src/stats.cc",
-        "src/events.cc"
+        "src/events.cc",
+        "src/fault_injection.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "cflags!": ["-fno-exceptions"],

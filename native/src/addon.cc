@@ -9,6 +9,10 @@
 #include "domain.h"
 #include "errors.h"
 #include "events.h"
+#include "fault_injection.h"
+
+#include <cstdlib>
+#include <cstring>
 
 namespace {
 
@@ -77,6 +81,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Connection", connection);
   exports.Set("Domain", domain);
   exports.Set("constants", Constants(env));
+  const char* faults = std::getenv("LIVEMIG_ADDON_FAULTS");
+  if (faults != nullptr && std::strcmp(faults, "1") == 0) exports.Set("throwInPool", Napi::Function::New(env, ThrowInPool, "throwInPool"));
   return exports;
 }
 

@@ -60,3 +60,17 @@ export function requireNetnsPrefix(value: string): string {
   }
   return value;
 }
+
+/** --max-captures: captures running at once (1 to 64). */
+export function parseMaxCaptures(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 64) throw new RangeError(`--max-captures "${value}" must be 1 to 64`);
+  return n;
+}
+
+/** --max-capture-gib: GiB all kept and running captures may hold (1 to 4096); returned in bytes. */
+export function parseMaxCaptureBytes(value: string): number {
+  const gib = Number(value);
+  if (!/^\d+$/.test(value) || gib < 1 || gib > 4096) throw new RangeError(`--max-capture-gib "${value}" must be 1 to 4096`);
+  return gib * 1024 ** 3;
+}

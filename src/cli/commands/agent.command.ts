@@ -5,12 +5,15 @@ import type { Command } from 'commander';
 import { startAgent } from '../../agents/agent/agent.app';
 import {
   DEFAULT_AGENT_DATA_DIR,
+  DEFAULT_CAPTURE_LIMITS,
   DEFAULT_INSTANCES_PATH,
   DEFAULT_RECONCILE_INTERVAL_MS,
   type AgentServerTls,
 } from '../../agents/agent/agent.config';
 import {
   parseListenAddress,
+  parseMaxCaptureBytes,
+  parseMaxCaptures,
   parseReconcileInterval,
   parseTokenFile,
   requireAbsolutePath,
@@ -31,6 +34,8 @@ interface AgentCommandOptions {
   tlsCert?: string;
   tlsKey?: string;
   tlsClientCa?: string;
+  maxCaptures: string;
+  maxCaptureGib: string;
 }
 
 // Bumped with the agent's wire contract (src/agents/agent-api.ts).
@@ -52,6 +57,12 @@ export function registerAgentCommand(program: Command): void {
       String(DEFAULT_RECONCILE_INTERVAL_MS),
     )
     .option('--netns-prefix <prefix>', 'prefix for the qrouter-/fip- namespaces, for several agents on one machine (lab)', '')
+    .option('--max-captures <n>', 'captures running at once; one more is refused with 429', String(DEFAULT_CAPTURE_LIMITS.maxConcurrent))
+    .option(
+      '--max-capture-gib <gib>',
+      'GiB all captures may hold (running ones at their maximum size); past it 429',
+      String(DEFAULT_CAPTURE_LIMITS.maxBytes / 1024 ** 3),
+    )
     .option('--tls-cert <file>', 'PEM certificate to serve HTTPS with (env LIVEMIG_AGENT_TLS_CERT)', process.env.LIVEMIG_AGENT_TLS_CERT)
     .option('--tls-key <file>', 'PEM key of that certificate (env LIVEMIG_AGENT_TLS_KEY)', process.env.LIVEMIG_AGENT_TLS_KEY)
     .option(
@@ -77,6 +88,7 @@ export function registerAgentCommand(program: Command): void {
           reconcileIntervalMs: parseReconcileInterval(options.reconcileIntervalMs),
           netnsPrefix: requireNetnsPrefix(options.netnsPrefix),
           tls: await readServerTls(options),
+          captureLimits: { maxConcurrent: parseMaxCaptures(options.maxCaptures), maxBytes: parseMaxCaptureBytes(options.maxCaptureGib) },
         },
         listen,
       );

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseListenAddress, parseTokenFile, requireAbsolutePath, requireHostName } from '../../../src/agents/agent/agent-options';
+import {
+  parseListenAddress,
+  parseMaxCaptureBytes,
+  parseMaxCaptures,
+  parseTokenFile,
+  requireAbsolutePath,
+  requireHostName,
+} from '../../../src/agents/agent/agent-options';
 
 describe('agent command options', () => {
   it.each([
@@ -26,5 +33,11 @@ describe('agent command options', () => {
     expect(() => requireHostName('host A')).toThrow(/--host/);
     expect(requireAbsolutePath('/var/lib/livemig-agent/', '--data-dir')).toBe('/var/lib/livemig-agent');
     expect(() => requireAbsolutePath('data', '--data-dir')).toThrow(/not absolute/);
+  });
+  it('reads the capture limits and refuses hostile ones', () => {
+    expect(parseMaxCaptures('4')).toBe(4);
+    expect(parseMaxCaptureBytes('32')).toBe(32 * 1024 ** 3);
+    for (const bad of ['0', '65', '-1', '1e3', '2.5', '', 'NaN']) expect(() => parseMaxCaptures(bad)).toThrow(/--max-captures/);
+    for (const bad of ['0', '4097', '1e300', '0x10', 'Infinity']) expect(() => parseMaxCaptureBytes(bad)).toThrow(/--max-capture-gib/);
   });
 });
