@@ -213,7 +213,8 @@ export class HttpAgentClient implements AgentClient {
       parsed = undefined;
     }
     if (isErrorBody(parsed)) throw new AgentError(this.host, 'rejected', parsed.message, status, parsed.details);
-    throw new AgentError(this.host, 'rejected', text.slice(0, 200) || (response.statusMessage ?? `HTTP ${status}`), status);
+    // Not an agent's error body: whatever answered is not echoed (the endpoint could point anywhere).
+    throw new AgentError(this.host, 'rejected', `HTTP ${status}, and the reply is not a livemig agent's (${text.length} bytes, not shown)`, status);
   }
 
   private transportError(err: unknown): AgentError {

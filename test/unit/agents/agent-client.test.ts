@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,5 +108,28 @@ describe('HttpAgentClient transport failures', () => {
 
   it('refuses a non-http URL', () => {
     expect(() => new HttpAgentClient({ host: 'x', url: 'file:///etc/passwd', token: TOKEN })).toThrow(/http or https/);
+  });
+});
+
+describe('HttpAgentClient against something that is not an agent', () => {
+  it('does not echo the reply of whatever answered the endpoint (issue 16, finding 2)', async () => {
+    const other = await new Promise<ReturnType<typeof createHttpServer>>((resolve) => {
+      const server = createHttpServer((_req, res) => {
+        res.writeHead(403, { 'content-type': 'text/plain' });
+        res.end('root:$6$secret-hash:19000:0:99999:7:::\n');
+      }).listen(0, '127.0.0.1', () => resolve(server));
+    });
+    try {
+      const port = (other.address() as AddressInfo).port;
+      const err = await new HttpAgentClient({ host: 'hostA', url: `http://127.0.0.1:${port}`, token: TOKEN })
+        .health()
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AgentError);
+      expect((err as AgentError).statusCode).toBe(403);
+      expect((err as AgentError).message).toMatch(/not a livemig agent's/);
+      expect((err as AgentError).message).not.toContain('secret-hash');
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 });
