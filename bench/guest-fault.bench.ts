@@ -318,7 +318,7 @@ async function main(): Promise<void> {
     options: {
       /** One variant or several, comma-separated, run one after another under one hold of the lab. */
       variant: { type: 'string', default: 'lab' },
-      migrations: { type: 'string', default: '40' },
+      migrations: { type: 'string', default: '100' },
       /** A new guest every N migrations (0: keep it until it faults); the engine lab test uses a new one per round trip. */
       'per-guest': { type: 'string', default: '0' },
       events: { type: 'string', default: 'off' },
