@@ -50,6 +50,8 @@ export function toMigrationReportView(m: ReportRow, switchoverPhase: SwitchoverP
       networkConvergenceMs: m.networkConvergenceMs,
     },
     networkSteps: m.networkSteps ?? [],
+    // The peers whose path class the move changed (null: not computed, e.g. a migration older than this field).
+    pathChanges: m.pathChanges,
     hypervisor: {
       hvTotalTimeMs: m.hvTotalTimeMs,
       hvDowntimeMs: m.hvDowntimeMs,

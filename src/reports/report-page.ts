@@ -3,6 +3,8 @@ import { escapeMarkup as esc } from './markup-escape';
 import type { SwitchoverTimeline } from '../analysis/core/switchover-timeline';
 import { renderMigrationChart, type MigrationChartInput } from './migration-chart';
 import { renderSwitchoverSection } from './switchover-section';
+import { renderPathChangesSection } from './path-changes-section';
+import type { ClassChange } from '../network/core/peer-paths';
 
 /** One recent migration on the page: its chart, or why there is none. */
 export interface ReportPageMigration {
@@ -17,6 +19,8 @@ export interface ReportPageMigration {
   reportError: string | null;
   chart: MigrationChartInput | null;
   timeline: SwitchoverTimeline | null;
+  /** The peers whose path class the move changed; null when not computed. */
+  pathChanges: readonly ClassChange[] | null;
 }
 
 export interface ReportPageInput {
@@ -96,6 +100,7 @@ function migrationSection(m: ReportPageMigration): string {
     `<p class="meta">migration ${esc(m.id)}, ${esc(m.state)}, ${esc(finished)}</p>`,
     ...outcome,
     ...body,
+    renderPathChangesSection(m.pathChanges),
     '</section>',
   ].join('\n');
 }

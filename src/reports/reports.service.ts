@@ -77,6 +77,7 @@ export class ReportsService {
           reportError: m.reportError,
           chart: ready ? toChartInput(m, names, phase) : null,
           timeline: ready ? toSwitchoverTimeline(m, phase) : null,
+          pathChanges: m.pathChanges ?? null,
         };
       }),
     });

@@ -124,6 +124,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
     // The fake agents' captures are empty: the report is ready and says what it could not measure.
     const report = (await http().get(`/migrations/${res.body.id}/report`).set(auth(OPERATOR))).body;
     expect(report.reportState).toBe('ready');
+    expect(report.pathChanges).toEqual([]);
     expect(report.downtime).toMatchObject({ networkMs: null, hypervisorMs: done.hvDowntimeMs });
     expect(report.detail.notes.join(' ')).toMatch(/no migration stream between the two hosts was captured/);
     // The pre-copy model ran before the copy on what libvirt and the agent said, and its error is kept.
@@ -164,6 +165,31 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
     });
     expect(report.prediction.totalTimeError * 100).toBeCloseTo(done.prediction.totalTimeErrorPct, 7);
     expect(report.totalTime.predictedMs).toBe(done.prediction.totalTimeMs);
+  });
+
+  it("records at pre-migration the peers whose path class the move changes, and the report lists them", async () => {
+    const op = <T extends request.Test>(t: T) => t.set(auth(OPERATOR));
+    const vm = await guest('fa');
+    const network = (await op(http().post('/networks')).send({ name: `pc-${kind}`, vni: kind === 'sqlite' ? 861 : 862 })).body.id as string;
+    const subnetId = (await op(http().post('/subnets')).send({ networkId: network, cidr: kind === 'sqlite' ? '10.86.1.0/24' : '10.86.2.0/24' }))
+      .body.id as string;
+    const own = await op(http().post('/ports')).send({ subnetId, host: 'fa', deviceId: vm.id });
+    const peer = await op(http().post('/ports')).send({ subnetId, host: 'fb', deviceId: crypto.randomUUID() });
+    expect([own.status, peer.status]).toEqual([201, 201]);
+    const res = await op(http().post('/migrations')).send({ instanceId: vm.id, destinationHostId: hostIds.fb });
+    expect(res.status).toBe(202);
+    expect((await finished(res.body.id)).state).toBe('completed');
+    const report = (await op(http().get(`/migrations/${res.body.id}/report`))).body;
+    expect(report.pathChanges).toEqual([
+      {
+        portId: own.body.id,
+        peer: expect.objectContaining({ kind: 'port', portId: peer.body.id, fixedIp: peer.body.fixedIp }),
+        from: 'inter-node-intra-subnet',
+        to: 'intra-node-intra-subnet',
+      },
+    ]);
+    const page = (await op(http().get('/reports'))).text;
+    expect(page).toContain(`<tr data-port-id="${own.body.id}"><td class="text">${peer.body.fixedIp} on fb</td><td class="text">inter-node-intra-subnet</td><td class="text">intra-node-intra-subnet</td></tr>`);
   });
 
   it('streams phases and samples as server-sent events until the end', async () => {

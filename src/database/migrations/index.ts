@@ -10,6 +10,7 @@ import { ControllerReplicas1732250000000 } from './1732250000000-controller-repl
 import { FastStart1732300000000 } from './1732300000000-fast-start';
 import { SiteInterconnection1732310000000 } from './1732310000000-site-interconnection';
 import { NetworkGeneration1732320000000 } from './1732320000000-network-generation';
+import { PathChanges1732330000000 } from './1732330000000-path-changes';
 
 /** Every schema migration, in order. Listed as classes so they load from src and dist alike. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   FastStart1732300000000,
   SiteInterconnection1732310000000,
   NetworkGeneration1732320000000,
+  PathChanges1732330000000,
 ];

@@ -1,4 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { PathsService } from '../../network/paths/paths.service';
+import type { ClassChange } from '../../network/core/peer-paths';
 import { errorMessage } from '../hypervisor';
 import { MigrationRecorder } from '../migration-recorder.service';
 import { PrecheckRefusal } from '../precheck-refusal';
@@ -15,6 +17,7 @@ export class PreMigrationPhase {
   constructor(
     private readonly recorder: MigrationRecorder,
     private readonly prechecks: PrechecksService,
+    private readonly paths: PathsService,
   ) {}
 
   async run(ctx: RunContext): Promise<PreMigrationOutcome> {
@@ -23,12 +26,23 @@ export class PreMigrationPhase {
     try {
       const recent = this.prechecks.takeRecentPass(ctx);
       const result = recent ?? (await this.prechecks.run(ctx));
-      await this.recorder.save(migration, {});
+      await this.recorder.save(migration, { pathChanges: await this.pathChanges(ctx) });
       const checks = result.checks.map((c) => `${c.name} ${c.durationMs} ms`).join(', ');
       this.logger.log(`migration ${migration.id} pre-checks${recent ? ' (the request pass, reused)' : ''}: ${checks}`);
       return { ok: true, sharedStorageProven: result.sharedStorageProven };
     } catch (err) {
       return { ok: false, reason: err instanceof PrecheckRefusal ? err.message : `pre-check error: ${errorMessage(err)}` };
+    }
+  }
+
+  // For the report: which peers' path class the move changes. The model may lack the instance's ports (no
+  // network), which is no reason to stop a migration.
+  private async pathChanges(ctx: RunContext): Promise<ClassChange[] | null> {
+    try {
+      return (await this.paths.forInstance(ctx.instance.id, ctx.destination.id)).changed;
+    } catch (err) {
+      this.logger.warn(`migration ${ctx.migration.id}: path classes not computed: ${errorMessage(err)}`);
+      return null;
     }
   }
 }

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { MigrationNetworkReport } from '../../capture/migration-report';
 import type { NetworkStepRecord } from '../../network/follow/network-step-record';
+import type { ClassChange } from '../../network/core/peer-paths';
 import type { PrecopyRecord } from '../prediction/precopy-record';
 import { withCurrentPolicyKeys, withPolicyDefaults, type ConvergencePolicy } from '../core';
 import type { MigrationState } from '../migration-phase';
@@ -167,6 +168,10 @@ export class LiveMigrationEntity {
   /** The network following the guest, step by step; empty for an instance without ports. */
   @Column({ name: 'network_steps', type: 'simple-json', nullable: true })
   networkSteps!: NetworkStepRecord[] | null;
+
+  /** The peers whose path class the move changes, from the network model at pre-migration; null: not computed. */
+  @Column({ name: 'path_changes', type: 'simple-json', nullable: true })
+  pathChanges!: ClassChange[] | null;
 
   /** none: no capture asked; pending: capturing or analyzing; ready; failed (see reportError). */
   @Column({ name: 'report_state', type: 'varchar', length: 16, default: 'none' })

@@ -19,6 +19,7 @@ export const CHART_COLUMNS = [
   'hvDowntimeMs',
   'guestResumedAt',
   'networkSteps',
+  'pathChanges',
 ] as const satisfies readonly (keyof LiveMigrationEntity)[];
 
 export const FIGURE_COLUMNS = [
@@ -58,6 +59,7 @@ export const REPORT_COLUMNS = [
   'northSouthLossPct',
   'networkConvergenceMs',
   'networkSteps',
+  'pathChanges',
   'guestResumedAt',
   'hvTotalTimeMs',
   'hvDowntimeMs',

@@ -29,6 +29,7 @@ const chartless = (over: Partial<ReportPageMigration>): ReportPageMigration => (
   reportError: null,
   chart: null,
   timeline: null,
+  pathChanges: null,
   ...over,
 });
 

@@ -123,6 +123,7 @@ describe('the stored switchover, read as an analyst would', () => {
           reportError: null,
           chart: toChartInput(gone, new Map(), phase),
           timeline: toSwitchoverTimeline(gone, phase),
+          pathChanges: null,
         },
       ],
     });
