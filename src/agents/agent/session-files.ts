@@ -1,4 +1,4 @@
-import { mkdir, stat, unlink } from 'node:fs/promises';
+import { chmod, mkdir, stat, unlink } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { CaptureCounters } from '../protocol';
 import type { TcpdumpStats } from './captures/tcpdump/tcpdump-stats';
@@ -9,7 +9,9 @@ export { isAgentId as isSessionId } from './ids';
 
 export async function sessionFile(dataDir: string, kind: 'captures' | 'probes', id: string): Promise<string> {
   const dir = posix.join(dataDir, kind);
-  await mkdir(dir, { recursive: true, mode: 0o755 });
+  // Captures hold tenant traffic: the agent's alone (an earlier version made this directory 0755).
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
   return posix.join(dir, `${id}.pcap`);
 }
 

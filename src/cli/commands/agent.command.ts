@@ -71,6 +71,8 @@ export function registerAgentCommand(program: Command): void {
       process.env.LIVEMIG_AGENT_TLS_CA,
     )
     .action(async (options: AgentCommandOptions) => {
+      // Captures, probe pcaps and the network state are the agent's own; tcpdump inherits the mask.
+      process.umask(0o077);
       const listen = parseListenAddress(options.listen);
       const token = parseTokenFile(await readFile(options.tokenFile, 'utf8'));
       if (((await stat(options.tokenFile)).mode & 0o077) !== 0) {
