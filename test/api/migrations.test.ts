@@ -167,12 +167,13 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
     expect(report.totalTime.predictedMs).toBe(done.prediction.totalTimeMs);
   });
 
-  it("records at pre-migration the peers whose path class the move changes, and the report lists them", async () => {
+  it('records at pre-migration the peers whose path class the move changes, and the report lists them', async () => {
     const op = <T extends request.Test>(t: T) => t.set(auth(OPERATOR));
     const vm = await guest('fa');
     const network = (await op(http().post('/networks')).send({ name: `pc-${kind}`, vni: kind === 'sqlite' ? 861 : 862 })).body.id as string;
-    const subnetId = (await op(http().post('/subnets')).send({ networkId: network, cidr: kind === 'sqlite' ? '10.86.1.0/24' : '10.86.2.0/24' }))
-      .body.id as string;
+    const subnetId = (
+      await op(http().post('/subnets')).send({ networkId: network, cidr: kind === 'sqlite' ? '10.86.1.0/24' : '10.86.2.0/24' })
+    ).body.id as string;
     const own = await op(http().post('/ports')).send({ subnetId, host: 'fa', deviceId: vm.id });
     const peer = await op(http().post('/ports')).send({ subnetId, host: 'fb', deviceId: crypto.randomUUID() });
     expect([own.status, peer.status]).toEqual([201, 201]);
@@ -189,7 +190,9 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
       },
     ]);
     const page = (await op(http().get('/reports'))).text;
-    expect(page).toContain(`<tr data-port-id="${own.body.id}"><td class="text">${peer.body.fixedIp} on fb</td><td class="text">inter-node-intra-subnet</td><td class="text">intra-node-intra-subnet</td></tr>`);
+    expect(page).toContain(
+      `<tr data-port-id="${own.body.id}"><td class="text">${peer.body.fixedIp} on fb</td><td class="text">inter-node-intra-subnet</td><td class="text">intra-node-intra-subnet</td></tr>`,
+    );
   });
 
   it('streams phases and samples as server-sent events until the end', async () => {

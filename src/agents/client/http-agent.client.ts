@@ -214,7 +214,12 @@ export class HttpAgentClient implements AgentClient {
     }
     if (isErrorBody(parsed)) throw new AgentError(this.host, 'rejected', parsed.message, status, parsed.details);
     // Not an agent's error body: whatever answered is not echoed (the endpoint could point anywhere).
-    throw new AgentError(this.host, 'rejected', `HTTP ${status}, and the reply is not a livemig agent's (${text.length} bytes, not shown)`, status);
+    throw new AgentError(
+      this.host,
+      'rejected',
+      `HTTP ${status}, and the reply is not a livemig agent's (${text.length} bytes, not shown)`,
+      status,
+    );
   }
 
   private transportError(err: unknown): AgentError {

@@ -18,6 +18,8 @@ describe('the report page lists the peers whose path class changed', () => {
       { portId: 'p-1', peer: { kind: 'external' }, from: 'north-south-floating-ip', to: 'unreachable' },
     ]);
     expect(html).toContain('<td class="text">10.0.0.5 on host&lt;b&gt;</td><td class="text">inter-node-intra-subnet</td>');
-    expect(html).toContain('<td class="text">external network</td><td class="text">north-south-floating-ip</td><td class="text">unreachable</td>');
+    expect(html).toContain(
+      '<td class="text">external network</td><td class="text">north-south-floating-ip</td><td class="text">unreachable</td>',
+    );
   });
 });
