@@ -52,6 +52,9 @@ function table(rows: readonly Row[], flavors: readonly string[]): string {
     'NS−pause p95',
     'EW 1st reply p50/p95',
     'NS 1st reply p50/p95',
+    'req@tap p50',
+    'guest turn p50/p95',
+    'warm turn p50',
   ];
   const lines = [head];
   const groups = [...flavors.map((fl) => [fl, rows.filter((r) => r.flavor === fl)] as const), ['all', rows] as const];
@@ -59,6 +62,7 @@ function table(rows: readonly Row[], flavors: readonly string[]): string {
     // Only completed migrations without a crash count: an unreachable guest is its own outcome.
     const ok = g.filter((r) => r.m.record.state === 'completed' && r.m.crash === null);
     const d = (k: string) => ok.map((r) => r.m.report.downtime[k]);
+    const tap = (k: 'requestAtTapFromPauseEndMs' | 'firstTurnaroundMs' | 'steadyTurnaroundMs') => ok.map((r) => r.m.guestTap?.[k] ?? null);
     const first = (stream: string) =>
       ok.map((r) => r.m.report.switchover?.streams.find((s) => s.stream === stream)?.firstReplyAfterPauseMs ?? null);
     lines.push([
@@ -76,6 +80,9 @@ function table(rows: readonly Row[], flavors: readonly string[]): string {
       f(pct(d('northSouthMinusPauseMs'), 95)),
       `${f(pct(first('east-west'), 50))}/${f(pct(first('east-west'), 95))}`,
       `${f(pct(first('north-south'), 50))}/${f(pct(first('north-south'), 95))}`,
+      f(pct(tap('requestAtTapFromPauseEndMs'), 50)),
+      `${f(pct(tap('firstTurnaroundMs'), 50))}/${f(pct(tap('firstTurnaroundMs'), 95))}`,
+      f(pct(tap('steadyTurnaroundMs'), 50)),
     ]);
   }
   const widths = head.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)));
@@ -90,6 +97,8 @@ async function main(): Promise<void> {
       mode: { type: 'string', default: 'dvr' },
       policy: { type: 'string' },
       load: { type: 'string', default: '0' },
+      /** Capture on the destination's tap: the guest's own turnaround after the resume. */
+      'guest-tap': { type: 'string', default: 'on' },
     },
   });
   const perFlavor = Number(values['per-flavor']);
@@ -99,6 +108,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(perFlavor) || perFlavor < 1 || perFlavor > 50) throw new Error('--per-flavor: an integer 1..50');
   if (!Number.isInteger(load) || load < 0 || load > 4) throw new Error('--load: an integer 0..4');
   if (mode !== 'dvr' && mode !== 'legacy') throw new Error('--mode: dvr or legacy');
+  if (values['guest-tap'] !== 'on' && values['guest-tap'] !== 'off') throw new Error('--guest-tap: on or off');
   for (const fl of flavors) if (!(fl in DIRTY_MIB)) throw new Error(`--flavors: unknown flavor ${fl}`);
 
   const release = await acquireLabLock();
@@ -157,6 +167,7 @@ async function main(): Promise<void> {
             from,
             to,
             ...(values.policy ? { policyName: values.policy } : {}),
+            ...(values['guest-tap'] === 'on' ? { tapCaptureDir: dataDir } : {}),
           },
           log,
         );
@@ -164,7 +175,9 @@ async function main(): Promise<void> {
         if (m.crash) log(`    GUEST CRASH: ${m.crash}`);
         rows.push({ flavor, m });
       }
-    log(`\nnetwork − hypervisor downtime and first answered probe after the pause's end (ms), mode ${mode}:\n`);
+    log(`\nnetwork − hypervisor downtime and first answered probe after the pause's end (ms), mode ${mode}:`);
+    log(`(req@tap: the first request the guest answered reached its tap, from the pause's end; guest turn: how long the`);
+    log(`resumed guest took to answer it; warm turn: the same 1 s later. First reply − guest turn ≈ the network's part.)\n`);
     log(table(rows, flavors));
   } finally {
     for (const name of loadGuests) await destroyGuest(name).catch(() => undefined);

@@ -1,6 +1,9 @@
 // One guest booted, migrated through the controller with capture and probes, its report read back, the
 // guest checked for a crash and destroyed. The demo and bench:switchover measure migrations this way.
+import { join } from 'node:path';
+import { hostByName } from '../current-topology';
 import { checkGuestCrash, destroyGuest } from '../guest';
+import { captureTap, guestTurnaround, readTapEchoes, type GuestTurnaround } from '../guest-tap';
 import { ControllerApi, waitForMigration, type MigrationRecord } from './controller-api';
 import { bootInstance, type LabInventory } from './lab-inventory';
 import type { LabNetwork } from './lab-network';
@@ -18,6 +21,7 @@ export interface MeasuredReport {
   downtime: Record<string, number | null>;
   networkSteps: { ok: boolean }[];
   switchover: {
+    pause: { startTs: number; endTs: number };
     streams: MeasuredStream[];
     steps: { step: string; host: string | null; phase: string | null; endFromPauseEndMs: number; ok: boolean }[];
   } | null;
@@ -30,6 +34,8 @@ export interface MeasuredMigration {
   report: MeasuredReport;
   /** The console line of a guest kernel crash after the migration, if any. */
   crash: string | null;
+  /** From a capture on the destination's tap, when one was asked for (null: no tap seen or no answer). */
+  guestTap?: GuestTurnaround | null;
 }
 
 export interface MigrationSpec {
@@ -40,6 +46,8 @@ export interface MigrationSpec {
   from: string;
   to: string;
   policyName?: string;
+  /** A directory for a capture on the destination's tap: the guest's own turnaround after the resume. */
+  tapCaptureDir?: string;
 }
 
 export async function measureMigration(
@@ -65,10 +73,21 @@ export async function measureMigration(
       destinationHostId: inventory.hostIds[spec.to],
       ...(spec.policyName ? { policyName: spec.policyName } : {}),
     });
-    const record = await waitForMigration(api, started.id, 300_000);
+    const tapFile = spec.tapCaptureDir === undefined ? null : join(spec.tapCaptureDir, `${spec.name}-tap.pcap`);
+    const tap = tapFile === null ? null : captureTap(hostByName(spec.to), vm.mac, tapFile);
+    let record: MigrationRecord;
+    try {
+      record = await waitForMigration(api, started.id, 300_000);
+    } finally {
+      await tap?.stop();
+    }
     const report = await api.ok<MeasuredReport>('GET', `/migrations/${started.id}/report`);
     const crash = checkGuestCrash(vm.domainName);
-    return { name: spec.name, record, report, crash: crash.crashed ? (crash.line ?? 'crashed') : null };
+    const guestTap =
+      tapFile === null || report.switchover === null
+        ? undefined
+        : guestTurnaround(await readTapEchoes(tapFile).catch(() => []), vm.ip, report.switchover.pause.endTs);
+    return { name: spec.name, record, report, crash: crash.crashed ? (crash.line ?? 'crashed') : null, guestTap };
   } finally {
     // Busy TCG guests compete for the two cores: each measured guest goes before the next boots.
     await destroyGuest(vm.domainName);
@@ -77,6 +96,8 @@ export async function measureMigration(
 
 const ms = (v: unknown) => (typeof v === 'number' ? `${v.toFixed(1)} ms` : '—');
 const signedMs = (v: unknown) => (typeof v === 'number' ? `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(1)} ms over hv` : '— over hv');
+
+const signedFromEnd = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(1)} ms from the pause's end`;
 
 /** The lines the demo prints per migration: the headline is each path's downtime beside the pause. */
 export function describeMigration(m: MeasuredMigration, from: string, to: string): string[] {
@@ -104,6 +125,13 @@ export function describeMigration(m: MeasuredMigration, from: string, to: string
             `${s.step}${s.host ? `@${s.host}` : ''} ${s.endFromPauseEndMs >= 0 ? '+' : '−'}${Math.abs(s.endFromPauseEndMs).toFixed(0)} ms${s.ok ? '' : ' FAILED'}`,
         )
         .join(', ')}`,
+    );
+  if (m.guestTap === null) lines.push('    destination tap: no answer from the guest seen after the pause');
+  if (m.guestTap)
+    lines.push(
+      `    destination tap: first answered request reached the tap ${signedFromEnd(m.guestTap.requestAtTapFromPauseEndMs)}, ` +
+        `the guest answered ${ms(m.guestTap.firstTurnaroundMs)} after max(request, resume) (warm guest: ${ms(m.guestTap.steadyTurnaroundMs)}), ` +
+        `reply left the tap ${signedFromEnd(m.guestTap.replyAtTapFromPauseEndMs)}`,
     );
   for (const note of report.detail?.notes ?? []) lines.push(`    note: ${note}`);
   return lines;

@@ -67,7 +67,16 @@ export async function runDemo(flags: DemoFlags): Promise<boolean> {
           api,
           inventory,
           net,
-          { name, flavor: g.flavor, dirtyMiB: g.dirtyMiB, ip: `203.0.113.${60 + i * 2 + attempt - 1}`, from: 'host-a', to: 'host-b' },
+          {
+            name,
+            flavor: g.flavor,
+            dirtyMiB: g.dirtyMiB,
+            ip: `203.0.113.${60 + i * 2 + attempt - 1}`,
+            from: 'host-a',
+            to: 'host-b',
+            // The guest's own turnaround after the resume, read on the destination's tap.
+            tapCaptureDir: outDir,
+          },
           log,
         );
         for (const line of describeMigration(m, 'host-a', 'host-b')) log(line);
