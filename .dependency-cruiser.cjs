@@ -46,6 +46,21 @@ module.exports = {
       to: { path: '^src/([^/]+\\.ts$|cli/|database/)' },
     },
     {
+      name: 'analyze-command-stays-light',
+      comment:
+        "livemig analyze loads only commander and the analyzer: its start-up is timed against capinfos (bench:analyze), so nothing it reaches may pull in NestJS, TypeORM, the ORM's metadata or the libvirt addon",
+      severity: 'error',
+      from: { path: '^src/cli/commands/analyze\\.command\\.ts$' },
+      to: { path: '(node_modules/(@nestjs|typeorm|reflect-metadata|class-validator|class-transformer)/|native/)', reachable: true },
+    },
+    {
+      name: 'cli-entry-loads-commands-lazily',
+      comment: 'src/cli/main.ts imports only commander up front; each command is a dynamic import, loaded when asked for',
+      severity: 'error',
+      from: { path: '^src/cli/main\\.ts$' },
+      to: { dynamic: false, pathNot: 'node_modules/commander/' },
+    },
+    {
       name: 'typeorm-only-in-repositories',
       comment: 'services depend on repositories; only repositories, entities and src/database touch TypeORM',
       severity: 'error',

@@ -3,10 +3,11 @@
 // 2 M-packet capture, on a hostile 1 M-flow capture and on one over 1 GB; the issue-15 hostile files' times.
 // Prints ratios and whether each goal is met.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { analyzeCaptures } from '../src/analysis';
+import { isDeepStrictEqual } from 'node:util';
+import { AnalysisReport, analyzeCaptures } from '../src/analysis';
 import { BulkCaptureSpec, writeBulkPcap } from '../test/support/pcap/bulk-capture';
 import { hugeRecordPcap, writeSynFloodPcap } from '../test/support/pcap/hostile-captures';
 import { writeFileSync } from 'node:fs';
@@ -90,18 +91,21 @@ function livemigProcess(path: string): number {
   return timedChild(['-e', script]);
 }
 
-/** Wall time and peak RSS of a command, through GNU time (the CLI's own RSS, as a user's `time -v` shows). */
-function timedCommand(command: string, args: string[]): { s: number; rssMiB: number; status: number | null } {
+/** Wall time and peak RSS of a command, through GNU time (the CLI's own RSS, as a user's `time -v` shows). Its
+ * output goes to `outPath` when given, as `> out.json` would, else nowhere. */
+function timedCommand(command: string, args: string[], outPath?: string): { s: number; rssMiB: number; status: number | null } {
+  const out = outPath === undefined ? 'ignore' : openSync(outPath, 'w');
   const start = process.hrtime.bigint();
-  const run = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const run = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { stdio: ['ignore', out, 'pipe'], encoding: 'utf8' });
   const s = seconds(start);
+  if (typeof out === 'number') closeSync(out);
   const kib = Number(/(\d+)\s*$/.exec(run.stderr ?? '')?.[1] ?? Number.NaN);
   return { s, rssMiB: kib / 1024, status: run.status };
 }
 
 const CLI = resolve(__dirname, '../../bin/livemig.js');
-const cliRun = (path: string): ReturnType<typeof timedCommand> =>
-  timedCommand(process.execPath, [CLI, 'analyze', path, '--format', 'json']);
+const cliRun = (path: string, outPath?: string): ReturnType<typeof timedCommand> =>
+  timedCommand(process.execPath, [CLI, 'analyze', path, '--format', 'json'], outPath);
 
 const load = (): string =>
   loadavg()
@@ -109,26 +113,47 @@ const load = (): string =>
     .join(' ');
 
 // capinfos -c and the CLI alternately, five rounds, best of each: both see the same cache and load (the load average
-// is printed: on a shared 2-core machine other work slows the CLI's start and JIT more than capinfos).
-function versusCapinfos(path: string): void {
+// is printed: on a shared 2-core machine other work slows the CLI's start and JIT more than capinfos). Every
+// round's JSON must equal the in-process report (`reference`) and capinfos's count the generator's: a fast wrong
+// answer does not count.
+function versusCapinfos(path: string, reference: AnalysisReport, outPath: string): void {
   let cap = Infinity;
   let ours = Infinity;
   let rss = 0;
+  let identical = true;
+  let capinfosCounts = true;
+  // Compared as JSON: the CLI's output cannot carry the in-memory report's undefined fields.
+  const expected: unknown = JSON.parse(JSON.stringify(reference));
+  const capRounds: string[] = [];
+  const ourRounds: string[] = [];
   const loadBefore = load();
   for (let round = 0; round < 5; round++) {
-    const c = timedCommand('capinfos', ['-c', path]);
+    const c = timedCommand('capinfos', ['-c', path], outPath);
     if (c.status !== 0) throw new Error('capinfos -c failed (Debian package wireshark-common)');
+    // capinfos prints the count in SI units ("2000 k"): equal to the generator's to the unit shown.
+    const shown = /^Number of packets:\s*([\d.]+)\s*(k|M)?\s*$/m.exec(readFileSync(outPath, 'utf8'));
+    const unit = shown?.[2] === 'M' ? 1e6 : shown?.[2] === 'k' ? 1e3 : 1;
+    capinfosCounts &&= shown !== null && Math.abs(Number(shown[1]) * unit - reference.packets) < unit;
     cap = Math.min(cap, c.s);
-    const l = cliRun(path);
+    const l = cliRun(path, outPath);
     if (l.status !== 0) throw new Error(`livemig analyze exited ${l.status}`);
+    identical &&= isDeepStrictEqual(JSON.parse(readFileSync(outPath, 'utf8')), expected);
     ours = Math.min(ours, l.s);
     rss = Math.max(rss, l.rssMiB);
+    capRounds.push(c.s.toFixed(3));
+    ourRounds.push(l.s.toFixed(3));
   }
+  rmSync(outPath);
   const ratio = ours / cap;
   console.log(`load average (1, 5, 15 min) before: ${loadBefore}, after: ${load()}`);
+  console.log(`  rounds, capinfos -c: ${capRounds.join(' ')} s; livemig analyze: ${ourRounds.join(' ')} s`);
   console.log(
     `capinfos -c: ${cap.toFixed(3)} s; livemig analyze --format json (whole CLI): ${ours.toFixed(3)} s, peak RSS ${rss.toFixed(0)} MiB`,
   );
+  console.log(
+    `  CLI JSON identical to the in-process report every round: ${identical ? 'yes' : 'NO'}; capinfos counted the ${reference.packets} packets every round: ${capinfosCounts ? 'yes' : 'NO'}`,
+  );
+  if (!identical) throw new Error('livemig analyze printed a report other than the in-process one');
   console.log(
     `  livemig CLI / capinfos -c time = ${ratio.toFixed(2)}× (goal ≤ ${GOAL_VS_CAPINFOS}×): ${verdict(ratio <= GOAL_VS_CAPINFOS)}`,
   );
@@ -139,11 +164,15 @@ function versusCapinfos(path: string): void {
 function hostile(dir: string): void {
   const flood = join(dir, 'syn-flood.pcap');
   const truth = writeSynFloodPcap(flood, 1_000_000);
-  const r = cliRun(flood);
+  const out = join(dir, 'syn-flood.json');
+  const r = cliRun(flood, out);
+  // The report must still count every packet (the flows past the cap are dropped with a warning, not the packets).
+  const counted = r.status === 0 ? (JSON.parse(readFileSync(out, 'utf8')) as AnalysisReport).packets : -1;
   console.log(
-    `hostile: ${truth.packets} TCP SYNs, one flow each (${(truth.bytesWritten / 1e6).toFixed(0)} MB): CLI ${r.s.toFixed(2)} s, exit ${r.status}, peak RSS ${r.rssMiB.toFixed(0)} MiB (goal ≤ ${GOAL_HOSTILE_RSS_MIB} MB): ${verdict(r.status === 0 && r.rssMiB <= GOAL_HOSTILE_RSS_MIB)}`,
+    `hostile: ${truth.packets} TCP SYNs, one flow each (${(truth.bytesWritten / 1e6).toFixed(0)} MB): CLI ${r.s.toFixed(2)} s, exit ${r.status}, ${counted} packets in its report, peak RSS ${r.rssMiB.toFixed(0)} MiB (goal ≤ ${GOAL_HOSTILE_RSS_MIB} MB): ${verdict(r.status === 0 && counted === truth.packets && r.rssMiB <= GOAL_HOSTILE_RSS_MIB)}`,
   );
   rmSync(flood);
+  rmSync(out, { force: true });
   const times: string[] = [];
   for (const mib of [16, 32, 64]) {
     const path = join(dir, `huge-record-${mib}.pcap`);
@@ -185,7 +214,7 @@ async function main(): Promise<void> {
       `livemig analyze (in process): ${ours.s.toFixed(3)} s, ${(truth.packets / ours.s / 1e6).toFixed(2)} Mpackets/s; payload and probe counts match the generator: ${correct ? 'yes' : 'NO'}`,
     );
 
-    versusCapinfos(small);
+    versusCapinfos(small, report, join(dir, 'out.txt'));
 
     const parser = await best(3, () => pcapParserLoop(small));
     const parserRatio = ours.s / parser.s;

@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { analyzeCaptures, analyzeStreams } from '../../../src/analysis';
 import { registerAnalyzeCommand } from '../../../src/cli/commands/analyze.command';
+import { writeBulkPcap } from '../../support/pcap/bulk-capture';
 import { encodeCapture } from '../../support/pcap/encode-capture';
 import { hugeRecordPcap, pcapngWithCapturedLength } from '../../support/pcap/hostile-captures';
 import { buildScenario, defaultScenario } from '../../support/pcap/scenario';
@@ -58,6 +60,31 @@ describe('livemig analyze', () => {
     expect(report.packets).toBe(events.length);
     expect(report.migrations[0].payloadBytes).toBe(truth.migrations[0].payloadBytes);
     expect(report.probe.lost).toBe(truth.probe?.lost);
+  });
+
+  // The CLI prints the analyzer's report as it is, whatever reads the file: here a capture of several read-ahead
+  // chunks against fs streams' fresh buffer per chunk.
+  it('prints JSON identical to the analyzer, over a file of several chunks', async () => {
+    const bulk = join(dir, 'bulk.pcap');
+    const truth = writeBulkPcap(bulk, {
+      packets: 40_000,
+      snaplen: 128,
+      startSec: 1_763_780_000,
+      segmentGapUs: 10,
+      payloadPerSegment: 1448,
+      probeIntervalMs: 10,
+      probeRttUs: 300,
+    });
+    expect(truth.bytesWritten).toBeGreaterThan(4 * 1024 * 1024);
+    const { code, stdout } = await run([bulk, '--format', 'json']);
+    expect(code).toBe(0);
+    const printed: unknown = JSON.parse(stdout);
+    const direct = await analyzeCaptures([bulk]);
+    const streamed = await analyzeStreams([{ name: bulk, stream: createReadStream(bulk, { highWaterMark: 64 * 1024 }) }]);
+    expect(streamed).toEqual(direct);
+    expect(printed).toEqual(JSON.parse(JSON.stringify(direct)));
+    expect(direct.packets).toBe(truth.packets);
+    expect(direct.migrations[0].payloadBytes).toBe(truth.payloadBytes);
   });
 
   it('prints a table an analyst can read', async () => {

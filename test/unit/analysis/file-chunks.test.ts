@@ -11,23 +11,61 @@ import { buildScenario, defaultScenario } from '../../support/pcap/scenario';
 const dir = mkdtempSync(join(tmpdir(), 'livemig-chunks-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('file chunks read into one reused buffer', () => {
+describe('file chunks read into two reused buffers, the next read ahead', () => {
   it('gives exactly the bytes of [start, end), in chunks of at most the chunk size', async () => {
     const path = join(dir, 'bytes.bin');
     const bytes = Buffer.from(Array.from({ length: 1000 }, (_, i) => (i * 7) % 256));
     writeFileSync(path, bytes);
     const seen: Buffer[] = [];
-    let buffers = new Set<ArrayBuffer>();
+    // A buffer is its memory and offset: small allocUnsafe buffers share one pooled ArrayBuffer.
+    const buffers: { memory: ArrayBufferLike; byteOffset: number }[] = [];
     for await (const chunk of fileChunks(path, 10, 995, 64)) {
       expect(chunk.length).toBeLessThanOrEqual(64);
       seen.push(Buffer.from(chunk)); // copied: the chunk is only valid until the next one
-      buffers = buffers.add(chunk.buffer as ArrayBuffer);
+      if (!buffers.some((b) => b.memory === chunk.buffer && b.byteOffset === chunk.byteOffset))
+        buffers.push({ memory: chunk.buffer, byteOffset: chunk.byteOffset });
     }
     expect(Buffer.concat(seen)).toEqual(bytes.subarray(10, 995));
-    expect(buffers.size).toBe(1);
+    expect(buffers.length).toBe(2);
     const empty: Buffer[] = [];
     for await (const chunk of fileChunks(path, 500, 500)) empty.push(chunk);
     expect(empty).toEqual([]);
+  });
+
+  it('leaves the chunk the caller holds untouched while the next one is read ahead', async () => {
+    const path = join(dir, 'ahead.bin');
+    const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 13) % 251));
+    writeFileSync(path, bytes);
+    let offset = 0;
+    for await (const chunk of fileChunks(path, 0, Infinity, 100)) {
+      const copy = Buffer.from(chunk);
+      // Time for the read-ahead to land: it must have gone to the other buffer.
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      expect(chunk).toEqual(copy);
+      expect(chunk).toEqual(bytes.subarray(offset, offset + chunk.length));
+      offset += chunk.length;
+    }
+    expect(offset).toBe(bytes.length);
+  });
+
+  it('closes the file when the caller stops early, with a read still in flight', async () => {
+    const path = join(dir, 'early.bin');
+    writeFileSync(path, Buffer.alloc(10_000, 7));
+    let chunks = 0;
+    for await (const chunk of fileChunks(path, 0, Infinity, 100)) {
+      expect(chunk[0]).toBe(7);
+      if (++chunks === 3) break;
+    }
+    expect(chunks).toBe(3);
+    // The generator's finally ran: a second pass opens and reads the file from the start again.
+    const again: Buffer[] = [];
+    for await (const chunk of fileChunks(path, 9_950)) again.push(Buffer.from(chunk));
+    expect(Buffer.concat(again)).toEqual(Buffer.alloc(50, 7));
+  });
+
+  it('gives a failing read to the caller as the error of its next()', async () => {
+    const chunks = fileChunks(dir); // a directory: open succeeds, read fails with EISDIR
+    await expect(chunks.next()).rejects.toThrow(/EISDIR/);
   });
 
   it('analyzes a capture to the same report whatever the chunk size (records straddle every boundary)', async () => {
