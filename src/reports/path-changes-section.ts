@@ -1,8 +1,10 @@
-import type { ClassChange, PeerRef } from '../network/core/peer-paths';
+import type { LiveMigrationEntity } from '../migration/records/live-migration.entity';
 import { escapeMarkup as esc } from './markup-escape';
 
+export type PathChange = NonNullable<LiveMigrationEntity['pathChanges']>[number];
+
 /** Pure: the report page's list of the peers whose path class the migration changed. */
-export function renderPathChangesSection(changes: readonly ClassChange[] | null): string {
+export function renderPathChangesSection(changes: readonly PathChange[] | null): string {
   if (changes === null) return '<p class="path-changes meta">path classes: not computed for this migration</p>';
   if (changes.length === 0) return '<p class="path-changes meta">path classes: no peer changed class</p>';
   const rows = changes.map(
@@ -16,7 +18,7 @@ export function renderPathChangesSection(changes: readonly ClassChange[] | null)
   ].join('\n');
 }
 
-function peerLabel(peer: PeerRef): string {
+function peerLabel(peer: PathChange['peer']): string {
   if (peer.kind === 'external') return 'external network';
   return `${peer.fixedIp}${peer.host === null ? '' : ` on ${peer.host}`}`;
 }

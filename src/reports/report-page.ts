@@ -3,8 +3,7 @@ import { escapeMarkup as esc } from './markup-escape';
 import type { SwitchoverTimeline } from '../analysis/core/switchover-timeline';
 import { renderMigrationChart, type MigrationChartInput } from './migration-chart';
 import { renderSwitchoverSection } from './switchover-section';
-import { renderPathChangesSection } from './path-changes-section';
-import type { ClassChange } from '../network/core/peer-paths';
+import { renderPathChangesSection, type PathChange } from './path-changes-section';
 
 /** One recent migration on the page: its chart, or why there is none. */
 export interface ReportPageMigration {
@@ -20,7 +19,7 @@ export interface ReportPageMigration {
   chart: MigrationChartInput | null;
   timeline: SwitchoverTimeline | null;
   /** The peers whose path class the move changed; null when not computed. */
-  pathChanges: readonly ClassChange[] | null;
+  pathChanges: readonly PathChange[] | null;
 }
 
 export interface ReportPageInput {
