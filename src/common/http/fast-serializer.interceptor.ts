@@ -30,7 +30,8 @@ export class FastSerializerInterceptor extends ClassSerializerInterceptor {
   private toPlain(value: unknown): unknown {
     if (typeof value !== 'object' || value === null) return value;
     if (Array.isArray(value)) return value.map((item: unknown) => this.toPlain(item));
-    if (value instanceof Date) return new Date(value.getTime());
+    // Shared rather than copied as class-transformer does: the response is written out right after.
+    if (value instanceof Date) return value;
     // Values class-transformer converts in its own way (Map to object, Set to array, Buffer copies).
     if (value instanceof Map || value instanceof Set || ArrayBuffer.isView(value) || value instanceof Promise)
       return instanceToPlain(value);
@@ -42,7 +43,8 @@ export class FastSerializerInterceptor extends ClassSerializerInterceptor {
 
   private copy(value: object, excluded: ReadonlySet<string>): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) if (!excluded.has(key)) out[key] = this.toPlain(item);
+    const fields = value as Record<string, unknown>;
+    for (const key of Object.keys(fields)) if (!excluded.has(key)) out[key] = this.toPlain(fields[key]);
     return out;
   }
 

@@ -62,5 +62,6 @@ describe('FastSerializerInterceptor', () => {
     const out = serializer.serialize({ h }, {}) as { h: Record<string, unknown> };
     expect(out.h).not.toBe(h);
     expect(out.h.createdAt).toEqual(h.createdAt);
+    expect(out.h).not.toHaveProperty('agentToken');
   });
 });
