@@ -1,13 +1,16 @@
 import { SEALED_PREFIX } from '../../common/sealed-secret';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type Repository } from 'typeorm';
+import { In, type Driver, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { HostEntity, type AgentState, type HostState } from '../hosts/host.entity';
 import type { Transaction } from '../../common/repositories/transactions';
 import { skipTake, type PageWindow } from './page-window';
 
 export type HostFields = Omit<HostEntity, 'createdAt' | 'updatedAt'>;
 export type HostPatch = Partial<Omit<HostEntity, 'id' | 'createdAt' | 'updatedAt'>>;
+
+// Page SQL per database driver and filter shape (see HostsRepository.page).
+const PAGE_SQL = new WeakMap<Driver, Map<string, { items: string; count: string }>>();
 
 /** Every read and write of compute hosts. `inTransaction(tx)` gives the same API inside a transaction. */
 @Injectable()
@@ -42,8 +45,49 @@ export class HostsRepository {
     return this.repo.find({ where: filter.states ? { state: In([...filter.states]) } : {}, order: { name: 'ASC' } });
   }
 
-  page(filter: { state?: HostState }, window: PageWindow): Promise<[HostEntity[], number]> {
-    return this.repo.findAndCount({ where: filter.state ? { state: filter.state } : {}, order: { name: 'ASC' }, ...skipTake(window) });
+  /**
+   * What findAndCount answers, with the SQL built by TypeORM once per filter shape: building it and
+   * hydrating through the query builder cost more CPU than the database did on GET /hosts.
+   */
+  async page(filter: { state?: HostState }, window: PageWindow): Promise<[HostEntity[], number]> {
+    const { skip, take } = skipTake(window);
+    const sql = this.pageSql(filter.state !== undefined);
+    const params: unknown[] = filter.state !== undefined ? [filter.state] : [];
+    const rows = await this.repo.query<Record<string, unknown>[]>(sql.items, [...params, take, skip]);
+    const items = rows.map((row) => this.hydrate(row));
+    // As TypeORM does: a short page that is not past the end tells the total without counting.
+    if (items.length < take && (items.length > 0 || skip === 0)) return [items, skip + items.length];
+    const [count] = await this.repo.query<{ cnt: string | number }[]>(sql.count, params);
+    return [items, Number(count?.cnt ?? 0)];
+  }
+
+  private pageSql(byState: boolean): { items: string; count: string } {
+    const key = byState ? 'state' : 'all';
+    let sql = PAGE_SQL.get(this.repo.manager.connection.driver)?.get(key);
+    if (sql === undefined) {
+      const where = (qb: SelectQueryBuilder<HostEntity>) => (byState ? qb.where('h.state = :state', { state: 'enabled' }) : qb);
+      const driver = this.repo.manager.connection.driver;
+      const nParams = byState ? 1 : 0;
+      const items =
+        where(this.repo.createQueryBuilder('h')).orderBy('h.name', 'ASC').getQueryAndParameters()[0] +
+        ` LIMIT ${driver.createParameter('take', nParams)} OFFSET ${driver.createParameter('skip', nParams + 1)}`;
+      const count = where(this.repo.createQueryBuilder('h').select('COUNT(*)', 'cnt')).getQueryAndParameters()[0];
+      sql = { items, count };
+      const byKey = PAGE_SQL.get(driver) ?? new Map<string, { items: string; count: string }>();
+      byKey.set(key, sql);
+      PAGE_SQL.set(driver, byKey);
+    }
+    return sql;
+  }
+
+  /** A raw `h_<column>` row as the entity, through each column's type conversion and transformer. */
+  private hydrate(row: Record<string, unknown>): HostEntity {
+    const driver = this.repo.manager.connection.driver;
+    const host = this.repo.create();
+    for (const column of this.repo.metadata.columns) {
+      column.setEntityValue(host, driver.prepareHydratedValue(row[`h_${column.databaseName}`], column));
+    }
+    return host;
   }
 
   existsByName(name: string): Promise<boolean> {
