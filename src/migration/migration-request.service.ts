@@ -2,6 +2,7 @@ import { ConflictException, HttpException, Injectable } from '@nestjs/common';
 import { newId } from '../common/ids';
 import { isConstraintViolation } from '../common/repositories/constraint-violation';
 import { Transactions, type Transaction } from '../common/repositories/transactions';
+import { InstancesRepository } from '../inventory/repositories/instances.repository';
 import type { CreateMigrationDto } from './dto';
 import { MigrationQueueService } from './migration-queue.service';
 import { MigrationReadsService, type MigrationView } from './migration-reads.service';
@@ -13,7 +14,11 @@ import { LiveMigrationsRepository } from './repositories/live-migrations.reposit
 import type { LiveMigrationEntity } from './records/live-migration.entity';
 import { DEFAULT_POLICY, resolvePolicy } from './resolve-policy';
 
-type Created = { busy: LiveMigrationEntity; migration: null } | { busy: null; migration: LiveMigrationEntity };
+type Created =
+  | { busy: LiveMigrationEntity; migration: null }
+  | { busy: null; migration: LiveMigrationEntity }
+  // The instance left the source while the pre-checks ran.
+  | { busy: null; migration: null; movedTo: string | null };
 
 /** Requesting a migration: resolve (or schedule) where it goes, pre-check, record and queue. */
 @Injectable()
@@ -26,6 +31,7 @@ export class MigrationRequestService {
     private readonly queue: MigrationQueueService,
     private readonly recorder: MigrationRecorder,
     private readonly reads: MigrationReadsService,
+    private readonly instances: InstancesRepository,
   ) {}
 
   async request(dto: CreateMigrationDto): Promise<MigrationView> {
@@ -34,6 +40,7 @@ export class MigrationRequestService {
     const policy = resolvePolicy(policyName, dto.policy ?? {});
     const instance = await this.targets.instance(dto.instanceId);
     await this.refuseWhenBusy(instance.id, instance.name);
+    if (dto.sourceHostId !== undefined && instance.hostId !== dto.sourceHostId) throw movedConflict(instance.name, instance.hostId);
     const { flavor, source, destination } = await this.targets.targets(instance, dto.destinationHostId);
 
     let checked: PrecheckResult;
@@ -58,6 +65,9 @@ export class MigrationRequestService {
       const migrations = this.migrations.inTransaction(tx);
       const busy = await migrations.findUnfinishedOfInstance(instance.id);
       if (busy) return { busy, migration: null };
+      // Another migration may have moved the guest, start to end, while the pre-checks ran: the source is stale.
+      const now = await this.instances.inTransaction(tx).findById(instance.id);
+      if (now !== null && now.hostId !== source.id) return { busy: null, migration: null, movedTo: now.hostId };
       const migration = await migrations.insert({
         id: newId(),
         instanceId: instance.id,
@@ -81,7 +91,10 @@ export class MigrationRequestService {
       await migrations.addPhase(migration.id, 'queued', queuedAt, queuedDetail);
       return { busy: null, migration };
     }, instance.id);
-    if (created.migration === null) throw busyConflict(instance.name, created.busy);
+    if (created.migration === null) {
+      if (created.busy === null) throw movedConflict(instance.name, 'movedTo' in created ? created.movedTo : null);
+      throw busyConflict(instance.name, created.busy);
+    }
     const { migration } = created;
     this.recorder.published(migration.id, 'queued', queuedAt, queuedDetail);
     // Admission before the answer: a run this replica starts is in flight when the 202 goes out.
@@ -110,5 +123,12 @@ function busyConflict(instanceName: string, busy: { id: string; state: string })
   return new ConflictException({
     message: `instance ${instanceName} is already migrating (${busy.id}, ${busy.state})`,
     details: { migrationId: busy.id },
+  });
+}
+
+function movedConflict(instanceName: string, hostId: string | null): ConflictException {
+  return new ConflictException({
+    message: `instance ${instanceName} is no longer on the expected source host (another migration moved it)`,
+    details: { reason: 'moved', hostId },
   });
 }

@@ -394,4 +394,17 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('migration engine with fake 
     const starts = done.map((m) => Date.parse(m.phases.find((p: { phase: string }) => p.phase === 'pre-migration').enteredAt));
     expect(starts[2]).toBeGreaterThanOrEqual(Math.min(starts[0], starts[1]));
   });
+
+  it('refuses with 409 "moved" when the instance is not on the sourceHostId the caller expects', async () => {
+    const vm = await guest('fa');
+    const post = (body: Record<string, unknown>) => http().post('/migrations').set(auth(OPERATOR)).send(body);
+    const stale = await post({ instanceId: vm.id, destinationHostId: hostIds.fc, sourceHostId: hostIds.fb });
+    expect(stale.status).toBe(409);
+    expect(stale.body.details).toEqual({ reason: 'moved', hostId: hostIds.fa });
+    expect(stale.body.message).toMatch(/no longer on the expected source host/);
+    expect((await post({ instanceId: vm.id, sourceHostId: 'not-a-uuid' })).status).toBe(400);
+    const ok = await post({ instanceId: vm.id, destinationHostId: hostIds.fb, sourceHostId: hostIds.fa });
+    expect(ok.status).toBe(202);
+    expect((await finished(ok.body.id)).state).toBe('completed');
+  });
 });

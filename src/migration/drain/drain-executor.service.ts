@@ -151,11 +151,17 @@ export class DrainExecutor implements OnModuleDestroy {
         const m = await this.migrations.request({
           instanceId: move.instanceId,
           destinationHostId: move.destinationHostId ?? undefined,
+          // Checked again as the migration is recorded: a guest another workflow moved since the read above is not moved twice.
+          sourceHostId: drain.hostId,
           policyName: drain.policyName ?? undefined,
           policy: drain.policy ?? undefined,
         });
         migrationId = m.id;
       } catch (err) {
+        if (movedConflict(err)) {
+          await this.record(move, { outcome: 'skipped', reason: 'the instance had already left the host (another migration moved it)' });
+          return;
+        }
         const busyWith = busyMigrationOf(err);
         if (busyWith && attempt < BUSY_RETRIES) {
           await migrationEnd(this.migrations, this.queue, busyWith);
@@ -201,6 +207,13 @@ export class DrainExecutor implements OnModuleDestroy {
 }
 
 /** The migration a 409 "already migrating" names, if that was the refusal. */
+function movedConflict(err: unknown): boolean {
+  if (!(err instanceof HttpException) || err.getStatus() !== 409) return false;
+  const body = err.getResponse();
+  const details = typeof body === 'object' && body !== null ? (body as { details?: { reason?: unknown } }).details : undefined;
+  return details?.reason === 'moved';
+}
+
 function busyMigrationOf(err: unknown): string | null {
   if (!(err instanceof HttpException) || err.getStatus() !== 409) return null;
   const body = err.getResponse();

@@ -14,6 +14,15 @@ export class CreateMigrationDto {
   @IsUUID('all')
   destinationHostId?: string;
 
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'a precondition: the host the caller expects the instance on; 409 (reason "moved") if it is elsewhere, checked again as the migration is recorded',
+  })
+  @IsOptional()
+  @IsUUID('all')
+  sourceHostId?: string;
+
   @ApiPropertyOptional({ enum: PRESET_NAMES, default: 'livemig-default', description: 'named convergence policy' })
   @IsOptional()
   @IsIn(PRESET_NAMES)

@@ -166,7 +166,14 @@ export class RebalanceRunner implements OnModuleDestroy {
   private async executeMove(move: RebalanceMove): Promise<RebalanceRunResult> {
     let migrationId: string;
     try {
-      migrationId = (await this.migrations.request({ instanceId: move.instanceId, destinationHostId: move.destinationHostId })).id;
+      migrationId = (
+        await this.migrations.request({
+          instanceId: move.instanceId,
+          destinationHostId: move.destinationHostId,
+          // The plan's premise: a guest a drain moved meanwhile is refused ("moved"), not moved again.
+          sourceHostId: move.sourceHostId,
+        })
+      ).id;
     } catch (err) {
       const reason = err instanceof HttpException ? `${err.getStatus()} ${err.message}` : err instanceof Error ? err.message : String(err);
       return { instanceId: move.instanceId, migrationId: null, outcome: 'refused', reason };
