@@ -24,7 +24,7 @@ export class NetworkSteps {
   async prePlug(ctx: RunContext): Promise<boolean> {
     ctx.networkPrePlugged = true;
     const ok = await this.follow(ctx, 'reservation', (n) => n.prePlug(ctx.instance.id, ctx.destination.id));
-    if (ok) ctx.networkArming = this.follow(ctx, 'reservation', (n) => n.arm(ctx.instance.id, ctx.destination.id));
+    if (ok) ctx.networkArming = handled(this.follow(ctx, 'reservation', (n) => n.arm(ctx.instance.id, ctx.destination.id)));
     return ok;
   }
 
@@ -33,7 +33,9 @@ export class NetworkSteps {
     if (ctx.networkSwitchover) return;
     ctx.switchoverAt = new Date();
     const arming = ctx.networkArming ?? Promise.resolve(true);
-    ctx.networkSwitchover = arming.then(() => this.follow(ctx, 'switchover', (n) => n.switchover(ctx.instance.id, ctx.destination.id)));
+    ctx.networkSwitchover = handled(
+      arming.then(() => this.follow(ctx, 'switchover', (n) => n.switchover(ctx.instance.id, ctx.destination.id))),
+    );
   }
 
   /** Waits for the switchover steps started earlier; true when none was needed. */
@@ -77,6 +79,15 @@ export class NetworkSteps {
     await this.recorder.save(ctx.migration, { networkSteps: [...ctx.networkSteps] });
     return steps.every((s) => s.ok || s.fallback !== undefined);
   }
+}
+
+/**
+ * A step group run in the background: a run that ends before awaiting it (a controller stopping mid-copy, the
+ * record store gone) must not leave an unhandled rejection; whoever awaits it still sees the error.
+ */
+function handled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
 }
 
 /** The failed steps, said in one line for a phase detail. */

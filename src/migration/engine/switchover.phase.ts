@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { DomainEvent } from '../libvirt';
 import { MigrationRecorder } from '../migration-recorder.service';
 import { NetworkSteps } from './network-steps';
@@ -7,6 +7,8 @@ import type { RunContext } from './run-context';
 /** Phase 4: the source pauses for stop-and-copy; the network starts following the guest. */
 @Injectable()
 export class SwitchoverPhase {
+  private readonly logger = new Logger(SwitchoverPhase.name);
+
   constructor(
     private readonly recorder: MigrationRecorder,
     private readonly network: NetworkSteps,
@@ -24,7 +26,9 @@ export class SwitchoverPhase {
   /** From the event handler: not awaited, so the monitor loop goes on polling. */
   onPaused(ctx: RunContext, detail: string): void {
     this.network.startSwitchover(ctx);
-    void this.recorder.enterPhase(ctx.migration, 'switchover', `source paused (${detail}) for stop-and-copy`, ctx.switchoverAt);
+    this.recorder
+      .enterPhase(ctx.migration, 'switchover', `source paused (${detail}) for stop-and-copy`, ctx.switchoverAt)
+      .catch((err: unknown) => this.logger.warn(`recording the switchover of ${ctx.migration.id}: ${String(err)}`));
   }
 
   /** The job completed and no pause event came: the switchover is recorded now. */
