@@ -76,10 +76,14 @@ Napi::Value Domain::JobStats(const Napi::CallbackInfo& info) {
       });
 }
 
+// Optional flags: VIR_DOMAIN_ABORT_JOB_POSTCOPY pauses a post-copy job (QEMU's migrate-pause) so it can be resumed.
 Napi::Value Domain::AbortJob(const Napi::CallbackInfo& info) {
   auto dom = DomRef::Take(Checked(info.Env()));
+  auto flags = info.Length() > 0 && !info[0].IsUndefined() ? static_cast<unsigned int>(NumberAt(info, 0, "abort flags")) : 0U;
   return Task::Run(
-      info.Env(), [dom]() { return virDomainAbortJob(dom->get()) == 0; }, Task::Undefined);
+      info.Env(),
+      [dom, flags]() { return (flags == 0 ? virDomainAbortJob(dom->get()) : virDomainAbortJobFlags(dom->get(), flags)) == 0; },
+      Task::Undefined);
 }
 
 Napi::Value Domain::SetMaxDowntime(const Napi::CallbackInfo& info) {

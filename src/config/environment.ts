@@ -37,6 +37,18 @@ export class Environment {
   @Max(60_000)
   LIVEMIG_MONITOR_INTERVAL_MS = 500;
 
+  @Transform(({ value }) => (value === undefined || value === '' ? 5000 : Number(value)))
+  @IsInt({ message: 'LIVEMIG_POSTCOPY_STALL_MS must be an integer (0 turns the stuck-link detector off)' })
+  @Min(0)
+  @Max(600_000)
+  LIVEMIG_POSTCOPY_STALL_MS = 5000;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 300_000 : Number(value)))
+  @IsInt({ message: 'LIVEMIG_POSTCOPY_RECOVERY_WINDOW_MS must be an integer' })
+  @Min(0)
+  @Max(86_400_000)
+  LIVEMIG_POSTCOPY_RECOVERY_WINDOW_MS = 300_000;
+
   @Transform(({ value }) => (value === undefined || value === '' ? 5 : Number(value)))
   @IsInt({ message: 'LIVEMIG_PARALLEL_MIGRATIONS_PER_CLUSTER must be an integer' })
   @Min(1)

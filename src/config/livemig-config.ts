@@ -20,6 +20,8 @@ export interface LivemigConfig {
   logLevel: string;
   migration: {
     monitorIntervalMs: number;
+    /** A lost link during post-copy: stuck-job detection (0: off), how long resumes are tried, their backoff. */
+    postCopyRecovery: { stallMs: number; windowMs: number; firstBackoffMs: number; maxBackoffMs: number };
     parallelMigrationsPerCluster: number;
     parallelOutboundMigrationsPerHost: number;
     parallelInboundMigrationsPerHost: number;
@@ -82,6 +84,12 @@ export function buildConfig(env: Environment): LivemigConfig {
     logLevel: env.LOG_LEVEL ?? 'info',
     migration: {
       monitorIntervalMs: env.LIVEMIG_MONITOR_INTERVAL_MS ?? 500,
+      postCopyRecovery: {
+        stallMs: env.LIVEMIG_POSTCOPY_STALL_MS ?? 5000,
+        windowMs: env.LIVEMIG_POSTCOPY_RECOVERY_WINDOW_MS ?? 300_000,
+        firstBackoffMs: 500,
+        maxBackoffMs: 8000,
+      },
       parallelMigrationsPerCluster: env.LIVEMIG_PARALLEL_MIGRATIONS_PER_CLUSTER ?? 5,
       parallelOutboundMigrationsPerHost: env.LIVEMIG_PARALLEL_OUTBOUND_MIGRATIONS_PER_HOST ?? 2,
       parallelInboundMigrationsPerHost: env.LIVEMIG_PARALLEL_INBOUND_MIGRATIONS_PER_HOST ?? 2,

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   isLibvirtError,
+  isPostCopyFailed,
   LibvirtErrorCode,
   LIBVIRT_REPOSITORY,
   type DomainRef,
@@ -9,7 +10,7 @@ import {
   type LibvirtRepository,
 } from './libvirt';
 
-export type GuestPresence = { present: false } | { present: true; state: DomainStateName; domain: DomainRef };
+export type GuestPresence = { present: false } | { present: true; state: DomainStateName; postCopyFailed: boolean; domain: DomainRef };
 
 /** Connection handling around the LibvirtRepository, so callers never leak a connection. */
 @Injectable()
@@ -29,8 +30,8 @@ export class Hypervisor {
   async presence(connection: HostConnectionRef, domainName: string): Promise<GuestPresence> {
     try {
       const domain = await this.libvirt.lookupDomain(connection, domainName);
-      const { state } = await this.libvirt.domainState(domain);
-      return { present: true, state, domain };
+      const state = await this.libvirt.domainState(domain);
+      return { present: true, state: state.state, postCopyFailed: isPostCopyFailed(state), domain };
     } catch (err) {
       if (isLibvirtError(err, LibvirtErrorCode.NO_DOMAIN)) return { present: false };
       throw err;

@@ -71,6 +71,10 @@ export class MigrationRecoveryService implements BeforeApplicationShutdown {
           return this.finish(migration, 'failed', `recovery gave up: ${settled.reason}`);
         case 'lost':
           return this.finish(migration, 'failed', `${RESTARTED}: ${settled.reason}`);
+        case 'postcopy-failed':
+          // The guest's CPU state is on the destination: the instance stays there, in error, for post-copy recovery.
+          await this.instances.place(migration.instanceId, settled.destination.id, 'error');
+          return this.finish(migration, 'failed', `${RESTARTED}: ${settled.reason}`, 'error');
       }
     } catch (err) {
       if (this.closing) return;
@@ -98,7 +102,12 @@ export class MigrationRecoveryService implements BeforeApplicationShutdown {
     });
   }
 
-  private async finish(migration: LiveMigrationEntity, state: 'completed' | 'failed', detail: string): Promise<void> {
+  private async finish(
+    migration: LiveMigrationEntity,
+    state: 'completed' | 'failed',
+    detail: string,
+    instanceState: 'active' | 'error' = 'active',
+  ): Promise<void> {
     await this.reservations.release(migration.id);
     if (migration.reportState === 'pending') {
       // The capture handles lived in the controller that died; the agents end those captures on their own time limit.
@@ -107,7 +116,7 @@ export class MigrationRecoveryService implements BeforeApplicationShutdown {
         reportError: 'the controller restarted (or the replica running it died) during the migration; its captures were not collected',
       });
     }
-    if (state === 'failed') await this.instances.setState(migration.instanceId, 'active');
+    if (state === 'failed') await this.instances.setState(migration.instanceId, instanceState);
     const networkNote = await this.settleNetwork(migration);
     await this.recorder.enterPhase(migration, state, `${detail}${networkNote}`);
   }

@@ -76,6 +76,8 @@ export class MigrationRunner {
       }
       case 'stopped':
         return this.rollback.end(ctx, 'failed', reason);
+      case 'postcopy-failed':
+        return this.rollback.splitByPostCopy(ctx, `${reason}; ${settled.reason}${recoveryNote(outcome)}`);
       default: {
         const { observed } = settled;
         const where = `source ${describeWhereabouts(observed.source)}, destination ${describeWhereabouts(observed.destination)}`;
@@ -84,4 +86,11 @@ export class MigrationRunner {
       }
     }
   }
+}
+
+/** How post-copy recovery went, for the failure detail. */
+function recoveryNote(outcome: CopyOutcome): string {
+  const r = outcome.postCopy?.recovery;
+  if (!r) return '';
+  return `; post-copy recovery: ${r.attempts} resume attempt(s) failed${r.lastError ? ` (last: ${r.lastError})` : ''}`;
 }

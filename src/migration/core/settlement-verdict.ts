@@ -1,7 +1,8 @@
 import type { DomainStateName } from '../libvirt';
 
 /** Where the guest was found, per host; `null` when the host did not answer. */
-export type Whereabouts = { present: false } | { present: true; state: DomainStateName } | null;
+/** `postCopyFailed`: libvirt's state reason says this copy is half of a post-copy migration that failed. */
+export type Whereabouts = { present: false } | { present: true; state: DomainStateName; postCopyFailed?: boolean } | null;
 
 export interface SettlementObservation {
   source: Whereabouts;
@@ -20,12 +21,14 @@ export type SettlementVerdict =
   | { verdict: 'stays-on-source'; destroyDestinationCopy: boolean; reason: string }
   | { verdict: 'wait'; reason: string }
   | { verdict: 'start-on'; host: 'source' | 'destination'; reason: string }
-  | { verdict: 'lost'; reason: string };
+  | { verdict: 'lost'; reason: string }
+  | { verdict: 'postcopy-failed'; reason: string };
 
 const ACTIVE: ReadonlySet<DomainStateName> = new Set(['running', 'blocked', 'paused']);
 const active = (w: Whereabouts) => w !== null && w.present && ACTIVE.has(w.state);
 const running = (w: Whereabouts) => w !== null && w.present && (w.state === 'running' || w.state === 'blocked');
 const defined = (w: Whereabouts) => w !== null && w.present;
+const splitByPostCopy = (w: Whereabouts) => w !== null && w.present && w.postCopyFailed === true;
 
 /**
  * Pure: the true end state of a migration from where libvirt says the guest is, as Nova settles a
@@ -36,6 +39,14 @@ export function settlementVerdict(o: SettlementObservation): SettlementVerdict {
   const { source, destination, jobEnded } = o;
   if (!jobEnded && o.sourceJobActive) return { verdict: 'wait', reason: 'the migration job is still running on the source' };
   if (!jobEnded && (source === null || destination === null)) return { verdict: 'wait', reason: 'a host does not answer' };
+  // The guest's memory is split between the hosts: destroying or starting either copy would lose it.
+  if (splitByPostCopy(source) || splitByPostCopy(destination)) {
+    return {
+      verdict: 'postcopy-failed',
+      reason:
+        'post-copy failed after the switch: the guest runs from the destination with pages still on the source; neither copy may be destroyed or started, only resumed with post-copy recovery',
+    };
+  }
   if (active(destination) && !active(source)) {
     return running(destination) || jobEnded
       ? { verdict: 'completed' }

@@ -158,7 +158,7 @@ export class DrainExecutor implements OnModuleDestroy {
         });
         migrationId = m.id;
       } catch (err) {
-        if (movedConflict(err)) {
+        if (isMovedConflict(err)) {
           await this.record(move, { outcome: 'skipped', reason: 'the instance had already left the host (another migration moved it)' });
           return;
         }
@@ -207,7 +207,7 @@ export class DrainExecutor implements OnModuleDestroy {
 }
 
 /** The migration a 409 "already migrating" names, if that was the refusal. */
-function movedConflict(err: unknown): boolean {
+function isMovedConflict(err: unknown): boolean {
   if (!(err instanceof HttpException) || err.getStatus() !== 409) return false;
   const body = err.getResponse();
   const details = typeof body === 'object' && body !== null ? (body as { details?: { reason?: unknown } }).details : undefined;

@@ -3,6 +3,7 @@ export * from './commitment.phase';
 export * from './convergence-actions';
 export * from './network-steps';
 export * from './pre-migration.phase';
+export * from './postcopy-recovery';
 export * from './precopy.phase';
 export * from './report.step';
 export * from './reservation.phase';

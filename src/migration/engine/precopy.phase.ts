@@ -15,7 +15,9 @@ import { Hypervisor } from '../hypervisor';
 import type { DomainEvent, DomainRef, HostConnectionRef, JobStats } from '../libvirt';
 import { MigrationRecorder, type SampleFigures } from '../migration-recorder.service';
 import { ConvergenceActions } from './convergence-actions';
+import { PostCopyRecovery } from './postcopy-recovery';
 import { PostCopyTracker } from './postcopy-tracker';
+import type { PostCopyRecoveryRecord } from '../prediction/precopy-record';
 import type { LiveMigrationEntity } from '../records/live-migration.entity';
 import type { CopyOutcome, RunContext } from './run-context';
 import { SwitchoverPhase } from './switchover.phase';
@@ -29,6 +31,7 @@ export class PrecopyPhase {
     private readonly recorder: MigrationRecorder,
     private readonly actions: ConvergenceActions,
     private readonly switchover: SwitchoverPhase,
+    private readonly recovery: PostCopyRecovery,
   ) {}
 
   /** Runs libvirt's migrate call from the source until it returns; the outcome says how. */
@@ -92,15 +95,28 @@ export class PrecopyPhase {
         outcome.error = err;
       },
     );
+    const run: MonitorRun = { strategy, tracker, stuckAtMs: null };
+    let recovery: PostCopyRecoveryRecord | null = null;
     try {
-      await this.monitor(ctx, domain, migrating, started, state, outcome, { strategy, tracker });
+      await this.monitor(ctx, domain, migrating, started, state, outcome, run);
       await migrating;
+      // Switched to post-copy and then the link failed: the guest's memory is split, so resume rather than settle.
+      if (outcome.error !== null && outcome.abortReason === null && tracker.switched && (await this.recovery.isSplit(domain))) {
+        const failure = {
+          atMs: run.stuckAtMs ?? Date.now() - started,
+          cause: run.stuckAtMs !== null ? ('stuck-link' as const) : ('link-error' as const),
+          error: outcome.error,
+        };
+        recovery = await this.recovery.recover(migration, domain, request, failure, started);
+        if (recovery.recoveredAtMs !== null) outcome.error = null;
+      }
     } finally {
       if (unsubscribe) await unsubscribe().catch(() => undefined);
       if (unsubscribeDestination) await unsubscribeDestination().catch(() => undefined);
       if (destinationConn) await libvirt.disconnect(destinationConn).catch(() => undefined);
     }
     outcome.postCopy = tracker.record(Date.now());
+    if (outcome.postCopy && recovery) outcome.postCopy.recovery = recovery;
     if (tracker.guestResumedAt !== null) ctx.guestResumedAt = new Date(tracker.guestResumedAt);
     if (outcome.postCopy && migration.precopyPrediction) {
       await this.recorder.save(migration, { precopyPrediction: { ...migration.precopyPrediction, postCopy: outcome.postCopy } });
@@ -128,7 +144,7 @@ export class PrecopyPhase {
     started: number,
     initialState: ConvergenceState,
     outcome: CopyOutcome,
-    run: { strategy: CopyStrategy; tracker: PostCopyTracker },
+    run: MonitorRun,
   ): Promise<void> {
     const { migration } = ctx;
     let settled = false;
@@ -138,6 +154,7 @@ export class PrecopyPhase {
     let state = initialState;
     let postCopy = false;
     let firstByteSeen = false;
+    const stuck = this.recovery.progressWatch();
     while (!settled) {
       // Until the first byte has gone, poll often: the fast start is measured to it.
       const intervalMs = firstByteSeen
@@ -155,6 +172,13 @@ export class PrecopyPhase {
         run.tracker.onSample(stats);
         if (stats.memoryDirtyRate !== undefined && !outcome.switchoverSeen) outcome.lastDirtyRatePagesPerSec = stats.memoryDirtyRate;
         await this.recorder.addSample(migration.id, sampleFigures(stats, elapsedMs, migration.maxDowntimeMs));
+        // A post-copy job whose link went dark sends nothing and never fails by itself: pause it for recovery.
+        const inPostCopy = postCopy || run.tracker.switched;
+        if (inPostCopy && run.stuckAtMs === null && stats.dataProcessed !== undefined && stuck(stats.dataProcessed, Date.now())) {
+          run.stuckAtMs = elapsedMs;
+          await this.recovery.pauseStuck(migration, domain, elapsedMs);
+          continue;
+        }
       }
       if (ctx.abortRequested() && outcome.abortReason === null) {
         outcome.abortReason = 'aborted by request';
@@ -184,6 +208,13 @@ export class PrecopyPhase {
       }
     }
   }
+}
+
+interface MonitorRun {
+  strategy: CopyStrategy;
+  tracker: PostCopyTracker;
+  /** When the stuck-link detector paused the post-copy job (ms since the copy started). */
+  stuckAtMs: number | null;
 }
 
 /** Request → first byte: the first job sample with data processed, from the request's arrival (or the record's creation). */

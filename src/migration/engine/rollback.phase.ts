@@ -26,6 +26,19 @@ export class RollbackPhase {
     return terminal;
   }
 
+  /**
+   * Post-copy failed after the switch and recovery did not bring it back: the guest's CPU state is on the
+   * destination and some of its pages are still on the source. Nothing is rolled back or destroyed; the
+   * instance is marked in error on the destination (as Nova does) for an operator to recover.
+   */
+  async splitByPostCopy(ctx: RunContext, detail: string): Promise<TerminalState> {
+    ctx.networkPrePlugged = false;
+    await this.reservations.release(ctx.migration.id);
+    await this.instances.place(ctx.instance.id, ctx.destination.id, 'error');
+    await this.recorder.enterPhase(ctx.migration, 'failed', detail);
+    return 'failed';
+  }
+
   /** The engine itself broke: release what it held and say so; the instance record is left as it was. */
   async broke(ctx: RunContext, detail: string): Promise<TerminalState> {
     await this.reservations.release(ctx.migration.id);

@@ -31,6 +31,7 @@ export type SettledOutcome =
   | (Settled & { outcome: 'started'; host: HostEntity; reason: string })
   | (Settled & { outcome: 'lost'; reason: string })
   | (Settled & { outcome: 'undecided'; reason: string })
+  | (Settled & { outcome: 'postcopy-failed'; reason: string })
   | { outcome: 'stopped' };
 
 const POLL_MS = 1000;
@@ -85,6 +86,8 @@ export class Settlement {
         }
         case 'lost':
           return { ...settled, outcome: 'lost', reason: v.reason };
+        case 'postcopy-failed':
+          return { ...settled, outcome: 'postcopy-failed', reason: v.reason };
       }
     }
   }
@@ -112,7 +115,7 @@ export class Settlement {
         const presence = await this.hypervisor.presence(c, domainName);
         if (!presence.present) return [{ present: false }, false];
         const job = withJob ? await this.hypervisor.libvirt.jobStats(presence.domain).catch(() => null) : null;
-        return [{ present: true, state: presence.state }, job !== null && job.type !== 'none'];
+        return [{ present: true, state: presence.state, postCopyFailed: presence.postCopyFailed }, job !== null && job.type !== 'none'];
       });
     } catch {
       return [null, false];

@@ -8,6 +8,7 @@ import { NativeDomain } from './native-binding';
 export const DomainXmlFlag = { SECURE: 1, INACTIVE: 2, UPDATE_CPU: 4, MIGRATABLE: 8 } as const;
 export const JOB_STATS_COMPLETED = 1 << 0;
 export const MAX_SPEED_POSTCOPY = 1 << 0;
+export const ABORT_JOB_POSTCOPY = 1 << 0;
 export const DOMAIN_STATS_DIRTYRATE = 1 << 9;
 
 export type DirtyRateCalcMode = 'page-sampling' | 'dirty-bitmap' | 'dirty-ring';
@@ -94,6 +95,11 @@ export class LibvirtDomain {
 
   abortJob(): Promise<void> {
     return this.native.abortJob();
+  }
+
+  /** Pauses a post-copy job (QEMU's migrate-pause): both sides wait for a resume instead of failing for good. */
+  pausePostCopy(): Promise<void> {
+    return this.native.abortJob(ABORT_JOB_POSTCOPY);
   }
 
   setMaxDowntime(downtimeMs: number): Promise<void> {

@@ -60,6 +60,8 @@ export interface LibvirtRepository {
   migrate(domain: DomainRef, request: MigrateRequest): Promise<void>;
   jobStats(domain: DomainRef, options?: { completed?: boolean }): Promise<JobStats>;
   abortJob(domain: DomainRef): Promise<void>;
+  /** A post-copy job whose link is stuck: paused on both sides, to be resumed with the POSTCOPY_RESUME flag. */
+  pausePostCopy(domain: DomainRef): Promise<void>;
   setMaxDowntime(domain: DomainRef, downtimeMs: number): Promise<void>;
   setMaxSpeed(domain: DomainRef, bandwidthMiBps: number): Promise<void>;
   startPostCopy(domain: DomainRef): Promise<void>;

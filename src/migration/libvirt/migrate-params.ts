@@ -17,6 +17,8 @@ export const MigrateFlag = {
   POSTCOPY: 1 << 15,
   TLS: 1 << 16,
   PARALLEL: 1 << 17,
+  /** Resumes a paused or failed post-copy migration (libvirt 8.5). */
+  POSTCOPY_RESUME: 1 << 19,
 } as const;
 
 export type MigrateFlagName = keyof typeof MigrateFlag;

@@ -16,7 +16,7 @@ export interface NativeDomain {
   migrateToUri3(destinationUri: string | null, params: readonly TypedParamSpec[], flags: number, maxDowntimeMs?: number): Promise<void>;
   jobInfo(): Promise<Readonly<Record<string, number>>>;
   jobStats(flags?: number): Promise<{ type: number; params: TypedParams }>;
-  abortJob(): Promise<void>;
+  abortJob(flags?: number): Promise<void>;
   setMaxDowntime(downtimeMs: number): Promise<void>;
   getMaxDowntime(): Promise<number>;
   setMaxSpeed(bandwidthMiBps: number, flags?: number): Promise<void>;

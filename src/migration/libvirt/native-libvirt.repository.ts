@@ -86,6 +86,10 @@ export class NativeLibvirtRepository implements LibvirtRepository {
     return asDomain(domain).abortJob();
   }
 
+  async pausePostCopy(domain: DomainRef): Promise<void> {
+    return asDomain(domain).pausePostCopy();
+  }
+
   async setMaxDowntime(domain: DomainRef, downtimeMs: number): Promise<void> {
     return asDomain(domain).setMaxDowntime(downtimeMs);
   }

@@ -79,7 +79,23 @@ export interface PostCopyRecord {
   dataProcessedBytes: number | null;
   iterations: number | null;
   postcopyRequests: number | null;
+  /** Set when the link failed after the switch. */
+  recovery?: PostCopyRecoveryRecord | null;
   note: string;
+}
+
+/** A post-copy job that lost its link, and how post-copy recovery went. */
+export interface PostCopyRecoveryRecord {
+  /** ms since the copy started. */
+  failedAtMs: number;
+  /** `stuck-link`: no progress, livemig paused the job; `link-error`: the job failed by itself (a reset link). */
+  cause: 'stuck-link' | 'link-error';
+  error: string;
+  /** Resume calls made. */
+  attempts: number;
+  /** ms since the copy started; null when no resume completed the job. */
+  recoveredAtMs: number | null;
+  lastError: string | null;
 }
 
 export interface PrecopyRecord {

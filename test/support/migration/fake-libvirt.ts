@@ -26,6 +26,8 @@ export interface FakeGuest {
   cpuLoad?: number;
   /** balloon.rss; all of ramBytes when unset. */
   rssBytes?: number;
+  /** The state's reason code (virDomainPausedReason, ...); 1 when unset. */
+  reason?: number;
 }
 
 interface Job {
@@ -111,7 +113,7 @@ export class FakeLibvirt implements LibvirtRepository {
   }
 
   async domainState(d: DomainRef) {
-    return { state: this.guest(d).state, reason: 1 };
+    return { state: this.guest(d).state, reason: this.guest(d).reason ?? 1 };
   }
 
   async domainInfo(d: DomainRef) {
@@ -238,6 +240,10 @@ export class FakeLibvirt implements LibvirtRepository {
   }
 
   async startPostCopy(): Promise<void> {
+    throw new LibvirtError('post-copy is not modelled by the fake', 84, 10);
+  }
+
+  async pausePostCopy(): Promise<void> {
     throw new LibvirtError('post-copy is not modelled by the fake', 84, 10);
   }
 

@@ -5,11 +5,33 @@ const absent: Whereabouts = { present: false };
 const running: Whereabouts = { present: true, state: 'running' };
 const paused: Whereabouts = { present: true, state: 'paused' };
 const shutoff: Whereabouts = { present: true, state: 'shutoff' };
+const pausedSplit: Whereabouts = { present: true, state: 'paused', postCopyFailed: true };
+const runningSplit: Whereabouts = { present: true, state: 'running', postCopyFailed: true };
 
 const afterRestart = (source: Whereabouts, destination: Whereabouts, sourceJobActive: boolean) =>
   settlementVerdict({ source, destination, sourceJobActive, jobEnded: false });
 const afterMigrateCall = (source: Whereabouts, destination: Whereabouts) =>
   settlementVerdict({ source, destination, sourceJobActive: false, jobEnded: true });
+
+describe('settlement of a post-copy migration that failed after the switch', () => {
+  it.each<[string, Whereabouts, Whereabouts]>([
+    ['paused on both, split by post-copy', pausedSplit, pausedSplit],
+    ['source paused for recovery, destination vCPUs still running', pausedSplit, runningSplit],
+    ['destination does not answer', pausedSplit, null],
+    ['source gone from view, destination split', null, pausedSplit],
+  ])('%s: neither copy is destroyed or started', (_case, source, destination) => {
+    expect(afterMigrateCall(source, destination).verdict).toBe('postcopy-failed');
+    expect(afterRestart(source, destination, false).verdict).toBe(source === null || destination === null ? 'wait' : 'postcopy-failed');
+  });
+
+  it('a resume still running on the source is waited for', () => {
+    expect(afterRestart(pausedSplit, pausedSplit, true).verdict).toBe('wait');
+  });
+
+  it('a plain paused copy (no post-copy reason) is still the source keeping the guest', () => {
+    expect(afterMigrateCall(paused, paused).verdict).toBe('stays-on-source');
+  });
+});
 
 describe('settlement after a controller restart (the job may still run)', () => {
   it.each<[string, Whereabouts, Whereabouts, boolean, SettlementVerdict['verdict']]>([

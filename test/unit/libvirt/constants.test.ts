@@ -7,7 +7,9 @@ import {
   DomainXmlFlag,
   JOB_STATS_COMPLETED,
   MAX_SPEED_POSTCOPY,
+  ABORT_JOB_POSTCOPY,
 } from '../../../src/migration/libvirt/libvirt-domain';
+import { PAUSED_POSTCOPY_FAILED, RUNNING_POSTCOPY_FAILED } from '../../../src/migration/libvirt/domain-state';
 import { LibvirtErrorCode } from '../../../src/migration/libvirt/libvirt-error';
 import { MigrateFlag } from '../../../src/migration/libvirt/migrate-params';
 import { loadNativeLibvirt } from '../../../src/migration/libvirt/load-native';
@@ -30,6 +32,9 @@ describe('libvirt constants', () => {
     ['VIR_DOMAIN_DIRTYRATE_MODE_DIRTY_RING', DIRTY_RATE_MODE_FLAG['dirty-ring']],
     ['VIR_DOMAIN_STATS_DIRTYRATE', DOMAIN_STATS_DIRTYRATE],
     ['VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY', MAX_SPEED_POSTCOPY],
+    ['VIR_DOMAIN_ABORT_JOB_POSTCOPY', ABORT_JOB_POSTCOPY],
+    ['VIR_DOMAIN_PAUSED_POSTCOPY_FAILED', PAUSED_POSTCOPY_FAILED],
+    ['VIR_DOMAIN_RUNNING_POSTCOPY_FAILED', RUNNING_POSTCOPY_FAILED],
     ['VIR_ERR_NO_DOMAIN', LibvirtErrorCode.NO_DOMAIN],
     ['VIR_ERR_INVALID_CONN', LibvirtErrorCode.INVALID_CONN],
     ['VIR_ERR_NO_SUPPORT', LibvirtErrorCode.NO_SUPPORT],

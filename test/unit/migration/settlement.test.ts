@@ -3,6 +3,7 @@ import type { HostEntity } from '../../../src/inventory/hosts/host.entity';
 import type { HostsRepository } from '../../../src/inventory/repositories/hosts.repository';
 import { Settlement, type SettlementSubject } from '../../../src/migration/engine/settlement';
 import { Hypervisor } from '../../../src/migration/hypervisor';
+import { PAUSED_POSTCOPY_FAILED } from '../../../src/migration/libvirt';
 import { FakeLibvirt } from '../../support/migration/fake-libvirt';
 
 const SRC = 'qemu+tcp://src/system';
@@ -40,6 +41,19 @@ describe('settlement on a fake hypervisor', () => {
     expect(libvirt.whereIs('vm')).toEqual([
       { uri: SRC, state: 'running' },
       { uri: DST, state: 'shutoff' },
+    ]);
+  });
+
+  it('a post-copy failure leaves both copies as they are: the guest is split between the hosts', async () => {
+    const { settlement, libvirt } = world((l) => {
+      l.addGuest(SRC, 'vm', { state: 'paused', reason: PAUSED_POSTCOPY_FAILED });
+      l.addGuest(DST, 'vm', { state: 'paused', reason: PAUSED_POSTCOPY_FAILED });
+    });
+    const out = await settlement.settle(subject, { jobEnded: true });
+    expect(out).toMatchObject({ outcome: 'postcopy-failed' });
+    expect(libvirt.whereIs('vm')).toEqual([
+      { uri: SRC, state: 'paused' },
+      { uri: DST, state: 'paused' },
     ]);
   });
 

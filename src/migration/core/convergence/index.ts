@@ -10,3 +10,4 @@ export * from './hypervisor-ability';
 export * from './stall';
 export * from './strategy';
 export * from './first-pass';
+export * from './postcopy-recovery';
