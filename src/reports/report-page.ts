@@ -4,6 +4,8 @@ import type { SwitchoverTimeline } from '../analysis/core/switchover-timeline';
 import { renderMigrationChart, type MigrationChartInput } from './migration-chart';
 import { renderSwitchoverSection } from './switchover-section';
 import { renderPathChangesSection, type PathChange } from './path-changes-section';
+import { renderCopyStrategySection } from './copy-strategy-section';
+import type { PrecopyRecord } from '../migration/prediction/precopy-record';
 
 /** One recent migration on the page: its chart, or why there is none. */
 export interface ReportPageMigration {
@@ -20,6 +22,8 @@ export interface ReportPageMigration {
   timeline: SwitchoverTimeline | null;
   /** The peers whose path class the move changed; null when not computed. */
   pathChanges: readonly PathChange[] | null;
+  /** The strategy chosen at the start and, for post-copy, the switch and any recovery; null on old records. */
+  copy: PrecopyRecord | null;
 }
 
 export interface ReportPageInput {
@@ -98,6 +102,7 @@ function migrationSection(m: ReportPageMigration): string {
     `<h3>${esc(m.instanceName)} <small>(${esc(m.flavorName)})</small></h3>`,
     `<p class="meta">migration ${esc(m.id)}, ${esc(m.state)}, ${esc(finished)}</p>`,
     ...outcome,
+    renderCopyStrategySection(m.copy),
     ...body,
     renderPathChangesSection(m.pathChanges),
     '</section>',

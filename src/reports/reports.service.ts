@@ -78,6 +78,7 @@ export class ReportsService {
           chart: ready ? toChartInput(m, names, phase) : null,
           timeline: ready ? toSwitchoverTimeline(m, phase) : null,
           pathChanges: m.pathChanges ?? null,
+          copy: m.precopyPrediction ?? null,
         };
       }),
     });

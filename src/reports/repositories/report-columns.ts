@@ -20,6 +20,7 @@ export const CHART_COLUMNS = [
   'guestResumedAt',
   'networkSteps',
   'pathChanges',
+  'precopyPrediction',
 ] as const satisfies readonly (keyof LiveMigrationEntity)[];
 
 export const FIGURE_COLUMNS = [

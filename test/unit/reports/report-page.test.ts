@@ -30,6 +30,7 @@ const chartless = (over: Partial<ReportPageMigration>): ReportPageMigration => (
   chart: null,
   timeline: null,
   pathChanges: null,
+  copy: null,
   ...over,
 });
 

@@ -124,6 +124,7 @@ describe('the stored switchover, read as an analyst would', () => {
           chart: toChartInput(gone, new Map(), phase),
           timeline: toSwitchoverTimeline(gone, phase),
           pathChanges: null,
+          copy: null,
         },
       ],
     });
