@@ -67,6 +67,7 @@ export class PostCopyRecovery {
     request: MigrateRequest,
     failure: PostCopyFailure,
     copyStartedAt: number,
+    destinationDomain: () => Promise<DomainRef | null> = () => Promise.resolve(null),
   ): Promise<PostCopyRecoveryRecord> {
     const record: PostCopyRecoveryRecord = {
       failedAtMs: failure.atMs,
@@ -94,6 +95,7 @@ export class PostCopyRecovery {
         return record;
       }
       record.attempts = attempt;
+      await this.pauseUnawareDestination(migration, await destinationDomain().catch(() => null), Date.now() - copyStartedAt);
       const error = await this.resumeOnce(domain, resume);
       const atMs = Date.now() - copyStartedAt;
       await this.recorder.addConvergenceEvent(migration, {
@@ -133,6 +135,29 @@ export class PostCopyRecovery {
       }
     }
     return migrating;
+  }
+
+  /**
+   * A destination that never heard of the failure (the source's close was lost with the link) still waits on its
+   * incoming stream, and libvirt refuses to resume into it: it is paused too, as QEMU allows on either side.
+   */
+  private async pauseUnawareDestination(migration: LiveMigrationEntity, destination: DomainRef | null, atMs: number): Promise<void> {
+    if (destination === null) return;
+    const state = await this.hypervisor.libvirt.domainState(destination).catch(() => null);
+    if (state === null || isPostCopyFailed(state) || (state.state !== 'paused' && state.state !== 'running')) return;
+    let error: string | undefined;
+    try {
+      await this.hypervisor.libvirt.pausePostCopy(destination);
+    } catch (err) {
+      error = errorMessage(err);
+    }
+    await this.recorder.addConvergenceEvent(migration, {
+      atMs,
+      action: 'pause-post-copy',
+      detail: { reason: 'the destination had not seen the failure', host: 'destination', by: 'policy' },
+      outcome: error === undefined ? 'applied' : 'failed',
+      ...(error !== undefined ? { error } : {}),
+    });
   }
 
   /** The source copy waits for post-copy recovery (libvirt's state reason says so). */

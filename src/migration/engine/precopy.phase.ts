@@ -107,7 +107,9 @@ export class PrecopyPhase {
           cause: run.stuckAtMs !== null ? ('stuck-link' as const) : ('link-error' as const),
           error: outcome.error,
         };
-        recovery = await this.recovery.recover(migration, domain, request, failure, started);
+        const destinationDomain = () =>
+          destinationConn ? libvirt.lookupDomain(destinationConn, instance.domainName) : Promise.resolve(null);
+        recovery = await this.recovery.recover(migration, domain, request, failure, started, destinationDomain);
         if (recovery.recoveredAtMs !== null) outcome.error = null;
       }
     } finally {

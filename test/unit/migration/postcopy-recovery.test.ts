@@ -98,6 +98,28 @@ describe('post-copy recovery', () => {
     expect(calls.resumes).toHaveLength(0);
   });
 
+  it('pauses a destination that never saw the failure before resuming into it, once', async () => {
+    const { libvirt, calls } = source({ failures: 1 });
+    const destination = { hostUri: 'qemu+tcp://dst/system', name: 'vm' } as unknown as DomainRef;
+    let destinationPaused = false;
+    const paused: DomainRef[] = [];
+    const base = libvirt.domainState.bind(libvirt);
+    Object.assign(libvirt, {
+      domainState: async (d: DomainRef) =>
+        d === destination ? { state: 'paused', reason: destinationPaused ? PAUSED_POSTCOPY_FAILED : 2 } : base(d),
+      pausePostCopy: async (d: DomainRef) => {
+        paused.push(d);
+        if (d === destination) destinationPaused = true;
+      },
+    });
+    const { recovery, events } = recoveryOn(libvirt, { windowMs: 60_000 });
+    const record = await recovery.recover(migration, domain, request, failure, Date.now(), async () => destination);
+    expect(record.recoveredAtMs).not.toBeNull();
+    expect(paused).toEqual([destination]);
+    expect(calls.resumes).toHaveLength(2);
+    expect(events.filter((e) => e.action === 'pause-post-copy').map((e) => e.detail.host)).toEqual(['destination']);
+  });
+
   it('a resumed job that goes dark again is paused by the stuck-link detector rather than waited on for ever', async () => {
     const { libvirt, calls } = source({ hang: true });
     const { recovery } = recoveryOn(libvirt, { windowMs: 200, stallMs: 40 });
