@@ -50,7 +50,6 @@ export const libvirtdPid = (host: string) => daemon.libvirtdPid(hostByName(host)
 /** tc rate limit on the host's migration interface (mig0); null removes it. */
 export const shapeMigrationLink = (host: string, rateMbit: number | null) => network.shapeMigrationLink(hostByName(host), rateMbit);
 export const setMigrationLink = (host: string, state: 'up' | 'down') => network.setMigrationLink(hostByName(host), state);
-export const blackholeMigrationStream = (host: string, on: boolean) => network.blackholeMigrationStream(hostByName(host), on);
 
 /** `name` is a host name ("host-a"), "prober" or "external". */
 function labAgentByName(name: string): agents.LabAgent {

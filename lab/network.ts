@@ -10,7 +10,6 @@ import {
   FABRIC_NETNS,
   HOST_IFACES,
   MGMT_PREFIX_LEN,
-  MIGRATION_PORT_MIN,
   PROBER,
   TENANT_PREFIX_LEN,
   TENANT_VNI,
@@ -188,29 +187,6 @@ export async function shapeMigrationLink(host: LabHost, rateMbit: number | null)
 
 export async function setMigrationLink(host: LabHost, state: 'up' | 'down'): Promise<void> {
   await ip(host.netns, 'link', 'set', host.migrationInterface, state);
-}
-
-const BLACKHOLE_TABLE = 'livemig_lab_blackhole';
-/** libvirt's default QEMU migration port range (migration_port_min/max). */
-const MIGRATION_PORTS = `${MIGRATION_PORT_MIN}-${MIGRATION_PORT_MIN + 63}`;
-
-/**
- * A dead migration link that libvirt's own connections survive: QEMU's stream to the destination's migration
- * ports is dropped (a running job sends into the void), and a new stream is refused with a reset.
- */
-export async function blackholeMigrationStream(host: LabHost, on: boolean): Promise<void> {
-  await execIn(host.netns, ['nft', 'delete', 'table', 'inet', BLACKHOLE_TABLE], { allowFailure: true });
-  if (!on) return;
-  const script = [
-    `table inet ${BLACKHOLE_TABLE} {`,
-    '  chain out {',
-    '    type filter hook output priority 0; policy accept;',
-    `    tcp dport ${MIGRATION_PORTS} tcp flags & (syn | ack) == syn reject with tcp reset`,
-    `    tcp dport ${MIGRATION_PORTS} drop`,
-    '  }',
-    '}',
-  ].join('\n');
-  await execIn(host.netns, ['nft', '-f', '-'], { input: script });
 }
 
 export interface PingResult {
