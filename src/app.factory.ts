@@ -1,12 +1,13 @@
-import { NestFactory, Reflector } from '@nestjs/core';
+import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
+import { Logger, PARAMS_PROVIDER_TOKEN, type Params } from 'nestjs-pino';
+import type { Logger as PinoRoot } from 'pino';
 import { AppModule } from './app.module';
 import { ErrorFilter } from './common/http/error.filter';
-import { FastSerializerInterceptor } from './common/http/fast-serializer.interceptor';
 import { securityHeaders } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation';
+import { requestLog } from './observability/request-log';
 
 /** Creates the controller app, configured as in production. */
 export async function createApp(): Promise<NestExpressApplication> {
@@ -19,9 +20,13 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
-  app.useGlobalInterceptors(new FastSerializerInterceptor(app.get(Reflector)));
   app.enableShutdownHooks();
   app.disable('x-powered-by');
+  // Answers are built per request from the database: hashing each body for an ETag cost CPU and no client
+  // here sends If-None-Match.
+  app.set('etag', false);
+  // First, so that the request's id and logger are there for everything after it.
+  app.use(requestLog((app.get<Params>(PARAMS_PROVIDER_TOKEN).pinoHttp as { logger: PinoRoot }).logger));
   app.use(securityHeaders);
   app.useBodyParser('json', { limit: '1mb' });
 

@@ -204,6 +204,10 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('inventory API on %s', (kind
         .send(sampleHost('tok-a', { agentEndpoint: 'http://192.0.2.11:7070', agentToken: 'agent-secret-1' }));
       expect(created.status).toBe(201);
       expect(created.body).not.toHaveProperty('agentToken');
+      expect((await http().get(`/hosts/${created.body.id}`).set(auth(ANALYST))).body).not.toHaveProperty('agentToken');
+      const patched = await http().patch(`/hosts/${created.body.id}`).set(auth(OPERATOR)).send({ state: 'disabled' });
+      expect(patched.status).toBe(200);
+      expect(patched.body).not.toHaveProperty('agentToken');
       const listed = await http().get('/hosts').set(auth(ANALYST));
       expect(JSON.stringify(listed.body)).not.toContain('agent-secret-1');
     });

@@ -1,4 +1,3 @@
-import { Exclude } from 'class-transformer';
 import { SEALED_COLUMN } from '../repositories/sealed-column';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
@@ -40,8 +39,7 @@ export class HostEntity {
   @Column({ name: 'agent_endpoint', type: 'varchar', length: 255, nullable: true })
   agentEndpoint!: string | null;
 
-  /** The host agent's own token; write-only through the API, sealed (AES-256-GCM) in the database. */
-  @Exclude({ toPlainOnly: true })
+  /** The host agent's own token; write-only through the API (see toJSON), sealed (AES-256-GCM) in the database. */
   @Column({ name: 'agent_token', type: 'varchar', length: 255, nullable: true, transformer: SEALED_COLUMN })
   agentToken!: string | null;
 
@@ -61,4 +59,10 @@ export class HostEntity {
 
   @UpdateDateColumn({ name: 'updated_at' })
   updatedAt!: Date;
+
+  /** What every answer and event carries: the host without its agent token. */
+  toJSON(): Omit<HostEntity, 'agentToken' | 'toJSON'> {
+    const { agentToken: _secret, ...shown } = this;
+    return shown;
+  }
 }

@@ -1,16 +1,23 @@
 import { SEALED_PREFIX } from '../../common/sealed-secret';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type Driver, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { In, type Driver, type EntityMetadata, type Repository, type SelectQueryBuilder } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { HostEntity, type AgentState, type HostState } from '../hosts/host.entity';
 import type { Transaction } from '../../common/repositories/transactions';
 import { skipTake, type PageWindow } from './page-window';
 
-export type HostFields = Omit<HostEntity, 'createdAt' | 'updatedAt'>;
-export type HostPatch = Partial<Omit<HostEntity, 'id' | 'createdAt' | 'updatedAt'>>;
+export type HostFields = Omit<HostEntity, 'createdAt' | 'updatedAt' | 'toJSON'>;
+export type HostPatch = Partial<Omit<HostEntity, 'id' | 'createdAt' | 'updatedAt' | 'toJSON'>>;
 
 // Page SQL per database driver and filter shape (see HostsRepository.page).
 const PAGE_SQL = new WeakMap<Driver, Map<string, { items: string; count: string }>>();
+
+interface RowColumn {
+  rowKey: string;
+  column: ColumnMetadata;
+}
+const ROW_COLUMNS = new WeakMap<EntityMetadata, readonly RowColumn[]>();
 
 /** Every read and write of compute hosts. `inTransaction(tx)` gives the same API inside a transaction. */
 @Injectable()
@@ -84,10 +91,21 @@ export class HostsRepository {
   private hydrate(row: Record<string, unknown>): HostEntity {
     const driver = this.repo.manager.connection.driver;
     const host = this.repo.create();
-    for (const column of this.repo.metadata.columns) {
-      column.setEntityValue(host, driver.prepareHydratedValue(row[`h_${column.databaseName}`], column));
+    for (const { rowKey, column } of this.rowColumns()) {
+      column.setEntityValue(host, driver.prepareHydratedValue(row[rowKey], column));
     }
     return host;
+  }
+
+  /** Each column with its key in a raw page row, built once: the keys were rebuilt for every cell. */
+  private rowColumns(): readonly RowColumn[] {
+    const metadata = this.repo.metadata;
+    let columns = ROW_COLUMNS.get(metadata);
+    if (columns === undefined) {
+      columns = metadata.columns.map((column) => ({ rowKey: `h_${column.databaseName}`, column }));
+      ROW_COLUMNS.set(metadata, columns);
+    }
+    return columns;
   }
 
   existsByName(name: string): Promise<boolean> {
