@@ -11,6 +11,8 @@ import { registerLabInventory, type LabInstance, type LabInventory } from '../..
 export interface LabController {
   process: ControllerProcess;
   api: ControllerApi;
+  /** The operator token the controller was started with. */
+  token: string;
   inventory: LabInventory;
   dataDir: string;
   dbFile: string;
@@ -37,7 +39,7 @@ export async function startLabController(opts: { name: string; basePort: number;
   });
   const api = new ControllerApi(process_.url, token);
   const inventory = await registerLabInventory(api);
-  return { process: process_, api, inventory, dataDir, dbFile };
+  return { process: process_, api, token, inventory, dataDir, dbFile };
 }
 
 /** Reservations still open in the controller's database. */
