@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireLabLock, destroyGuest, labDown, labUp, shapeMigrationLink, virsh, whereIsGuest } from '../../lab';
 import { waitForMigration, type ControllerApi, type MigrationRecord } from '../../lab/cli/controller-api';
@@ -21,6 +23,25 @@ const STEADY = {
   progressTimeoutSec: 0,
 };
 const SLOW_LINK_MBIT = 40;
+const CLI = resolve(__dirname, '../../bin/livemig.js');
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The operator CLI as an operator runs it: its own process, the controller's URL and token from the environment. */
+function runCli(lab: LabController, args: string[]): Promise<CliRun> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env: { ...process.env, LIVEMIG_URL: lab.process.url, LIVEMIG_TOKEN: lab.token }, timeout: 300_000 },
+      (err, stdout, stderr) => done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+    );
+  });
+}
 
 type Predicted = MigrationRecord & { prediction: MigrationPrediction | null };
 
@@ -255,6 +276,48 @@ describe('operator workflows on the lab (controller process, REST only)', () => 
       names,
     );
     await forget('rebal');
+  }, 600_000);
+
+  it('migrates a guest with `livemig migrate`: progress lines from the events, the figures at the end, exit 0; a second request exits non-zero with the reason', async () => {
+    await retryOnGuestFault('cli', GUEST_FAULT_ATTEMPTS, async (name) => {
+      await forget('cli');
+      const vm = await bootInstance(api(), lab!.inventory, {
+        name,
+        host: 'host-a',
+        ip: '203.0.113.95',
+        flavor: 'lab.nano',
+        dirtyMiB: 4,
+        dirtyPauseMs: 200,
+      });
+      const run = await runCli(lab!, ['migrate', name, '--to', 'host-b']);
+      console.log(`[cli] exit ${run.code}\n${run.stdout}${run.stderr}`);
+      expect(run.code, run.stderr).toBe(0);
+      const lines = run.stdout.split('\n');
+      expect(lines[0]).toMatch(/^migration [0-9a-f-]{36} queued$/);
+      // Not a terminal: one line per event, each with the phase and the bar.
+      const progress = lines.filter((l) => /\[[#.]{24}\]\s+\d+%/.test(l));
+      expect(progress.length).toBeGreaterThanOrEqual(2);
+      expect(
+        progress.some((l) => /remaining \d+\.\d MiB {2}iteration \d+/.test(l)),
+        progress.join('\n'),
+      ).toBe(true);
+      expect(progress[progress.length - 1]).toMatch(/^completed\s+\[#{24}\]\s+100%/);
+      // Before the copy starts libvirt reports zeros; the line says so, and a log gets no repeated lines.
+      expect(progress.filter((l) => /remaining 0\.0 MiB {2}iteration 0/.test(l))).toEqual([]);
+      expect(progress.filter((l, i) => l === progress[i - 1])).toEqual([]);
+      expect(run.stdout).toMatch(/^state {12}completed$/m);
+      expect(run.stdout).toMatch(/^total time {7}\d+ ms$/m);
+      expect(run.stdout).toMatch(/^downtime \(hv\) {4}\d+ ms$/m);
+      expect(await hostOf(vm.instanceId)).toBe(hostId('host-b'));
+      expect((await whereIsGuest(vm.domainName)).running).toEqual(['host-b']);
+
+      // Already there: the controller refuses, the CLI says why and exits non-zero.
+      const again = await runCli(lab!, ['migrate', name, '--to', 'host-b']);
+      expect(again.code).not.toBe(0);
+      expect(again.stderr).toMatch(/livemig: .+/);
+      expect(again.stdout).not.toMatch(/queued/);
+    });
+    await forget('cli');
   }, 600_000);
 
   describe('pre-copy prediction against lab migrations (libvirt page-sampling dirty rate)', () => {

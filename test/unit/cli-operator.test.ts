@@ -20,13 +20,25 @@ function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
   seen.push({ method: req.method ?? '', url: req.url ?? '', body, auth: req.headers.authorization });
   const json = (status: number, value: unknown): void =>
     void res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(value));
-  if (req.method === 'GET' && req.url?.startsWith('/hosts')) return json(200, { items: [{ id: HOST, name: 'cmp-2' }] });
+  if (req.method === 'GET' && req.url?.startsWith('/hosts')) {
+    // As the controller: at most 500 a page; the host asked for is on the second.
+    const query = new URL(req.url, 'http://fake').searchParams;
+    const limit = Number(query.get('limit') ?? 50);
+    if (limit > 500) return json(400, { message: 'invalid fields: limit' });
+    const all = [...Array.from({ length: 500 }, (_, i) => ({ id: `filler-${i}`, name: `cmp-filler-${i}` })), { id: HOST, name: 'cmp-2' }];
+    const page = Number(query.get('page') ?? 1);
+    return json(200, { items: all.slice((page - 1) * limit, page * limit), total: all.length, page, limit });
+  }
   if (req.method === 'POST' && req.url === '/migrations') return json(202, { id: MIG, state: 'queued' });
   if (req.url === `/migrations/${MIG}/events`) {
     res.writeHead(200, { 'Content-Type': 'text/event-stream' });
     const events = [
       ['phase', { phase: 'pre-copy' }],
       ['sample', { dataTotalBytes: 100 * 1048576, dataRemainingBytes: 50 * 1048576, memoryIteration: 1, dirtyRatePagesPerSec: 300 }],
+      [
+        'sample', // the same figures again: no second line
+        { dataTotalBytes: 100 * 1048576, dataRemainingBytes: 50 * 1048576, memoryIteration: 1, dirtyRatePagesPerSec: 300 },
+      ],
       ['sample', { dataTotalBytes: 100 * 1048576, dataRemainingBytes: 10 * 1048576, memoryIteration: 2, dirtyRatePagesPerSec: 250 }],
       ['phase', { phase: finalState }],
     ];
@@ -102,6 +114,7 @@ describe('livemig operator commands against a fake controller', () => {
     expect(post.auth).toBe('Bearer op-token');
     expect(r.out).toMatch(/pre-copy\s+\[#{12}\.{12}\]\s+50%\s+remaining 50\.0 MiB\s+iteration 1\s+dirty 300 pages\/s/);
     expect(r.out).toMatch(/remaining 10\.0 MiB\s+iteration 2/);
+    expect(r.out.match(/remaining 50\.0 MiB/g)).toHaveLength(1);
     expect(r.out).toMatch(/downtime \(hv\)\s+42 ms/);
     expect(r.out).toMatch(/state\s+completed/);
   });
@@ -141,5 +154,18 @@ describe('livemig operator commands against a fake controller', () => {
   it('draws the bar from remaining and total bytes', () => {
     expect(progressLine('pre-copy', { dataTotalBytes: 4, dataRemainingBytes: 1 }, 4)).toMatch(/^pre-copy\s+\[###\.\]\s+75%/);
     expect(progressLine('queued', {}, 4)).toMatch(/\[\.\.\.\.\]\s+0%/);
+  });
+
+  it('shows a completed migration full, whatever its last sample said', () => {
+    expect(progressLine('completed', { dataTotalBytes: 4, dataRemainingBytes: 2, memoryIteration: 3 }, 4)).toMatch(
+      /^completed\s+\[####\]\s+100%\s+remaining 0\.0 MiB\s+iteration 3/,
+    );
+    expect(progressLine('failed', { dataTotalBytes: 4, dataRemainingBytes: 2 }, 4)).toMatch(/50%\s+remaining 0\.0 MiB/);
+  });
+
+  it('says the copy has not started while libvirt still reports zeros, rather than 0 MiB remaining', () => {
+    const line = progressLine('pre-copy', { dataTotalBytes: 0, dataRemainingBytes: 0, memoryIteration: 0, dirtyRatePagesPerSec: 0 }, 4);
+    expect(line).toMatch(/0%\s+waiting for the copy to start$/);
+    expect(line).not.toMatch(/remaining|iteration|dirty/);
   });
 });

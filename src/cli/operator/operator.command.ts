@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { MAX_LIMIT } from '../../common/http/page';
 import { ApiClient, CliError, connectionFrom } from './api-client';
 import { exitCodeOf, progressLine, type SampleFigures } from './progress-line';
 
@@ -22,11 +23,16 @@ type Out = (text: string) => void;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TERMINAL = ['completed', 'failed', 'aborted', 'rolled-back'];
 
-/** An id as given, or the id of the one item of that name. */
+/** An id as given, or the id of the one item of that name, looked for on every page. */
 async function resolve(api: ApiClient, kind: 'instances' | 'hosts', given: string): Promise<string> {
   if (UUID.test(given)) return given;
-  const page = await api.request<{ items: Named[] }>('GET', `/${kind}?limit=1000`);
-  const found = page.items.filter((i) => i.name === given);
+  const found: Named[] = [];
+  for (let page = 1, seen = 0; ; page++) {
+    const answer = await api.request<{ items: Named[]; total: number }>('GET', `/${kind}?limit=${MAX_LIMIT}&page=${page}`);
+    found.push(...answer.items.filter((i) => i.name === given));
+    seen += answer.items.length;
+    if (answer.items.length < MAX_LIMIT || seen >= answer.total) break;
+  }
   if (found.length !== 1) throw new CliError(`${kind.slice(0, -1)} ${given}: ${found.length ? 'ambiguous name' : 'not found'}`, 4);
   return found[0].id;
 }
@@ -46,12 +52,19 @@ function figures(m: Migration): string {
 async function follow(api: ApiClient, id: string, json: boolean, out: Out, tty: boolean): Promise<Migration> {
   let phase = 'queued';
   let last: SampleFigures = {};
+  let shown = '';
   for await (const e of api.events(`/migrations/${id}/events`)) {
     if (e.type === 'phase') phase = (e.data as { phase: string }).phase;
     else if (e.type === 'sample') last = e.data as SampleFigures;
     else continue;
     if (json) out(JSON.stringify({ event: e.type, ...(e.data as object) }));
-    else out(tty ? `\r${progressLine(phase, last)}\x1b[K` : `${progressLine(phase, last)}\n`);
+    else {
+      const line = progressLine(phase, last);
+      // A log (not a terminal) gets a line only when something changed.
+      if (tty) out(`\r${line}\x1b[K`);
+      else if (line !== shown) out(`${line}\n`);
+      shown = line;
+    }
     if (TERMINAL.includes(phase)) break;
   }
   if (!json && tty) out('\n');

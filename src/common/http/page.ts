@@ -3,6 +3,8 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export const MAX_PAGE = 1_000_000;
+/** The largest page a list answers. */
+export const MAX_LIMIT = 500;
 
 export class PageQueryDto {
   // Bounded: ?page=1e300 is an integer, and its offset overflowed the database (a 500).
@@ -14,12 +16,12 @@ export class PageQueryDto {
   @Max(MAX_PAGE)
   page = 1;
 
-  @ApiProperty({ required: false, default: 50, minimum: 1, maximum: 500 })
+  @ApiProperty({ required: false, default: 50, minimum: 1, maximum: MAX_LIMIT })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(500)
+  @Max(MAX_LIMIT)
   limit = 50;
 }
 
