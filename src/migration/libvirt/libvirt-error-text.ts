@@ -1,8 +1,9 @@
 import { LibvirtError } from './libvirt-error';
 
 /**
- * livemig's own words for libvirt's error codes (virErrorNumber). libvirt's text is never passed on:
- * it can quote what it read (an XML parse error shows a file's first line) and names paths and sockets.
+ * livemig's own words for libvirt's error codes (virErrorNumber). libvirt's text is passed on only for the codes
+ * in STATE_TEXT_CODES: elsewhere it can quote what it read (an XML parse error shows a file's first line) and names
+ * paths and sockets.
  */
 const TEXT: Readonly<Record<number, string>> = {
   1: 'internal error in libvirt or the hypervisor',
@@ -42,20 +43,40 @@ const TEXT: Readonly<Record<number, string>> = {
   94: 'no authentication method to the hypervisor is available',
 };
 
+/** libvirt's error domain of its QEMU driver (VIR_FROM_QEMU): its internal errors quote QEMU's monitor replies. */
+const FROM_QEMU = 10;
+
+/**
+ * Codes whose libvirt text says why a job or domain refused (state, job owner, QEMU's reply), which is what an
+ * operator needs to act on, e.g. why a post-copy resume was refused. They name the domain, never a file's content.
+ */
+const STATE_TEXT_CODES: ReadonlySet<number> = new Set([9, 55, 68, 78, 87]);
+const MAX_KEPT_TEXT_CHARS = 300;
+
+/** libvirt's own text, when its code is one that describes state; its first line only, bounded. */
+export function keptLibvirtText(rawMessage: string, code: number, domain: number): string | null {
+  if (!STATE_TEXT_CODES.has(code) && !(code === 1 && domain === FROM_QEMU)) return null;
+  const firstLine = rawMessage.split('\n', 1)[0]?.trim() ?? '';
+  if (firstLine === '') return null;
+  return firstLine.length > MAX_KEPT_TEXT_CHARS ? `${firstLine.slice(0, MAX_KEPT_TEXT_CHARS)}…` : firstLine;
+}
+
 /** The message a client may see for libvirt error `code` raised in libvirt error domain `domain`. */
-export function libvirtErrorText(code: number, domain: number): string {
-  return `libvirt: ${TEXT[code] ?? 'the libvirt call failed'} (libvirt error ${code}, domain ${domain})`;
+export function libvirtErrorText(code: number, domain: number, rawMessage = ''): string {
+  const base = `libvirt: ${TEXT[code] ?? 'the libvirt call failed'} (libvirt error ${code}, domain ${domain})`;
+  const kept = keptLibvirtText(rawMessage, code, domain);
+  return kept === null ? base : `${base}: ${kept}`;
 }
 
 /**
- * What the addon raises: livemig's message, with libvirt's own text kept apart (not enumerable, so it
- * is neither serialized nor logged by accident) for an operator debugging on the host.
+ * What the addon raises: livemig's message (with libvirt's text for the state codes), and libvirt's whole text kept
+ * apart (not enumerable, so it is neither serialized nor logged by accident) for an operator debugging on the host.
  */
 export class NativeLibvirtError extends LibvirtError {
   declare readonly libvirtMessage: string;
 
   constructor(rawMessage: string, code: number, domain: number, level?: number) {
-    super(libvirtErrorText(code, domain), code, domain, level);
+    super(libvirtErrorText(code, domain, rawMessage), code, domain, level);
     Object.defineProperty(this, 'libvirtMessage', { value: rawMessage, enumerable: false });
   }
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LibvirtError } from '../../../src/migration/libvirt/libvirt-error';
-import { libvirtErrorText, NativeLibvirtError } from '../../../src/migration/libvirt/libvirt-error-text';
+import { keptLibvirtText, libvirtErrorText, NativeLibvirtError } from '../../../src/migration/libvirt/libvirt-error-text';
 import { loadNativeLibvirt } from '../../../src/migration/libvirt/load-native';
 
 describe('libvirt errors reach callers in livemig words', () => {
@@ -28,6 +28,28 @@ describe('libvirt errors reach callers in livemig words', () => {
     expect(JSON.stringify(e)).not.toContain('SECRET-HASH-LINE');
     // libvirt's own text stays available to a debugger, never enumerable.
     expect(Object.keys(e)).not.toContain('libvirtMessage');
+  });
+
+  it('keeps libvirt’s own first line for the codes that say why a job or domain refused', () => {
+    const refused = new NativeLibvirtError(
+      'Requested operation is not valid: migration of domain g1 is being actively monitored by another thread\nsecond line',
+      55,
+      10,
+    );
+    expect(refused.message).toBe(
+      'libvirt: the operation is not valid in the domain’s current state (libvirt error 55, domain 10): ' +
+        'Requested operation is not valid: migration of domain g1 is being actively monitored by another thread',
+    );
+    const qemu = new NativeLibvirtError("internal error: unable to execute QEMU command 'migrate-recover': not paused", 1, 10);
+    expect(qemu.message).toContain("unable to execute QEMU command 'migrate-recover'");
+    expect(keptLibvirtText('x'.repeat(400), 9, 10)).toHaveLength(301);
+  });
+
+  it('never keeps libvirt’s text for the codes that can quote a file or name a path', () => {
+    expect(keptLibvirtText('/etc/shadow:1: Start tag expected', 35, 12)).toBeNull();
+    expect(keptLibvirtText('Cannot read /root/secret', 31, 0)).toBeNull();
+    expect(keptLibvirtText('internal error: something read from a file', 1, 12)).toBeNull();
+    expect(new NativeLibvirtError('Failed to connect socket to /run/x: Connection refused', 38, 7).message).not.toContain('/run/x');
   });
 
   it('names unknown codes generically', () => {
